@@ -1,0 +1,65 @@
+import { type ConnectionRequest } from './connection-request';
+import {
+  type ApiKeyRecord,
+  type KeystoreLoadReport,
+  type PlatformTrustRecord,
+  type PreflightResult,
+  type StepRecord,
+  type UndoReport,
+  type VerificationReport,
+} from './records';
+
+/** Which deployment (or its environment) an activity acts on. */
+export type Side = 'local' | 'remote';
+
+/** Input of every step activity and undo after preflight. Names environments, never credentials. */
+export interface StepInput {
+  connectionId: string;
+  request: ConnectionRequest;
+  preflight: PreflightResult;
+}
+export interface SideStepInput extends StepInput {
+  side: Side;
+}
+
+/**
+ * The activities the workflow orchestrates: one per step of the catalog (domain/steps.ts) and one
+ * per undo. Every undo takes the same input as its step, not the step's result, so it also
+ * cleans up after a step whose response was lost: it removes what differs from the preflight
+ * snapshot and carries this run's ownership marks. Every activity is safe to run twice.
+ */
+export interface CrosslinkActivities {
+  preflight(input: { connectionId: string; request: ConnectionRequest }): Promise<PreflightResult>;
+
+  /** In the `side` environment, a trust relationship for the other environment. */
+  ensurePlatformTrust(input: SideStepInput): Promise<PlatformTrustRecord>;
+  removePlatformTrust(input: SideStepInput): Promise<UndoReport>;
+
+  /** On the `side` deployment, `trust.external` allowlisting the other deployment's ES cluster id. */
+  ensureDeploymentTrust(input: SideStepInput & { trustRelationshipId: string }): Promise<StepRecord>;
+  removeDeploymentTrust(input: SideStepInput): Promise<UndoReport>;
+
+  createCrossClusterApiKey(input: StepInput): Promise<ApiKeyRecord>;
+  invalidateCrossClusterApiKey(input: StepInput): Promise<UndoReport>;
+
+  ensureProxyCaTrust(input: StepInput): Promise<StepRecord>;
+  removeProxyCaTrust(input: StepInput): Promise<UndoReport>;
+
+  writeKeystoreCredentials(input: StepInput & { apiKey: ApiKeyRecord }): Promise<StepRecord>;
+  removeKeystoreCredentials(input: StepInput): Promise<UndoReport>;
+
+  registerRemoteCluster(input: StepInput): Promise<StepRecord>;
+  unregisterRemoteCluster(input: StepInput): Promise<UndoReport>;
+
+  /** Whether the credentials are loaded; calls `_nodes/reload_secure_settings` when they are not. */
+  reloadSecureSettings(input: StepInput): Promise<KeystoreLoadReport>;
+  /** Restarts local Elasticsearch and waits for its plan; heartbeats while waiting. */
+  restartElasticsearch(input: StepInput): Promise<KeystoreLoadReport>;
+
+  verifyRemoteConnection(input: StepInput): Promise<VerificationReport>;
+
+  createRoles(input: SideStepInput): Promise<StepRecord>;
+  deleteRoles(input: SideStepInput): Promise<UndoReport>;
+}
+
+export type ActivityName = keyof CrosslinkActivities;

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { DeploymentId, EnvironmentName } from './ids';
+
+/**
+ * A secret, inline or by reference. References keep secrets out of the configuration file:
+ * `{ "env": "ECE_A_API_KEY" }` reads an environment variable, `{ "file": "/run/secrets/x" }` a file
+ * (trailing newline trimmed). A bare string or `{ "value": ... }` is inline (fine for the simulator).
+ */
+export const SecretRef = z.union([
+  z.string().min(1, 'must not be empty'),
+  z.object({ value: z.string().min(1, 'must not be empty') }).strict(),
+  z.object({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name') }).strict(),
+  z.object({ file: z.string().min(1, 'must be a file path') }).strict(),
+]);
+export type SecretRef = z.infer<typeof SecretRef>;
+
+const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/;
+
+/** A CA bundle: PEM text inline, or a file holding it. */
+export const CaBundleRef = z.union([
+  z.string().regex(PEM_CERT, 'must be a PEM certificate bundle (-----BEGIN CERTIFICATE-----)'),
+  z.object({ pem: z.string().regex(PEM_CERT, 'must be a PEM certificate bundle') }).strict(),
+  z.object({ file: z.string().min(1, 'must be a file path') }).strict(),
+]);
+export type CaBundleRef = z.infer<typeof CaBundleRef>;
+
+/** Elasticsearch credentials. Creating a cross-cluster API key needs a user, not an API key (ES-SPEC). */
+export const EsCredentials = z.union([
+  z.object({ username: z.string().min(1, 'must not be empty'), password: SecretRef }).strict(),
+  z.object({ apiKey: SecretRef }).strict(),
+]);
+export type EsCredentials = z.infer<typeof EsCredentials>;
+
+const HttpsUrl = z
+  .string()
+  .url('must be a URL')
+  .refine((u) => u.startsWith('https://'), 'must be an https:// URL (crosslink never talks to ECE in plain text)');
+
+export const DeploymentAccess = z
+  .object({
+    /** Elasticsearch URL override; by default the deployment's `service_url` from ECE. */
+    url: HttpsUrl.optional(),
+    credentials: EsCredentials.optional(),
+  })
+  .strict();
+
+export const EnvironmentConfig = z
+  .object({
+    /** Coordinator base URL, e.g. https://ece-coordinator.example:12443 (the `/api/v1` prefix is added). */
+    coordinatorUrl: HttpsUrl,
+    region: z.string().min(1).default('ece-region'),
+    /** ECE API key (platform admin: trust relationships need it). */
+    apiKey: SecretRef,
+    /** CA bundle for the coordinator and the deployments' endpoints when ECE uses self-signed certificates. */
+    caCert: CaBundleRef.optional(),
+    elasticsearch: z
+      .object({
+        /** Credentials used for every deployment of this environment that has none of its own. */
+        default: z.object({ credentials: EsCredentials }).strict().optional(),
+        deployments: z.record(DeploymentId, DeploymentAccess).default({}),
+      })
+      .strict()
+      .default({ deployments: {} }),
+  })
+  .strict();
+export type EnvironmentConfig = z.infer<typeof EnvironmentConfig>;
+export type EnvironmentConfigInput = z.input<typeof EnvironmentConfig>;
+
+/** The file a worker loads (`CROSSLINK_ENVIRONMENTS`): every environment it may act in. */
+export const EnvironmentsFile = z
+  .object({
+    environments: z
+      .record(EnvironmentName, EnvironmentConfig)
+      .refine((e) => Object.keys(e).length > 0, 'must define at least one environment'),
+    /**
+     * 32-byte key (base64) that seals the cross-cluster API key while it passes through workflow
+     * history. Only workers hold it; falls back to the CROSSLINK_SEALING_KEY variable.
+     */
+    sealingKey: SecretRef.optional(),
+  })
+  .strict();
+export type EnvironmentsFile = z.infer<typeof EnvironmentsFile>;
+export type EnvironmentsFileInput = z.input<typeof EnvironmentsFile>;

@@ -1,0 +1,147 @@
+/**
+ * The simulator's public surface: what tests, the local run and `npm run simulator` use.
+ * Implementation: simulator/index.ts (startSimulator) and the route modules beside it.
+ */
+import { type EnvironmentConfigInput } from '../domain';
+
+/** Deployment ids of the built-in topology (simulator/default-topology.ts), for tests and docs. */
+export const DEFAULT_IDS = {
+  /** ece-a: proxy CA public. */
+  a9: 'a9000000000000000000000000000001', // 9.1.3
+  a815: 'a8150000000000000000000000000002', // 8.15.1, carries pre-existing trust, secrets, settings, roles
+  a813: 'a8130000000000000000000000000003', // 8.13.4
+  /** ece-b: proxy CA private. */
+  b9: 'b9000000000000000000000000000001', // 9.1.3
+  b815: 'b8150000000000000000000000000002', // 8.15.1
+  b813: 'b8130000000000000000000000000003', // 8.13.4
+} as const;
+
+/** Route ids used for fault injection and the call log: ECE operationIds and ES REST API names. */
+export type EceRouteId =
+  | 'get-platform'
+  | 'get-tls-certificate'
+  | 'get-trust-relationships'
+  | 'get-trust-relationship'
+  | 'create-trust-relationship'
+  | 'update-trust-relationship'
+  | 'delete-trust-relationship'
+  | 'list-deployments'
+  | 'get-deployment'
+  | 'get-deployment-es-resource'
+  | 'update-deployment'
+  | 'get-deployment-es-resource-keystore'
+  | 'set-deployment-es-resource-keystore'
+  | 'restart-deployment-es-resource'
+  | 'cancel-deployment-es-resource-pending-plan';
+export type EsRouteId =
+  | 'info'
+  | 'security.create_cross_cluster_api_key'
+  | 'security.get_api_key'
+  | 'security.invalidate_api_key'
+  | 'cluster.get_settings'
+  | 'cluster.put_settings'
+  | 'cluster.remote_info'
+  | 'security.put_role'
+  | 'security.get_role'
+  | 'security.delete_role'
+  | 'nodes.reload_secure_settings'
+  | 'indices.resolve_cluster';
+export type RouteId = EceRouteId | EsRouteId;
+
+/** A fault for the next matching calls. Unset matchers match everything. */
+export type FaultSpec = {
+  route: RouteId;
+  environment?: string;
+  /** ES routes: the deployment whose Elasticsearch is called; ECE routes: the `{deployment_id}` path param. */
+  deploymentId?: string;
+  /** How many matching calls it affects (default 1). */
+  times?: number;
+} & (
+  | { kind: 'status'; status: number; code?: string; message?: string }
+  /** Delay the response (the change is still applied). */
+  | { kind: 'latency'; ms: number }
+  /** Apply the change, then destroy the socket without answering (a lost response). */
+  | { kind: 'drop-response' }
+  /** Destroy the socket before the change is applied (connection reset). */
+  | { kind: 'reset' }
+);
+
+export interface CallRecord {
+  environment: string;
+  deploymentId?: string;
+  route: RouteId;
+  method: string;
+  path: string;
+  status: number;
+  /** Set when a fault shaped this call. */
+  fault?: FaultSpec['kind'];
+}
+
+/** Everything a run can change, per environment: compare two snapshots to prove a rollback. */
+export interface EnvironmentSnapshot {
+  trustRelationships: Array<{
+    id: string;
+    name: string;
+    local: boolean;
+    account_ids: string[];
+    installation_id?: string;
+    trust_by_default: boolean;
+  }>;
+  deployments: Record<string, DeploymentSnapshot>;
+}
+export interface DeploymentSnapshot {
+  name: string;
+  version: string;
+  clusterId: string;
+  /** `settings.trust` as ECE stores it. */
+  trust: Record<string, unknown>;
+  /** Keystore secret names with as_file (values are never exposed, like ECE). */
+  keystore: Record<string, { as_file: boolean }>;
+  /** Elasticsearch persistent cluster settings, flat (`cluster.remote.x.mode`). */
+  persistentSettings: Record<string, unknown>;
+  roles: Record<string, unknown>;
+  apiKeys: Array<{
+    id: string;
+    name: string;
+    type: 'rest' | 'cross_cluster';
+    invalidated: boolean;
+    metadata: Record<string, unknown>;
+  }>;
+  /** Plan history (ECE's own record): ids and outcomes; excluded by `comparableState`. */
+  plans: Array<{ id: string; kind: string; status: 'pending' | 'success' | 'error' }>;
+}
+export type SimulatorSnapshot = Record<string, EnvironmentSnapshot>;
+
+export interface SimulatorHandle {
+  /** The ready-line payload: environments as an EnvironmentsFile takes them (inline secrets). */
+  readonly config: { environments: Record<string, EnvironmentConfigInput> };
+  /** Deep copy of all state. */
+  snapshot(): SimulatorSnapshot;
+  /** Inject faults; each applies to its next `times` matching calls. */
+  inject(...faults: FaultSpec[]): void;
+  /** Make the next plan of this deployment end with `status: error`. */
+  failNextPlan(environment: string, deploymentId: string, message?: string): void;
+  /** Plan duration for new plans (ms); latency added to every call (ms). */
+  setTiming(timing: { planDurationMs?: number; latencyMs?: number }): void;
+  clearFaults(): void;
+  /** Every call served, in order. */
+  readonly calls: readonly CallRecord[];
+  resetCalls(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Snapshot without what the platforms keep by themselves: ECE's plan history, and invalidated API
+ * keys (Elasticsearch cannot delete an API key; it invalidates it and purges it after a retention
+ * period). This is what a rollback must restore exactly.
+ */
+export function comparableState(snapshot: SimulatorSnapshot): SimulatorSnapshot {
+  const out: SimulatorSnapshot = JSON.parse(JSON.stringify(snapshot));
+  for (const env of Object.values(out)) {
+    for (const dep of Object.values(env.deployments)) {
+      dep.plans = [];
+      dep.apiKeys = dep.apiKeys.filter((k) => !k.invalidated);
+    }
+  }
+  return out;
+}
