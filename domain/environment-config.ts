@@ -6,29 +6,38 @@ import { DeploymentId, EnvironmentName } from './ids';
  * `{ "env": "ECE_A_API_KEY" }` reads an environment variable, `{ "file": "/run/secrets/x" }` a file
  * (trailing newline trimmed). A bare string or `{ "value": ... }` is inline (fine for the simulator).
  */
-export const SecretRef = z.union([
-  z.string().min(1, 'must not be empty'),
-  z.object({ value: z.string().min(1, 'must not be empty') }).strict(),
-  z.object({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name') }).strict(),
-  z.object({ file: z.string().min(1, 'must be a file path') }).strict(),
-]);
+export const SecretRef = z.union(
+  [
+    z.string().min(1, 'must not be empty'),
+    z.object({ value: z.string().min(1, 'must not be empty') }).strict(),
+    z.object({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name') }).strict(),
+    z.object({ file: z.string().min(1, 'must be a file path') }).strict(),
+  ],
+  { error: 'must be a secret: a string, {"value": "..."}, {"env": "VARIABLE"} or {"file": "/path"}' },
+);
 export type SecretRef = z.infer<typeof SecretRef>;
 
 const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/;
 
 /** A CA bundle: PEM text inline, or a file holding it. */
-export const CaBundleRef = z.union([
-  z.string().regex(PEM_CERT, 'must be a PEM certificate bundle (-----BEGIN CERTIFICATE-----)'),
-  z.object({ pem: z.string().regex(PEM_CERT, 'must be a PEM certificate bundle') }).strict(),
-  z.object({ file: z.string().min(1, 'must be a file path') }).strict(),
-]);
+export const CaBundleRef = z.union(
+  [
+    z.string().regex(PEM_CERT, 'must be a PEM certificate bundle (-----BEGIN CERTIFICATE-----)'),
+    z.object({ pem: z.string().regex(PEM_CERT, 'must be a PEM certificate bundle') }).strict(),
+    z.object({ file: z.string().min(1, 'must be a file path') }).strict(),
+  ],
+  { error: 'must be a PEM bundle: PEM text, {"pem": "..."} or {"file": "/path"}' },
+);
 export type CaBundleRef = z.infer<typeof CaBundleRef>;
 
 /** Elasticsearch credentials. Creating a cross-cluster API key needs a user, not an API key (ES-SPEC). */
-export const EsCredentials = z.union([
-  z.object({ username: z.string().min(1, 'must not be empty'), password: SecretRef }).strict(),
-  z.object({ apiKey: SecretRef }).strict(),
-]);
+export const EsCredentials = z.union(
+  [
+    z.object({ username: z.string().min(1, 'must not be empty'), password: SecretRef }).strict(),
+    z.object({ apiKey: SecretRef }).strict(),
+  ],
+  { error: 'must be {"username", "password"} or {"apiKey"}' },
+);
 export type EsCredentials = z.infer<typeof EsCredentials>;
 
 const HttpsUrl = z

@@ -117,4 +117,3 @@ export const SEARCH_ATTRIBUTES = {
   remoteDeployment: 'CrosslinkRemoteDeployment',
   alias: 'CrosslinkAlias',
 } as const;
-
