@@ -71,6 +71,13 @@ export const PreflightResult = z.object({
   remoteEnvironment: EnvironmentFacts,
   /** API key model only. */
   proxyCa: ProxyCaFacts.optional(),
+  /**
+   * What the local deployment held under the alias before the run (only this connection's own
+   * earlier work passes preflight); undo leaves these in place. Absent means nothing was there.
+   */
+  localAliasBefore: z
+    .object({ settings: z.array(z.string()), keystoreCredentials: z.boolean() })
+    .optional(),
   /** Local keystore does not reload by itself (< 8.14): the restart step will likely restart. */
   restartExpected: z.boolean(),
   /** Which steps apply, and why (shown in progress). */
@@ -146,7 +153,7 @@ export type ApiKeyRecord = z.infer<typeof ApiKeyRecord>;
 export const KeystoreLoadReport = StepRecord.extend({
   /** Whether `_remote/info` shows `cluster_credentials` for the alias. */
   loaded: z.boolean(),
-  via: z.enum(['automatic', 'reload', 'not-loaded']),
+  via: z.enum(['automatic', 'reload', 'restart', 'not-loaded']),
 });
 export type KeystoreLoadReport = z.infer<typeof KeystoreLoadReport>;
 

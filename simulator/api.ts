@@ -115,6 +115,14 @@ export type SimulatorSnapshot = Record<string, EnvironmentSnapshot>;
 export interface SimulatorHandle {
   /** The ready-line payload: environments as an EnvironmentsFile takes them (inline secrets). */
   readonly config: { environments: Record<string, EnvironmentConfigInput> };
+  /**
+   * Secrets a test may need beyond the ready line (added for tests): per environment and deployment,
+   * the `elastic` password and the pre-made API keys (`encoded` = base64(id:key), for `ApiKey` auth).
+   */
+  readonly secrets: Record<
+    string,
+    Record<string, { elasticPassword: string; apiKeys: Array<{ id: string; name: string; type: 'rest' | 'cross_cluster'; encoded: string }> }>
+  >;
   /** Deep copy of all state. */
   snapshot(): SimulatorSnapshot;
   /** Inject faults; each applies to its next `times` matching calls. */

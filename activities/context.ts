@@ -1,0 +1,57 @@
+import { Context } from '@temporalio/activity';
+import { type EnvironmentRegistry } from './environments';
+import { type Sealer } from './secrets/sealing';
+
+/** Poll intervals and bounds; tests shorten them. */
+export interface Timing {
+  /** Plan tracking poll interval. */
+  planPollMs: number;
+  /** First `_remote/info` poll interval in verify; doubles up to verifyMaxPollMs. */
+  verifyPollMs: number;
+  verifyMaxPollMs: number;
+  /** How long to wait for `cluster_credentials` after a reload or restart. */
+  credentialsWaitMs: number;
+  credentialsPollMs: number;
+  /** Optimistic-lock retries of a deployment read-modify-write. */
+  conflictRetries: number;
+  /** How many times restart waits for another plan and tries again before giving up (Transient). */
+  restartAttempts: number;
+}
+
+export const DEFAULT_TIMING: Timing = {
+  planPollMs: 3_000,
+  verifyPollMs: 1_000,
+  verifyMaxPollMs: 15_000,
+  credentialsWaitMs: 20_000,
+  credentialsPollMs: 1_000,
+  conflictRetries: 5,
+  restartAttempts: 3,
+};
+
+export interface ActivityDeps {
+  registry: EnvironmentRegistry;
+  sealer: Sealer;
+  timing?: Partial<Timing>;
+}
+
+export interface Deps {
+  registry: EnvironmentRegistry;
+  sealer: Sealer;
+  timing: Timing;
+}
+
+/** What a step needs from the Temporal activity context. */
+export interface StepContext {
+  attempt: number;
+  signal: AbortSignal;
+  heartbeat(details?: unknown): void;
+}
+
+export function stepContext(): StepContext {
+  const ctx = Context.current();
+  return {
+    attempt: ctx.info.attempt,
+    signal: ctx.cancellationSignal,
+    heartbeat: (details) => ctx.heartbeat(details),
+  };
+}

@@ -1,0 +1,56 @@
+import { createHash } from 'node:crypto';
+import { type SecurityModel } from '../domain/steps';
+
+/**
+ * Ownership marks: how crosslink recognises what a run created, so undos (which take the step's
+ * input, not its result) remove only that. Every mark contains the connection id or its hash.
+ */
+
+/** First 8 hex chars of SHA-256 of the connection id: short enough for names, stable across retries. */
+export function connectionHash(connectionId: string): string {
+  return createHash('sha256').update(connectionId).digest('hex').slice(0, 8);
+}
+
+/** Name of the platform trust relationship a run creates in one environment for the other. */
+export function trustRelationshipName(otherEnvironment: string, connectionId: string): string {
+  return `crosslink ${otherEnvironment} ${connectionHash(connectionId)}`;
+}
+
+export function apiKeyName(alias: string, connectionId: string): string {
+  return `crosslink-${alias}-${connectionHash(connectionId)}`;
+}
+
+export function apiKeyMetadata(connectionId: string, localDeployment: string, alias: string) {
+  return { crosslink: { connection_id: connectionId, local_deployment: localDeployment, alias } };
+}
+
+/** True when the key's metadata names this connection. */
+export function apiKeyCarriesMark(metadata: Record<string, unknown> | null | undefined, connectionId: string): boolean {
+  const mark = metadata?.crosslink as { connection_id?: unknown } | undefined;
+  return mark?.connection_id === connectionId;
+}
+
+/** Name of the `trust.direct` entry holding the remote environment's proxy root CA. */
+export function proxyCaEntryName(remoteEnvironment: string): string {
+  return `crosslink proxy CA ${remoteEnvironment}`;
+}
+
+export const ROLE_MARK_KEY = 'crosslink_connection_id';
+
+export function roleCarriesMark(metadata: Record<string, unknown> | undefined, connectionId: string): boolean {
+  return metadata?.[ROLE_MARK_KEY] === connectionId;
+}
+
+export function credentialsSetting(alias: string): string {
+  return `cluster.remote.${alias}.credentials`;
+}
+
+/** The persistent settings register-remote writes (flat keys), the exact set its undo nulls. */
+export function remoteSettingKeys(alias: string): string[] {
+  return ['mode', 'proxy_address', 'server_name', 'skip_unavailable'].map((k) => `cluster.remote.${alias}.${k}`);
+}
+
+/** ECE proxies: 9443 for the API key model (remote cluster server), 9400 for certificates (ece-api.md §7A). */
+export function proxyPort(model: SecurityModel): number {
+  return model === 'api_key' ? 9443 : 9400;
+}

@@ -1,0 +1,52 @@
+import { type StepInput } from '../../domain/activities';
+import { type ApiKeyRecord, type CreatedResource, type StepRecord, type UndoReport } from '../../domain/records';
+import { type Deps, type StepContext } from '../context';
+import { getKeystoreNames, removeKeystoreSecret, setKeystoreSecret } from '../ece/keystore';
+import { credentialsSetting } from '../marks';
+import { eceFor } from './shared';
+
+function secretResource(input: StepInput): CreatedResource {
+  const local = input.preflight.local;
+  return {
+    step: 'keystore',
+    environment: local.environment,
+    deploymentId: local.deploymentId,
+    kind: 'keystore-secret',
+    id: credentialsSetting(input.request.alias),
+    description: `keystore secret ${credentialsSetting(input.request.alias)} on ${local.deploymentId}`,
+  };
+}
+
+/** Unseal the cross-cluster key and write it to the local keystore (PATCH overwrites: safe to repeat). */
+export async function writeKeystoreCredentials(
+  deps: Deps,
+  ctx: StepContext,
+  input: StepInput & { apiKey: ApiKeyRecord },
+): Promise<StepRecord> {
+  const local = input.preflight.local;
+  const encoded = deps.sealer.unseal(input.apiKey.sealedEncoded, input.connectionId);
+  const name = credentialsSetting(input.request.alias);
+  await setKeystoreSecret(eceFor(deps, local), local.deploymentId, local.refId, name, encoded, ctx.signal);
+  return {
+    attempt: ctx.attempt,
+    created: input.preflight.localAliasBefore?.keystoreCredentials ? [] : [secretResource(input)],
+    detail: `wrote ${name} (key ${input.apiKey.keyId}) to the keystore of ${local.deploymentId}`,
+  };
+}
+
+/** Remove the secret, only when preflight saw it absent. */
+export async function removeKeystoreCredentials(deps: Deps, ctx: StepContext, input: StepInput): Promise<UndoReport> {
+  const local = input.preflight.local;
+  const name = credentialsSetting(input.request.alias);
+  if (input.preflight.localAliasBefore?.keystoreCredentials) {
+    return { attempt: ctx.attempt, removed: [], detail: `${name} was there before the run: left in place` };
+  }
+  const ece = eceFor(deps, local);
+  const present = (await getKeystoreNames(ece, local.deploymentId, local.refId, ctx.signal)).includes(name);
+  if (present) await removeKeystoreSecret(ece, local.deploymentId, local.refId, name, ctx.signal);
+  return {
+    attempt: ctx.attempt,
+    removed: present ? [secretResource(input)] : [],
+    detail: present ? `removed ${name}` : `${name} is not in the keystore`,
+  };
+}

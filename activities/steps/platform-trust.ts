@@ -1,0 +1,121 @@
+import { type SideStepInput } from '../../domain/activities';
+import { type CreatedResource, type PlatformTrustRecord, type UndoReport } from '../../domain/records';
+import { type Deps, type StepContext } from '../context';
+import {
+  createTrustRelationship,
+  deleteTrustRelationship,
+  getLocalTrustRelationship,
+  listTrustRelationships,
+} from '../ece/trust-relationships';
+import { unexpectedResponse } from '../http/classify';
+import { trustRelationshipName } from '../marks';
+
+function environments(input: SideStepInput) {
+  const p = input.preflight;
+  const [self, peer] =
+    input.side === 'local' ? [p.localEnvironment, p.remoteEnvironment] : [p.remoteEnvironment, p.localEnvironment];
+  return { self, peer };
+}
+
+/**
+ * In the `side` environment, a trust relationship for the other environment. An existing one for
+ * the other environment's account is reused (and never deleted); a create first looks for its own
+ * earlier result by name, so a lost response does not make a second one.
+ */
+export async function ensurePlatformTrust(
+  deps: Deps,
+  ctx: StepContext,
+  input: SideStepInput,
+): Promise<PlatformTrustRecord> {
+  const { self, peer } = environments(input);
+  const ece = deps.registry.ece(self.environment);
+  const name = trustRelationshipName(peer.environment, input.connectionId);
+  const existing = await listTrustRelationships(ece, 'non-local', { signal: ctx.signal });
+  const created = (id: string): CreatedResource => ({
+    step: 'platform-trust',
+    environment: self.environment,
+    kind: 'trust-relationship',
+    id,
+    description: `trust relationship "${name}" in ${self.environment} for environment ${peer.environment} (account ${peer.accountId})`,
+  });
+
+  const ours = existing.find((r) => r.name === name && !self.trustRelationshipsBefore.includes(r.id));
+  if (ours) {
+    return {
+      attempt: ctx.attempt,
+      created: [created(ours.id)],
+      detail: `trust relationship ${ours.id} for ${peer.environment} already created by this run`,
+      environment: self.environment,
+      trustRelationshipId: ours.id,
+      createdByRun: true,
+    };
+  }
+  const reusable = existing.find((r) => !r.local && (r.account_ids ?? []).includes(peer.accountId));
+  if (reusable) {
+    return {
+      attempt: ctx.attempt,
+      created: [],
+      detail: `reusing the existing trust relationship "${reusable.name}" (${reusable.id}) for ${peer.environment}`,
+      environment: self.environment,
+      trustRelationshipId: reusable.id,
+      createdByRun: false,
+    };
+  }
+
+  const peerRecord = await getLocalTrustRelationship(deps.registry.ece(peer.environment), ctx.signal);
+  if (!peerRecord.public_ca_cert) {
+    throw unexpectedResponse(
+      deps.registry.ece(peer.environment).http.target,
+      'GET',
+      '/platform/configuration/trust-relationships',
+      'the local record has no public_ca_cert although include_certificate=true',
+    );
+  }
+  const id = await createTrustRelationship(
+    ece,
+    {
+      name,
+      public_ca_cert: peerRecord.public_ca_cert,
+      account_ids: peerRecord.account_ids?.length ? peerRecord.account_ids : [peer.accountId],
+      ...(peerRecord.installation_id ? { installation_id: peerRecord.installation_id } : {}),
+      trust_by_default: false,
+    },
+    ctx.signal,
+  );
+  return {
+    attempt: ctx.attempt,
+    created: [created(id)],
+    detail: `created trust relationship ${id} in ${self.environment} for ${peer.environment}`,
+    environment: self.environment,
+    trustRelationshipId: id,
+    createdByRun: true,
+  };
+}
+
+/** Delete only relationships carrying this run's name and absent before the run (404 = done). */
+export async function removePlatformTrust(deps: Deps, ctx: StepContext, input: SideStepInput): Promise<UndoReport> {
+  const { self, peer } = environments(input);
+  const ece = deps.registry.ece(self.environment);
+  const name = trustRelationshipName(peer.environment, input.connectionId);
+  const existing = await listTrustRelationships(ece, 'non-local', { signal: ctx.signal });
+  const removed: CreatedResource[] = [];
+  for (const r of existing) {
+    if (r.local || r.name !== name || self.trustRelationshipsBefore.includes(r.id)) continue;
+    if (await deleteTrustRelationship(ece, r.id, ctx.signal)) {
+      removed.push({
+        step: 'platform-trust',
+        environment: self.environment,
+        kind: 'trust-relationship',
+        id: r.id,
+        description: `trust relationship "${name}" in ${self.environment}`,
+      });
+    }
+  }
+  return {
+    attempt: ctx.attempt,
+    removed,
+    detail: removed.length
+      ? `deleted ${removed.map((r) => r.id).join(', ')}`
+      : `no trust relationship of this run in ${self.environment}`,
+  };
+}

@@ -1,0 +1,321 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { type ConnectionRequest } from '../../domain/connection-request';
+import { FailureType } from '../../domain/failures';
+import {
+  type DeploymentFacts,
+  type EnvironmentFacts,
+  type PreflightResult,
+  type ProxyCaFacts,
+  type StepDecision,
+} from '../../domain/records';
+import { STEP_IDS, type StepId } from '../../domain/steps';
+import { type Deps, type StepContext } from '../context';
+import { type EceClient } from '../ece/client';
+import { elasticsearchResource, getDeployment, planPending, trustOf, versionOf } from '../ece/deployments';
+import { getKeystoreNames } from '../ece/keystore';
+import { certificateFacts, getPlatformInfo, getProxyChain, sameCertificate } from '../ece/platform';
+import { getLocalTrustRelationship, listTrustRelationships } from '../ece/trust-relationships';
+import { getApiKeysByName, isActive } from '../elasticsearch/api-keys';
+import { getPersistentSettings } from '../elasticsearch/cluster';
+import { getRole } from '../elasticsearch/roles';
+import {
+  apiKeyCarriesMark,
+  apiKeyName,
+  credentialsSetting,
+  proxyCaEntryName,
+  proxyPort,
+  roleCarriesMark,
+} from '../marks';
+import { API_KEY_BETA, API_KEY_GA, atLeast } from './versions';
+
+type Side = 'local' | 'remote';
+
+/**
+ * Read both deployments and environments, decide which steps apply and why, and refuse early
+ * (PreflightRefused, every reason at once) when the connection cannot or must not be made.
+ */
+export async function preflight(
+  deps: Deps,
+  ctx: StepContext,
+  input: { connectionId: string; request: ConnectionRequest },
+): Promise<PreflightResult> {
+  const { connectionId, request } = input;
+  const model = request.securityModel;
+  const refusals: string[] = [];
+  const eceLocal = deps.registry.ece(request.local.environment);
+  const eceRemote = deps.registry.ece(request.remote.environment);
+
+  const [localDep, remoteDep, localEnv, remoteEnv, proxyChain] = await Promise.all([
+    readDeployment(deps, ctx, eceLocal, request, 'local'),
+    readDeployment(deps, ctx, eceRemote, request, 'remote'),
+    readEnvironment(ctx, eceLocal),
+    readEnvironment(ctx, eceRemote),
+    model === 'api_key' ? getProxyChain(eceRemote, ctx.signal) : Promise.resolve(undefined),
+  ]);
+  ctx.heartbeat({ step: 'preflight', read: 'ece' });
+
+  for (const [side, d] of [
+    ['local', localDep],
+    ['remote', remoteDep],
+  ] as const) {
+    if (!d.facts.healthy) {
+      refusals.push(
+        `the ${side} deployment ${d.facts.deploymentId} (${d.facts.environment}) is not healthy: repair it in ECE first`,
+      );
+    }
+    if (d.pendingPlan) {
+      refusals.push(
+        `the ${side} deployment ${d.facts.deploymentId} (${d.facts.environment}) has a pending plan: wait until it finishes`,
+      );
+    }
+  }
+
+  // Versions decide whether the model is allowed and whether the keystore reloads by itself.
+  const lv = localDep.facts.version;
+  const rv = remoteDep.facts.version;
+  let restartExpected = false;
+  let versionNote = `local ${lv}, remote ${rv}`;
+  if (model === 'api_key') {
+    const ga = atLeast(lv, API_KEY_GA) && atLeast(rv, API_KEY_GA);
+    const beta = atLeast(lv, API_KEY_BETA) && atLeast(rv, API_KEY_BETA);
+    if (!ga && !beta) {
+      refusals.push(
+        `the api_key model needs Elasticsearch 8.14 or later on both sides (local ${lv}, remote ${rv}): upgrade, or use the certificate model`,
+      );
+    } else if (!ga && !request.allowBetaApiKeyModel) {
+      refusals.push(
+        `the api_key model needs Elasticsearch 8.14 or later on both sides (local ${lv}, remote ${rv}); on 8.10-8.13 it was beta: upgrade, or set allowBetaApiKeyModel to accept the beta (the local keystore then needs a reload or restart)`,
+      );
+    } else if (!ga) {
+      restartExpected = !atLeast(lv, API_KEY_GA);
+      versionNote += ' (api_key model in beta, allowed by allowBetaApiKeyModel)';
+    }
+    if (deps.registry.esCredentialKind(request.remote.environment, request.remote.deploymentId) === 'apiKey') {
+      refusals.push(
+        `creating a cross-cluster API key needs a user, but the Elasticsearch credentials for the remote deployment ${request.remote.deploymentId} are an API key: configure username/password for it in environments.${request.remote.environment}.elasticsearch`,
+      );
+    }
+  } else if (atLeast(lv, '9.0.0') || atLeast(rv, '9.0.0')) {
+    versionNote += ' (the certificate model is deprecated from 9.0; prefer api_key)';
+  }
+
+  // The alias on the local deployment: settings and keystore must be absent, or this connection's own.
+  const esLocal = deps.registry.elasticsearch(
+    localDep.facts.environment,
+    localDep.facts.deploymentId,
+    localDep.facts.esUrl,
+  );
+  const esRemote = deps.registry.elasticsearch(
+    remoteDep.facts.environment,
+    remoteDep.facts.deploymentId,
+    remoteDep.facts.esUrl,
+  );
+  const prefix = `cluster.remote.${request.alias}.`;
+  const [settings, keystore, ownKeys] = await Promise.all([
+    getPersistentSettings(esLocal, ctx.signal),
+    getKeystoreNames(eceLocal, localDep.facts.deploymentId, localDep.facts.refId, ctx.signal),
+    model === 'api_key'
+      ? getApiKeysByName(esRemote, apiKeyName(request.alias, connectionId), ctx.signal)
+      : Promise.resolve([]),
+  ]);
+  const aliasSettings = Object.keys(settings).filter((k) => k.startsWith(prefix) && settings[k] != null);
+  const expectedAddress = `${remoteDep.facts.endpoint}:${proxyPort(model)}`;
+  if (aliasSettings.length > 0) {
+    const ours =
+      settings[`${prefix}mode`] === 'proxy' &&
+      settings[`${prefix}proxy_address`] === expectedAddress &&
+      settings[`${prefix}server_name`] === remoteDep.facts.endpoint;
+    if (!ours) {
+      const shown = settings[`${prefix}proxy_address`] ?? settings[`${prefix}seeds`] ?? settings[`${prefix}mode`];
+      refusals.push(
+        `the alias "${request.alias}" is already used on the local deployment (${aliasSettings.join(', ')}${shown ? ` = ${String(shown)}` : ''}) by something crosslink did not create: choose another alias`,
+      );
+    }
+  }
+  const keystoreHas = keystore.includes(credentialsSetting(request.alias));
+  if (keystoreHas) {
+    const ours = model === 'api_key' && ownKeys.some((k) => isActive(k) && apiKeyCarriesMark(k.metadata, connectionId));
+    if (!ours) {
+      refusals.push(
+        `the alias "${request.alias}" is already used on the local deployment: its keystore holds ${credentialsSetting(request.alias)}, which crosslink did not create: choose another alias`,
+      );
+    }
+  }
+
+  // Roles: the names to create must be absent, or carry this connection's mark.
+  const roleSides: Side[] = model === 'api_key' ? ['local'] : ['local', 'remote'];
+  const rolesBefore: Record<Side, string[]> = { local: [], remote: [] };
+  for (const side of roleSides) {
+    const es = side === 'local' ? esLocal : esRemote;
+    for (const role of request.roles) {
+      const existing = await getRole(es, role.name, ctx.signal);
+      if (!existing) continue;
+      if (roleCarriesMark(existing.metadata, connectionId)) rolesBefore[side].push(role.name);
+      else {
+        refusals.push(
+          `the role "${role.name}" already exists on the ${side} deployment and was not created by this connection: rename the role in the request`,
+        );
+      }
+    }
+  }
+
+  if (refusals.length > 0) {
+    throw ApplicationFailure.create({
+      message: `preflight refused: ${refusals.join('; ')}`,
+      type: FailureType.PreflightRefused,
+      nonRetryable: true,
+    });
+  }
+
+  let proxyCa: ProxyCaFacts | undefined;
+  if (proxyChain) {
+    const root = proxyChain[proxyChain.length - 1];
+    if (!root) {
+      throw ApplicationFailure.create({
+        message: `ECE ${request.remote.environment}: the proxy certificate chain is empty: configure the proxy TLS certificate`,
+        type: FailureType.PreflightRefused,
+        nonRetryable: true,
+      });
+    }
+    const c = certificateFacts(root);
+    proxyCa = { rootPem: c.pem, fingerprintSha256: c.fingerprintSha256, subject: c.subject, private: c.private };
+  }
+
+  const local: DeploymentFacts = { ...localDep.facts, rolesBefore: rolesBefore.local };
+  const remote: DeploymentFacts = { ...remoteDep.facts, rolesBefore: rolesBefore.remote };
+  return {
+    connectionId,
+    model,
+    local,
+    remote,
+    localEnvironment: localEnv,
+    remoteEnvironment: remoteEnv,
+    proxyCa,
+    localAliasBefore:
+      aliasSettings.length > 0 || keystoreHas
+        ? { settings: aliasSettings, keystoreCredentials: keystoreHas }
+        : undefined,
+    restartExpected,
+    steps: decideSteps(request, { local, remote, proxyCa, restartExpected, versionNote, expectedAddress }),
+    attempt: ctx.attempt,
+  };
+}
+
+async function readDeployment(
+  deps: Deps,
+  ctx: StepContext,
+  ece: EceClient,
+  request: ConnectionRequest,
+  side: Side,
+): Promise<{ facts: DeploymentFacts; pendingPlan: boolean }> {
+  const ref = request[side];
+  const { deployment } = await getDeployment(ece, ref.deploymentId, ctx.signal);
+  const es = elasticsearchResource(ece, deployment, ref.refId);
+  const endpoint = es.info.metadata.endpoint ?? '';
+  const esUrl = deps.registry.elasticsearch(ref.environment, ref.deploymentId, es.info.metadata.service_url).url;
+  return {
+    facts: {
+      environment: ref.environment,
+      deploymentId: deployment.id,
+      name: deployment.name,
+      refId: es.ref_id,
+      region: es.region,
+      version: versionOf(es),
+      clusterId: es.info.cluster_id ?? es.id,
+      endpoint,
+      esUrl,
+      healthy: deployment.healthy && es.info.healthy,
+      trustBefore: trustOf(es),
+      rolesBefore: [],
+    },
+    pendingPlan: planPending(es),
+  };
+}
+
+async function readEnvironment(ctx: StepContext, ece: EceClient): Promise<EnvironmentFacts> {
+  const [platform, localRecord, others] = await Promise.all([
+    getPlatformInfo(ece, ctx.signal),
+    getLocalTrustRelationship(ece, ctx.signal),
+    listTrustRelationships(ece, 'non-local', { signal: ctx.signal }),
+  ]);
+  return {
+    environment: ece.environment,
+    accountId: localRecord.account_ids?.[0] ?? '',
+    installationId: localRecord.installation_id,
+    localTrustRelationshipId: localRecord.id,
+    eceVersion: platform.version,
+    trustRelationshipsBefore: others.filter((r) => !r.local).map((r) => r.id),
+  };
+}
+
+function decideSteps(
+  request: ConnectionRequest,
+  f: {
+    local: DeploymentFacts;
+    remote: DeploymentFacts;
+    proxyCa?: ProxyCaFacts;
+    restartExpected: boolean;
+    versionNote: string;
+    expectedAddress: string;
+  },
+): StepDecision[] {
+  const apiKey = request.securityModel === 'api_key';
+  const certOnly = 'the API key model needs no platform or deployment trust';
+  const keyOnly = 'the certificate model uses no API key';
+  const reasons: Record<StepId, [boolean, string]> = {
+    preflight: [true, `versions ${f.versionNote}`],
+    'platform-trust': apiKey ? [false, certOnly] : [true, 'each environment must trust the other (both directions)'],
+    'deployment-trust': apiKey
+      ? [false, certOnly]
+      : [true, `each deployment allowlists the other's cluster id (${f.local.clusterId} <-> ${f.remote.clusterId})`],
+    'api-key': apiKey
+      ? [true, `cross-cluster API key on the remote deployment ${f.remote.deploymentId}`]
+      : [false, keyOnly],
+    'proxy-ca': proxyCaDecision(request, f.local, f.proxyCa),
+    keystore: apiKey ? [true, `cluster.remote.${request.alias}.credentials in the local keystore`] : [false, keyOnly],
+    'register-remote': [true, `cluster.remote.${request.alias} in proxy mode to ${f.expectedAddress}`],
+    restart: !apiKey
+      ? [false, 'the certificate model changes no keystore']
+      : f.restartExpected
+        ? [
+            true,
+            `local ${f.local.version} does not reload the keystore by itself: reload secure settings, restart if still not loaded`,
+          ]
+        : [
+            true,
+            `local ${f.local.version} reloads the keystore by itself: the step confirms the credentials are loaded`,
+          ],
+    verify: [
+      true,
+      apiKey
+        ? '_remote/info connected with cluster_credentials, then _resolve/cluster'
+        : '_remote/info connected, then _resolve/cluster',
+    ],
+    roles:
+      request.roles.length > 0
+        ? [
+            true,
+            `${request.roles.map((r) => r.name).join(', ')} ${apiKey ? 'on the local deployment' : 'on both deployments'}`,
+          ]
+        : [false, 'the request names no roles'],
+  };
+  return STEP_IDS.map((id) => ({ id, applies: reasons[id][0], reason: reasons[id][1] }));
+}
+
+function proxyCaDecision(request: ConnectionRequest, local: DeploymentFacts, ca?: ProxyCaFacts): [boolean, string] {
+  if (request.securityModel !== 'api_key' || !ca) return [false, 'only the API key model uploads the remote proxy CA'];
+  if (!ca.private) return [false, `the remote proxy root CA (${ca.subject}) is publicly trusted`];
+  const existing = (local.trustBefore.direct ?? []).find((d) => directHoldsPem(d, ca.rootPem));
+  if (existing)
+    return [false, `the local deployment already trusts the remote proxy root CA (entry "${existing.name}")`];
+  return [
+    true,
+    `the remote proxy root CA (${ca.subject}) is private: trust.direct "${proxyCaEntryName(request.remote.environment)}"`,
+  ];
+}
+
+/** Whether a `trust.direct` entry holds the certificate (compared by fingerprint). */
+export function directHoldsPem(entry: Record<string, unknown>, pem: string): boolean {
+  const certs = (entry.certificates as Array<{ pem?: string }> | undefined) ?? [];
+  return certs.some((c) => typeof c.pem === 'string' && sameCertificate(c.pem, pem));
+}

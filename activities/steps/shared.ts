@@ -1,0 +1,94 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { type Side } from '../../domain/activities';
+import { FailureType } from '../../domain/failures';
+import { type DeploymentFacts, type PreflightResult, type TrustSettings } from '../../domain/records';
+import { type Deps, type StepContext } from '../context';
+import { type EceClient } from '../ece/client';
+import {
+  elasticsearchResource,
+  getDeployment,
+  planPending,
+  trustOf,
+  trustUpdatePayload,
+  updateDeployment,
+} from '../ece/deployments';
+import { waitForPlan } from '../ece/plan-tracker';
+import { type EsClient } from '../elasticsearch/client';
+import { PLAN_PENDING_CODE, failureCode, failureStatus } from '../http/classify';
+
+export function facts(preflight: PreflightResult, side: Side): DeploymentFacts {
+  return side === 'local' ? preflight.local : preflight.remote;
+}
+
+export function other(side: Side): Side {
+  return side === 'local' ? 'remote' : 'local';
+}
+
+export function eceFor(deps: Deps, f: DeploymentFacts): EceClient {
+  return deps.registry.ece(f.environment);
+}
+
+export function esFor(deps: Deps, f: DeploymentFacts): EsClient {
+  return deps.registry.elasticsearch(f.environment, f.deploymentId, f.esUrl);
+}
+
+/** Wait for the deployment's plan with heartbeats and cancellation from the activity context. */
+export function waitPlan(deps: Deps, ctx: StepContext, f: DeploymentFacts): Promise<void> {
+  return waitForPlan(eceFor(deps, f), f.deploymentId, f.refId, {
+    heartbeat: (d) => ctx.heartbeat(d),
+    signal: ctx.signal,
+    pollMs: deps.timing.planPollMs,
+  });
+}
+
+/**
+ * Read-modify-write of one deployment's whole `trust` object under the optimistic lock.
+ * `change` returns the new trust object, or undefined when nothing is to do (no PUT then).
+ * A pending plan (ours from a lost response, typically) is waited for first; a version conflict
+ * re-reads and retries; the PUT's plan is waited for. Returns whether a PUT was made.
+ */
+export async function modifyTrust(
+  deps: Deps,
+  ctx: StepContext,
+  f: DeploymentFacts,
+  change: (trust: TrustSettings) => TrustSettings | undefined,
+): Promise<boolean> {
+  const ece = eceFor(deps, f);
+  for (let attempt = 1; ; attempt++) {
+    let read = await getDeployment(ece, f.deploymentId, ctx.signal);
+    if (planPending(elasticsearchResource(ece, read.deployment, f.refId))) {
+      await waitPlan(deps, ctx, f);
+      read = await getDeployment(ece, f.deploymentId, ctx.signal);
+    }
+    const resource = elasticsearchResource(ece, read.deployment, f.refId);
+    const next = change(structuredClone(trustOf(resource)));
+    if (!next) return false;
+    try {
+      await updateDeployment(
+        ece,
+        f.deploymentId,
+        trustUpdatePayload(read.deployment, resource.ref_id, next),
+        read.version,
+        ctx.signal,
+      );
+    } catch (err) {
+      const status = failureStatus(err);
+      const racing = status === 409 || status === 412 || failureCode(err) === PLAN_PENDING_CODE;
+      if (racing && attempt < deps.timing.conflictRetries) continue; // re-read, wait, try again
+      if (status === 409 || status === 412) {
+        throw ApplicationFailure.create({
+          message: `ECE ${f.environment}: deployment ${f.deploymentId} kept changing under crosslink (${attempt} version conflicts): retry when other changes are done`,
+          type: FailureType.Conflict,
+          nonRetryable: true,
+        });
+      }
+      throw err;
+    }
+    await waitPlan(deps, ctx, f);
+    return true;
+  }
+}
+
+export function ownershipConflict(message: string): ApplicationFailure {
+  return ApplicationFailure.create({ message, type: FailureType.OwnershipConflict, nonRetryable: true });
+}

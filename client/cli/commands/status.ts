@@ -1,0 +1,36 @@
+import { workflowUiUrl } from '../../temporal-connection';
+import { type CliContext } from '../context';
+import { EXIT, type ExitCode } from '../exit-codes';
+import { loadStatus } from '../load-status';
+import { type StatusView, isTerminal, renderStatus } from '../render/status';
+
+export interface StatusOptions {
+  watch?: boolean;
+  json?: boolean;
+  /** Seconds between refreshes with --watch. */
+  interval?: number;
+}
+
+export async function statusCommand(ctx: CliContext, workflowId: string, opts: StatusOptions): Promise<ExitCode> {
+  const client = await ctx.client();
+  const url = workflowUiUrl(ctx.target(), workflowId);
+  let last = '';
+  for (;;) {
+    const view = await loadStatus(client, workflowId);
+    const text = opts.json ? JSON.stringify({ ...view, url }) : `${renderStatus(view, ctx.now())}\n\nWeb UI:    ${url}`;
+    if (!opts.watch) {
+      ctx.out(text);
+      return EXIT.OK;
+    }
+    // Redraw in place on a terminal; elsewhere print only what changed (one JSON per line with --json).
+    if (ctx.isTTY && !opts.json) ctx.out(`\x1b[2J\x1b[H${text}`);
+    else if (text !== last) ctx.out(opts.json ? text : `${text}\n`);
+    last = text;
+    if (isTerminal(view)) return watchExit(view);
+    await ctx.sleep((opts.interval ?? 2) * 1000);
+  }
+}
+
+function watchExit(view: StatusView): ExitCode {
+  return view.state === 'connected' ? EXIT.OK : EXIT.NOT_CONNECTED;
+}

@@ -1,0 +1,20 @@
+/** `crosslink` exit codes (documented in docs/cli.md). */
+export const EXIT = {
+  /** Done; for `status --watch`: the connection ended connected. */
+  OK: 0,
+  /** Something unexpected; the message says what. */
+  FAILURE: 1,
+  /** Wrong command line: unknown command or option, missing argument. */
+  USAGE: 2,
+  /** The request file or the decision is invalid; each bad field is listed. */
+  INVALID_INPUT: 3,
+  /** The workflow refused the approval or rejection (wrong gate, not an approver, four-eyes rule...). */
+  REFUSED: 4,
+  /** No connection workflow with that id in the namespace. */
+  NOT_FOUND: 5,
+  /** Temporal cannot be reached, or no worker answered in time. */
+  UNAVAILABLE: 6,
+  /** `status --watch`: the connection ended without connecting (rolled back, failed, cancelled). */
+  NOT_CONNECTED: 7,
+} as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

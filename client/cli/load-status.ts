@@ -1,0 +1,71 @@
+/**
+ * Where `crosslink status` gets its view. Running workflow: the `progress` query (needs a worker;
+ * bounded by a deadline). Closed workflow: its result (connected) or the Progress its failure
+ * carries (rolled back), both read from history, so no worker is needed. When no worker answers,
+ * the search attributes still give the state.
+ */
+import { type Client, WorkflowFailedError } from '@temporalio/client';
+import { type TypedSearchAttributes, defineSearchAttributeKey } from '@temporalio/common';
+import { ConnectionResult, ConnectionState, Progress, SEARCH_ATTRIBUTES } from '../../domain';
+import { progressQuery } from '../../workflows/messages';
+import { type StatusView } from './render/status';
+
+export const QUERY_TIMEOUT_MS = 5_000;
+/** A closed run needs no query; it only adds detail, so it may not hold the command up for long. */
+const CLOSED_QUERY_TIMEOUT_MS = 2_000;
+
+export async function loadStatus(client: Client, workflowId: string, queryTimeoutMs = QUERY_TIMEOUT_MS): Promise<StatusView> {
+  const handle = client.workflow.getHandle(workflowId);
+  const desc = await handle.describe();
+  const base = {
+    workflowId,
+    runId: desc.runId,
+    executionStatus: desc.status.name,
+    state: stateFromSearchAttributes(desc.typedSearchAttributes),
+  };
+
+  if (desc.status.name === 'RUNNING') {
+    try {
+      const raw = await client.withDeadline(Date.now() + queryTimeoutMs, () => handle.query(progressQuery));
+      const progress = Progress.parse(raw);
+      return { ...base, source: 'progress-query', state: progress.state, progress };
+    } catch (err) {
+      return {
+        ...base,
+        source: 'workflow-description',
+        note: `no worker answered the progress query (${(err as Error).message}); start one with \`npm run worker\`. State is from the search attributes.`,
+      };
+    }
+  }
+
+  try {
+    const result = ConnectionResult.safeParse(await handle.result());
+    if (!result.success) return { ...base, source: 'workflow-description', note: 'the workflow result is not a connection result' };
+    // The result has steps and resources; a worker, when one runs, also gives details and approvals.
+    const progress = await client
+      .withDeadline(Date.now() + Math.min(queryTimeoutMs, CLOSED_QUERY_TIMEOUT_MS), () => handle.query(progressQuery))
+      .then((raw) => Progress.safeParse(raw).data)
+      .catch(() => undefined);
+    return { ...base, source: 'workflow-result', state: 'connected', result: result.data, progress };
+  } catch (err) {
+    const cause = err instanceof WorkflowFailedError ? err.cause : undefined;
+    const details = (cause as { details?: unknown[] } | undefined)?.details;
+    const progress = Progress.safeParse(details?.[0]);
+    if (progress.success) {
+      return { ...base, source: 'workflow-failure', state: progress.data.state, progress: progress.data };
+    }
+    return {
+      ...base,
+      source: 'workflow-description',
+      state: base.state === 'unknown' ? 'failed' : base.state,
+      failure: cause?.message ?? (err as Error).message,
+    };
+  }
+}
+
+const STATE_KEY = defineSearchAttributeKey(SEARCH_ATTRIBUTES.state, 'KEYWORD');
+
+function stateFromSearchAttributes(attrs: TypedSearchAttributes): StatusView['state'] {
+  const parsed = ConnectionState.safeParse(attrs.get(STATE_KEY));
+  return parsed.success ? parsed.data : 'unknown';
+}

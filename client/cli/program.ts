@@ -1,0 +1,134 @@
+/** The `crosslink` command line (commander): parses, runs one command, returns its exit code. */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { ConnectionState, STEP_IDS } from '../../domain';
+import { cancelCommand } from './commands/cancel';
+import { connectCommand } from './commands/connect';
+import { approveCommand, rejectCommand } from './commands/decide';
+import { historyCommand } from './commands/history';
+import { listCommand } from './commands/list';
+import { statusCommand } from './commands/status';
+import { type CliContext } from './context';
+import { toCliError } from './errors';
+import { EXIT, type ExitCode } from './exit-codes';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive whole number');
+  return n;
+}
+
+const ENVIRONMENT_HELP = `
+Temporal is found through the standard environment configuration: TEMPORAL_ADDRESS (default
+localhost:7233), TEMPORAL_NAMESPACE (default "default"), TEMPORAL_API_KEY, TEMPORAL_TLS*,
+TEMPORAL_PROFILE / TEMPORAL_CONFIG_FILE. TEMPORAL_UI_URL sets the Web UI base for links.
+
+Exit codes: 0 ok, 1 unexpected error, 2 usage, 3 invalid input, 4 refused by the workflow,
+5 workflow not found, 6 Temporal or worker unavailable, 7 (status --watch) ended not connected.`;
+
+export function buildProgram(ctx: CliContext, setExit: (code: ExitCode) => void): Command {
+  const program = new Command('crosslink')
+    .description('Connect Elasticsearch deployments across ECE environments: start, approve, watch.')
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', ENVIRONMENT_HELP)
+    .configureOutput({ writeOut: (s) => ctx.out(s.replace(/\n$/, '')), writeErr: (s) => ctx.err(s.replace(/\n$/, '')) })
+    .exitOverride();
+  const run = (p: Promise<ExitCode>): Promise<void> => p.then(setExit);
+
+  program
+    .command('connect')
+    .description('validate a connection request and start it (or find the one already running)')
+    .argument('<request.json>', 'connection request file ("-" reads standard input)')
+    .option('--json', 'print the result as JSON')
+    .action((file: string, opts: { json?: boolean }) => run(connectCommand(ctx, file, opts)));
+
+  program
+    .command('approve')
+    .description('approve the pending gate (validated by the workflow: right gate, listed approver, four-eyes)')
+    .argument('<workflow-id>')
+    .argument('<gate>', `the gate waiting for approval (${STEP_IDS.join(', ')})`)
+    .requiredOption('--as <name>', 'your identity, as listed in the request approvers')
+    .option('--comment <text>', 'recorded in the audit trail')
+    .option('--json', 'print the recorded decision as JSON')
+    .action((id: string, gate: string, opts: { as: string; comment?: string; json?: boolean }) =>
+      run(approveCommand(ctx, id, gate, opts)),
+    );
+
+  program
+    .command('reject')
+    .description('reject the pending gate; the run rolls back what it created')
+    .argument('<workflow-id>')
+    .argument('<gate>')
+    .requiredOption('--as <name>', 'your identity, as listed in the request approvers')
+    .requiredOption('--reason <text>', 'why (recorded in the audit trail)')
+    .option('--json', 'print the recorded decision as JSON')
+    .action((id: string, gate: string, opts: { as: string; reason: string; json?: boolean }) =>
+      run(rejectCommand(ctx, id, gate, opts)),
+    );
+
+  program
+    .command('status')
+    .description('steps, attempts, durations, pending gate and deadline, created resources')
+    .argument('<workflow-id>')
+    .option('--watch', 'refresh until the run ends (exit 0 connected, 7 otherwise)')
+    .option('--interval <seconds>', 'refresh interval for --watch', positiveInt, 2)
+    .option('--json', 'print the status as JSON (one line per change with --watch)')
+    .action((id: string, opts: { watch?: boolean; json?: boolean; interval: number }) => run(statusCommand(ctx, id, opts)));
+
+  program
+    .command('list')
+    .description('connection workflows, by the CrosslinkState search attribute')
+    .addOption(new Option('--state <state>', 'only connections in this state').choices(ConnectionState.options))
+    .option('--limit <n>', 'at most this many', positiveInt, 50)
+    .option('--json', 'print the list as JSON')
+    .action((opts: { state?: string; json?: boolean; limit: number }) => run(listCommand(ctx, opts)));
+
+  program
+    .command('cancel')
+    .description('cancel a running connection: it undoes what it created and ends rolled back')
+    .argument('<workflow-id>')
+    .option('--json', 'print the outcome as JSON')
+    .action((id: string, opts: { json?: boolean }) => run(cancelCommand(ctx, id, opts)));
+
+  program
+    .command('history')
+    .description('business audit trail: requester, approvals and rejections, each step outcome')
+    .argument('<workflow-id>')
+    .option('--json', 'print the trail as JSON')
+    .action((id: string, opts: { json?: boolean }) => run(historyCommand(ctx, id, opts)));
+
+  for (const cmd of program.commands) {
+    cmd.exitOverride().configureOutput({
+      writeOut: (s) => ctx.out(s.replace(/\n$/, '')),
+      writeErr: (s) => ctx.err(s.replace(/\n$/, '')),
+    });
+    cmd.showHelpAfterError('(run with --help for usage)');
+  }
+  return program;
+}
+
+/** Runs `crosslink <args>` (args without node and script) and returns the exit code; never exits the process. */
+export async function runCli(args: readonly string[], ctx: CliContext): Promise<ExitCode> {
+  let code: ExitCode = EXIT.OK;
+  const program = buildProgram(ctx, (c) => (code = c));
+  if (args.length === 0) {
+    ctx.err(program.helpInformation().replace(/\n$/, ''));
+    return EXIT.USAGE;
+  }
+  try {
+    await program.parseAsync([...args], { from: 'user' });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version are successes; every other commander error is a usage error (already printed).
+      return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+    }
+    const cliError = toCliError(err, workflowIdArg(args));
+    ctx.err(`crosslink: ${cliError.message}`);
+    return cliError.exitCode;
+  }
+}
+
+/** The <workflow-id> of commands that take one (for "not found" messages). */
+function workflowIdArg(args: readonly string[]): string | undefined {
+  return ['approve', 'reject', 'status', 'cancel', 'history'].includes(args[0] ?? '') ? args[1] : undefined;
+}

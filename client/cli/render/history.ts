@@ -1,0 +1,59 @@
+/** `crosslink history`: the audit trail as a three-column text table. */
+import { type AuditTrail, type TrailEntry } from '../history/audit-trail';
+import { formatTime, renderTable } from './format';
+
+export function renderHistory(trail: AuditTrail): string {
+  const rows = trail.entries.map((e) => [formatTime(e.at), what(e), detail(e)]);
+  const title = trail.workflowId ? `Audit trail of ${trail.workflowId}\n\n` : '';
+  return title + renderTable(['TIME', 'WHAT', 'DETAIL'], rows);
+}
+
+function what(e: TrailEntry): string {
+  switch (e.kind) {
+    case 'requested':
+      return 'requested';
+    case 'gate-opened':
+      return `${e.gate}: approval asked`;
+    case 'step': {
+      const name = e.step ?? e.activity;
+      return `${name}${e.undo ? ' (undo)' : ''}${e.side ? ` [${e.side}]` : ''}`;
+    }
+    case 'decision':
+      return `${e.gate ?? '?'}: ${e.decision === 'approve' ? 'approval' : 'rejection'}`;
+    case 'cancel-requested':
+      return 'cancel requested';
+    case 'closed':
+      return 'closed';
+  }
+}
+
+function detail(e: TrailEntry): string {
+  switch (e.kind) {
+    case 'requested': {
+      const parts = [`by ${e.by ?? 'unknown'}`];
+      if (e.model) parts.push(`${e.model} ${e.local ?? '?'} -> ${e.remote ?? '?'} as "${e.alias ?? '?'}"`);
+      if (e.gates.length > 0) parts.push(`gates ${e.gates.join(', ')}`);
+      if (e.approvers.length > 0) parts.push(`approvers ${e.approvers.join(', ')}`);
+      return parts.join('; ');
+    }
+    case 'gate-opened':
+      return 'waiting for an approver';
+    case 'step': {
+      const attempt = e.attempt && e.attempt > 1 ? ` after ${e.attempt} attempts` : '';
+      const head = `${e.outcome}${attempt} (${e.activity})`;
+      if (e.failure) return `${head}: ${e.failure.type ? `${e.failure.type}: ` : ''}${e.failure.message}`;
+      return e.detail ? `${head}: ${e.detail}` : head;
+    }
+    case 'decision': {
+      const who = `by ${e.approver ?? 'unknown'} via ${e.via}${e.client ? ` (client ${e.client})` : ''}`;
+      const words = e.comment ? `, comment "${e.comment}"` : e.reason ? `, reason "${e.reason}"` : '';
+      const outcome =
+        e.outcome === 'received' ? 'received' : e.outcome === 'failed' ? `failed: ${e.result ?? ''}` : (e.result ?? e.outcome);
+      return `${who}${words}: ${outcome}`;
+    }
+    case 'cancel-requested':
+      return [e.by ? `by ${e.by}` : '', e.cause ?? ''].filter(Boolean).join(': ') || 'by an operator';
+    case 'closed':
+      return e.message ? `${e.outcome}: ${e.message}` : e.outcome;
+  }
+}

@@ -1,0 +1,207 @@
+/**
+ * The local run, as a function (scripts/local-run.ts is its command line; the end-to-end test
+ * calls it directly): simulator + Temporal + worker + intake in this process, one connection
+ * requested through a signed CloudEvent, gates approved (automatically or by you), live progress,
+ * the result, and everything shut down again, whatever happens.
+ */
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type temporal } from '@temporalio/proto';
+import { type Level, type Logger } from 'pino';
+import { ConnectionRequest, type ConnectionRequestInput, EVENT_TYPES, type Progress, type StepId, parseOrThrow } from '../../domain';
+import { startSimulator } from '../../simulator';
+import { type SimulatorHandle } from '../../simulator/api';
+import { approveGate, createTemporalGateway, rejectGate } from '../../client/connections';
+import { EVENTS_PATH, type IntakeServer, createIntakeServer } from '../../client/intake/server';
+import { type AuditTrail, auditTrailFromHistory } from '../../client/cli/history/audit-trail';
+import { loadStatus } from '../../client/cli/load-status';
+import { renderHistory } from '../../client/cli/render/history';
+import { type StatusView, isTerminal, renderStatus } from '../../client/cli/render/status';
+import { workflowUiUrl } from '../../client/temporal-connection';
+import { loadWorkerConfig } from '../../workers/config';
+import { createLogger } from '../../workers/logging';
+import { installRuntime } from '../../workers/runtime';
+import { type WorkerHandle, startWorker } from '../../workers/worker';
+import { type LocalTemporal, type TemporalSource, obtainTemporal } from './temporal-server';
+import { sendSignedEvent } from './send-event';
+import { defaultLocalRequest } from './default-request';
+
+export interface LocalRunOptions {
+  /** Approve each gate as soon as it opens, as an approver who is not the requester. */
+  autoApprove?: boolean;
+  /**
+   * Decide each gate in this process (tests: approve or reject); wins over autoApprove. Returning
+   * undefined prints the `crosslink approve` command to type instead.
+   */
+  decide?: (gate: StepId, progress: Progress) => GateDecision | undefined;
+  /** The connection to request (default: ece-a 9.x -> ece-b 9.x, API key model, private proxy CA). */
+  request?: ConnectionRequestInput;
+  /** Where the run's own lines go (stdout by default). */
+  say?: (line: string) => void;
+  /** Level of the components' JSON logs on stderr (default CROSSLINK_LOG_LEVEL or `warn`). */
+  logLevel?: Level | 'silent';
+  /** Aborting (Ctrl-C) stops waiting and shuts everything down. */
+  signal?: AbortSignal;
+  /** Simulator plan duration (ms); short by default so the run takes seconds. */
+  planDurationMs?: number;
+  pollIntervalMs?: number;
+  /** Variables for finding Temporal (process.env by default). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export type GateDecision = { decision: 'approve'; comment?: string } | { decision: 'reject'; reason: string };
+
+export interface LocalRunResult {
+  workflowId: string;
+  runId?: string;
+  /** The connection's final state, or `interrupted` when aborted first. */
+  state: StatusView['state'] | 'interrupted';
+  progress?: Progress;
+  /** The business audit trail and the raw history, read before the server went away. */
+  trail?: AuditTrail;
+  history?: temporal.api.history.v1.IHistory;
+  temporal: TemporalSource;
+  uiUrl: string;
+  /** What the intake answered to the "connection requested" event. */
+  intakeStatus: string;
+}
+
+export class LocalRunInterrupted extends Error {
+  constructor() {
+    super('interrupted');
+    this.name = 'LocalRunInterrupted';
+  }
+}
+
+export async function runLocal(options: LocalRunOptions = {}): Promise<LocalRunResult> {
+  const sayLine = options.say ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const say = (...lines: string[]): void => lines.forEach((line) => sayLine(line));
+  const signal = options.signal;
+  const checkAbort = (): void => {
+    if (signal?.aborted) throw new LocalRunInterrupted();
+  };
+  const request = parseOrThrow(ConnectionRequest, options.request ?? defaultLocalRequest(), 'connection request');
+  const intakeSecret = randomBytes(24).toString('base64url');
+  const sealingKey = randomBytes(32).toString('base64');
+  const level = options.logLevel ?? (process.env.CROSSLINK_LOG_LEVEL as Level | undefined) ?? 'warn';
+  const log: Logger = createLogger({
+    name: 'local-run',
+    level,
+    secrets: [intakeSecret, sealingKey],
+    destination: { write: (s: string) => process.stderr.write(s) },
+  });
+  installRuntime(log);
+
+  const cleanups: Array<[string, () => Promise<unknown>]> = [];
+  let simulator: SimulatorHandle | undefined;
+  let server: LocalTemporal | undefined;
+  let worker: WorkerHandle | undefined;
+  let intake: IntakeServer | undefined;
+  try {
+    say('Starting the ECE simulator (two environments, ece-a and ece-b)...');
+    simulator = await startSimulator({ planDurationMs: options.planDurationMs ?? 1500 });
+    const sim = simulator;
+    cleanups.push(['simulator', () => sim.close()]);
+    checkAbort();
+
+    server = await obtainTemporal({ env: options.env, say });
+    const temporalServer = server;
+    cleanups.push(['Temporal', () => temporalServer.teardown()]);
+    if (server.registered.length > 0) say(`Search attributes registered: ${server.registered.join(', ')}.`);
+    checkAbort();
+
+    const config = loadWorkerConfig({ data: { environments: simulator.config.environments, sealingKey } });
+    const workerLog = createLogger({ name: 'worker', level, secrets: config.secrets, destination: { write: (s: string) => process.stderr.write(s) } });
+    worker = await startWorker({ config, target: server.target, logger: workerLog, workflowCode: 'source', shutdownGraceTime: '5s' });
+    const w = worker;
+    cleanups.push(['worker', () => w.shutdown()]);
+    say(`Worker polling task queue "${worker.taskQueue}".`);
+
+    intake = createIntakeServer({ gateway: createTemporalGateway(server.client), secret: intakeSecret, logger: log });
+    const { url } = await intake.listen(0, '127.0.0.1');
+    const i = intake;
+    cleanups.push(['intake', () => i.close()]);
+    say(`Intake listening on ${url}${EVENTS_PATH}.`);
+    checkAbort();
+
+    const sent = await sendSignedEvent(url + EVENTS_PATH, intakeSecret, { type: EVENT_TYPES.connectionRequested, data: request });
+    if (sent.status !== 202) throw new Error(`the intake refused the event (${sent.status}): ${JSON.stringify(sent.body)}`);
+    const workflowId = String(sent.body.workflowId);
+    const uiUrl = workflowUiUrl(server.target, workflowId);
+    say(`Sent a signed "connection requested" CloudEvent: ${workflowId} ${String(sent.body.status)}.`);
+    say(`Web UI: ${uiUrl}`);
+
+    const view = await follow(server, workflowId, request.requestedBy, request.approval.approvers, options, say);
+    const history = await server.client.workflow.getHandle(workflowId).fetchHistory();
+    const trail = auditTrailFromHistory(history, workflowId);
+    if (view) {
+      say('', renderStatus(view, new Date()), '', renderHistory(trail), '');
+      say(`Result: ${view.state}. Web UI (while this run lasts): ${uiUrl}`);
+    }
+    return {
+      workflowId,
+      runId: view?.runId,
+      state: view?.state ?? 'interrupted',
+      progress: view?.progress,
+      trail,
+      history,
+      temporal: server.source,
+      uiUrl,
+      intakeStatus: String(sent.body.status),
+    };
+  } finally {
+    for (const [name, close] of cleanups.reverse()) {
+      await close().catch((err: unknown) => say(`(while stopping the ${name}: ${(err as Error).message})`));
+    }
+    say('Stopped the intake, the worker, Temporal and the simulator.');
+  }
+}
+
+/** Watches the run until it ends; approves gates or says how to. Returns undefined when aborted. */
+async function follow(
+  server: LocalTemporal,
+  workflowId: string,
+  requester: string,
+  approvers: readonly string[],
+  options: LocalRunOptions,
+  say: (...lines: string[]) => void,
+): Promise<StatusView | undefined> {
+  const approver = approvers.find((a) => a !== requester) ?? approvers[0];
+  const seen = new Map<string, string>();
+  const announced = new Set<string>();
+  const cli = server.source.kind === 'existing' || server.target.address === '127.0.0.1:7233' ? 'npx crosslink' : `TEMPORAL_ADDRESS=${server.target.address} npx crosslink`;
+  for (;;) {
+    if (options.signal?.aborted) return undefined;
+    const view = await loadStatus(server.client, workflowId);
+    for (const step of view.progress?.steps ?? []) {
+      const key = `${step.status}/${step.attempts}`;
+      if (seen.get(step.id) === key || step.status === 'pending') continue;
+      seen.set(step.id, key);
+      const attempts = step.attempts > 1 ? ` (attempt ${step.attempts})` : '';
+      say(`  ${new Date().toISOString().slice(11, 19)}  ${step.id.padEnd(16)} ${step.status}${attempts}${step.detail ? `: ${step.detail}` : ''}`);
+    }
+    const gate = view.progress?.pendingGate;
+    if (gate && !announced.has(gate.gate)) {
+      announced.add(gate.gate);
+      const choice =
+        (view.progress && options.decide?.(gate.gate, view.progress)) ??
+        (options.autoApprove ? { decision: 'approve' as const, comment: 'approved by the local run (--auto-approve)' } : undefined);
+      if (choice && approver) {
+        const entry =
+          choice.decision === 'approve'
+            ? await approveGate(server.client, workflowId, { gate: gate.gate, approver, comment: choice.comment })
+            : await rejectGate(server.client, workflowId, { gate: gate.gate, approver, reason: choice.reason });
+        say(`  gate ${gate.gate}: ${entry.decision} by ${approver}${entry.refusal ? ` (refused: ${entry.refusal})` : ''}`);
+      } else {
+        say(
+          `  gate ${gate.gate} waits for approval. In another terminal:`,
+          `    ${cli} approve ${workflowId} ${gate.gate} --as ${approver ?? '<approver>'} --comment "looks good"`,
+          `  or reject it:`,
+          `    ${cli} reject ${workflowId} ${gate.gate} --as ${approver ?? '<approver>'} --reason "..."`,
+        );
+      }
+    }
+    if (isTerminal(view)) return view;
+    await sleep(options.pollIntervalMs ?? 500, undefined, { signal: options.signal }).catch(() => undefined);
+  }
+}

@@ -1,0 +1,169 @@
+/** Elasticsearch cluster APIs: info, cluster settings, remote info, secure-settings reload, resolve cluster. */
+import { credentialsSetting, evaluateAlias } from './connection-rules';
+import { esBadRequest, esError } from './es-errors';
+import { reloadSecureSettings } from './keystore';
+import { type Reply, type SimRequest } from './server';
+import { flattenSettings, nestSettings, remoteAliases, validateRemoteSettings } from './settings';
+import { type Deployment, type Json, type JsonObject, type SimState, versionAtLeast } from './state';
+
+function versionInfo(version: string): JsonObject {
+  const major = Number(version.split('.')[0]);
+  return {
+    number: version,
+    build_flavor: 'default',
+    minimum_wire_compatibility_version: major >= 9 ? '8.18.0' : '7.17.0',
+    minimum_index_compatibility_version: major >= 9 ? '8.0.0' : '7.0.0',
+  };
+}
+
+export function info(dep: Deployment): Reply {
+  return {
+    status: 200,
+    body: {
+      name: 'instance-0000000000',
+      cluster_name: dep.clusterId,
+      cluster_uuid: `${dep.clusterId.slice(0, 22)}`,
+      version: {
+        ...versionInfo(dep.version),
+        build_type: 'docker',
+        build_hash: '0000000000000000000000000000000000000000',
+        build_date: '2025-01-01T00:00:00.000Z',
+        build_snapshot: false,
+        lucene_version: '9.11.1',
+      },
+      tagline: 'You Know, for Search',
+    },
+  };
+}
+
+export function getClusterSettings(dep: Deployment, req: SimRequest): Reply {
+  const flat = req.query.get('flat_settings') === 'true';
+  const render = (s: Record<string, Json>) => (flat ? { ...s } : nestSettings(s));
+  return { status: 200, body: { persistent: render(dep.persistentSettings), transient: render(dep.transientSettings) } };
+}
+
+/** Applies updates (null removes, `prefix.*: null` removes a group) and returns the new map. */
+function applyUpdates(current: Record<string, Json>, updates: Record<string, Json>): Record<string, Json> {
+  const next = { ...current };
+  for (const [key, value] of Object.entries(updates)) {
+    if (value === null && key.endsWith('.*')) {
+      const prefix = key.slice(0, -1);
+      for (const k of Object.keys(next)) if (k.startsWith(prefix)) delete next[k];
+    } else if (value === null) delete next[key];
+    else next[key] = value;
+  }
+  return next;
+}
+
+export function putClusterSettings(dep: Deployment, req: SimRequest): Reply {
+  const body = req.body;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return esError(400, 'action_request_validation_exception', 'Validation Failed: 1: no settings to update;');
+  }
+  const b = body as Record<string, unknown>;
+  for (const key of Object.keys(b)) {
+    if (key !== 'persistent' && key !== 'transient') {
+      return esError(400, 'x_content_parse_exception', `[cluster_update_settings_request] unknown field [${key}]`);
+    }
+  }
+  const persistentUpdates = flattenSettings((b.persistent ?? {}) as Record<string, Json>);
+  const transientUpdates = flattenSettings((b.transient ?? {}) as Record<string, Json>);
+  if (Object.keys(persistentUpdates).length + Object.keys(transientUpdates).length === 0) {
+    return esError(400, 'action_request_validation_exception', 'Validation Failed: 1: no settings to update;');
+  }
+  const persistent = applyUpdates(dep.persistentSettings, persistentUpdates);
+  const transient = applyUpdates(dep.transientSettings, transientUpdates);
+  const problem =
+    validateRemoteSettings(persistentUpdates, persistent) ?? validateRemoteSettings(transientUpdates, transient);
+  if (problem) return esBadRequest(problem);
+  dep.persistentSettings = persistent;
+  dep.transientSettings = transient;
+  const flat = req.query.get('flat_settings') === 'true';
+  const applied = (u: Record<string, Json>) => {
+    const kept = Object.fromEntries(Object.entries(u).filter(([, v]) => v !== null));
+    return flat ? kept : nestSettings(kept);
+  };
+  return {
+    status: 200,
+    body: { acknowledged: true, persistent: applied(persistentUpdates), transient: applied(transientUpdates) },
+  };
+}
+
+/** Transient settings override persistent ones, as in Elasticsearch. */
+const effectiveSettings = (dep: Deployment) => ({ ...dep.persistentSettings, ...dep.transientSettings });
+
+const defaultSkipUnavailable = (dep: Deployment) => versionAtLeast(dep.version, 8, 15);
+
+export function remoteInfo(state: SimState, dep: Deployment): Reply {
+  const out: JsonObject = {};
+  for (const r of remoteAliases(effectiveSettings(dep)).values()) {
+    const verdict = evaluateAlias(state, dep, r);
+    const skip = r.skipUnavailable ?? defaultSkipUnavailable(dep);
+    if (r.mode === 'proxy') {
+      out[r.alias] = {
+        connected: verdict.connected,
+        mode: 'proxy',
+        proxy_address: r.proxyAddress ?? '',
+        server_name: r.serverName ?? '',
+        num_proxy_sockets_connected: verdict.connected ? 18 : 0,
+        max_proxy_socket_connections: 18,
+        initial_connect_timeout: '30s',
+        skip_unavailable: skip,
+        ...(dep.loadedKeystore[credentialsSetting(r.alias)] ? { cluster_credentials: '::es_redacted::' } : {}),
+      };
+    } else {
+      out[r.alias] = {
+        connected: false,
+        mode: 'sniff',
+        seeds: r.seeds ?? [],
+        num_nodes_connected: 0,
+        max_connections_per_cluster: 3,
+        initial_connect_timeout: '30s',
+        skip_unavailable: skip,
+      };
+    }
+  }
+  return { status: 200, body: out };
+}
+
+export function reloadSecure(dep: Deployment): Reply {
+  reloadSecureSettings(dep);
+  return {
+    status: 200,
+    body: {
+      _nodes: { total: 1, successful: 1, failed: 0 },
+      cluster_name: dep.clusterId,
+      nodes: { [`node-${dep.clusterId.slice(0, 8)}`]: { name: 'instance-0000000000' } },
+    },
+  };
+}
+
+function wildcard(pattern: string): RegExp {
+  return new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+}
+
+export function resolveCluster(state: SimState, dep: Deployment, req: SimRequest): Reply {
+  if (!versionAtLeast(dep.version, 8, 13)) return esBadRequest(`no handler found for uri [${req.path}] and method [GET]`);
+  const aliases = remoteAliases(effectiveSettings(dep));
+  const out: JsonObject = {};
+  for (const part of String(req.params.expression).split(',')) {
+    const colon = part.indexOf(':');
+    if (colon < 0) {
+      out['(local)'] = { connected: true, skip_unavailable: false, matching_indices: false, version: versionInfo(dep.version) };
+      continue;
+    }
+    const aliasPattern = part.slice(0, colon);
+    const matched = [...aliases.values()].filter((r) => wildcard(aliasPattern).test(r.alias));
+    if (matched.length === 0 && !aliasPattern.includes('*')) {
+      return esError(404, 'no_such_remote_cluster_exception', `no such remote cluster: [${aliasPattern}]`);
+    }
+    for (const r of matched) {
+      const verdict = evaluateAlias(state, dep, r);
+      const skip = r.skipUnavailable ?? defaultSkipUnavailable(dep);
+      out[r.alias] = verdict.connected
+        ? { connected: true, skip_unavailable: skip, matching_indices: true, version: versionInfo(verdict.remote!.version) }
+        : { connected: false, skip_unavailable: skip, error: verdict.reason ?? 'unknown error' };
+    }
+  }
+  return { status: 200, body: out };
+}

@@ -1,0 +1,249 @@
+/** Elasticsearch security APIs: cross-cluster API keys (create, get, invalidate) and roles. */
+import { authenticateEs, isReply } from './es-auth';
+import { esBadRequest, esError } from './es-errors';
+import { apiKeyId, secret } from './ids';
+import { type Reply, type SimRequest } from './server';
+import { type ApiKey, type Deployment, type JsonObject, clone, versionAtLeast } from './state';
+
+const UNITS: Record<string, number> = { nanos: 1e-6, micros: 1e-3, ms: 1, s: 1e3, m: 6e4, h: 3.6e6, d: 8.64e7 };
+
+function parseDuration(text: unknown): number | undefined {
+  const m = /^(\d+)(nanos|micros|ms|s|m|h|d)$/.exec(String(text));
+  return m ? Number(m[1]) * UNITS[m[2]!]! : undefined;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function checkAccess(access: unknown): string | undefined {
+  if (!isObject(access)) return 'Required [access]';
+  const allowed: Record<string, string[]> = {
+    search: ['names', 'field_security', 'query', 'allow_restricted_indices'],
+    replication: ['names', 'allow_restricted_indices'],
+  };
+  for (const key of Object.keys(access)) {
+    if (!allowed[key]) return `[cross_cluster_api_key_access] unknown field [${key}]`;
+  }
+  const entries = [...((access.search as unknown[]) ?? []), ...((access.replication as unknown[]) ?? [])];
+  if (entries.length === 0) return 'must specify non-empty access for either [search] or [replication]';
+  for (const kind of ['search', 'replication'] as const) {
+    const list = access[kind];
+    if (list === undefined) continue;
+    if (!Array.isArray(list)) return `[${kind}] must be an array`;
+    for (const entry of list) {
+      if (!isObject(entry)) return `[${kind}] entries must be objects`;
+      for (const field of Object.keys(entry)) {
+        if (!allowed[kind]!.includes(field)) return `[${kind}] unknown field [${field}]`;
+      }
+      const names = entry.names;
+      if (!(typeof names === 'string' || (Array.isArray(names) && names.length > 0))) return `[${kind}] requires [names]`;
+    }
+  }
+  return undefined;
+}
+
+export function createCrossClusterApiKey(dep: Deployment, req: SimRequest): Reply {
+  const principal = authenticateEs(dep, req);
+  if (isReply(principal)) return principal;
+  if (!versionAtLeast(dep.version, 8, 10)) {
+    return esBadRequest(`no handler found for uri [${req.path}] and method [POST]`);
+  }
+  if (principal.kind === 'api_key') {
+    return esBadRequest(
+      'authentication via API key not supported: An API key cannot be used to create a cross-cluster API key',
+    );
+  }
+  const body = req.body;
+  if (!isObject(body)) return esBadRequest('request body is required', 'parse_exception');
+  for (const key of Object.keys(body)) {
+    if (!['name', 'access', 'expiration', 'metadata'].includes(key)) {
+      return esBadRequest(`[create_cross_cluster_api_key_request] unknown field [${key}]`, 'x_content_parse_exception');
+    }
+  }
+  if (typeof body.name !== 'string' || body.name.length === 0) return esBadRequest('Validation Failed: 1: api key name is required;', 'action_request_validation_exception');
+  const accessError = checkAccess(body.access);
+  if (accessError) return esBadRequest(accessError);
+  let expiration: number | undefined;
+  if (body.expiration !== undefined && body.expiration !== null) {
+    const ms = parseDuration(body.expiration);
+    if (ms === undefined) return esBadRequest(`failed to parse setting [expiration] with value [${String(body.expiration)}] as a time value`);
+    expiration = Date.now() + ms;
+  }
+  const metadata = body.metadata ?? {};
+  if (!isObject(metadata)) return esBadRequest('[metadata] must be an object');
+  if (Object.keys(metadata).some((k) => k.startsWith('_'))) {
+    return esBadRequest('Validation Failed: 1: API key metadata keys may not start with [_];', 'action_request_validation_exception');
+  }
+  const key: ApiKey = {
+    id: apiKeyId(),
+    name: body.name,
+    type: 'cross_cluster',
+    secret: secret(),
+    invalidated: false,
+    creation: Date.now(),
+    expiration,
+    metadata: clone(metadata),
+    access: clone(body.access as Record<string, unknown>),
+    username: principal.username,
+  };
+  dep.apiKeys.push(key);
+  return {
+    status: 200,
+    body: {
+      id: key.id,
+      name: key.name,
+      api_key: key.secret,
+      encoded: Buffer.from(`${key.id}:${key.secret}`).toString('base64'),
+      ...(expiration !== undefined ? { expiration } : {}),
+    },
+  };
+}
+
+function wildcard(pattern: string): RegExp {
+  return new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+}
+
+function keyView(k: ApiKey): JsonObject {
+  return clone({
+    id: k.id,
+    name: k.name,
+    type: k.type,
+    creation: k.creation,
+    ...(k.expiration !== undefined ? { expiration: k.expiration } : {}),
+    invalidated: k.invalidated,
+    ...(k.invalidation !== undefined ? { invalidation: k.invalidation } : {}),
+    username: k.username,
+    realm: 'reserved',
+    metadata: k.metadata,
+    role_descriptors: {},
+    ...(k.access ? { access: k.access } : {}),
+  }) as JsonObject;
+}
+
+const active = (k: ApiKey) => !k.invalidated && (k.expiration === undefined || k.expiration > Date.now());
+
+export function getApiKeys(dep: Deployment, req: SimRequest): Reply {
+  const id = req.query.get('id');
+  const name = req.query.get('name');
+  const activeOnly = req.query.get('active_only') === 'true';
+  const keys = dep.apiKeys.filter(
+    (k) => (!id || k.id === id) && (!name || wildcard(name).test(k.name)) && (!activeOnly || active(k)),
+  );
+  return { status: 200, body: { api_keys: keys.map(keyView) } };
+}
+
+export function invalidateApiKeys(dep: Deployment, req: SimRequest): Reply {
+  const body = isObject(req.body) ? req.body : {};
+  const ids = [...(Array.isArray(body.ids) ? body.ids.map(String) : []), ...(body.id ? [String(body.id)] : [])];
+  const name = typeof body.name === 'string' ? body.name : undefined;
+  if (ids.length === 0 && !name && !body.username && !body.realm_name && body.owner !== true) {
+    return esError(
+      400,
+      'action_request_validation_exception',
+      'Validation Failed: 1: One of [api key id(s), api key name, username, realm name] must be specified if [owner] flag is false;',
+    );
+  }
+  const matches = dep.apiKeys.filter(
+    (k) =>
+      (ids.length === 0 || ids.includes(k.id)) &&
+      (!name || wildcard(name).test(k.name)) &&
+      (!body.username || k.username === body.username),
+  );
+  const invalidated: string[] = [];
+  const previously: string[] = [];
+  for (const k of matches) {
+    if (k.invalidated) previously.push(k.id);
+    else {
+      k.invalidated = true;
+      k.invalidation = Date.now();
+      invalidated.push(k.id);
+    }
+  }
+  return {
+    status: 200,
+    body: { invalidated_api_keys: invalidated, previously_invalidated_api_keys: previously, error_count: 0 },
+  };
+}
+
+// ---- roles ----
+
+const ROLE_FIELDS = [
+  'cluster',
+  'indices',
+  'applications',
+  'run_as',
+  'metadata',
+  'transient_metadata',
+  'description',
+  'global',
+  'remote_indices',
+  'remote_cluster',
+];
+
+function roleError(dep: Deployment, name: string, body: unknown): Reply | undefined {
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_.@\- ]{0,506}$/.test(name)) {
+    return esError(400, 'action_request_validation_exception', `Validation Failed: 1: role name [${name}] is invalid;`);
+  }
+  if (!isObject(body)) return esError(400, 'parse_exception', `failed to parse role [${name}]. missing body`);
+  for (const field of Object.keys(body)) {
+    const tooNew =
+      (field === 'remote_indices' && !versionAtLeast(dep.version, 8, 14)) ||
+      (field === 'remote_cluster' && !versionAtLeast(dep.version, 8, 15)) ||
+      (field === 'description' && !versionAtLeast(dep.version, 8, 15));
+    if (!ROLE_FIELDS.includes(field) || tooNew) {
+      return esError(400, 'parse_exception', `failed to parse role [${name}]. unexpected field [${field}]`);
+    }
+  }
+  for (const entry of (body.remote_indices as unknown[]) ?? []) {
+    if (!isObject(entry) || entry.clusters === undefined || entry.names === undefined || !Array.isArray(entry.privileges)) {
+      return esError(400, 'parse_exception', `failed to parse remote indices privileges for role [${name}]. missing required [clusters], [names] or [privileges] fields`);
+    }
+  }
+  const remoteClusterPrivileges = versionAtLeast(dep.version, 8, 17) ? ['monitor_enrich', 'monitor_stats'] : ['monitor_enrich'];
+  for (const entry of (body.remote_cluster as unknown[]) ?? []) {
+    if (!isObject(entry) || entry.clusters === undefined || !Array.isArray(entry.privileges)) {
+      return esError(400, 'parse_exception', `failed to parse remote_cluster for role [${name}]. missing required [clusters] or [privileges] fields`);
+    }
+    const bad = (entry.privileges as unknown[]).find((p) => !remoteClusterPrivileges.includes(String(p)));
+    if (bad !== undefined) {
+      return esBadRequest(
+        `Invalid remote_cluster permissions found. Please remove the following: [${String(bad)}] Only [${remoteClusterPrivileges.join(', ')}] are allowed`,
+      );
+    }
+  }
+  return undefined;
+}
+
+export function putRole(dep: Deployment, req: SimRequest): Reply {
+  const name = String(req.params.name);
+  const error = roleError(dep, name, req.body);
+  if (error) return error;
+  const created = !(name in dep.roles);
+  dep.roles[name] = clone(req.body as JsonObject);
+  return { status: 200, body: { role: { created } } };
+}
+
+function roleView(role: JsonObject): JsonObject {
+  return {
+    cluster: [],
+    indices: [],
+    applications: [],
+    run_as: [],
+    metadata: {},
+    ...clone(role),
+    transient_metadata: { enabled: true },
+  };
+}
+
+export function getRoles(dep: Deployment, req: SimRequest): Reply {
+  const names = req.params.name ? req.params.name.split(',') : Object.keys(dep.roles);
+  const found = names.filter((n) => n in dep.roles);
+  if (req.params.name && found.length === 0) return { status: 404, body: {} };
+  return { status: 200, body: Object.fromEntries(found.map((n) => [n, roleView(dep.roles[n]!)])) };
+}
+
+export function deleteRole(dep: Deployment, req: SimRequest): Reply {
+  const name = String(req.params.name);
+  const found = name in dep.roles;
+  delete dep.roles[name];
+  return { status: found ? 200 : 404, body: { found } };
+}

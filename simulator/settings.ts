@@ -1,0 +1,119 @@
+/** Elasticsearch cluster settings: flat/nested forms and `cluster.remote.<alias>.*` validation. */
+import { type Json, type JsonObject } from './state';
+
+/** `{"cluster":{"remote":{"x":{"mode":"proxy"}}}}` -> `{"cluster.remote.x.mode":"proxy"}`; null leaves kept. */
+export function flattenSettings(input: Record<string, Json>, prefix = ''): Record<string, Json> {
+  const out: Record<string, Json> = {};
+  for (const [key, value] of Object.entries(input)) {
+    const full = prefix ? `${prefix}.${key}` : key;
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      Object.assign(out, flattenSettings(value, full));
+    } else {
+      out[full] = value;
+    }
+  }
+  return out;
+}
+
+/** The nested form Elasticsearch returns without `flat_settings`. */
+export function nestSettings(flat: Record<string, Json>): JsonObject {
+  const out: JsonObject = {};
+  for (const [key, value] of Object.entries(flat).sort(([a], [b]) => a.localeCompare(b))) {
+    const parts = key.split('.');
+    let node = out;
+    for (const part of parts.slice(0, -1)) {
+      const next = node[part];
+      if (next === undefined || next === null || typeof next !== 'object' || Array.isArray(next)) node[part] = {};
+      node = node[part] as JsonObject;
+    }
+    node[parts[parts.length - 1]!] = value;
+  }
+  return out;
+}
+
+const REMOTE = /^cluster\.remote\.([^.]+)\.(.+)$/;
+const REMOTE_KEYS: Record<string, 'string' | 'boolean' | 'list' | 'int'> = {
+  mode: 'string',
+  seeds: 'list',
+  proxy_address: 'string',
+  server_name: 'string',
+  skip_unavailable: 'boolean',
+  proxy_socket_connections: 'int',
+  node_connections: 'int',
+  'transport.compress': 'string',
+  'transport.compression_scheme': 'string',
+  'transport.ping_schedule': 'string',
+};
+
+export interface RemoteSettings {
+  alias: string;
+  mode?: string;
+  seeds?: string[];
+  proxyAddress?: string;
+  serverName?: string;
+  skipUnavailable?: boolean;
+}
+
+/** Every alias configured in these flat settings. */
+export function remoteAliases(flat: Record<string, Json>): Map<string, RemoteSettings> {
+  const out = new Map<string, RemoteSettings>();
+  for (const [key, value] of Object.entries(flat)) {
+    const m = REMOTE.exec(key);
+    if (!m || value === null) continue;
+    const alias = m[1]!;
+    const r = out.get(alias) ?? { alias };
+    if (m[2] === 'mode') r.mode = String(value);
+    if (m[2] === 'seeds') r.seeds = (Array.isArray(value) ? value : [value]).map(String);
+    if (m[2] === 'proxy_address') r.proxyAddress = String(value);
+    if (m[2] === 'server_name') r.serverName = String(value);
+    if (m[2] === 'skip_unavailable') r.skipUnavailable = value === true || value === 'true';
+    out.set(alias, r);
+  }
+  // Sniff is the default mode when seeds are set.
+  for (const r of out.values()) r.mode ??= 'sniff';
+  return out;
+}
+
+/** `illegal_argument_exception` reason for a bad `cluster.remote.*` setting, as Elasticsearch words it. */
+export function validateRemoteSettings(updates: Record<string, Json>, merged: Record<string, Json>): string | undefined {
+  for (const [key, value] of Object.entries(updates)) {
+    const m = REMOTE.exec(key);
+    if (!m) continue;
+    const kind = REMOTE_KEYS[m[2]!];
+    if (m[2] === 'credentials') return `setting [${key}], not dynamically updateable; it is a secure setting and belongs in the keystore`;
+    if (!kind) return `persistent setting [${key}], not recognized`;
+    if (value === null) continue;
+    if (kind === 'boolean' && typeof value !== 'boolean' && value !== 'true' && value !== 'false') {
+      return `Failed to parse value [${String(value)}] as only [true] or [false] are allowed.`;
+    }
+    if (kind === 'int' && !/^\d+$/.test(String(value))) return `Failed to parse value [${String(value)}] for setting [${key}]`;
+    if (m[2] === 'mode' && value !== 'sniff' && value !== 'proxy') {
+      return `No enum constant org.elasticsearch.transport.RemoteConnectionStrategy.ConnectionStrategy.${String(value).toUpperCase()}`;
+    }
+    if (m[2] === 'proxy_address' && !/^[^:\s]+:\d{1,5}$/.test(String(value))) {
+      return `failed to parse port: invalid proxy address [${String(value)}] for setting [${key}]`;
+    }
+    if (m[2] === 'seeds') {
+      for (const seed of Array.isArray(value) ? value : [value]) {
+        if (!/^[^:\s]+:\d{1,5}$/.test(String(seed))) return `failed to parse port for seed [${String(seed)}] of [${key}]`;
+      }
+    }
+  }
+  for (const r of remoteAliases(merged).values()) {
+    const pre = `cluster.remote.${r.alias}`;
+    if (r.mode === 'proxy' && r.seeds) {
+      return `Setting "${pre}.seeds" cannot be used with the configured "${pre}.mode" [required=SNIFF, configured=PROXY]`;
+    }
+    if (r.mode === 'sniff' && (r.proxyAddress || r.serverName)) {
+      const bad = r.proxyAddress ? 'proxy_address' : 'server_name';
+      return `Setting "${pre}.${bad}" cannot be used with the configured "${pre}.mode" [required=PROXY, configured=SNIFF]`;
+    }
+    if (r.mode === 'sniff' && !r.seeds?.length) {
+      return `Cannot configure setting [${pre}.skip_unavailable] if remote cluster is not enabled.`;
+    }
+    if (r.mode === 'proxy' && !r.proxyAddress) {
+      return `Cannot configure remote cluster [${r.alias}] in proxy mode without a [${pre}.proxy_address]`;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,28 @@
+/**
+ * Every behaviour the reference (ece-api.md) marks UNCONFIRMED, and the choice the simulator makes.
+ * Kept in one place so a finding on a real ECE changes one line. docs/simulator.md lists them.
+ */
+export const UNCONFIRMED = {
+  /** ece-api.md §2, §11.3: the status and code of a `?version=` mismatch on deployment PUT. */
+  deploymentVersionConflict: { status: 409, code: 'deployments.deployment_version_conflict' },
+  /** ece-api.md §1D: a `?version=` mismatch on trust-relationship DELETE. */
+  trustRelationshipVersionConflict: { status: 409, code: 'trust_relationships.version_conflict' },
+  /** §2: does a trust-only deployment PUT start a plan? Choice: every PUT starts a plan. */
+  everyUpdateStartsPlan: true,
+  /** Not documented: a deployment PUT while a plan is pending. Choice: refused like a restart is. */
+  updateWhilePending: { status: 400, code: 'deployments.deployment_resource_plan_change_error' },
+  /** Not documented: the code of a request body that fails the schema. */
+  invalidBody: { status: 400, code: 'root.invalid_json_request' },
+  /** Not documented: the code of a route the coordinator does not know. */
+  unknownRoute: { status: 404, code: 'root.resource_not_found' },
+  /** §1: does `trust_by_default` make existing deployments trust the relationship? Choice: no. */
+  trustByDefaultCountsForDeployments: false,
+  /** §12.5: deleting a relationship deployments still reference. Choice: allowed; the trust then fails. */
+  deleteReferencedTrustRelationship: 'allowed' as const,
+  /** §4C: removing an absent keystore secret. Choice: a no-op 200. */
+  removeAbsentKeystoreSecret: 'no-op' as const,
+  /** §12.1: API-key model with a private proxy CA: the UI writes `trust.direct[]` with `type: "proxy"`. */
+  privateProxyCaTrust: { type: 'proxy' },
+  /** §12.6: `active_only` on GET /_security/api_key: accepted on every simulated version. */
+  activeOnlyAllVersions: true,
+} as const;

@@ -1,0 +1,249 @@
+/**
+ * Scripted CrosslinkActivities for workflow tests that need no simulator: each activity returns a
+ * plausible record derived from its input (what a real one would report), and tests replace single
+ * activities with the behaviours below (fail, fail N times, hang until cancelled, time out).
+ */
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import {
+  type ActivityName,
+  type ConnectionRequest,
+  type CreatedResource,
+  type CrosslinkActivities,
+  FailureType,
+  type PreflightResult,
+  STEP_IDS,
+  type SideStepInput,
+  type StepId,
+  type StepInput,
+} from '../../domain';
+import { type ActivityImplementations, SimulatedTimeout } from './activity-runner';
+
+export interface ScriptOptions {
+  /** What the local keystore does: reloads by itself (8.14+), needs a reload, or needs a restart. */
+  keystore?: 'automatic' | 'reload' | 'restart';
+  /** Whether the remote proxy CA is private (the proxy-ca step applies). */
+  privateProxyCa?: boolean;
+}
+
+type Behaviour = (...args: never[]) => Promise<unknown>;
+
+function attempt(): number {
+  return Context.current().info.attempt;
+}
+
+function resource(step: StepId, kind: CreatedResource['kind'], id: string, environment: string): CreatedResource {
+  return { step, kind, id, environment, description: `${kind} ${id}` };
+}
+
+function facts(request: ConnectionRequest, side: 'local' | 'remote', version: string) {
+  const ref = request[side];
+  return {
+    environment: ref.environment,
+    deploymentId: ref.deploymentId,
+    name: `${side}-deployment`,
+    refId: 'main-elasticsearch',
+    region: 'ece-region',
+    version,
+    clusterId: ref.deploymentId.replace(/^./, 'c'),
+    endpoint: `${ref.deploymentId}.${ref.environment}.example`,
+    esUrl: `https://${ref.deploymentId}.${ref.environment}.example:9243`,
+    healthy: true,
+    trustBefore: {},
+    rolesBefore: [],
+  };
+}
+
+export function scriptedActivities(options: ScriptOptions = {}): CrosslinkActivities {
+  const keystore = options.keystore ?? 'automatic';
+  const privateCa = options.privateProxyCa ?? true;
+  const undo = (detail: string) => async () => ({ attempt: attempt(), removed: [], detail });
+  return {
+    async preflight({ connectionId, request }): Promise<PreflightResult> {
+      const apiKey = request.securityModel === 'api_key';
+      const applies: Record<StepId, boolean> = {
+        preflight: true,
+        'platform-trust': !apiKey,
+        'deployment-trust': !apiKey,
+        'api-key': apiKey,
+        'proxy-ca': apiKey && privateCa,
+        keystore: apiKey,
+        'register-remote': true,
+        restart: apiKey,
+        verify: true,
+        roles: request.roles.length > 0,
+      };
+      const env = (name: string) => ({
+        environment: name,
+        accountId: `account-${name}`,
+        localTrustRelationshipId: `local-${name}`,
+        eceVersion: '3.8.0',
+        trustRelationshipsBefore: [],
+      });
+      return {
+        connectionId,
+        model: request.securityModel,
+        local: facts(request, 'local', keystore === 'automatic' ? '8.15.1' : '8.13.4'),
+        remote: facts(request, 'remote', '9.1.3'),
+        localEnvironment: env(request.local.environment),
+        remoteEnvironment: env(request.remote.environment),
+        ...(apiKey
+          ? { proxyCa: { rootPem: 'PEM', fingerprintSha256: 'ab:cd', subject: 'CN=proxy root', private: privateCa } }
+          : {}),
+        restartExpected: keystore !== 'automatic',
+        steps: STEP_IDS.map((id) => ({
+          id,
+          applies: applies[id],
+          reason: applies[id] ? 'applies' : `${id} does not apply`,
+        })),
+        attempt: attempt(),
+      };
+    },
+    async ensurePlatformTrust({ request, side }: SideStepInput) {
+      const other = side === 'local' ? request.remote.environment : request.local.environment;
+      const env = request[side].environment;
+      const id = `trust-${env}-for-${other}`;
+      return {
+        attempt: attempt(),
+        created: [resource('platform-trust', 'trust-relationship', id, env)],
+        detail: `${env} trusts ${other}`,
+        environment: env,
+        trustRelationshipId: id,
+        createdByRun: true,
+      };
+    },
+    removePlatformTrust: undo('trust relationship deleted'),
+    async ensureDeploymentTrust({ request, side }) {
+      const ref = request[side];
+      return {
+        attempt: attempt(),
+        created: [resource('deployment-trust', 'deployment-trust', ref.deploymentId, ref.environment)],
+        detail: `trust.external on ${ref.deploymentId}`,
+      };
+    },
+    removeDeploymentTrust: undo('trust restored'),
+    async createCrossClusterApiKey({ request }: StepInput) {
+      return {
+        attempt: attempt(),
+        created: [resource('api-key', 'api-key', 'key-1', request.remote.environment)],
+        detail: 'cross-cluster API key key-1',
+        keyId: 'key-1',
+        keyName: `crosslink-${request.alias}`,
+        sealedEncoded: { alg: 'A256GCM' as const, kid: 'k1', iv: 'iv', ciphertext: 'sealed', tag: 'tag' },
+      };
+    },
+    invalidateCrossClusterApiKey: undo('key invalidated'),
+    async ensureProxyCaTrust({ request }) {
+      return {
+        attempt: attempt(),
+        created: [resource('proxy-ca', 'proxy-ca-trust', 'proxy-ca', request.local.environment)],
+        detail: 'trust.direct proxy CA',
+      };
+    },
+    removeProxyCaTrust: undo('proxy CA entry removed'),
+    async writeKeystoreCredentials({ request }) {
+      const name = `cluster.remote.${request.alias}.credentials`;
+      return {
+        attempt: attempt(),
+        created: [resource('keystore', 'keystore-secret', name, request.local.environment)],
+        detail: name,
+      };
+    },
+    removeKeystoreCredentials: undo('secret removed'),
+    async registerRemoteCluster({ request }) {
+      const name = `cluster.remote.${request.alias}`;
+      return {
+        attempt: attempt(),
+        created: [resource('register-remote', 'remote-cluster-settings', name, request.local.environment)],
+        detail: `${name} in proxy mode`,
+      };
+    },
+    unregisterRemoteCluster: undo('settings nulled'),
+    async reloadSecureSettings() {
+      const loaded = keystore !== 'restart';
+      return {
+        attempt: attempt(),
+        created: [],
+        detail: loaded ? 'credentials loaded' : 'credentials not loaded: restart needed',
+        loaded,
+        via: keystore === 'automatic' ? ('automatic' as const) : loaded ? ('reload' as const) : ('not-loaded' as const),
+      };
+    },
+    async restartElasticsearch({ request }) {
+      Context.current().heartbeat('plan running');
+      return {
+        attempt: attempt(),
+        created: [resource('restart', 'restart', 'plan-1', request.local.environment)],
+        detail: 'restarted; credentials loaded',
+        loaded: true,
+        via: 'restart' as const,
+      };
+    },
+    async verifyRemoteConnection({ request }) {
+      return {
+        attempt: attempt(),
+        created: [],
+        detail: `${request.alias} connected`,
+        connected: true,
+        model: request.securityModel,
+        proxyAddress: `${request.remote.deploymentId}.example:9443`,
+        serverName: `${request.remote.deploymentId}.example`,
+        probe: '_resolve/cluster ok',
+      };
+    },
+    async createRoles({ request, side }) {
+      return {
+        attempt: attempt(),
+        created: request.roles.map((r) => resource('roles', 'role', r.name, request[side].environment)),
+        detail: `roles on ${side}`,
+      };
+    },
+    deleteRoles: undo('roles deleted'),
+  };
+}
+
+/** The activities as the harness takes them, with some replaced. */
+export function withOverrides(
+  base: CrosslinkActivities,
+  overrides: Partial<Record<ActivityName, Behaviour>> = {},
+): ActivityImplementations {
+  return { ...base, ...overrides } as unknown as ActivityImplementations;
+}
+
+/** Always fails with a business failure of `type` (non-retryable unless Transient). */
+export function fails(type: string, message = `scripted ${type}`): Behaviour {
+  return async () => {
+    throw ApplicationFailure.create({ type, message, nonRetryable: type !== FailureType.Transient });
+  };
+}
+
+/** Fails `times` attempts with a Transient failure, then behaves like `then`. */
+export function failsTransiently(times: number, then: Behaviour): Behaviour {
+  return async (...args: never[]) => {
+    if (attempt() <= times) {
+      throw ApplicationFailure.create({
+        type: FailureType.Transient,
+        message: `attempt ${attempt()}: 503`,
+        nonRetryable: false,
+      });
+    }
+    return then(...args);
+  };
+}
+
+/** Runs until the activity is cancelled (like a plan wait that heartbeats). */
+export function hangsUntilCancelled(): Behaviour {
+  return async () => {
+    Context.current().heartbeat('waiting');
+    await Context.current().cancelled;
+    throw new Error('unreachable: cancelled rejects');
+  };
+}
+
+/** The attempt times out (startToClose) `times` times, then behaves like `then`. */
+export function timesOut(times: number, then: Behaviour): Behaviour {
+  return async (...args: never[]) => {
+    if (attempt() <= times) throw new SimulatedTimeout('START_TO_CLOSE');
+    return then(...args);
+  };
+}

@@ -1,0 +1,398 @@
+/**
+ * A server-less Temporal harness for the real workflow bundle (temporal-notes.md): it plays the
+ * part of Core and the server. It activates the workflow, executes every `scheduleActivity`
+ * in-process (ActivityRun: retries, timeouts, cancellation), fires timers in virtual time, delivers
+ * updates (validators included), signals, queries and cancellation, and records a timeline.
+ *
+ * Virtual time: activities take no virtual time except their retry backoff; timers fire when
+ * nothing else is left to do, in deadline order. The harness waits (in real time) for running
+ * activities before it moves virtual time on.
+ */
+import {
+  ApplicationFailure,
+  CancelledFailure,
+  defaultFailureConverter,
+  defaultPayloadConverter,
+} from '@temporalio/common';
+import { type ActivityImplementations, ActivityRun } from './activity-runner';
+import {
+  type Activation,
+  type ActivationJob,
+  type Command,
+  type ProtoFailure,
+  WorkflowSandbox,
+  type SandboxWorkflow,
+  durationMs,
+  msToTs,
+  randomnessSeed,
+} from './sdk-internals';
+import { type EntryOf, type TimelineEntry, type TimelineKind } from './timeline';
+
+export type { TimelineEntry } from './timeline';
+export { SimulatedTimeout, type ActivityImplementations } from './activity-runner';
+
+export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled';
+
+export interface StartOptions {
+  /** Activity implementations by activity type; real ones or scripted. */
+  activities: ActivityImplementations;
+  workflowId?: string;
+  /** Virtual start time (default 2026-01-01T00:00:00Z). */
+  startTime?: number;
+  taskQueue?: string;
+}
+
+/** One bundle for a test file: `create` bundles (about 2-3 s), `start` runs a fresh workflow. */
+export class WorkflowHarness {
+  private runs = 0;
+  private readonly started: HarnessRun[] = [];
+
+  private constructor(private readonly sandbox: WorkflowSandbox) {}
+
+  static async create(workflowsPath: string): Promise<WorkflowHarness> {
+    return new WorkflowHarness(await WorkflowSandbox.create(workflowsPath));
+  }
+
+  async start(workflowType: string, args: unknown[], options: StartOptions): Promise<HarnessRun> {
+    this.runs += 1;
+    const runId = `harness-run-${this.runs}`;
+    const startTime = options.startTime ?? Date.parse('2026-01-01T00:00:00Z');
+    const workflowId = options.workflowId ?? `harness-${this.runs}`;
+    const workflow = await this.sandbox.start({
+      workflowType,
+      workflowId,
+      runId,
+      taskQueue: options.taskQueue ?? 'crosslink',
+      startTime,
+    });
+    const run = new HarnessRun(workflow, { workflowId, runId, startTime, activities: options.activities });
+    this.started.push(run);
+    await run.activate([
+      {
+        initializeWorkflow: {
+          workflowId,
+          workflowType,
+          arguments: args.map((a) => defaultPayloadConverter.toPayload(a)),
+          randomnessSeed: randomnessSeed(1337),
+          firstExecutionRunId: runId,
+          attempt: 1,
+          startTime: msToTs(startTime),
+          workflowTaskTimeout: msToTs(10_000),
+        },
+      },
+    ]);
+    return run;
+  }
+
+  async destroy(): Promise<void> {
+    for (const run of this.started) await run.dispose();
+    await this.sandbox.destroy();
+  }
+}
+
+/** How a run ended. `failure` is the decoded error (ApplicationFailure with details, CancelledFailure...). */
+export type RunOutcome =
+  | { status: 'completed'; value: unknown }
+  | { status: 'failed'; failure: Error }
+  | { status: 'cancelled'; failure: Error };
+
+interface RunContext {
+  workflowId: string;
+  runId: string;
+  startTime: number;
+  activities: ActivityImplementations;
+}
+
+export class HarnessRun {
+  readonly timeline: TimelineEntry[] = [];
+  /** Every command the workflow emitted, in order. */
+  readonly commands: Command[] = [];
+  /** Virtual time (epoch ms). */
+  now: number;
+  status: RunStatus = 'running';
+  private result: RunOutcome | undefined;
+  private readonly activities = new Map<number, { run: ActivityRun; scheduledAt: number; waitingOnCancel: boolean }>();
+  private readonly timers = new Map<number, number>();
+  private readonly updateResponses = new Map<string, { value?: unknown; error?: Error }>();
+  private readonly updateNames = new Map<string, string>();
+  private readonly queryResponses = new Map<string, { value?: unknown; error?: Error }>();
+  private ids = 0;
+  private busy = false;
+
+  constructor(
+    private readonly workflow: SandboxWorkflow,
+    private readonly context: RunContext,
+  ) {
+    this.now = context.startTime;
+  }
+
+  /** Timeline entries of one kind. */
+  entries<K extends TimelineKind>(kind: K): EntryOf<K>[] {
+    return this.timeline.filter((e): e is EntryOf<K> => e.kind === kind);
+  }
+
+  /** Activity types in the order they were scheduled. */
+  scheduled(): string[] {
+    return this.entries('activity-scheduled').map((e) => e.activity);
+  }
+
+  /** Runs until `predicate` holds. Throws if the workflow ends or waits for input first. */
+  async until(predicate: (run: HarnessRun) => boolean): Promise<void> {
+    for (;;) {
+      if (predicate(this)) return;
+      if (this.status !== 'running') throw new Error(`workflow ended (${this.status}) before the condition held`);
+      if (!(await this.advance())) {
+        if (predicate(this)) return;
+        throw new Error(
+          'workflow is waiting for input (an update, signal or cancellation) and the condition does not hold',
+        );
+      }
+    }
+  }
+
+  /** Runs to the end and returns how it ended. */
+  async outcome(): Promise<RunOutcome> {
+    while (this.status === 'running') {
+      if (!(await this.advance())) {
+        throw new Error('workflow is waiting for input (an update, signal or cancellation); it cannot end by itself');
+      }
+    }
+    return this.result!;
+  }
+
+  /** Runs to the end; returns the result or throws the failure. */
+  async resultValue(): Promise<unknown> {
+    const outcome = await this.outcome();
+    if (outcome.status === 'completed') return outcome.value;
+    throw outcome.failure;
+  }
+
+  async query<T = unknown>(name: string, ...args: unknown[]): Promise<T> {
+    const queryId = `q${++this.ids}`;
+    await this.activate([
+      { queryWorkflow: { queryId, queryType: name, arguments: args.map((a) => defaultPayloadConverter.toPayload(a)) } },
+    ]);
+    const response = this.queryResponses.get(queryId);
+    this.queryResponses.delete(queryId);
+    if (!response) throw new Error(`no response to query ${name}`);
+    if (response.error) throw response.error;
+    return response.value as T;
+  }
+
+  /** Sends an update with its validator; resolves with the handler's value, rejects with the rejection/failure. */
+  async update<T = unknown>(name: string, ...args: unknown[]): Promise<T> {
+    const id = `u${++this.ids}`;
+    this.updateNames.set(id, name);
+    await this.activate([
+      {
+        doUpdate: {
+          id,
+          protocolInstanceId: id,
+          name,
+          input: args.map((a) => defaultPayloadConverter.toPayload(a)),
+          runValidator: true,
+          headers: {},
+        },
+      },
+    ]);
+    while (!this.updateResponses.has(id)) {
+      if (!(await this.advance())) throw new Error(`update ${name} was accepted but never completed`);
+    }
+    const response = this.updateResponses.get(id)!;
+    if (response.error) throw response.error;
+    return response.value as T;
+  }
+
+  async signal(name: string, ...args: unknown[]): Promise<void> {
+    this.record({ kind: 'signal', name });
+    await this.activate([
+      {
+        signalWorkflow: {
+          signalName: name,
+          input: args.map((a) => defaultPayloadConverter.toPayload(a)),
+          identity: 'harness',
+        },
+      },
+    ]);
+  }
+
+  async cancel(): Promise<void> {
+    this.record({ kind: 'cancel-requested' });
+    await this.activate([{ cancelWorkflow: {} }]);
+  }
+
+  /**
+   * One step of the event loop: resolve finished activities, else wait for running ones, else fire
+   * the earliest timer. Returns false when only an external input can move the workflow on.
+   */
+  private async advance(): Promise<boolean> {
+    const running = [...this.activities.values()].filter((a) => !a.run.settled);
+    const settled = [...this.activities.entries()].filter(([, a]) => a.run.settled);
+    if (settled.length === 0 && running.length > 0) {
+      await Promise.race(running.map((a) => a.run.outcome));
+      return true;
+    }
+    const endOf = (a: { run: ActivityRun; scheduledAt: number }) => a.scheduledAt + a.run.settled!.elapsedMs;
+    const firstActivityAt = Math.min(...settled.map(([, a]) => endOf(a)));
+    const firstTimerAt = Math.min(...this.timers.values());
+    // A running activity scheduled before that end time could still end earlier (in virtual time).
+    if (running.some((a) => a.scheduledAt < firstActivityAt)) {
+      await Promise.race(running.map((a) => a.run.outcome));
+      return true;
+    }
+    if (settled.length > 0 && firstActivityAt <= firstTimerAt) {
+      const due = settled.filter(([, a]) => endOf(a) === firstActivityAt).sort(([x], [y]) => x - y);
+      this.now = Math.max(this.now, firstActivityAt);
+      const jobs: ActivationJob[] = due.map(([seq, a]) => {
+        this.activities.delete(seq);
+        const resolution = a.run.settled!.resolution;
+        const status = resolution.completed ? 'completed' : resolution.cancelled ? 'cancelled' : 'failed';
+        this.record({ kind: 'activity-resolved', seq, activity: a.run.type, status });
+        return { resolveActivity: { seq, result: resolution } };
+      });
+      await this.activate(jobs);
+      return true;
+    }
+    if (this.timers.size > 0) {
+      const due = [...this.timers.entries()].filter(([, at]) => at === firstTimerAt).map(([seq]) => seq);
+      this.now = Math.max(this.now, firstTimerAt);
+      for (const seq of due) {
+        this.timers.delete(seq);
+        this.record({ kind: 'timer-fired', seq });
+      }
+      await this.activate(due.map((seq) => ({ fireTimer: { seq } })));
+      return true;
+    }
+    return false;
+  }
+
+  /** Sends one activation and applies the commands it produced. */
+  async activate(jobs: ActivationJob[]): Promise<void> {
+    if (this.busy) throw new Error('the harness handles one activation at a time; await the previous call');
+    this.busy = true;
+    try {
+      const activation: Activation = { runId: this.context.runId, timestamp: msToTs(this.now), jobs };
+      const completion = await this.workflow.activate(activation);
+      if (completion.failed) {
+        const error = toError(completion.failed.failure);
+        throw new Error(`workflow task failed (a bug in workflow code): ${error.message}`, { cause: error });
+      }
+      for (const command of completion.successful?.commands ?? []) {
+        this.commands.push(command);
+        this.apply(command);
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private apply(command: Command): void {
+    if (command.scheduleActivity) {
+      const schedule = command.scheduleActivity;
+      const seq = schedule.seq ?? 0;
+      const activity = schedule.activityType ?? '';
+      const summaryPayload = command.userMetadata?.summary;
+      const summary = summaryPayload ? String(defaultPayloadConverter.fromPayload(summaryPayload)) : undefined;
+      this.record({ kind: 'activity-scheduled', seq, activity, ...(summary ? { summary } : {}) });
+      const scheduledAt = this.now;
+      const run = new ActivityRun({
+        command: schedule,
+        implementation: this.context.activities[activity],
+        workflowId: this.context.workflowId,
+        runId: this.context.runId,
+        onAttempt: (a) =>
+          this.timeline.push({
+            at: scheduledAt + a.offsetMs - this.context.startTime,
+            kind: 'activity-attempt',
+            seq,
+            activity,
+            ...a,
+          }),
+      });
+      this.activities.set(seq, { run, scheduledAt, waitingOnCancel: false });
+    } else if (command.requestCancelActivity) {
+      const seq = command.requestCancelActivity.seq ?? 0;
+      const entry = this.activities.get(seq);
+      if (entry) {
+        this.record({ kind: 'activity-cancel-requested', seq, activity: entry.run.type });
+        entry.run.cancel();
+      }
+    } else if (command.startTimer) {
+      const seq = command.startTimer.seq ?? 0;
+      const ms = durationMs(command.startTimer.startToFireTimeout) ?? 0;
+      this.timers.set(seq, this.now + ms);
+      this.record({ kind: 'timer-started', seq, ms });
+    } else if (command.cancelTimer) {
+      const seq = command.cancelTimer.seq ?? 0;
+      this.timers.delete(seq);
+      this.record({ kind: 'timer-cancelled', seq });
+    } else if (command.upsertWorkflowSearchAttributes) {
+      const fields = command.upsertWorkflowSearchAttributes.searchAttributes?.indexedFields ?? {};
+      const values = Object.fromEntries(
+        Object.entries(fields).map(([k, p]) => [k, defaultPayloadConverter.fromPayload(p)]),
+      );
+      this.record({ kind: 'search-attributes', values });
+    } else if (command.updateResponse) {
+      const { protocolInstanceId, rejected, completed } = command.updateResponse;
+      const id = protocolInstanceId ?? '';
+      if (rejected) {
+        const error = toError(rejected);
+        this.updateResponses.set(id, { error });
+        this.record({
+          kind: 'update',
+          name: this.updateNames.get(id) ?? '',
+          id,
+          outcome: 'rejected',
+          message: error.message,
+        });
+      } else if (completed) {
+        this.updateResponses.set(id, { value: defaultPayloadConverter.fromPayload(completed) });
+        this.record({ kind: 'update', name: this.updateNames.get(id) ?? '', id, outcome: 'completed' });
+      }
+    } else if (command.respondToQuery) {
+      const { queryId, succeeded, failed } = command.respondToQuery;
+      this.queryResponses.set(
+        queryId ?? '',
+        failed
+          ? { error: toError(failed) }
+          : { value: succeeded?.response ? defaultPayloadConverter.fromPayload(succeeded.response) : undefined },
+      );
+    } else if (command.completeWorkflowExecution) {
+      const payload = command.completeWorkflowExecution.result;
+      this.finish({ status: 'completed', value: payload ? defaultPayloadConverter.fromPayload(payload) : undefined });
+      this.record({ kind: 'workflow-completed' });
+    } else if (command.failWorkflowExecution) {
+      const failure = toError(
+        command.failWorkflowExecution.failure ?? { message: 'workflow failed without a failure' },
+      );
+      this.finish({ status: 'failed', failure });
+      const failureType = failure instanceof ApplicationFailure ? (failure.type ?? undefined) : undefined;
+      this.record({ kind: 'workflow-failed', message: failure.message, ...(failureType ? { failureType } : {}) });
+    } else if (command.cancelWorkflowExecution) {
+      this.finish({ status: 'cancelled', failure: new CancelledFailure('workflow cancelled') });
+      this.record({ kind: 'workflow-cancelled' });
+    }
+  }
+
+  private finish(outcome: RunOutcome): void {
+    this.result = outcome;
+    this.status = outcome.status;
+  }
+
+  private record(entry: DistributiveOmit<TimelineEntry, 'at'>): void {
+    this.timeline.push({ ...entry, at: this.now - this.context.startTime } as TimelineEntry);
+  }
+
+  async dispose(): Promise<void> {
+    for (const { run } of this.activities.values()) run.cancel();
+    await Promise.allSettled([...this.activities.values()].map((a) => a.run.outcome));
+    await this.workflow.dispose();
+  }
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+function toError(failure: ProtoFailure | null | undefined): Error {
+  if (!failure) return new Error('failure without details');
+  return defaultFailureConverter.failureToError(failure, defaultPayloadConverter);
+}

@@ -1,0 +1,158 @@
+/**
+ * What a real-server scenario runs on. One Temporal server per suite file; per scenario a fresh
+ * simulator (short plans) and its own task queue, served by in-process workers that load the real
+ * workflow bundle (built once per file) and the real activities bound to that simulator.
+ */
+import { randomBytes } from 'node:crypto';
+import { Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { closeAllPools, createActivities } from '../../activities';
+import { createEnvironmentRegistry, resolveEnvironments } from '../../activities/environments';
+import { createSealer } from '../../activities/secrets/sealing';
+import { EnvironmentsFile } from '../../domain';
+import { startSimulator } from '../../simulator';
+import { type SimulatorHandle } from '../../simulator/api';
+import { resolveTemporalTarget } from '../../client/temporal-connection';
+import { loadWorkerConfig } from '../../workers/config';
+import { createLogger } from '../../workers/logging';
+import { startWorker as startCrosslinkWorker } from '../../workers/worker';
+import { startTestServer, type TestServer } from './temporal-server';
+
+/** Short plans and polls keep a whole run within seconds. */
+export const PLAN_DURATION_MS = 60;
+const ACTIVITY_TIMING = {
+  planPollMs: 25,
+  verifyPollMs: 25,
+  verifyMaxPollMs: 200,
+  credentialsWaitMs: 5_000,
+  credentialsPollMs: 25,
+};
+
+export interface RunningWorker {
+  /** Stops polling, lets in-flight tasks finish, and resolves once the worker is down. */
+  shutdown(): Promise<void>;
+}
+
+export interface WorkerOptions {
+  /**
+   * `crosslink`: the worker users run (workers/ startWorker: its own connection, configuration
+   * loading, workflow bundle built from the sources). `sdk` (default): Worker.create with the
+   * file's shared bundle, which starts faster.
+   */
+  kind?: 'crosslink' | 'sdk';
+}
+
+/** One scenario's world: a fresh simulator and the task queue its runs use. */
+export interface Scenario {
+  simulator: SimulatorHandle;
+  taskQueue: string;
+  /** A new worker (new Worker, new activities, same sealing key) on this scenario's queue. */
+  startWorker(options?: WorkerOptions): Promise<RunningWorker>;
+}
+
+export interface CrosslinkSuite {
+  server: TestServer;
+  /** A fresh simulator and queue; `worker: false` leaves starting workers to the scenario. */
+  scenario(options?: { worker?: boolean }): Promise<Scenario>;
+  /** Ends the current scenario: its workers, then its simulator. */
+  endScenario(): Promise<void>;
+  /** Ends the scenario and stops the server. */
+  close(): Promise<void>;
+}
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  const noop = () => undefined;
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: require.resolve('../../workflows'),
+    logger: { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop },
+  });
+  return bundle;
+}
+
+export async function startCrosslinkSuite(name: string): Promise<CrosslinkSuite> {
+  const server = await startTestServer();
+  const sealingKey = randomBytes(32);
+  const sealer = createSealer(sealingKey);
+  let count = 0;
+  let current: { simulator: SimulatorHandle; workers: Set<RunningWorker> } | undefined;
+
+  async function startWorker(
+    simulator: SimulatorHandle,
+    taskQueue: string,
+    workers: Set<RunningWorker>,
+    { kind = 'sdk' }: WorkerOptions = {},
+  ): Promise<RunningWorker> {
+    if (kind === 'crosslink') {
+      const config = loadWorkerConfig({
+        data: { ...simulator.config, sealingKey: sealingKey.toString('base64') },
+        env: {},
+      });
+      const worker = await startCrosslinkWorker({
+        config,
+        target: resolveTemporalTarget({
+          env: { TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: server.namespace },
+        }),
+        taskQueue,
+        timing: ACTIVITY_TIMING,
+        workflowCode: 'source',
+        shutdownGraceTime: '5s',
+        logger: createLogger({ name: 'worker', level: 'error', secrets: config.secrets }),
+      });
+      const handle: RunningWorker = {
+        async shutdown() {
+          if (!workers.delete(handle)) return;
+          await worker.shutdown();
+        },
+      };
+      workers.add(handle);
+      return handle;
+    }
+    const registry = createEnvironmentRegistry(resolveEnvironments(EnvironmentsFile.parse(simulator.config)));
+    const worker = await Worker.create({
+      connection: server.nativeConnection,
+      namespace: server.namespace,
+      taskQueue,
+      workflowBundle: await workflowBundle(),
+      activities: createActivities({ registry, sealer, timing: ACTIVITY_TIMING }),
+      shutdownGraceTime: '5s',
+    });
+    const running = worker.run();
+    const handle: RunningWorker = {
+      async shutdown() {
+        if (!workers.delete(handle)) return;
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await running;
+      },
+    };
+    workers.add(handle);
+    return handle;
+  }
+
+  async function endScenario(): Promise<void> {
+    const ending = current;
+    current = undefined;
+    if (!ending) return;
+    await Promise.allSettled([...ending.workers].map((w) => w.shutdown()));
+    await closeAllPools(); // keep-alive sockets to this simulator
+    await ending.simulator.close();
+  }
+
+  return {
+    server,
+    async scenario({ worker = true } = {}) {
+      await endScenario();
+      const simulator = await startSimulator({ planDurationMs: PLAN_DURATION_MS });
+      const workers = new Set<RunningWorker>();
+      current = { simulator, workers };
+      const taskQueue = `crosslink-${name}-${++count}`;
+      const scenario: Scenario = { simulator, taskQueue, startWorker: (options) => startWorker(simulator, taskQueue, workers, options) };
+      if (worker) await scenario.startWorker();
+      return scenario;
+    },
+    endScenario,
+    async close() {
+      await endScenario();
+      await server.teardown();
+    },
+  };
+}

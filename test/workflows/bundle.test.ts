@@ -1,0 +1,31 @@
+/**
+ * Determinism guard: bundling fails when workflow code imports something the sandbox forbids
+ * (fs, @temporalio/client, activities...). Also checks the bundle exports only the workflow.
+ */
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { WORKFLOWS_PATH } from './fixtures';
+
+describe('workflow bundle', () => {
+  it('bundles workflows/ without forbidden imports', async () => {
+    const warnings: string[] = [];
+    const { code } = await bundleWorkflowCode({
+      workflowsPath: WORKFLOWS_PATH,
+      logger: {
+        log: () => undefined,
+        trace: () => undefined,
+        debug: () => undefined,
+        info: () => undefined,
+        warn: (m: string) => void warnings.push(m),
+        error: (m: string) => void warnings.push(m),
+      },
+    });
+    expect(code).toContain('connectRemoteCluster');
+    expect(warnings).toEqual([]);
+  });
+
+  it('exports nothing but workflow functions from workflows/index.ts', async () => {
+    const mod = (await import('../../workflows')) as Record<string, unknown>;
+    expect(Object.keys(mod)).toEqual(['connectRemoteCluster']);
+    expect(typeof mod.connectRemoteCluster).toBe('function');
+  });
+});

@@ -1,0 +1,287 @@
+import { type ActivityName, type ConnectionResult, FailureType } from '../../domain';
+import {
+  fails,
+  failsTransiently,
+  hangsUntilCancelled,
+  scriptedActivities,
+  timesOut,
+  withOverrides,
+} from '../harness/scripted-activities';
+import {
+  APPROVER,
+  WORKFLOWS_PATH,
+  WorkflowHarness,
+  apiKeyRequest,
+  certificateRequest,
+  failureProgress,
+  progressOf,
+  startConnection,
+  statuses,
+} from './fixtures';
+
+let harness: WorkflowHarness;
+beforeAll(async () => {
+  harness = await WorkflowHarness.create(WORKFLOWS_PATH);
+});
+afterAll(() => harness.destroy());
+
+const UNDO_ACTIVITIES = new Set<string>([
+  'removePlatformTrust',
+  'removeDeploymentTrust',
+  'invalidateCrossClusterApiKey',
+  'removeProxyCaTrust',
+  'removeKeystoreCredentials',
+  'unregisterRemoteCluster',
+  'deleteRoles',
+]);
+
+/** Undos scheduled after the failure, in the order they ran. */
+function undosRun(scheduled: string[]): string[] {
+  return scheduled.filter((a) => UNDO_ACTIVITIES.has(a));
+}
+
+describe('a permanent failure at each step rolls back exactly what was registered, newest first', () => {
+  const apiKeyUndos = ['removeProxyCaTrust', 'invalidateCrossClusterApiKey'];
+  it.each<[ActivityName, string, string[]]>([
+    ['preflight', 'preflight', []],
+    ['createCrossClusterApiKey', 'api-key', apiKeyUndos],
+    ['ensureProxyCaTrust', 'proxy-ca', apiKeyUndos],
+    ['writeKeystoreCredentials', 'keystore', ['removeKeystoreCredentials', ...apiKeyUndos]],
+    [
+      'registerRemoteCluster',
+      'register-remote',
+      ['unregisterRemoteCluster', 'removeKeystoreCredentials', ...apiKeyUndos],
+    ],
+    ['reloadSecureSettings', 'restart', ['unregisterRemoteCluster', 'removeKeystoreCredentials', ...apiKeyUndos]],
+    ['verifyRemoteConnection', 'verify', ['unregisterRemoteCluster', 'removeKeystoreCredentials', ...apiKeyUndos]],
+    ['createRoles', 'roles', ['deleteRoles', 'unregisterRemoteCluster', 'removeKeystoreCredentials', ...apiKeyUndos]],
+  ])('API key model: %s fails', async (activity, step, expectedUndos) => {
+    const type = activity === 'preflight' ? FailureType.PreflightRefused : FailureType.Forbidden;
+    const run = await startConnection(harness, apiKeyRequest(), {
+      activities: withOverrides(scriptedActivities(), { [activity]: fails(type, `${activity} refused`) }),
+    });
+    const outcome = await run.outcome();
+    expect(outcome.status).toBe('failed');
+    if (outcome.status !== 'failed') return;
+    expect(outcome.failure).toMatchObject({ type, nonRetryable: true });
+    expect(undosRun(run.scheduled())).toEqual(expectedUndos);
+    // Activity failures were not retried (non-retryable type).
+    expect(run.entries('activity-attempt').filter((a) => a.activity === activity)).toHaveLength(1);
+
+    const progress = failureProgress(outcome.failure);
+    expect(progress.state).toBe('rolled-back');
+    expect(progress.reason).toMatchObject({ type, step });
+    expect(progress.compensationFailures).toEqual([]);
+    expect(statuses(progress)[step]).toBe(
+      expectedUndos.length > 0 && step !== 'restart' && step !== 'verify' ? 'compensated' : 'failed',
+    );
+    expect(await progressOf(run)).toEqual(progress);
+  });
+
+  it.each<[ActivityName, string[]]>([
+    ['ensurePlatformTrust', ['removePlatformTrust', 'removePlatformTrust']],
+    [
+      'ensureDeploymentTrust',
+      ['removeDeploymentTrust', 'removeDeploymentTrust', 'removePlatformTrust', 'removePlatformTrust'],
+    ],
+    [
+      'registerRemoteCluster',
+      [
+        'unregisterRemoteCluster',
+        'removeDeploymentTrust',
+        'removeDeploymentTrust',
+        'removePlatformTrust',
+        'removePlatformTrust',
+      ],
+    ],
+    [
+      'createRoles',
+      [
+        'deleteRoles',
+        'deleteRoles',
+        'unregisterRemoteCluster',
+        'removeDeploymentTrust',
+        'removeDeploymentTrust',
+        'removePlatformTrust',
+        'removePlatformTrust',
+      ],
+    ],
+  ])('certificate model: %s fails', async (activity, expectedUndos) => {
+    const run = await startConnection(harness, certificateRequest(), {
+      activities: withOverrides(scriptedActivities(), { [activity]: fails(FailureType.PlanFailed) }),
+    });
+    await expect(run.resultValue()).rejects.toMatchObject({ type: FailureType.PlanFailed });
+    expect(undosRun(run.scheduled())).toEqual(expectedUndos);
+    // Both sides of a parallel step end before the rollback starts; the remote side is undone first.
+    const undoSummaries = run.entries('activity-scheduled').filter((e) => e.activity === 'removePlatformTrust');
+    expect(undoSummaries.map((e) => e.summary)).toEqual([
+      'removePlatformTrust: ece-b stops trusting ece-a',
+      'removePlatformTrust: ece-a stops trusting ece-b',
+    ]);
+  });
+
+  it('only one side of a parallel step failing still undoes both sides', async () => {
+    const base = scriptedActivities();
+    const run = await startConnection(harness, certificateRequest(), {
+      activities: withOverrides(base, {
+        ensurePlatformTrust: async (input: { side: string }) => {
+          if (input.side === 'remote') await fails(FailureType.Forbidden)();
+          return base.ensurePlatformTrust(input as never);
+        },
+      }),
+    });
+    const outcome = await run.outcome();
+    expect(outcome.status).toBe('failed');
+    expect(undosRun(run.scheduled())).toEqual(['removePlatformTrust', 'removePlatformTrust']);
+    if (outcome.status !== 'failed') return;
+    // The branch that succeeded is in `created`, so the operator sees what was undone.
+    expect(failureProgress(outcome.failure).created.map((c) => c.environment)).toEqual(['ece-a']);
+  });
+});
+
+describe('compensation failures', () => {
+  it('reports an undo that still fails, runs the remaining undos, and fails with CompensationFailed', async () => {
+    const run = await startConnection(harness, apiKeyRequest(), {
+      activities: withOverrides(scriptedActivities(), {
+        createRoles: fails(FailureType.Forbidden, 'no manage_security'),
+        unregisterRemoteCluster: fails(FailureType.Unauthorized, 'password rotated'),
+      }),
+    });
+    const outcome = await run.outcome();
+    expect(outcome.status).toBe('failed');
+    if (outcome.status !== 'failed') return;
+    expect(outcome.failure).toMatchObject({ type: FailureType.CompensationFailed, nonRetryable: true });
+    expect(outcome.failure.message).toContain('Forbidden');
+    expect(outcome.failure.message).toContain('password rotated');
+    expect(undosRun(run.scheduled())).toEqual([
+      'deleteRoles',
+      'unregisterRemoteCluster',
+      'removeKeystoreCredentials',
+      'removeProxyCaTrust',
+      'invalidateCrossClusterApiKey',
+    ]);
+    const progress = failureProgress(outcome.failure);
+    expect(progress.state).toBe('failed');
+    expect(progress.reason).toMatchObject({ type: FailureType.Forbidden, step: 'roles' });
+    expect(progress.compensationFailures).toEqual([
+      {
+        step: 'register-remote',
+        activity: 'unregisterRemoteCluster',
+        message: expect.stringContaining('password rotated'),
+      },
+    ]);
+    expect(statuses(progress)).toMatchObject({
+      roles: 'compensated',
+      'register-remote': 'compensation-failed',
+      keystore: 'compensated',
+      'api-key': 'compensated',
+    });
+  });
+
+  it('retries a transiently failing undo before it counts as done', async () => {
+    const base = scriptedActivities();
+    const run = await startConnection(harness, apiKeyRequest(), {
+      activities: withOverrides(base, {
+        verifyRemoteConnection: fails(FailureType.VerificationFailed, 'CA not trusted'),
+        removeKeystoreCredentials: failsTransiently(3, base.removeKeystoreCredentials),
+      }),
+    });
+    await expect(run.resultValue()).rejects.toMatchObject({ type: FailureType.VerificationFailed });
+    expect(run.entries('activity-attempt').filter((a) => a.activity === 'removeKeystoreCredentials')).toHaveLength(4);
+  });
+});
+
+describe('retries', () => {
+  it('retries Transient failures with backoff in virtual time, then connects', async () => {
+    const base = scriptedActivities();
+    const run = await startConnection(harness, apiKeyRequest(), {
+      activities: withOverrides(base, { registerRemoteCluster: failsTransiently(2, base.registerRemoteCluster) }),
+    });
+    const result = (await run.resultValue()) as ConnectionResult;
+    expect(result.state).toBe('connected');
+    const attempts = run.entries('activity-attempt').filter((a) => a.activity === 'registerRemoteCluster');
+    expect(attempts.map((a) => [a.attempt, a.outcome, a.failureType])).toEqual([
+      [1, 'failed', FailureType.Transient],
+      [2, 'failed', FailureType.Transient],
+      [3, 'completed', undefined],
+    ]);
+    // 1 s then 2 s of backoff (retry policy from the scheduleActivity command).
+    expect(attempts.map((a) => a.at - attempts[0]!.at)).toEqual([0, 1_000, 3_000]);
+    expect(result.steps.find((s) => s.id === 'register-remote')!.attempts).toBe(3);
+  });
+
+  it('retries an attempt that timed out', async () => {
+    const base = scriptedActivities();
+    const run = await startConnection(harness, apiKeyRequest(), {
+      activities: withOverrides(base, { createCrossClusterApiKey: timesOut(1, base.createCrossClusterApiKey) }),
+    });
+    await expect(run.resultValue()).resolves.toMatchObject({ state: 'connected' });
+    const attempts = run.entries('activity-attempt').filter((a) => a.activity === 'createCrossClusterApiKey');
+    expect(attempts.map((a) => a.outcome)).toEqual(['timed-out', 'completed']);
+  });
+
+  it('stops retrying a Transient failure at scheduleToCloseTimeout and rolls back', async () => {
+    const run = await startConnection(harness, apiKeyRequest(), {
+      activities: withOverrides(scriptedActivities(), { writeKeystoreCredentials: fails(FailureType.Transient) }),
+    });
+    const outcome = await run.outcome();
+    expect(outcome.status).toBe('failed');
+    if (outcome.status !== 'failed') return;
+    expect(outcome.failure).toMatchObject({ type: FailureType.Transient });
+    expect(outcome.failure.message).toContain('SCHEDULE_TO_CLOSE');
+    const attempts = run.entries('activity-attempt').filter((a) => a.activity === 'writeKeystoreCredentials');
+    expect(attempts.length).toBeGreaterThan(3);
+    expect(undosRun(run.scheduled())[0]).toBe('removeKeystoreCredentials');
+  });
+});
+
+describe('cancellation', () => {
+  it('while waiting for approval: undoes what ran and ends cancelled', async () => {
+    const request = apiKeyRequest({ approval: { gates: ['register-remote'], approvers: [APPROVER], deadline: '1h' } });
+    const run = await startConnection(harness, request, { activities: withOverrides(scriptedActivities()) });
+    await run.until((r) => r.timeline.some((e) => e.kind === 'timer-started'));
+    await run.cancel();
+    const outcome = await run.outcome();
+    expect(outcome.status).toBe('cancelled');
+    expect(undosRun(run.scheduled())).toEqual([
+      'removeKeystoreCredentials',
+      'removeProxyCaTrust',
+      'invalidateCrossClusterApiKey',
+    ]);
+    const progress = await progressOf(run);
+    expect(progress.state).toBe('rolled-back');
+    expect(progress.reason).toMatchObject({ type: 'Cancelled', step: 'register-remote' });
+    expect(progress.pendingGate).toBeUndefined();
+    expect(statuses(progress)['register-remote']).toBe('pending');
+  });
+
+  it('while a long activity runs: cancels it, waits for it to end, then undoes', async () => {
+    const run = await startConnection(harness, apiKeyRequest(), {
+      activities: withOverrides(scriptedActivities({ keystore: 'restart' }), {
+        restartElasticsearch: hangsUntilCancelled(),
+      }),
+    });
+    await run.until((r) => r.scheduled().includes('restartElasticsearch'));
+    await run.cancel();
+    const outcome = await run.outcome();
+    expect(outcome.status).toBe('cancelled');
+    expect(run.entries('activity-cancel-requested').map((e) => e.activity)).toEqual(['restartElasticsearch']);
+    expect(run.entries('activity-attempt').find((a) => a.activity === 'restartElasticsearch')!.outcome).toBe(
+      'cancelled',
+    );
+    // Undos start only after the cancelled activity has ended.
+    const restartResolved = run.timeline.findIndex(
+      (e) => e.kind === 'activity-resolved' && e.activity === 'restartElasticsearch',
+    );
+    const firstUndo = run.timeline.findIndex((e) => e.kind === 'activity-scheduled' && UNDO_ACTIVITIES.has(e.activity));
+    expect(restartResolved).toBeGreaterThan(-1);
+    expect(firstUndo).toBeGreaterThan(restartResolved);
+    expect(undosRun(run.scheduled())).toEqual([
+      'unregisterRemoteCluster',
+      'removeKeystoreCredentials',
+      'removeProxyCaTrust',
+      'invalidateCrossClusterApiKey',
+    ]);
+    expect(statuses(await progressOf(run))).toMatchObject({ restart: 'failed', 'register-remote': 'compensated' });
+  });
+});

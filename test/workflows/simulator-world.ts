@@ -1,0 +1,48 @@
+/**
+ * The real activities bound to a fresh simulator, for harness suites: what a worker would
+ * register, with short polls so a run takes well under a second of real time.
+ */
+import { randomBytes } from 'node:crypto';
+import { closeAllPools, createActivities } from '../../activities';
+import { createEnvironmentRegistry, resolveEnvironments } from '../../activities/environments';
+import { createSealer } from '../../activities/secrets/sealing';
+import { EnvironmentsFile } from '../../domain';
+import { startSimulator } from '../../simulator';
+import { type SimulatorHandle, type SimulatorSnapshot, comparableState } from '../../simulator/api';
+import { type ActivityImplementations } from '../harness/workflow-harness';
+
+const TIMING = {
+  planPollMs: 20,
+  verifyPollMs: 20,
+  verifyMaxPollMs: 80,
+  credentialsWaitMs: 300,
+  credentialsPollMs: 20,
+};
+
+export interface SimulatorWorld {
+  simulator: SimulatorHandle;
+  activities: ActivityImplementations;
+  /** comparableState of the simulator when the world was created. */
+  before: SimulatorSnapshot;
+  /** comparableState now. */
+  state(): SimulatorSnapshot;
+  close(): Promise<void>;
+}
+
+export async function startWorld(): Promise<SimulatorWorld> {
+  const simulator = await startSimulator({ planDurationMs: 40 });
+  const registry = createEnvironmentRegistry(
+    resolveEnvironments(EnvironmentsFile.parse(structuredClone(simulator.config)), { env: {} }),
+  );
+  const activities = createActivities({ registry, sealer: createSealer(randomBytes(32)), timing: TIMING });
+  return {
+    simulator,
+    activities: activities as unknown as ActivityImplementations,
+    before: comparableState(simulator.snapshot()),
+    state: () => comparableState(simulator.snapshot()),
+    async close() {
+      await closeAllPools();
+      await simulator.close();
+    },
+  };
+}

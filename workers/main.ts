@@ -1,0 +1,45 @@
+/** `npm run worker [-- --environments <file>]`: one crosslink worker until SIGINT or SIGTERM. */
+import { type Duration } from '@temporalio/common';
+import { parseArgs } from 'node:util';
+import { createLogger } from './logging';
+import { loadWorkerConfig } from './config';
+import { startWorker } from './worker';
+import { type WorkflowCodeMode } from './bundle';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      environments: { type: 'string', short: 'e' },
+      'workflow-code': { type: 'string' },
+    },
+  });
+  const config = loadWorkerConfig({ path: values.environments });
+  const log = createLogger({ name: 'worker', secrets: config.secrets });
+  const mode = (values['workflow-code'] ?? process.env.CROSSLINK_WORKFLOW_CODE ?? 'auto') as WorkflowCodeMode;
+  if (!['auto', 'prebuilt', 'source'].includes(mode)) throw new Error('--workflow-code must be auto, prebuilt or source');
+  const handle = await startWorker({
+    config,
+    logger: log,
+    workflowCode: mode,
+    shutdownGraceTime: (process.env.CROSSLINK_SHUTDOWN_GRACE_TIME ?? '30s') as Duration,
+  });
+
+  let signals = 0;
+  const stop = (signal: NodeJS.Signals): void => {
+    signals += 1;
+    if (signals > 1) {
+      log.warn({ signal }, 'second signal: exiting without waiting for in-flight activities');
+      process.exit(130);
+    }
+    log.info({ signal }, 'shutting down: no new tasks; in-flight activities finish or are cancelled after the grace time');
+    void handle.shutdown();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  await handle.running;
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`crosslink worker: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

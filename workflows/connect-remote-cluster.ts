@@ -1,0 +1,100 @@
+/**
+ * The connection workflow: preflight, then the steps of the request's security model (order in
+ * docs/HELPERS.md), parallel where independent; on any failure, rejection, approval deadline or
+ * cancellation it undoes what it registered, newest first, and fails with the original reason.
+ */
+import { ApplicationFailure, isCancellation, setHandler } from '@temporalio/workflow';
+import {
+  ConnectionRequest,
+  type ConnectionResult,
+  FailureType,
+  type StepInput,
+  connectionId,
+  fieldErrors,
+} from '../domain';
+import { activity } from './activity-options';
+import { apiKeyModel } from './api-key-model';
+import { ApprovalGates } from './approvals';
+import { certificateModel } from './certificate-model';
+import { describeFailure } from './failures';
+import { progressQuery } from './messages';
+import { ConnectionProgress } from './progress';
+import { Saga } from './saga';
+import { StepRunner } from './steps';
+
+export async function connectRemoteCluster(input: ConnectionRequest): Promise<ConnectionResult> {
+  const request = parseRequest(input);
+  const id = connectionId(request);
+  const progress = new ConnectionProgress(id, request);
+  setHandler(progressQuery, () => progress.snapshot());
+  const gates = new ApprovalGates(request, progress);
+  gates.install();
+  const steps = new StepRunner(progress, gates, new Saga(progress));
+
+  try {
+    const preflight = await steps.run(
+      'preflight',
+      [],
+      () =>
+        activity(
+          'preflight',
+          request,
+          `${request.local.deploymentId} -> ${request.remote.deploymentId}`,
+        )({
+          connectionId: id,
+          request,
+        }),
+      (p) => `local ${p.local.version}, remote ${p.remote.version}${p.restartExpected ? '; restart expected' : ''}`,
+    );
+    progress.applyDecisions(preflight.steps);
+    const stepInput: StepInput = { connectionId: id, request, preflight };
+    const verification =
+      request.securityModel === 'certificate'
+        ? await certificateModel(steps, stepInput)
+        : await apiKeyModel(steps, stepInput);
+    progress.finished('connected');
+    return progress.result(verification);
+  } catch (err) {
+    return await rollBack(steps, err);
+  }
+}
+
+/** The workflow re-validates its input: a bad one fails the run (BadRequest), not the workflow task. */
+function parseRequest(input: unknown): ConnectionRequest {
+  const parsed = ConnectionRequest.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const errors = fieldErrors(parsed.error);
+  throw ApplicationFailure.create({
+    type: FailureType.BadRequest,
+    message: `invalid connection request: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`,
+    nonRetryable: true,
+    details: [errors],
+  });
+}
+
+/** Undo what was registered, then fail with the original reason (or CompensationFailed). */
+async function rollBack(steps: StepRunner, err: unknown): Promise<never> {
+  const { progress, saga } = steps;
+  const reason = describeFailure(err);
+  const step = progress.firstFailedStep ?? progress.currentStep;
+  progress.compensating({ ...reason, ...(step ? { step } : {}) });
+  const failures = await saga.compensate();
+  progress.finished(failures.length > 0 ? 'failed' : 'rolled-back');
+  if (failures.length > 0) {
+    throw ApplicationFailure.create({
+      type: FailureType.CompensationFailed,
+      message: `rolled back after ${reason.type} (${reason.message}), but ${failures.length} undo(s) failed: ${failures
+        .map((f) => `${f.activity}: ${f.message}`)
+        .join('; ')}`,
+      nonRetryable: true,
+      details: [progress.snapshot()],
+    });
+  }
+  if (isCancellation(err)) throw err;
+  throw ApplicationFailure.create({
+    type: reason.type,
+    message: reason.message,
+    nonRetryable: true,
+    details: [progress.snapshot()],
+  });
+}

@@ -1,0 +1,250 @@
+/**
+ * The run's progress: what the `progress` query answers and what the search attributes mirror.
+ * All times are workflow time (`Date.now()` is deterministic inside workflows).
+ */
+import { defineSearchAttributeKey } from '@temporalio/common';
+import { upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  type AuditEntry,
+  type CompensationFailure,
+  type ConnectionRequest,
+  type ConnectionResult,
+  type ConnectionState,
+  type CreatedResource,
+  type PendingGate,
+  type Progress,
+  SEARCH_ATTRIBUTES,
+  STEP_CATALOG,
+  STEP_IDS,
+  type StepDecision,
+  type StepId,
+  type StepProgress,
+  type StepStatus,
+  type VerificationReport,
+} from '../domain';
+
+export const SEARCH_ATTRIBUTE_KEYS = {
+  state: defineSearchAttributeKey(SEARCH_ATTRIBUTES.state, 'KEYWORD'),
+  step: defineSearchAttributeKey(SEARCH_ATTRIBUTES.step, 'KEYWORD'),
+  localDeployment: defineSearchAttributeKey(SEARCH_ATTRIBUTES.localDeployment, 'KEYWORD'),
+  remoteDeployment: defineSearchAttributeKey(SEARCH_ATTRIBUTES.remoteDeployment, 'KEYWORD'),
+  alias: defineSearchAttributeKey(SEARCH_ATTRIBUTES.alias, 'KEYWORD'),
+} as const;
+
+export type FailureReason = NonNullable<Progress['reason']>;
+
+/** What progress needs from an activity result: every record carries its attempt; mutating ones what they created. */
+export interface Recorded {
+  attempt: number;
+  created?: CreatedResource[];
+  detail?: string;
+}
+
+function now(): string {
+  return new Date().toISOString();
+}
+
+export class ConnectionProgress {
+  private readonly data: Progress;
+  private lastPublished = '';
+  /** The step whose failure started the rollback (parallel branches may fail after it). */
+  firstFailedStep: StepId | undefined;
+
+  constructor(connectionId: string, request: ConnectionRequest) {
+    const model = request.securityModel;
+    this.data = {
+      connectionId,
+      state: 'running',
+      currentStep: 'preflight',
+      model,
+      alias: request.alias,
+      local: { environment: request.local.environment, deploymentId: request.local.deploymentId },
+      remote: { environment: request.remote.environment, deploymentId: request.remote.deploymentId },
+      requestedBy: request.requestedBy,
+      startedAt: now(),
+      steps: STEP_IDS.filter((id) => STEP_CATALOG[id].models.includes(model)).map((id) => ({
+        id,
+        status: 'pending' as StepStatus,
+        attempts: 0,
+      })),
+      audit: [],
+      created: [],
+      compensationFailures: [],
+    };
+    this.publish();
+  }
+
+  /** A deep copy for the query: callers can never change the run's state through it. */
+  snapshot(): Progress {
+    return JSON.parse(JSON.stringify(this.data)) as Progress;
+  }
+
+  get state(): ConnectionState {
+    return this.data.state;
+  }
+
+  get currentStep(): StepId | undefined {
+    return this.data.currentStep;
+  }
+
+  get pendingGate(): PendingGate | undefined {
+    return this.data.pendingGate;
+  }
+
+  step(id: StepId): StepProgress {
+    const step = this.data.steps.find((s) => s.id === id);
+    if (!step) throw new RangeError(`step ${id} is not part of the ${this.data.model} model`);
+    return step;
+  }
+
+  applies(id: StepId): boolean {
+    return this.step(id).status !== 'skipped';
+  }
+
+  /** Preflight's decisions: steps that do not apply are shown as skipped, with the reason. */
+  applyDecisions(decisions: readonly StepDecision[]): void {
+    for (const decision of decisions) {
+      const step = this.data.steps.find((s) => s.id === decision.id);
+      if (step && !decision.applies && step.status === 'pending') {
+        step.status = 'skipped';
+        step.detail = decision.reason;
+      }
+    }
+  }
+
+  stepStarted(id: StepId): void {
+    const step = this.step(id);
+    step.status = 'running';
+    step.startedAt ??= now();
+    this.data.currentStep = id;
+    this.publish();
+  }
+
+  stepSucceeded(id: StepId, records: readonly Recorded[], detail?: string): void {
+    const step = this.step(id);
+    step.status = 'succeeded';
+    step.endedAt = now();
+    step.attempts += records.reduce((sum, r) => sum + r.attempt, 0);
+    step.detail =
+      detail ??
+      records
+        .map((r) => r.detail ?? '')
+        .filter(Boolean)
+        .join('; ');
+    this.data.created.push(...records.flatMap((r) => r.created ?? []));
+    this.publish();
+  }
+
+  /** Records produced inside a step that then failed (a parallel branch that succeeded). */
+  stepPartlyDone(id: StepId, records: readonly Recorded[]): void {
+    this.step(id).attempts += records.reduce((sum, r) => sum + r.attempt, 0);
+    this.data.created.push(...records.flatMap((r) => r.created ?? []));
+  }
+
+  stepFailed(id: StepId, message: string): void {
+    const step = this.step(id);
+    step.status = 'failed';
+    step.endedAt = now();
+    // The workflow sees only the failure, not how many attempts led to it: at least one.
+    step.attempts = Math.max(step.attempts + 1, 1);
+    step.detail = message;
+    this.firstFailedStep ??= id;
+    this.publish();
+  }
+
+  gateOpened(gate: PendingGate): void {
+    this.data.pendingGate = gate;
+    this.data.state = 'awaiting-approval';
+    this.step(gate.gate).status = 'awaiting-approval';
+    this.data.currentStep = gate.gate;
+    this.audit({ at: gate.requestedAt, gate: gate.gate, decision: 'requested', via: 'workflow' });
+    this.publish();
+  }
+
+  gateClosed(gate: StepId): void {
+    this.data.pendingGate = undefined;
+    if (this.data.state === 'awaiting-approval') this.data.state = 'running';
+    const step = this.step(gate);
+    if (step.status === 'awaiting-approval') step.status = step.startedAt ? 'running' : 'pending';
+    this.publish();
+  }
+
+  audit(entry: AuditEntry): void {
+    this.data.audit.push(entry);
+  }
+
+  compensating(reason: FailureReason): void {
+    this.data.state = 'compensating';
+    this.data.reason = reason;
+    this.publish();
+  }
+
+  undoStarted(id: StepId): void {
+    const step = this.step(id);
+    if (step.status !== 'compensation-failed') step.status = 'compensating';
+    this.data.currentStep = id;
+    this.publish();
+  }
+
+  undoSucceeded(id: StepId, detail: string): void {
+    const step = this.step(id);
+    if (step.status !== 'compensation-failed') step.status = 'compensated';
+    step.detail = step.detail ? `${step.detail}; undo: ${detail}` : `undo: ${detail}`;
+  }
+
+  undoFailed(failure: CompensationFailure): void {
+    const step = this.step(failure.step);
+    step.status = 'compensation-failed';
+    step.detail = `${failure.activity} failed: ${failure.message}`;
+    this.data.compensationFailures.push(failure);
+  }
+
+  finished(state: Extract<ConnectionState, 'connected' | 'rolled-back' | 'failed'>): void {
+    this.data.state = state;
+    this.data.endedAt = now();
+    this.publish();
+  }
+
+  get compensationFailures(): readonly CompensationFailure[] {
+    return this.data.compensationFailures;
+  }
+
+  get created(): readonly CreatedResource[] {
+    return this.data.created;
+  }
+
+  result(verification: VerificationReport): ConnectionResult {
+    return {
+      connectionId: this.data.connectionId,
+      state: 'connected',
+      alias: this.data.alias,
+      steps: this.data.steps.map((s) => ({
+        id: s.id,
+        status: s.status,
+        attempts: s.attempts,
+        ...(s.startedAt && s.endedAt ? { durationMs: Date.parse(s.endedAt) - Date.parse(s.startedAt) } : {}),
+      })),
+      created: [...this.data.created],
+      verification: {
+        proxyAddress: verification.proxyAddress,
+        serverName: verification.serverName,
+        probe: verification.probe,
+      },
+    };
+  }
+
+  /** Upserts the search attributes when the state or the current step changed. */
+  private publish(): void {
+    const key = `${this.data.state}|${this.data.currentStep ?? ''}`;
+    if (key === this.lastPublished) return;
+    this.lastPublished = key;
+    const k = SEARCH_ATTRIBUTE_KEYS;
+    upsertSearchAttributes([
+      { key: k.state, value: this.data.state },
+      { key: k.step, value: this.data.currentStep ?? 'preflight' },
+      { key: k.localDeployment, value: this.data.local.deploymentId },
+      { key: k.remoteDeployment, value: this.data.remote.deploymentId },
+      { key: k.alias, value: this.data.alias },
+    ]);
+  }
+}
