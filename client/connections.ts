@@ -10,7 +10,14 @@ import {
   type RejectionDecision,
   connectionId,
 } from '../domain';
-import { CONNECTION_WORKFLOW, TASK_QUEUE, approveSignal, approveUpdate, rejectSignal, rejectUpdate } from '../workflows/messages';
+import {
+  CONNECTION_WORKFLOW,
+  TASK_QUEUE,
+  approveSignal,
+  approveUpdate,
+  rejectSignal,
+  rejectUpdate,
+} from '../workflows/messages';
 
 export type StartStatus = 'started' | 'already-running';
 

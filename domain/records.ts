@@ -75,9 +75,7 @@ export const PreflightResult = z.object({
    * What the local deployment held under the alias before the run (only this connection's own
    * earlier work passes preflight); undo leaves these in place. Absent means nothing was there.
    */
-  localAliasBefore: z
-    .object({ settings: z.array(z.string()), keystoreCredentials: z.boolean() })
-    .optional(),
+  localAliasBefore: z.object({ settings: z.array(z.string()), keystoreCredentials: z.boolean() }).optional(),
   /** Local keystore does not reload by itself (< 8.14): the restart step will likely restart. */
   restartExpected: z.boolean(),
   /** Which steps apply, and why (shown in progress). */

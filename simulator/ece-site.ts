@@ -44,7 +44,11 @@ export function eceSite(state: SimState, env: Environment): Site {
         handler: (req) =>
           req.params.region === env.region
             ? handler(req)
-            : eceError(404, 'regions.region_not_found', `Region [${req.params.region}] was not found`),
+            : eceError(
+                UNCONFIRMED.unknownRegion.status,
+                UNCONFIRMED.unknownRegion.code,
+                `Region [${req.params.region}] was not found`,
+              ),
       });
     }
   };

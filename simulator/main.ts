@@ -23,7 +23,10 @@ async function main(): Promise<void> {
     stopping = true;
     log(`${signal}: shutting down`);
     handle.close().then(
-      () => process.exit(0),
+      () => {
+        log('stopped');
+        process.exit(0);
+      },
       (err: unknown) => {
         log(`error while closing: ${String(err)}`);
         process.exit(1);

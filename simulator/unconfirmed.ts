@@ -13,6 +13,8 @@ export const UNCONFIRMED = {
   updateWhilePending: { status: 400, code: 'deployments.deployment_resource_plan_change_error' },
   /** Not documented: the code of a request body that fails the schema. */
   invalidBody: { status: 400, code: 'root.invalid_json_request' },
+  /** Not documented: a `/regions/{region}/platform/...` call naming another region. */
+  unknownRegion: { status: 404, code: 'regions.region_not_found' },
   /** Not documented: the code of a route the coordinator does not know. */
   unknownRoute: { status: 404, code: 'root.resource_not_found' },
   /** §1: does `trust_by_default` make existing deployments trust the relationship? Choice: no. */

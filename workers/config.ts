@@ -53,7 +53,9 @@ export function loadWorkerConfig(options: LoadWorkerConfigOptions = {}): WorkerC
     try {
       text = read(path);
     } catch (err) {
-      throw new WorkerConfigError(`cannot read the environments file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw new WorkerConfigError(
+        `cannot read the environments file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      );
     }
     try {
       raw = JSON.parse(text);

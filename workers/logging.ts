@@ -27,6 +27,8 @@ export const REDACT_PATHS = [
   '*.*.apiKey',
   '*.*.encoded',
   'headers.authorization',
+  '*.headers.authorization',
+  '*.headers["x-crosslink-signature"]',
   'headers["x-crosslink-signature"]',
   'req.headers.authorization',
   'req.headers["x-crosslink-signature"]',

@@ -1,5 +1,6 @@
 /** `npm run worker [-- --environments <file>]`: one crosslink worker until SIGINT or SIGTERM. */
 import { type Duration } from '@temporalio/common';
+import { rmSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createLogger } from './logging';
 import { loadWorkerConfig } from './config';
@@ -16,13 +17,19 @@ async function main(): Promise<void> {
   const config = loadWorkerConfig({ path: values.environments });
   const log = createLogger({ name: 'worker', secrets: config.secrets });
   const mode = (values['workflow-code'] ?? process.env.CROSSLINK_WORKFLOW_CODE ?? 'auto') as WorkflowCodeMode;
-  if (!['auto', 'prebuilt', 'source'].includes(mode)) throw new Error('--workflow-code must be auto, prebuilt or source');
+  if (!['auto', 'prebuilt', 'source'].includes(mode))
+    throw new Error('--workflow-code must be auto, prebuilt or source');
   const handle = await startWorker({
     config,
     logger: log,
     workflowCode: mode,
     shutdownGraceTime: (process.env.CROSSLINK_SHUTDOWN_GRACE_TIME ?? '30s') as Duration,
   });
+
+  // Docker health check: the file exists while the worker polls (CROSSLINK_READY_FILE).
+  const readyFile = process.env.CROSSLINK_READY_FILE;
+  if (readyFile) writeFileSync(readyFile, `${new Date().toISOString()}\n`);
+  handle.running.finally(() => readyFile && rmSync(readyFile, { force: true })).catch(() => undefined);
 
   let signals = 0;
   const stop = (signal: NodeJS.Signals): void => {
@@ -31,7 +38,10 @@ async function main(): Promise<void> {
       log.warn({ signal }, 'second signal: exiting without waiting for in-flight activities');
       process.exit(130);
     }
-    log.info({ signal }, 'shutting down: no new tasks; in-flight activities finish or are cancelled after the grace time');
+    log.info(
+      { signal },
+      'shutting down: no new tasks; in-flight activities finish or are cancelled after the grace time',
+    );
     void handle.shutdown();
   };
   process.on('SIGINT', stop);

@@ -45,7 +45,11 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
   const taskQueue = options.taskQueue ?? TASK_QUEUE;
   const code = workflowCode(options.workflowCode);
   const registry = createEnvironmentRegistry(options.config.resolved);
-  const activities = createActivities({ registry, sealer: createSealer(options.config.sealingKey), timing: options.timing });
+  const activities = createActivities({
+    registry,
+    sealer: createSealer(options.config.sealingKey),
+    timing: options.timing,
+  });
 
   const connection = await NativeConnection.connect(target.connectionOptions).catch((err: Error) => {
     throw new Error(
@@ -60,7 +64,9 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
       namespace: target.namespace,
       taskQueue,
       activities,
-      ...(code.kind === 'prebuilt' ? { workflowBundle: { codePath: code.codePath } } : { workflowsPath: code.workflowsPath }),
+      ...(code.kind === 'prebuilt'
+        ? { workflowBundle: { codePath: code.codePath } }
+        : { workflowsPath: code.workflowsPath }),
       shutdownGraceTime: options.shutdownGraceTime ?? '30s',
       ...(options.identity ? { identity: options.identity } : {}),
     });

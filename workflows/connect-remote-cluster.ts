@@ -32,6 +32,8 @@ export async function connectRemoteCluster(input: ConnectionRequest): Promise<Co
   const steps = new StepRunner(progress, gates, new Saga(progress));
 
   try {
+    // Any step may be gated, even the read-only preflight.
+    await steps.approve('preflight');
     const preflight = await steps.run(
       'preflight',
       [],

@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../../domain/failures';
 import { type TrustSettings } from '../../domain/records';
 import { firstHeader } from '../http/client';
+import { sameCertificate } from './platform';
 import { type EceClient } from './client';
 import { DeploymentGet, type ElasticsearchResourceInfo } from './schemas';
 
@@ -97,4 +98,10 @@ export async function updateDeployment(
 
 export function planPending(resource: ElasticsearchResourceInfo): boolean {
   return resource.info.plan_info.pending != null;
+}
+
+/** Whether a `trust.direct` entry holds the certificate (compared by fingerprint). */
+export function directHoldsPem(entry: Record<string, unknown>, pem: string): boolean {
+  const certs = (entry.certificates as Array<{ pem?: string }> | undefined) ?? [];
+  return certs.some((c) => typeof c.pem === 'string' && sameCertificate(c.pem, pem));
 }

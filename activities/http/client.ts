@@ -70,7 +70,7 @@ export class HttpClient {
     signal: AbortSignal,
   ): Promise<HttpResponse<S extends z.ZodType ? z.infer<S> : unknown>> {
     const path = this.basePath + req.path + queryString(req.query);
-    const shownPath = req.path; // messages name the route without the query string
+    const shownPath = this.basePath + req.path; // messages name the route without the query string
     const sensitive = [this.authorization.replace(/^\S+\s/, ''), ...this.credentialSecrets, ...(req.sensitive ?? [])];
     let res;
     try {

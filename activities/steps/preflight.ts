@@ -1,32 +1,18 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { type ConnectionRequest } from '../../domain/connection-request';
 import { FailureType } from '../../domain/failures';
-import {
-  type DeploymentFacts,
-  type EnvironmentFacts,
-  type PreflightResult,
-  type ProxyCaFacts,
-  type StepDecision,
-} from '../../domain/records';
-import { STEP_IDS, type StepId } from '../../domain/steps';
+import { type DeploymentFacts, type PreflightResult, type ProxyCaFacts } from '../../domain/records';
 import { type Deps, type StepContext } from '../context';
-import { type EceClient } from '../ece/client';
-import { elasticsearchResource, getDeployment, planPending, trustOf, versionOf } from '../ece/deployments';
 import { getKeystoreNames } from '../ece/keystore';
-import { certificateFacts, getPlatformInfo, getProxyChain, sameCertificate } from '../ece/platform';
-import { getLocalTrustRelationship, listTrustRelationships } from '../ece/trust-relationships';
+import { certificateFacts, getProxyChain } from '../ece/platform';
 import { getApiKeysByName, isActive } from '../elasticsearch/api-keys';
 import { getPersistentSettings } from '../elasticsearch/cluster';
 import { getRole } from '../elasticsearch/roles';
-import {
-  apiKeyCarriesMark,
-  apiKeyName,
-  credentialsSetting,
-  proxyCaEntryName,
-  proxyPort,
-  roleCarriesMark,
-} from '../marks';
+import { apiKeyCarriesMark, apiKeyName, credentialsSetting, proxyPort, roleCarriesMark } from '../marks';
+import { decideSteps } from './decisions';
 import { API_KEY_BETA, API_KEY_GA, atLeast } from './versions';
+
+import { readDeployment, readEnvironment } from './preflight-reads';
 
 type Side = 'local' | 'remote';
 
@@ -97,6 +83,19 @@ export async function preflight(
     }
   } else if (atLeast(lv, '9.0.0') || atLeast(rv, '9.0.0')) {
     versionNote += ' (the certificate model is deprecated from 9.0; prefer api_key)';
+  }
+  // Role fields the local cluster would reject (ece-api.md §8A): refuse now rather than roll back later.
+  for (const role of request.roles) {
+    if (role.local.remote_indices?.length && !atLeast(lv, '8.14.0')) {
+      refusals.push(
+        `role "${role.name}" uses remote_indices, which Elasticsearch accepts from 8.14 (local is ${lv}): drop it or upgrade`,
+      );
+    }
+    if (role.local.remote_cluster?.length && !atLeast(lv, '8.15.0')) {
+      refusals.push(
+        `role "${role.name}" uses remote_cluster, which Elasticsearch accepts from 8.15 (local is ${lv}): drop it or upgrade`,
+      );
+    }
   }
 
   // The alias on the local deployment: settings and keystore must be absent, or this connection's own.
@@ -199,123 +198,4 @@ export async function preflight(
     steps: decideSteps(request, { local, remote, proxyCa, restartExpected, versionNote, expectedAddress }),
     attempt: ctx.attempt,
   };
-}
-
-async function readDeployment(
-  deps: Deps,
-  ctx: StepContext,
-  ece: EceClient,
-  request: ConnectionRequest,
-  side: Side,
-): Promise<{ facts: DeploymentFacts; pendingPlan: boolean }> {
-  const ref = request[side];
-  const { deployment } = await getDeployment(ece, ref.deploymentId, ctx.signal);
-  const es = elasticsearchResource(ece, deployment, ref.refId);
-  const endpoint = es.info.metadata.endpoint ?? '';
-  const esUrl = deps.registry.elasticsearch(ref.environment, ref.deploymentId, es.info.metadata.service_url).url;
-  return {
-    facts: {
-      environment: ref.environment,
-      deploymentId: deployment.id,
-      name: deployment.name,
-      refId: es.ref_id,
-      region: es.region,
-      version: versionOf(es),
-      clusterId: es.info.cluster_id ?? es.id,
-      endpoint,
-      esUrl,
-      healthy: deployment.healthy && es.info.healthy,
-      trustBefore: trustOf(es),
-      rolesBefore: [],
-    },
-    pendingPlan: planPending(es),
-  };
-}
-
-async function readEnvironment(ctx: StepContext, ece: EceClient): Promise<EnvironmentFacts> {
-  const [platform, localRecord, others] = await Promise.all([
-    getPlatformInfo(ece, ctx.signal),
-    getLocalTrustRelationship(ece, ctx.signal),
-    listTrustRelationships(ece, 'non-local', { signal: ctx.signal }),
-  ]);
-  return {
-    environment: ece.environment,
-    accountId: localRecord.account_ids?.[0] ?? '',
-    installationId: localRecord.installation_id,
-    localTrustRelationshipId: localRecord.id,
-    eceVersion: platform.version,
-    trustRelationshipsBefore: others.filter((r) => !r.local).map((r) => r.id),
-  };
-}
-
-function decideSteps(
-  request: ConnectionRequest,
-  f: {
-    local: DeploymentFacts;
-    remote: DeploymentFacts;
-    proxyCa?: ProxyCaFacts;
-    restartExpected: boolean;
-    versionNote: string;
-    expectedAddress: string;
-  },
-): StepDecision[] {
-  const apiKey = request.securityModel === 'api_key';
-  const certOnly = 'the API key model needs no platform or deployment trust';
-  const keyOnly = 'the certificate model uses no API key';
-  const reasons: Record<StepId, [boolean, string]> = {
-    preflight: [true, `versions ${f.versionNote}`],
-    'platform-trust': apiKey ? [false, certOnly] : [true, 'each environment must trust the other (both directions)'],
-    'deployment-trust': apiKey
-      ? [false, certOnly]
-      : [true, `each deployment allowlists the other's cluster id (${f.local.clusterId} <-> ${f.remote.clusterId})`],
-    'api-key': apiKey
-      ? [true, `cross-cluster API key on the remote deployment ${f.remote.deploymentId}`]
-      : [false, keyOnly],
-    'proxy-ca': proxyCaDecision(request, f.local, f.proxyCa),
-    keystore: apiKey ? [true, `cluster.remote.${request.alias}.credentials in the local keystore`] : [false, keyOnly],
-    'register-remote': [true, `cluster.remote.${request.alias} in proxy mode to ${f.expectedAddress}`],
-    restart: !apiKey
-      ? [false, 'the certificate model changes no keystore']
-      : f.restartExpected
-        ? [
-            true,
-            `local ${f.local.version} does not reload the keystore by itself: reload secure settings, restart if still not loaded`,
-          ]
-        : [
-            true,
-            `local ${f.local.version} reloads the keystore by itself: the step confirms the credentials are loaded`,
-          ],
-    verify: [
-      true,
-      apiKey
-        ? '_remote/info connected with cluster_credentials, then _resolve/cluster'
-        : '_remote/info connected, then _resolve/cluster',
-    ],
-    roles:
-      request.roles.length > 0
-        ? [
-            true,
-            `${request.roles.map((r) => r.name).join(', ')} ${apiKey ? 'on the local deployment' : 'on both deployments'}`,
-          ]
-        : [false, 'the request names no roles'],
-  };
-  return STEP_IDS.map((id) => ({ id, applies: reasons[id][0], reason: reasons[id][1] }));
-}
-
-function proxyCaDecision(request: ConnectionRequest, local: DeploymentFacts, ca?: ProxyCaFacts): [boolean, string] {
-  if (request.securityModel !== 'api_key' || !ca) return [false, 'only the API key model uploads the remote proxy CA'];
-  if (!ca.private) return [false, `the remote proxy root CA (${ca.subject}) is publicly trusted`];
-  const existing = (local.trustBefore.direct ?? []).find((d) => directHoldsPem(d, ca.rootPem));
-  if (existing)
-    return [false, `the local deployment already trusts the remote proxy root CA (entry "${existing.name}")`];
-  return [
-    true,
-    `the remote proxy root CA (${ca.subject}) is private: trust.direct "${proxyCaEntryName(request.remote.environment)}"`,
-  ];
-}
-
-/** Whether a `trust.direct` entry holds the certificate (compared by fingerprint). */
-export function directHoldsPem(entry: Record<string, unknown>, pem: string): boolean {
-  const certs = (entry.certificates as Array<{ pem?: string }> | undefined) ?? [];
-  return certs.some((c) => typeof c.pem === 'string' && sameCertificate(c.pem, pem));
 }

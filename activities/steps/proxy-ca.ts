@@ -2,7 +2,7 @@ import { type StepInput } from '../../domain/activities';
 import { type CreatedResource, type StepRecord, type TrustSettings, type UndoReport } from '../../domain/records';
 import { type Deps, type StepContext } from '../context';
 import { proxyCaEntryName } from '../marks';
-import { directHoldsPem } from './preflight';
+import { directHoldsPem } from '../ece/deployments';
 import { modifyTrust } from './shared';
 
 type Direct = NonNullable<TrustSettings['direct']>[number];

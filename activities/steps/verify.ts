@@ -12,7 +12,7 @@ import { getRemoteInfo, resolveRemoteCluster } from '../elasticsearch/cluster';
 import { type RemoteInfoEntry, type ResolveClusterEntry } from '../elasticsearch/schemas';
 import { apiKeyCarriesMark, apiKeyName, credentialsSetting, proxyPort } from '../marks';
 import { sleep } from '../wait';
-import { directHoldsPem } from './preflight';
+import { directHoldsPem } from '../ece/deployments';
 import { eceFor, esFor } from './shared';
 
 function ready(entry: RemoteInfoEntry | undefined, apiKey: boolean): boolean {

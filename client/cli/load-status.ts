@@ -14,7 +14,11 @@ export const QUERY_TIMEOUT_MS = 5_000;
 /** A closed run needs no query; it only adds detail, so it may not hold the command up for long. */
 const CLOSED_QUERY_TIMEOUT_MS = 2_000;
 
-export async function loadStatus(client: Client, workflowId: string, queryTimeoutMs = QUERY_TIMEOUT_MS): Promise<StatusView> {
+export async function loadStatus(
+  client: Client,
+  workflowId: string,
+  queryTimeoutMs = QUERY_TIMEOUT_MS,
+): Promise<StatusView> {
   const handle = client.workflow.getHandle(workflowId);
   const desc = await handle.describe();
   const base = {
@@ -40,7 +44,8 @@ export async function loadStatus(client: Client, workflowId: string, queryTimeou
 
   try {
     const result = ConnectionResult.safeParse(await handle.result());
-    if (!result.success) return { ...base, source: 'workflow-description', note: 'the workflow result is not a connection result' };
+    if (!result.success)
+      return { ...base, source: 'workflow-description', note: 'the workflow result is not a connection result' };
     // The result has steps and resources; a worker, when one runs, also gives details and approvals.
     const progress = await client
       .withDeadline(Date.now() + Math.min(queryTimeoutMs, CLOSED_QUERY_TIMEOUT_MS), () => handle.query(progressQuery))

@@ -72,7 +72,9 @@ export function buildProgram(ctx: CliContext, setExit: (code: ExitCode) => void)
     .option('--watch', 'refresh until the run ends (exit 0 connected, 7 otherwise)')
     .option('--interval <seconds>', 'refresh interval for --watch', positiveInt, 2)
     .option('--json', 'print the status as JSON (one line per change with --watch)')
-    .action((id: string, opts: { watch?: boolean; json?: boolean; interval: number }) => run(statusCommand(ctx, id, opts)));
+    .action((id: string, opts: { watch?: boolean; json?: boolean; interval: number }) =>
+      run(statusCommand(ctx, id, opts)),
+    );
 
   program
     .command('list')

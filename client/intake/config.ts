@@ -11,7 +11,11 @@ const IntakeEnv = z.object({
   CROSSLINK_INTAKE_SECRET_FILE: z.string().min(1).optional(),
   CROSSLINK_INTAKE_PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_INTAKE_PORT),
   CROSSLINK_INTAKE_HOST: z.string().min(1).default('127.0.0.1'),
-  CROSSLINK_INTAKE_BODY_LIMIT: z.coerce.number().int().min(1024, 'must be at least 1024 bytes').default(DEFAULT_BODY_LIMIT),
+  CROSSLINK_INTAKE_BODY_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1024, 'must be at least 1024 bytes')
+    .default(DEFAULT_BODY_LIMIT),
 });
 
 export interface IntakeConfig {
@@ -37,5 +41,10 @@ export function loadIntakeConfig(env: Record<string, string | undefined> = proce
         '(or CROSSLINK_INTAKE_SECRET_FILE); senders sign each body with it (X-Crosslink-Signature: sha256=<hex HMAC>)',
     );
   }
-  return { secret, port: vars.CROSSLINK_INTAKE_PORT, host: vars.CROSSLINK_INTAKE_HOST, bodyLimit: vars.CROSSLINK_INTAKE_BODY_LIMIT };
+  return {
+    secret,
+    port: vars.CROSSLINK_INTAKE_PORT,
+    host: vars.CROSSLINK_INTAKE_HOST,
+    bodyLimit: vars.CROSSLINK_INTAKE_BODY_LIMIT,
+  };
 }

@@ -3,7 +3,7 @@
  * CloudEvents 1.0, structured (`application/cloudevents+json`) and binary (`ce-*` headers) modes.
  */
 import { type IncomingHttpHeaders } from 'node:http';
-import { CloudEvent, HTTP, ValidationError as CloudEventValidationError } from 'cloudevents';
+import { type CloudEvent, HTTP, ValidationError as CloudEventValidationError } from 'cloudevents';
 import { z } from 'zod';
 import {
   type ApprovalDecision,
@@ -111,7 +111,10 @@ function eventData(data: unknown): Record<string, unknown> | undefined {
 function dataErrors(error: z.ZodError): ParsedEvent {
   return {
     ok: false,
-    errors: fieldErrors(error).map((e) => ({ field: e.field === '(root)' ? 'data' : `data.${e.field}`, message: e.message })),
+    errors: fieldErrors(error).map((e) => ({
+      field: e.field === '(root)' ? 'data' : `data.${e.field}`,
+      message: e.message,
+    })),
   };
 }
 
@@ -120,7 +123,10 @@ function cloudEventErrors(err: unknown): FieldError[] {
     return err.errors.map((e) =>
       typeof e === 'string'
         ? { field: '(event)', message: e }
-        : { field: e.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(event)', message: e.message ?? 'is invalid' },
+        : {
+            field: e.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(event)',
+            message: e.message ?? 'is invalid',
+          },
     );
   }
   return [{ field: '(event)', message: err instanceof Error ? err.message : String(err) }];

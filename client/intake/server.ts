@@ -53,8 +53,10 @@ export function createIntakeServer(options: IntakeServerOptions): IntakeServer {
   async function handle(req: IncomingMessage): Promise<IntakeResponse> {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === HEALTH_PATH) return { status: 200, body: { status: 'ok' } };
-    if (path !== EVENTS_PATH && path !== '/') return { status: 404, body: { error: `not found; POST events to ${EVENTS_PATH}` } };
-    if (req.method !== 'POST') return { status: 405, body: { error: `method not allowed; POST events to ${EVENTS_PATH}` } };
+    if (path !== EVENTS_PATH && path !== '/')
+      return { status: 404, body: { error: `not found; POST events to ${EVENTS_PATH}` } };
+    if (req.method !== 'POST')
+      return { status: 405, body: { error: `method not allowed; POST events to ${EVENTS_PATH}` } };
 
     let body: Buffer;
     try {
@@ -100,7 +102,12 @@ export function createIntakeServer(options: IntakeServerOptions): IntakeServer {
           break;
       }
       log?.info(
-        { eventId: command.eventId, workflowId: command.workflowId, gate: command.decision.gate, by: command.decision.approver },
+        {
+          eventId: command.eventId,
+          workflowId: command.workflowId,
+          gate: command.decision.gate,
+          by: command.decision.approver,
+        },
         `${command.kind} signal delivered`,
       );
       return { status: 202, body: { workflowId: command.workflowId, status: 'signalled', eventId: command.eventId } };

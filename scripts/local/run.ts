@@ -8,7 +8,14 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type temporal } from '@temporalio/proto';
 import { type Level, type Logger } from 'pino';
-import { ConnectionRequest, type ConnectionRequestInput, EVENT_TYPES, type Progress, type StepId, parseOrThrow } from '../../domain';
+import {
+  ConnectionRequest,
+  type ConnectionRequestInput,
+  EVENT_TYPES,
+  type Progress,
+  type StepId,
+  parseOrThrow,
+} from '../../domain';
 import { startSimulator } from '../../simulator';
 import { type SimulatorHandle } from '../../simulator/api';
 import { approveGate, createTemporalGateway, rejectGate } from '../../client/connections';
@@ -111,8 +118,19 @@ export async function runLocal(options: LocalRunOptions = {}): Promise<LocalRunR
     checkAbort();
 
     const config = loadWorkerConfig({ data: { environments: simulator.config.environments, sealingKey } });
-    const workerLog = createLogger({ name: 'worker', level, secrets: config.secrets, destination: { write: (s: string) => process.stderr.write(s) } });
-    worker = await startWorker({ config, target: server.target, logger: workerLog, workflowCode: 'source', shutdownGraceTime: '5s' });
+    const workerLog = createLogger({
+      name: 'worker',
+      level,
+      secrets: config.secrets,
+      destination: { write: (s: string) => process.stderr.write(s) },
+    });
+    worker = await startWorker({
+      config,
+      target: server.target,
+      logger: workerLog,
+      workflowCode: 'source',
+      shutdownGraceTime: '5s',
+    });
     const w = worker;
     cleanups.push(['worker', () => w.shutdown()]);
     say(`Worker polling task queue "${worker.taskQueue}".`);
@@ -124,8 +142,12 @@ export async function runLocal(options: LocalRunOptions = {}): Promise<LocalRunR
     say(`Intake listening on ${url}${EVENTS_PATH}.`);
     checkAbort();
 
-    const sent = await sendSignedEvent(url + EVENTS_PATH, intakeSecret, { type: EVENT_TYPES.connectionRequested, data: request });
-    if (sent.status !== 202) throw new Error(`the intake refused the event (${sent.status}): ${JSON.stringify(sent.body)}`);
+    const sent = await sendSignedEvent(url + EVENTS_PATH, intakeSecret, {
+      type: EVENT_TYPES.connectionRequested,
+      data: request,
+    });
+    if (sent.status !== 202)
+      throw new Error(`the intake refused the event (${sent.status}): ${JSON.stringify(sent.body)}`);
     const workflowId = String(sent.body.workflowId);
     const uiUrl = workflowUiUrl(server.target, workflowId);
     say(`Sent a signed "connection requested" CloudEvent: ${workflowId} ${String(sent.body.status)}.`);
@@ -169,7 +191,10 @@ async function follow(
   const approver = approvers.find((a) => a !== requester) ?? approvers[0];
   const seen = new Map<string, string>();
   const announced = new Set<string>();
-  const cli = server.source.kind === 'existing' || server.target.address === '127.0.0.1:7233' ? 'npx crosslink' : `TEMPORAL_ADDRESS=${server.target.address} npx crosslink`;
+  const cli =
+    server.source.kind === 'existing' || server.target.address === '127.0.0.1:7233'
+      ? 'npx crosslink'
+      : `TEMPORAL_ADDRESS=${server.target.address} npx crosslink`;
   for (;;) {
     if (options.signal?.aborted) return undefined;
     const view = await loadStatus(server.client, workflowId);
@@ -178,20 +203,26 @@ async function follow(
       if (seen.get(step.id) === key || step.status === 'pending') continue;
       seen.set(step.id, key);
       const attempts = step.attempts > 1 ? ` (attempt ${step.attempts})` : '';
-      say(`  ${new Date().toISOString().slice(11, 19)}  ${step.id.padEnd(16)} ${step.status}${attempts}${step.detail ? `: ${step.detail}` : ''}`);
+      say(
+        `  ${new Date().toISOString().slice(11, 19)}  ${step.id.padEnd(16)} ${step.status}${attempts}${step.detail ? `: ${step.detail}` : ''}`,
+      );
     }
     const gate = view.progress?.pendingGate;
     if (gate && !announced.has(gate.gate)) {
       announced.add(gate.gate);
       const choice =
         (view.progress && options.decide?.(gate.gate, view.progress)) ??
-        (options.autoApprove ? { decision: 'approve' as const, comment: 'approved by the local run (--auto-approve)' } : undefined);
+        (options.autoApprove
+          ? { decision: 'approve' as const, comment: 'approved by the local run (--auto-approve)' }
+          : undefined);
       if (choice && approver) {
         const entry =
           choice.decision === 'approve'
             ? await approveGate(server.client, workflowId, { gate: gate.gate, approver, comment: choice.comment })
             : await rejectGate(server.client, workflowId, { gate: gate.gate, approver, reason: choice.reason });
-        say(`  gate ${gate.gate}: ${entry.decision} by ${approver}${entry.refusal ? ` (refused: ${entry.refusal})` : ''}`);
+        say(
+          `  gate ${gate.gate}: ${entry.decision} by ${approver}${entry.refusal ? ` (refused: ${entry.refusal})` : ''}`,
+        );
       } else {
         say(
           `  gate ${gate.gate} waits for approval. In another terminal:`,

@@ -25,9 +25,7 @@ export const HOW_TO_GET_TEMPORAL = [
 ].join('\n');
 
 export type TemporalSource =
-  | { kind: 'existing'; address: string }
-  | { kind: 'cli'; path: string; from: string }
-  | { kind: 'downloaded' };
+  { kind: 'existing'; address: string } | { kind: 'cli'; path: string; from: string } | { kind: 'downloaded' };
 
 export interface LocalTemporal {
   source: TemporalSource;
@@ -63,7 +61,11 @@ export function findTemporalCli(env: NodeJS.ProcessEnv = process.env): { path: s
     if (dir && isExecutable(join(dir, 'temporal'))) return { path: join(dir, 'temporal'), from: 'PATH' };
   }
   try {
-    const gopath = execFileSync('go', ['env', 'GOPATH'], { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const gopath = execFileSync('go', ['env', 'GOPATH'], {
+      encoding: 'utf8',
+      timeout: 10_000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
     for (const root of gopath.split(delimiter)) {
       const candidate = join(root, 'bin', 'temporal');
       if (root && isExecutable(candidate)) return { path: candidate, from: 'go env GOPATH' };
@@ -92,7 +94,9 @@ export async function obtainTemporal(options: ObtainTemporalOptions = {}): Promi
     try {
       registered = await ensureSearchAttributes(client.connection as Connection, target.namespace);
     } catch (err) {
-      say(`Could not check or register the Crosslink* search attributes (${(err as Error).message}); \`crosslink list\` needs them.`);
+      say(
+        `Could not check or register the Crosslink* search attributes (${(err as Error).message}); \`crosslink list\` needs them.`,
+      );
     }
     return {
       source: { kind: 'existing', address: target.address },
@@ -108,7 +112,10 @@ export async function obtainTemporal(options: ObtainTemporalOptions = {}): Promi
   const uiPort = await preferredPort(8233).then((p) => (p === port ? freePort() : p));
   let testEnv: TestWorkflowEnvironment;
   try {
-    if (cli) say(`Starting a Temporal dev server from ${cli.path} (found via ${cli.from}) on port ${port}, Web UI on ${uiPort}...`);
+    if (cli)
+      say(
+        `Starting a Temporal dev server from ${cli.path} (found via ${cli.from}) on port ${port}, Web UI on ${uiPort}...`,
+      );
     else say('No Temporal CLI found; asking the SDK for its dev server (downloaded once, needs internet)...');
     testEnv = await TestWorkflowEnvironment.createLocal({
       server: {
@@ -122,10 +129,16 @@ export async function obtainTemporal(options: ObtainTemporalOptions = {}): Promi
       },
     });
   } catch (err) {
-    throw new NoTemporalServerError(cli ? `starting ${cli.path} failed: ${(err as Error).message}` : (err as Error).message);
+    throw new NoTemporalServerError(
+      cli ? `starting ${cli.path} failed: ${(err as Error).message}` : (err as Error).message,
+    );
   }
   const target = resolveTemporalTarget({
-    env: { TEMPORAL_ADDRESS: testEnv.address, TEMPORAL_NAMESPACE: 'default', TEMPORAL_UI_URL: `http://localhost:${uiPort}` },
+    env: {
+      TEMPORAL_ADDRESS: testEnv.address,
+      TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_UI_URL: `http://localhost:${uiPort}`,
+    },
   });
   try {
     const client = await connectClient(target);

@@ -84,8 +84,15 @@ describe('preflight refuses', () => {
     expect(await refusal(apiKeyRequest({ local }))).toContain(
       'needs Elasticsearch 8.14 or later on both sides (local 8.13.4, remote 9.1.3)',
     );
-    const p = await runPreflight(h, apiKeyRequest({ local, allowBetaApiKeyModel: true }));
+    const p = await runPreflight(h, apiKeyRequest({ local, allowBetaApiKeyModel: true, roles: [] }));
     expect(p.restartExpected).toBe(true);
+  });
+
+  it('roles with remote_indices on a local cluster older than 8.14', async () => {
+    const local = { environment: 'ece-a', deploymentId: DEFAULT_IDS.a813 };
+    expect(await refusal(apiKeyRequest({ local, allowBetaApiKeyModel: true }))).toMatch(
+      /role "remote-search-\d+" uses remote_indices, which Elasticsearch accepts from 8.14 \(local is 8.13.4\)/,
+    );
   });
 
   it('an alias used by settings crosslink did not create', async () => {

@@ -26,7 +26,7 @@ interface Reply {
 }
 
 async function post(body: string, headers: Record<string, string>, secret: string | null = SECRET): Promise<Reply> {
-  const signature = secret === null ? {} : { 'x-crosslink-signature': signBody(secret, body) };
+  const signature: Record<string, string> = secret === null ? {} : { 'x-crosslink-signature': signBody(secret, body) };
   const res = await fetch(url, { method: 'POST', body, headers: { ...headers, ...signature } });
   return { status: res.status, body: (await res.json()) as Reply['body'] };
 }
@@ -37,7 +37,9 @@ function structured(type: string, data: unknown, id = 'evt-1'): { body: string; 
 }
 
 function binary(type: string, data: unknown, id = 'evt-1'): { body: string; headers: Record<string, string> } {
-  const message = HTTP.binary(new CloudEvent({ id, type, source: 'test/automation', data, datacontenttype: 'application/json' }));
+  const message = HTTP.binary(
+    new CloudEvent({ id, type, source: 'test/automation', data, datacontenttype: 'application/json' }),
+  );
   return { body: message.body as string, headers: message.headers as Record<string, string> };
 }
 
@@ -82,7 +84,11 @@ describe('intake authentication', () => {
 
   test('a malformed signature header is refused with 401', async () => {
     const e = structured(EVENT_TYPES.connectionRequested, request);
-    const res = await fetch(url, { method: 'POST', body: e.body, headers: { ...e.headers, 'x-crosslink-signature': 'md5=abc' } });
+    const res = await fetch(url, {
+      method: 'POST',
+      body: e.body,
+      headers: { ...e.headers, 'x-crosslink-signature': 'md5=abc' },
+    });
     expect(res.status).toBe(401);
   });
 });
@@ -114,10 +120,18 @@ describe('intake CloudEvents modes', () => {
   test('approval granted and denied events reach the workflow as signals', async () => {
     const start = structured(EVENT_TYPES.connectionRequested, request);
     await post(start.body, start.headers);
-    const granted = binary(EVENT_TYPES.approvalGranted, { workflowId, gate: 'proxy-ca', approver: 'ops-oncall', comment: 'ok' }, 'evt-2');
+    const granted = binary(
+      EVENT_TYPES.approvalGranted,
+      { workflowId, gate: 'proxy-ca', approver: 'ops-oncall', comment: 'ok' },
+      'evt-2',
+    );
     const grantedReply = await post(granted.body, granted.headers);
     expect(grantedReply).toEqual({ status: 202, body: { workflowId, status: 'signalled', eventId: 'evt-2' } });
-    const denied = structured(EVENT_TYPES.approvalDenied, { workflowId, gate: 'restart', approver: 'ops-oncall', reason: 'change freeze' }, 'evt-3');
+    const denied = structured(
+      EVENT_TYPES.approvalDenied,
+      { workflowId, gate: 'restart', approver: 'ops-oncall', reason: 'change freeze' },
+      'evt-3',
+    );
     expect((await post(denied.body, denied.headers)).status).toBe(202);
     expect(temporal.workflows.get(workflowId)?.signals).toEqual([
       { name: 'approvalGranted', decision: { gate: 'proxy-ca', approver: 'ops-oncall', comment: 'ok' } },
@@ -126,7 +140,11 @@ describe('intake CloudEvents modes', () => {
   });
 
   test('an approval for a workflow that does not exist answers 404', async () => {
-    const e = structured(EVENT_TYPES.approvalGranted, { workflowId: 'crosslink.nope', gate: 'proxy-ca', approver: 'ops' });
+    const e = structured(EVENT_TYPES.approvalGranted, {
+      workflowId: 'crosslink.nope',
+      gate: 'proxy-ca',
+      approver: 'ops',
+    });
     const reply = await post(e.body, e.headers);
     expect(reply.status).toBe(404);
     expect(reply.body.error).toMatch(/crosslink\.nope/);
@@ -215,10 +233,14 @@ describe('intake limits and routes', () => {
 
   test('a chunked body over the limit (no Content-Length) answers 413', async () => {
     const status = await new Promise<number>((resolve, reject) => {
-      const req = httpRequest(url, { method: 'POST', headers: { 'content-type': 'application/cloudevents+json' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = httpRequest(
+        url,
+        { method: 'POST', headers: { 'content-type': 'application/cloudevents+json' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       for (let i = 0; i < 5; i++) req.write('x'.repeat(BODY_LIMIT / 4));
       req.end();

@@ -60,6 +60,7 @@ export interface ActivityRunOptions {
   implementation: ActivityFunction | undefined;
   workflowId: string;
   runId: string;
+  workflowType: string;
   onAttempt: (record: AttemptRecord) => void;
 }
 
@@ -154,7 +155,7 @@ export class ActivityRun {
         startToCloseTimeoutMs: startToCloseMs ?? 0,
         scheduleToCloseTimeoutMs: durationMs(command.scheduleToCloseTimeout) ?? 0,
         workflowExecution: { workflowId: this.options.workflowId, runId: this.options.runId },
-        workflowType: 'connectRemoteCluster',
+        workflowType: this.options.workflowType,
       },
       { logger: silentLogger },
     );
@@ -222,7 +223,8 @@ export class ActivityRun {
     return { failed: { failure: this.wrap(cause, retryState) } };
   }
 
-  private cancelled(): ActivityResolution {
+  /** What the workflow receives for a cancelled activity. */
+  cancelled(): ActivityResolution {
     const cause = { message: 'Activity cancelled', canceledFailureInfo: {} };
     return { cancelled: { failure: this.wrap(cause, 'CANCEL_REQUESTED') } };
   }

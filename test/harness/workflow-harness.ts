@@ -18,6 +18,7 @@ import { type ActivityImplementations, ActivityRun } from './activity-runner';
 import {
   type Activation,
   type ActivationJob,
+  type ActivityResolution,
   type Command,
   type ProtoFailure,
   WorkflowSandbox,
@@ -65,7 +66,13 @@ export class WorkflowHarness {
       taskQueue: options.taskQueue ?? 'crosslink',
       startTime,
     });
-    const run = new HarnessRun(workflow, { workflowId, runId, startTime, activities: options.activities });
+    const run = new HarnessRun(workflow, {
+      workflowType,
+      workflowId,
+      runId,
+      startTime,
+      activities: options.activities,
+    });
     this.started.push(run);
     await run.activate([
       {
@@ -97,6 +104,7 @@ export type RunOutcome =
   | { status: 'cancelled'; failure: Error };
 
 interface RunContext {
+  workflowType: string;
   workflowId: string;
   runId: string;
   startTime: number;
@@ -113,6 +121,7 @@ export class HarnessRun {
   private result: RunOutcome | undefined;
   private readonly activities = new Map<number, { run: ActivityRun; scheduledAt: number; waitingOnCancel: boolean }>();
   private readonly timers = new Map<number, number>();
+  private readonly immediate: Array<{ seq: number; activity: string; resolution: ActivityResolution }> = [];
   private readonly updateResponses = new Map<string, { value?: unknown; error?: Error }>();
   private readonly updateNames = new Map<string, string>();
   private readonly queryResponses = new Map<string, { value?: unknown; error?: Error }>();
@@ -226,6 +235,14 @@ export class HarnessRun {
    * the earliest timer. Returns false when only an external input can move the workflow on.
    */
   private async advance(): Promise<boolean> {
+    if (this.immediate.length > 0) {
+      const due = this.immediate.splice(0);
+      due.forEach((d) =>
+        this.record({ kind: 'activity-resolved', seq: d.seq, activity: d.activity, status: 'cancelled' }),
+      );
+      await this.activate(due.map((d) => ({ resolveActivity: { seq: d.seq, result: d.resolution } })));
+      return true;
+    }
     const running = [...this.activities.values()].filter((a) => !a.run.settled);
     const settled = [...this.activities.entries()].filter(([, a]) => a.run.settled);
     if (settled.length === 0 && running.length > 0) {
@@ -300,6 +317,7 @@ export class HarnessRun {
         implementation: this.context.activities[activity],
         workflowId: this.context.workflowId,
         runId: this.context.runId,
+        workflowType: this.context.workflowType,
         onAttempt: (a) =>
           this.timeline.push({
             at: scheduledAt + a.offsetMs - this.context.startTime,
@@ -315,7 +333,11 @@ export class HarnessRun {
       const entry = this.activities.get(seq);
       if (entry) {
         this.record({ kind: 'activity-cancel-requested', seq, activity: entry.run.type });
-        entry.run.cancel();
+        // TRY_CANCEL and ABANDON: Core resolves the activity as cancelled at once, without waiting.
+        if (entry.run.cancel() === 'immediately') {
+          this.activities.delete(seq);
+          this.immediate.push({ seq, activity: entry.run.type, resolution: entry.run.cancelled() });
+        }
       }
     } else if (command.startTimer) {
       const seq = command.startTimer.seq ?? 0;

@@ -4,7 +4,7 @@
  */
 import { type Client } from '@temporalio/client';
 import { DEFAULT_ACCOUNTS } from '../../simulator/default-topology';
-import { DEFAULT_IDS, comparableState, type SimulatorSnapshot } from '../../simulator/api';
+import { DEFAULT_IDS, comparableState, type SimulatorHandle, type SimulatorSnapshot } from '../../simulator/api';
 import { FailureType, connectionId } from '../../domain';
 import { createTemporalGateway } from '../../client/connections';
 import { startCrosslinkSuite, type CrosslinkSuite, type Scenario } from './crosslink';
@@ -14,6 +14,7 @@ import {
   connectedResult,
   eventually,
   failureOf,
+  historyText,
   progress,
   reject,
   startConnection,
@@ -40,6 +41,18 @@ describeIfServer('connection workflow on a real Temporal server', () => {
     await suite?.close();
   });
 
+  /** Every credential the simulator handed out: environment API keys, passwords, pre-made API keys. */
+  const simulatorSecrets = (sim: SimulatorHandle): string[] => {
+    const out = new Set<string>();
+    const collect = (value: unknown, key = ''): void => {
+      if (typeof value === 'string' && /apiKey|password|encoded/i.test(key)) out.add(value);
+      else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) collect(v, k);
+    };
+    collect(sim.config);
+    collect(sim.secrets);
+    return [...out].filter((s) => s.length >= 8);
+  };
+
   const deployment = (snap: SimulatorSnapshot, env: 'ece-a' | 'ece-b', id: string) => {
     const dep = snap[env]?.deployments[id];
     if (!dep) throw new Error(`simulator has no deployment ${id} in ${env}`);
@@ -58,7 +71,9 @@ describeIfServer('connection workflow on a real Temporal server', () => {
     expect(result.verification.proxyAddress).toMatch(/:9443$/);
     const final = await progress(handle);
     expect(final.state).toBe('connected');
-    expect(final.audit).toContainEqual(expect.objectContaining({ gate: 'proxy-ca', decision: 'approved', by: APPROVER }));
+    expect(final.audit).toContainEqual(
+      expect.objectContaining({ gate: 'proxy-ca', decision: 'approved', by: APPROVER }),
+    );
 
     const snap = stack.simulator.snapshot();
     const local = deployment(snap, 'ece-a', DEFAULT_IDS.a9);
@@ -71,6 +86,14 @@ describeIfServer('connection workflow on a real Temporal server', () => {
     const keys = remote.apiKeys.filter((k) => k.type === 'cross_cluster' && !k.invalidated);
     expect(keys).toHaveLength(1);
     expect(JSON.stringify(keys[0]?.metadata)).toContain(connectionId(request));
+
+    // No credential of either environment is in the history (the key itself crossed it sealed).
+    const text = await historyText(handle);
+    expect(['createCrossClusterApiKey', 'sealedEncoded', 'A256GCM'].filter((word) => !text.includes(word))).toEqual([]);
+    const secrets = simulatorSecrets(stack.simulator);
+    expect(secrets.length).toBeGreaterThan(4);
+    const leaked = secrets.filter((secret) => text.includes(secret));
+    expect(leaked).toEqual([]);
   });
 
   it('certificate model, gated at platform-trust: ends connected, trust in both environments and deployments', async () => {
@@ -103,7 +126,8 @@ describeIfServer('connection workflow on a real Temporal server', () => {
     const old = deployment(before, 'ece-a', DEFAULT_IDS.a815);
     expect(local.keystore).toMatchObject(old.keystore);
     expect(local.roles.analyst).toEqual(old.roles.analyst);
-    for (const [key, value] of Object.entries(old.persistentSettings)) expect(local.persistentSettings[key]).toEqual(value);
+    for (const [key, value] of Object.entries(old.persistentSettings))
+      expect(local.persistentSettings[key]).toEqual(value);
     expect(local.trust.direct).toEqual(old.trust.direct);
     expect(local.trust.external).toEqual(expect.arrayContaining(old.trust.external as unknown[]));
   });
@@ -161,7 +185,11 @@ describeIfServer('connection workflow on a real Temporal server', () => {
 
     expect(second.workflowId).toBe(first.workflowId);
     expect(second.firstExecutionRunId).toBe(first.firstExecutionRunId);
-    expect(viaGateway).toEqual({ workflowId: first.workflowId, runId: first.firstExecutionRunId, status: 'already-running' });
+    expect(viaGateway).toEqual({
+      workflowId: first.workflowId,
+      runId: first.firstExecutionRunId,
+      status: 'already-running',
+    });
     const { runId } = await client.workflow.getHandle(first.workflowId).describe();
     expect(runId).toBe(first.firstExecutionRunId);
     // One run, still at its first gate, with one request in its audit trail.

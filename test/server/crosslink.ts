@@ -96,6 +96,8 @@ export async function startCrosslinkSuite(name: string): Promise<CrosslinkSuite>
         timing: ACTIVITY_TIMING,
         workflowCode: 'source',
         shutdownGraceTime: '5s',
+        // workers/worker.ts passes `identity` through even when unset, which the 1.24 bridge refuses.
+        identity: `crosslink-server-suite-${process.pid}`,
         logger: createLogger({ name: 'worker', level: 'error', secrets: config.secrets }),
       });
       const handle: RunningWorker = {
@@ -145,7 +147,11 @@ export async function startCrosslinkSuite(name: string): Promise<CrosslinkSuite>
       const workers = new Set<RunningWorker>();
       current = { simulator, workers };
       const taskQueue = `crosslink-${name}-${++count}`;
-      const scenario: Scenario = { simulator, taskQueue, startWorker: (options) => startWorker(simulator, taskQueue, workers, options) };
+      const scenario: Scenario = {
+        simulator,
+        taskQueue,
+        startWorker: (options) => startWorker(simulator, taskQueue, workers, options),
+      };
       if (worker) await scenario.startWorker();
       return scenario;
     },

@@ -32,7 +32,9 @@ describeIfServer('durability on a real Temporal server', () => {
   });
 
   const connectedAlias = (alias: string) =>
-    stack.simulator.snapshot()['ece-a']?.deployments[DEFAULT_IDS.a9]?.persistentSettings[`cluster.remote.${alias}.mode`];
+    stack.simulator.snapshot()['ece-a']?.deployments[DEFAULT_IDS.a9]?.persistentSettings[
+      `cluster.remote.${alias}.mode`
+    ];
 
   it('a run waiting for approval survives a worker restart: a new worker takes the approval and connects', async () => {
     const request = apiKeyRequest('durable-b');
@@ -52,12 +54,19 @@ describeIfServer('durability on a real Temporal server', () => {
 
     expect(approved).toContain('proxy-ca');
     expect(result).toMatchObject({ state: 'connected', alias: 'durable-b' });
-    expect(final.audit).toContainEqual(expect.objectContaining({ gate: 'proxy-ca', decision: 'approved', by: APPROVER }));
+    expect(final.audit).toContainEqual(
+      expect.objectContaining({ gate: 'proxy-ca', decision: 'approved', by: APPROVER }),
+    );
     // Preflight ran once, before the restart: the new worker rebuilt the run from history.
     const activities = await scheduledActivities(handle);
     expect(activities.filter((a) => a === 'preflight')).toHaveLength(1);
     expect(activities).toEqual(
-      expect.arrayContaining(['createCrossClusterApiKey', 'ensureProxyCaTrust', 'writeKeystoreCredentials', 'verifyRemoteConnection']),
+      expect.arrayContaining([
+        'createCrossClusterApiKey',
+        'ensureProxyCaTrust',
+        'writeKeystoreCredentials',
+        'verifyRemoteConnection',
+      ]),
     );
     expect(connectedAlias('durable-b')).toBe('proxy');
   });

@@ -40,7 +40,13 @@ describeIfServer('event intake on a real Temporal server', () => {
 
   /** Sends an event in the given CloudEvents mode, signed like a real sender signs it. */
   async function send(mode: 'structured' | 'binary', type: string, data: unknown) {
-    const event = new CloudEvent({ id: randomUUID(), source: '/crosslink/test/server', type, datacontenttype: 'application/json', data });
+    const event = new CloudEvent({
+      id: randomUUID(),
+      source: '/crosslink/test/server',
+      type,
+      datacontenttype: 'application/json',
+      data,
+    });
     const message = mode === 'structured' ? HTTP.structured(event) : HTTP.binary(event);
     const body = typeof message.body === 'string' ? message.body : JSON.stringify(message.body);
     const res = await fetch(url, {
@@ -58,7 +64,10 @@ describeIfServer('event intake on a real Temporal server', () => {
     const started = await send('structured', EVENT_TYPES.connectionRequested, request);
     expect(started).toMatchObject({ status: 202, body: { workflowId, status: 'started' } });
     const repeated = await send('binary', EVENT_TYPES.connectionRequested, request);
-    expect(repeated).toMatchObject({ status: 202, body: { workflowId, runId: started.body.runId, status: 'already-running' } });
+    expect(repeated).toMatchObject({
+      status: 202,
+      body: { workflowId, runId: started.body.runId, status: 'already-running' },
+    });
 
     const handle = suite.server.client.workflow.getHandle(workflowId);
     await untilAwaiting(handle, 'proxy-ca');
@@ -94,10 +103,15 @@ describeIfServer('event intake on a real Temporal server', () => {
     });
     const res = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/cloudevents+json', [SIGNATURE_HEADER]: signBody('another-secret-entirely', body) },
+      headers: {
+        'content-type': 'application/cloudevents+json',
+        [SIGNATURE_HEADER]: signBody('another-secret-entirely', body),
+      },
       body,
     });
     expect(res.status).toBe(401);
-    await expect(suite.server.client.workflow.getHandle(connectionId(request)).describe()).rejects.toThrow(/not found/i);
+    await expect(suite.server.client.workflow.getHandle(connectionId(request)).describe()).rejects.toThrow(
+      /not found/i,
+    );
   });
 });

@@ -75,7 +75,8 @@ export function untilGateOrEnd(handle: WorkflowHandle): Promise<Progress> {
 export function untilAwaiting(handle: WorkflowHandle, gate?: StepId): Promise<Progress> {
   return eventually(`${handle.workflowId} to await approval${gate ? ` at ${gate}` : ''}`, async () => {
     const p = await progress(handle);
-    if (TERMINAL.includes(p.state)) throw new Error(`run ended ${p.state} before the gate: ${JSON.stringify(p.reason)}`);
+    if (TERMINAL.includes(p.state))
+      throw new Error(`run ended ${p.state} before the gate: ${JSON.stringify(p.reason)}`);
     return p.state === 'awaiting-approval' && p.pendingGate && (!gate || p.pendingGate.gate === gate) ? p : undefined;
   });
 }
@@ -102,7 +103,9 @@ export function connectedResult(handle: WorkflowHandle): Promise<ConnectionResul
 }
 
 /** The failure a rolled-back run ends with: its type and the progress in its details. */
-export async function failureOf(handle: WorkflowHandle): Promise<{ type?: string; message: string; progress?: Progress }> {
+export async function failureOf(
+  handle: WorkflowHandle,
+): Promise<{ type?: string; message: string; progress?: Progress }> {
   try {
     await handle.result();
   } catch (err) {
@@ -141,4 +144,15 @@ export async function completedActivities(handle: WorkflowHandle): Promise<strin
     .map((e) => e.activityTaskCompletedEventAttributes?.scheduledEventId)
     .filter((id) => id != null)
     .map((id) => byId.get(String(id)) ?? '?');
+}
+
+/** The whole history as text, payloads decoded (what anyone with read access to Temporal can see). */
+export async function historyText(handle: WorkflowHandle): Promise<string> {
+  const history = await handle.fetchHistory();
+  // fetchHistory returns the proto as JSON: payload `data` (and metadata values) are base64 strings.
+  return JSON.stringify(history, (key, value: unknown) =>
+    typeof value === 'string' && (key === 'data' || key === 'encoding')
+      ? Buffer.from(value, 'base64').toString('utf8')
+      : value,
+  );
 }

@@ -28,21 +28,24 @@ function firstLine(child: ChildProcess): Promise<string> {
   });
 }
 
-function exited(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) resolve(child.exitCode);
-    else child.once('exit', (code) => resolve(code));
-  });
+/** Resolves once every process of the group has closed its output (npm, sh, tsx and node). */
+function closed(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => child.once('close', (code) => resolve(code)));
 }
 
 test('prints the ready line, serves, and exits cleanly on SIGTERM', async () => {
   const child = startProcess([]);
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const done = closed(child);
+  let coordinatorUrl = '';
   try {
     const ready = JSON.parse(await firstLine(child));
     expect(ready.ready).toBe(true);
     expect(Object.keys(ready.environments)).toEqual(['ece-a', 'ece-b']);
     const file = EnvironmentsFile.parse({ environments: ready.environments });
     const a = file.environments['ece-a']!;
+    coordinatorUrl = a.coordinatorUrl;
     expect(a.elasticsearch.default?.credentials).toMatchObject({ username: 'elastic' });
 
     const agent = new Agent({ connect: { ca: a.caCert as string } });
@@ -54,9 +57,13 @@ test('prints the ready line, serves, and exits cleanly on SIGTERM', async () => 
     await res.body.json();
     await agent.close();
   } finally {
-    child.kill('SIGTERM');
+    // As a terminal does: the signal goes to the whole process group (npm does not relay it to tsx).
+    process.kill(-child.pid!, 'SIGTERM');
   }
-  expect(await exited(child)).toBe(0);
+  await done;
+  expect(stderr).toContain('SIGTERM: shutting down');
+  expect(stderr).toContain('stopped');
+  await expect(request(coordinatorUrl, { dispatcher: new Agent({ connect: { timeout: 2000 } }) })).rejects.toThrow();
 });
 
 test('a bad topology file exits non-zero naming the field', async () => {
@@ -66,7 +73,7 @@ test('a bad topology file exits non-zero naming the field', async () => {
   const child = startProcess([file]);
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  expect(await exited(child)).not.toBe(0);
+  expect(await closed(child)).not.toBe(0);
   expect(stderr).toContain('environments.ece-x.proxyCa');
   expect(stderr).toContain('environments.ece-x.deployments');
 });

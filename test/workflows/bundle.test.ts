@@ -2,6 +2,7 @@
  * Determinism guard: bundling fails when workflow code imports something the sandbox forbids
  * (fs, @temporalio/client, activities...). Also checks the bundle exports only the workflow.
  */
+import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { WORKFLOWS_PATH } from './fixtures';
 
@@ -23,9 +24,20 @@ describe('workflow bundle', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('refuses workflow code that imports node:fs (the guard works)', async () => {
+    await expect(
+      bundleWorkflowCode({ workflowsPath: path.join(__dirname, 'forbidden-import'), logger: quiet() }),
+    ).rejects.toThrow(/Webpack finished with errors/);
+  });
+
   it('exports nothing but workflow functions from workflows/index.ts', async () => {
     const mod = (await import('../../workflows')) as Record<string, unknown>;
     expect(Object.keys(mod)).toEqual(['connectRemoteCluster']);
     expect(typeof mod.connectRemoteCluster).toBe('function');
   });
 });
+
+function quiet() {
+  const noop = () => undefined;
+  return { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
+}

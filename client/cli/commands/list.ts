@@ -38,11 +38,17 @@ export function toListItem(info: WorkflowExecutionInfo): ConnectionListItem {
   };
 }
 
-export async function listCommand(ctx: CliContext, opts: { state?: string; json?: boolean; limit: number }): Promise<ExitCode> {
+export async function listCommand(
+  ctx: CliContext,
+  opts: { state?: string; json?: boolean; limit: number },
+): Promise<ExitCode> {
   const client = await ctx.client();
   const items: ConnectionListItem[] = [];
   try {
-    for await (const info of client.workflow.list({ query: listQuery(opts.state), pageSize: Math.min(opts.limit, 100) })) {
+    for await (const info of client.workflow.list({
+      query: listQuery(opts.state),
+      pageSize: Math.min(opts.limit, 100),
+    })) {
       items.push(toListItem(info));
       if (items.length >= opts.limit) break;
     }

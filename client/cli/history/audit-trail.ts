@@ -13,7 +13,8 @@ type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 type Failure = temporal.api.failure.v1.IFailure;
 
 export type StepOutcome = 'completed' | 'failed' | 'timed-out' | 'cancelled' | 'running';
-export type CloseOutcome = 'connected' | 'rolled-back' | 'failed' | 'cancelled' | 'terminated' | 'timed-out' | 'continued-as-new';
+export type CloseOutcome =
+  'connected' | 'rolled-back' | 'failed' | 'cancelled' | 'terminated' | 'timed-out' | 'continued-as-new';
 
 export type TrailEntry =
   | {

@@ -48,7 +48,11 @@ function detail(e: TrailEntry): string {
       const who = `by ${e.approver ?? 'unknown'} via ${e.via}${e.client ? ` (client ${e.client})` : ''}`;
       const words = e.comment ? `, comment "${e.comment}"` : e.reason ? `, reason "${e.reason}"` : '';
       const outcome =
-        e.outcome === 'received' ? 'received' : e.outcome === 'failed' ? `failed: ${e.result ?? ''}` : (e.result ?? e.outcome);
+        e.outcome === 'received'
+          ? 'received'
+          : e.outcome === 'failed'
+            ? `failed: ${e.result ?? ''}`
+            : (e.result ?? e.outcome);
       return `${who}${words}: ${outcome}`;
     }
     case 'cancel-requested':

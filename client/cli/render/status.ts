@@ -33,7 +33,9 @@ export interface StatusView {
 export const TERMINAL_STATES: readonly string[] = ['connected', 'rolled-back', 'failed'];
 
 export function isTerminal(view: StatusView): boolean {
-  return TERMINAL_STATES.includes(view.state) || (view.executionStatus !== undefined && view.executionStatus !== 'RUNNING');
+  return (
+    TERMINAL_STATES.includes(view.state) || (view.executionStatus !== undefined && view.executionStatus !== 'RUNNING')
+  );
 }
 
 const STATUS_MARK: Record<StepStatus, string> = {
@@ -52,12 +54,16 @@ export function renderStatus(view: StatusView, now: Date): string {
   const out: string[] = [];
   const p = view.progress;
   out.push(`Connection ${view.workflowId}${view.runId ? ` (run ${view.runId})` : ''}`);
-  out.push(`State:     ${view.state}${view.executionStatus ? ` (workflow ${view.executionStatus.toLowerCase()})` : ''}`);
+  out.push(
+    `State:     ${view.state}${view.executionStatus ? ` (workflow ${view.executionStatus.toLowerCase()})` : ''}`,
+  );
   if (p) {
     out.push(`Model:     ${p.model}, alias ${p.alias}`);
     out.push(`Local:     ${p.local.environment}/${p.local.deploymentId}`);
     out.push(`Remote:    ${p.remote.environment}/${p.remote.deploymentId}`);
-    out.push(`Requested: by ${p.requestedBy} at ${formatTime(p.startedAt)}${p.endedAt ? `, ended ${formatTime(p.endedAt)}` : ''}`);
+    out.push(
+      `Requested: by ${p.requestedBy} at ${formatTime(p.startedAt)}${p.endedAt ? `, ended ${formatTime(p.endedAt)}` : ''}`,
+    );
     if (p.currentStep && !TERMINAL_STATES.includes(p.state)) out.push(`Step:      ${p.currentStep}`);
   } else if (view.result) {
     out.push(`Alias:     ${view.result.alias}`);
@@ -106,7 +112,9 @@ export function renderStatus(view: StatusView, now: Date): string {
 function stepRows(view: StatusView, now: Date): string[][] {
   if (view.progress) {
     return view.progress.steps.map((s) => {
-      const end = s.endedAt ?? (s.startedAt && (s.status === 'running' || s.status === 'compensating') ? now.toISOString() : undefined);
+      const end =
+        s.endedAt ??
+        (s.startedAt && (s.status === 'running' || s.status === 'compensating') ? now.toISOString() : undefined);
       const ms = durationBetween(s.startedAt, end);
       return [
         STATUS_MARK[s.status],
@@ -134,6 +142,12 @@ function stepRows(view: StatusView, now: Date): string[][] {
 function renderCreated(created: readonly CreatedResource[]): string {
   return renderTable(
     ['STEP', 'WHERE', 'KIND', 'ID', 'DESCRIPTION'],
-    created.map((c) => [c.step, c.deploymentId ? `${c.environment}/${c.deploymentId}` : c.environment, c.kind, c.id, c.description]),
+    created.map((c) => [
+      c.step,
+      c.deploymentId ? `${c.environment}/${c.deploymentId}` : c.environment,
+      c.kind,
+      c.id,
+      c.description,
+    ]),
   );
 }

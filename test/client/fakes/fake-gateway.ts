@@ -9,7 +9,9 @@ import { type ConnectionGateway, type StartedConnection } from '../../../client/
 export interface FakeWorkflow {
   runId: string;
   request: ConnectionRequest;
-  signals: Array<{ name: 'approvalGranted'; decision: ApprovalDecision } | { name: 'approvalDenied'; decision: RejectionDecision }>;
+  signals: Array<
+    { name: 'approvalGranted'; decision: ApprovalDecision } | { name: 'approvalDenied'; decision: RejectionDecision }
+  >;
 }
 
 export class FakeTemporal implements ConnectionGateway {
