@@ -121,7 +121,13 @@ export interface SimulatorHandle {
    */
   readonly secrets: Record<
     string,
-    Record<string, { elasticPassword: string; apiKeys: Array<{ id: string; name: string; type: 'rest' | 'cross_cluster'; encoded: string }> }>
+    Record<
+      string,
+      {
+        elasticPassword: string;
+        apiKeys: Array<{ id: string; name: string; type: 'rest' | 'cross_cluster'; encoded: string }>;
+      }
+    >
   >;
   /** Deep copy of all state. */
   snapshot(): SimulatorSnapshot;

@@ -38,9 +38,7 @@ export async function buildEnvironments(topology: Topology): Promise<BuiltEnviro
   // CAs first: trust relationships may copy another environment's CA.
   const cas = await Promise.all(names.map((n) => createCa(`${n} environment CA`)));
   const caByName = new Map(names.map((n, i) => [n, cas[i]!]));
-  return Promise.all(
-    names.map((name) => buildEnvironment(name, topology.environments[name]!, caByName, topology)),
-  );
+  return Promise.all(names.map((name) => buildEnvironment(name, topology.environments[name]!, caByName, topology)));
 }
 
 async function buildEnvironment(

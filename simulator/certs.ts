@@ -50,7 +50,11 @@ export async function createCa(commonName: string): Promise<Issuer> {
 }
 
 /** A server certificate signed by `issuer`, valid for localhost, 127.0.0.1 and any extra DNS names. */
-export async function createServerCert(issuer: Issuer, commonName: string, dnsNames: string[] = []): Promise<ServerIdentity> {
+export async function createServerCert(
+  issuer: Issuer,
+  commonName: string,
+  dnsNames: string[] = [],
+): Promise<ServerIdentity> {
   const keys = await keyPair();
   const cert = await x509.X509CertificateGenerator.create({
     subject: `CN=${commonName}`,
@@ -121,7 +125,9 @@ export function samePem(a: string, b: string): boolean {
 }
 
 /** Read-only certificate metadata ECE adds to `trust.direct[].certificates[]`. */
-export function certificateMetadata(pem: string): { fingerprint: string; valid_from: string; valid_to: string } | undefined {
+export function certificateMetadata(
+  pem: string,
+): { fingerprint: string; valid_from: string; valid_to: string } | undefined {
   try {
     const cert = new NodeX509(pem);
     return {

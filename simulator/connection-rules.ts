@@ -5,7 +5,14 @@
 import { samePem } from './certs';
 import { type RemoteSettings } from './settings';
 import { UNCONFIRMED } from './unconfirmed';
-import { type Deployment, type Environment, type JsonObject, type SimState, environmentOf, findDeploymentByEndpoint } from './state';
+import {
+  type Deployment,
+  type Environment,
+  type JsonObject,
+  type SimState,
+  environmentOf,
+  findDeploymentByEndpoint,
+} from './state';
 
 export interface Verdict {
   connected: boolean;
@@ -31,7 +38,10 @@ export function evaluateAlias(state: SimState, local: Deployment, r: RemoteSetti
   const port = Number(portText);
   const remote = findDeploymentByEndpoint(state, host);
   if (!remote || remote === local || !remote.healthy) {
-    return { connected: false, reason: `connect_exception: Connection refused: ${address} (no reachable cluster at [${host}])` };
+    return {
+      connected: false,
+      reason: `connect_exception: Connection refused: ${address} (no reachable cluster at [${host}])`,
+    };
   }
   if (r.serverName !== host) {
     return {
@@ -47,7 +57,14 @@ export function evaluateAlias(state: SimState, local: Deployment, r: RemoteSetti
   return { ...verdict, remote };
 }
 
-function apiKeyModel(state: SimState, local: Deployment, remote: Deployment, address: string, port: number, credential: string): Verdict {
+function apiKeyModel(
+  state: SimState,
+  local: Deployment,
+  remote: Deployment,
+  address: string,
+  port: number,
+  credential: string,
+): Verdict {
   if (port === CERTIFICATE_PORT) {
     return {
       connected: false,
@@ -70,7 +87,10 @@ function apiKeyModel(state: SimState, local: Deployment, remote: Deployment, add
   });
   if (!key || key.secret !== secret) return unable(`no API key [${id}] with this secret on [${remote.clusterId}]`);
   if (key.type !== 'cross_cluster') {
-    return { connected: false, reason: `authentication expected API key type of [cross_cluster], but API key [${id}] has type [${key.type}]` };
+    return {
+      connected: false,
+      reason: `authentication expected API key type of [cross_cluster], but API key [${id}] has type [${key.type}]`,
+    };
   }
   if (key.invalidated) return unable(`api key [${id}] has been invalidated`);
   if (key.expiration !== undefined && key.expiration <= Date.now()) return unable(`api key [${id}] is expired`);
@@ -85,14 +105,21 @@ function trustsProxyRoot(local: Deployment, remoteEnv: Environment): boolean {
   );
 }
 
-function certificateModel(state: SimState, local: Deployment, remote: Deployment, address: string, port: number): Verdict {
+function certificateModel(
+  state: SimState,
+  local: Deployment,
+  remote: Deployment,
+  address: string,
+  port: number,
+): Verdict {
   if (port === API_KEY_PORT) {
     return {
       connected: false,
       reason: `Cross cluster requests through the dedicated remote cluster server port require transport header [_cross_cluster_access_credentials] but none found. Make sure you have configured remote cluster credentials on the cluster originating the request.`,
     };
   }
-  if (port !== CERTIFICATE_PORT) return { connected: false, reason: `connect_exception: Connection refused: ${address}` };
+  if (port !== CERTIFICATE_PORT)
+    return { connected: false, reason: `connect_exception: Connection refused: ${address}` };
   const localEnv = environmentOf(state, local);
   const remoteEnv = environmentOf(state, remote);
   const outbound = missingTrust(localEnv, local, remoteEnv, remote);
@@ -130,6 +157,7 @@ function missingTrust(env: Environment, dep: Deployment, otherEnv: Environment, 
   }
   const external = (dep.effectiveTrust.external ?? []) as JsonObject[];
   const byDefault = UNCONFIRMED.trustByDefaultCountsForDeployments && relationships.some((t) => t.trust_by_default);
-  const ok = byDefault || external.some((e) => relationships.some((t) => t.id === e.trust_relationship_id) && allows(e));
+  const ok =
+    byDefault || external.some((e) => relationships.some((t) => t.id === e.trust_relationship_id) && allows(e));
   return ok ? undefined : `deployment ${dep.id} has no applied trust.external entry allowing ${other.clusterId}`;
 }

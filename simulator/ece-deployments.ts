@@ -113,7 +113,11 @@ export function updateDeployment(state: SimState, env: Environment, req: SimRequ
     }
     if (dep.pending) {
       const c = UNCONFIRMED.updateWhilePending;
-      return eceError(c.status, c.code, `There is a pending plan for [elasticsearch:${dep.refId}]; wait for it or cancel it`);
+      return eceError(
+        c.status,
+        c.code,
+        `There is a pending plan for [elasticsearch:${dep.refId}]; wait for it or cancel it`,
+      );
     }
   }
   const response = ok(
@@ -137,7 +141,13 @@ export function updateDeployment(state: SimState, env: Environment, req: SimRequ
     if (trust === null) dep.trust = defaultTrust(env.accountId);
     else if (trust !== undefined) dep.trust = storedTrust(trust);
     if (payload.settings?.keystore_contents) patchKeystore(dep, payload.settings.keystore_contents);
-    if (UNCONFIRMED.everyUpdateStartsPlan) startPlan(state, dep, 'update', payload.plan as JsonObject, previousTrust);
+    if (UNCONFIRMED.everyUpdateStartsPlan) {
+      // `transient` applies to this attempt only; ECE does not keep it in the plan.
+      const { transient: _transient, ...plan } = payload.plan;
+      startPlan(state, dep, 'update', plan as JsonObject, previousTrust);
+    } else {
+      dep.effectiveTrust = clone(dep.trust);
+    }
   }
   return { ...response, headers: resourceHeaders(dep) };
 }

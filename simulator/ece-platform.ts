@@ -44,14 +44,21 @@ export function getPlatform(env: Environment): Reply {
           max_available_capacity: 65536 - 4096 * env.deployments.size,
           containers_count: env.deployments.size,
         },
-        proxies: { healthy: true, expected_proxies_count: 1, proxies_count: 1, proxies: [{ proxy_id: 'proxy-1', healthy: true }] },
+        proxies: {
+          healthy: true,
+          expected_proxies_count: 1,
+          proxies_count: 1,
+          proxies: [{ proxy_id: 'proxy-1', healthy: true }],
+        },
         container_sets_status: {
           healthy: true,
           healthy_container_sets_count: 1,
           unhealthy_container_sets_count: 0,
           unhealthy_container_sets: [],
         },
-        constructors: { constructors: [{ constructor_id: 'constructor-1', status: { connected: true, maintenance_mode: false } }] },
+        constructors: {
+          constructors: [{ constructor_id: 'constructor-1', status: { connected: true, maintenance_mode: false } }],
+        },
         coordinators: {
           coordinators: [
             {
@@ -112,9 +119,11 @@ function relationshipView(t: TrustRelationship, includeCertificate: boolean) {
 }
 
 function writeView(t: TrustRelationship) {
-  const { public_ca_cert: _pem, last_modified: _lm, ...rest } = relationshipView(t, false) as ReturnType<
-    typeof relationshipView
-  > & { public_ca_cert?: string };
+  const {
+    public_ca_cert: _pem,
+    last_modified: _lm,
+    ...rest
+  } = relationshipView(t, false) as ReturnType<typeof relationshipView> & { public_ca_cert?: string };
   return rest;
 }
 
@@ -186,7 +195,9 @@ export function deleteTrustRelationship(env: Environment, req: SimRequest): Repl
   const version = req.query.get('version');
   if (version !== null && version !== String(t.version)) {
     const c = UNCONFIRMED.trustRelationshipVersionConflict;
-    return eceError(c.status, c.code, `Trust relationship [${t.id}] is at version [${t.version}], not [${version}]`, ['version']);
+    return eceError(c.status, c.code, `Trust relationship [${t.id}] is at version [${t.version}], not [${version}]`, [
+      'version',
+    ]);
   }
   if (t.local) {
     return eceError(400, 'trust_relationships.local_not_deletable', 'The local trust relationship cannot be deleted');

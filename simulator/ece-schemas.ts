@@ -55,7 +55,10 @@ const DirectTrustRelationship = z
     type: z.enum(['ECE', 'ESS', 'generic', 'proxy']).optional(),
     trust_all: z.boolean(),
     trust_allowlist: z.array(z.string()).optional(),
-    scope_id: z.string().regex(/^[a-z0-9]{1,32}$/, 'must be up to 32 lowercase letters and digits').optional(),
+    scope_id: z
+      .string()
+      .regex(/^[a-z0-9]{1,32}$/, 'must be up to 32 lowercase letters and digits')
+      .optional(),
     additional_node_names: z.array(z.string()).optional(),
     certificates: z
       .array(z.object({ pem: PemCertificate, metadata: z.record(z.string(), z.unknown()).optional() }).strict())
@@ -94,7 +97,10 @@ export type KeystoreContents = z.infer<typeof KeystoreContents>;
 const ElasticsearchClusterPlan = z.looseObject({
   cluster_topology: z.array(z.record(z.string(), z.unknown())),
   elasticsearch: z.looseObject({
-    version: z.string().regex(/^\d+\.\d+\.\d+$/, 'must be a stack version such as "8.15.1"').optional(),
+    version: z
+      .string()
+      .regex(/^\d+\.\d+\.\d+$/, 'must be a stack version such as "8.15.1"')
+      .optional(),
   }),
 });
 

@@ -53,12 +53,36 @@ export function eceSite(state: SimState, env: Environment): Site {
     }
   };
   add('GET', '/platform', 'get-platform', () => getPlatform(env), true);
-  add('GET', '/platform/configuration/security/tls/{service_name}', 'get-tls-certificate', (r) => getTlsCertificate(env, r), true);
+  add(
+    'GET',
+    '/platform/configuration/security/tls/{service_name}',
+    'get-tls-certificate',
+    (r) => getTlsCertificate(env, r),
+    true,
+  );
   add('GET', PLATFORM_TRUST, 'get-trust-relationships', (r) => listTrustRelationships(env, r), true);
   add('POST', PLATFORM_TRUST, 'create-trust-relationship', (r) => createTrustRelationship(env, r), true);
-  add('GET', `${PLATFORM_TRUST}/{trust_relationship_id}`, 'get-trust-relationship', (r) => getTrustRelationship(env, r), true);
-  add('PUT', `${PLATFORM_TRUST}/{trust_relationship_id}`, 'update-trust-relationship', (r) => updateTrustRelationship(env, r), true);
-  add('DELETE', `${PLATFORM_TRUST}/{trust_relationship_id}`, 'delete-trust-relationship', (r) => deleteTrustRelationship(env, r), true);
+  add(
+    'GET',
+    `${PLATFORM_TRUST}/{trust_relationship_id}`,
+    'get-trust-relationship',
+    (r) => getTrustRelationship(env, r),
+    true,
+  );
+  add(
+    'PUT',
+    `${PLATFORM_TRUST}/{trust_relationship_id}`,
+    'update-trust-relationship',
+    (r) => updateTrustRelationship(env, r),
+    true,
+  );
+  add(
+    'DELETE',
+    `${PLATFORM_TRUST}/{trust_relationship_id}`,
+    'delete-trust-relationship',
+    (r) => deleteTrustRelationship(env, r),
+    true,
+  );
   add('GET', '/deployments', 'list-deployments', () => listDeployments(env));
   add('GET', '/deployments/{deployment_id}', 'get-deployment', (r) => getDeployment(env, r));
   add('PUT', '/deployments/{deployment_id}', 'update-deployment', (r) => updateDeployment(state, env, r));

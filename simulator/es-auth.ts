@@ -19,8 +19,14 @@ export function authenticateEs(dep: Deployment, req: SimRequest): Principal | Re
   if (apiKey) {
     const [id = '', secret = ''] = Buffer.from(apiKey[1]!, 'base64').toString('utf8').split(':');
     const key = dep.apiKeys.find((k) => k.id === id);
-    if (!key || key.secret !== secret) return esUnauthorized(`unable to authenticate with provided credentials and anonymous access is not allowed for this request`);
-    if (key.type !== 'rest') return esUnauthorized(`authentication expected API key type of [rest], but API key [${id}] has type [${key.type}]`);
+    if (!key || key.secret !== secret)
+      return esUnauthorized(
+        `unable to authenticate with provided credentials and anonymous access is not allowed for this request`,
+      );
+    if (key.type !== 'rest')
+      return esUnauthorized(
+        `authentication expected API key type of [rest], but API key [${id}] has type [${key.type}]`,
+      );
     if (key.invalidated) return esUnauthorized(`api key [${id}] has been invalidated`);
     if (key.expiration !== undefined && key.expiration <= Date.now()) return esUnauthorized(`api key is expired`);
     return { kind: 'api_key', key };

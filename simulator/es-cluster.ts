@@ -39,7 +39,10 @@ export function info(dep: Deployment): Reply {
 export function getClusterSettings(dep: Deployment, req: SimRequest): Reply {
   const flat = req.query.get('flat_settings') === 'true';
   const render = (s: Record<string, Json>) => (flat ? { ...s } : nestSettings(s));
-  return { status: 200, body: { persistent: render(dep.persistentSettings), transient: render(dep.transientSettings) } };
+  return {
+    status: 200,
+    body: { persistent: render(dep.persistentSettings), transient: render(dep.transientSettings) },
+  };
 }
 
 /** Applies updates (null removes, `prefix.*: null` removes a group) and returns the new map. */
@@ -139,17 +142,28 @@ export function reloadSecure(dep: Deployment): Reply {
 }
 
 function wildcard(pattern: string): RegExp {
-  return new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
 }
 
 export function resolveCluster(state: SimState, dep: Deployment, req: SimRequest): Reply {
-  if (!versionAtLeast(dep.version, 8, 13)) return esBadRequest(`no handler found for uri [${req.path}] and method [GET]`);
+  if (!versionAtLeast(dep.version, 8, 13))
+    return esBadRequest(`no handler found for uri [${req.path}] and method [GET]`);
   const aliases = remoteAliases(effectiveSettings(dep));
   const out: JsonObject = {};
   for (const part of String(req.params.expression).split(',')) {
     const colon = part.indexOf(':');
     if (colon < 0) {
-      out['(local)'] = { connected: true, skip_unavailable: false, matching_indices: false, version: versionInfo(dep.version) };
+      out['(local)'] = {
+        connected: true,
+        skip_unavailable: false,
+        matching_indices: false,
+        version: versionInfo(dep.version),
+      };
       continue;
     }
     const aliasPattern = part.slice(0, colon);
@@ -161,7 +175,12 @@ export function resolveCluster(state: SimState, dep: Deployment, req: SimRequest
       const verdict = evaluateAlias(state, dep, r);
       const skip = r.skipUnavailable ?? defaultSkipUnavailable(dep);
       out[r.alias] = verdict.connected
-        ? { connected: true, skip_unavailable: skip, matching_indices: true, version: versionInfo(verdict.remote!.version) }
+        ? {
+            connected: true,
+            skip_unavailable: skip,
+            matching_indices: true,
+            version: versionInfo(verdict.remote!.version),
+          }
         : { connected: false, skip_unavailable: skip, error: verdict.reason ?? 'unknown error' };
     }
   }

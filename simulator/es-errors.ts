@@ -7,7 +7,9 @@ export function esError(status: number, type: string, reason: string, extra: Rec
 }
 
 export const esUnauthorized = (reason: string): Reply => ({
-  ...esError(401, 'security_exception', reason, { header: { 'WWW-Authenticate': ['Basic realm="security" charset="UTF-8"', 'ApiKey'] } }),
+  ...esError(401, 'security_exception', reason, {
+    header: { 'WWW-Authenticate': ['Basic realm="security" charset="UTF-8"', 'ApiKey'] },
+  }),
   headers: { 'www-authenticate': 'Basic realm="security" charset="UTF-8"' },
 });
 

@@ -35,7 +35,8 @@ function checkAccess(access: unknown): string | undefined {
         if (!allowed[kind]!.includes(field)) return `[${kind}] unknown field [${field}]`;
       }
       const names = entry.names;
-      if (!(typeof names === 'string' || (Array.isArray(names) && names.length > 0))) return `[${kind}] requires [names]`;
+      if (!(typeof names === 'string' || (Array.isArray(names) && names.length > 0)))
+        return `[${kind}] requires [names]`;
     }
   }
   return undefined;
@@ -59,19 +60,26 @@ export function createCrossClusterApiKey(dep: Deployment, req: SimRequest): Repl
       return esBadRequest(`[create_cross_cluster_api_key_request] unknown field [${key}]`, 'x_content_parse_exception');
     }
   }
-  if (typeof body.name !== 'string' || body.name.length === 0) return esBadRequest('Validation Failed: 1: api key name is required;', 'action_request_validation_exception');
+  if (typeof body.name !== 'string' || body.name.length === 0)
+    return esBadRequest('Validation Failed: 1: api key name is required;', 'action_request_validation_exception');
   const accessError = checkAccess(body.access);
   if (accessError) return esBadRequest(accessError);
   let expiration: number | undefined;
   if (body.expiration !== undefined && body.expiration !== null) {
     const ms = parseDuration(body.expiration);
-    if (ms === undefined) return esBadRequest(`failed to parse setting [expiration] with value [${String(body.expiration)}] as a time value`);
+    if (ms === undefined)
+      return esBadRequest(
+        `failed to parse setting [expiration] with value [${String(body.expiration)}] as a time value`,
+      );
     expiration = Date.now() + ms;
   }
   const metadata = body.metadata ?? {};
   if (!isObject(metadata)) return esBadRequest('[metadata] must be an object');
   if (Object.keys(metadata).some((k) => k.startsWith('_'))) {
-    return esBadRequest('Validation Failed: 1: API key metadata keys may not start with [_];', 'action_request_validation_exception');
+    return esBadRequest(
+      'Validation Failed: 1: API key metadata keys may not start with [_];',
+      'action_request_validation_exception',
+    );
   }
   const key: ApiKey = {
     id: apiKeyId(),
@@ -99,7 +107,12 @@ export function createCrossClusterApiKey(dep: Deployment, req: SimRequest): Repl
 }
 
 function wildcard(pattern: string): RegExp {
-  return new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
 }
 
 function keyView(k: ApiKey): JsonObject {
@@ -194,14 +207,29 @@ function roleError(dep: Deployment, name: string, body: unknown): Reply | undefi
     }
   }
   for (const entry of (body.remote_indices as unknown[]) ?? []) {
-    if (!isObject(entry) || entry.clusters === undefined || entry.names === undefined || !Array.isArray(entry.privileges)) {
-      return esError(400, 'parse_exception', `failed to parse remote indices privileges for role [${name}]. missing required [clusters], [names] or [privileges] fields`);
+    if (
+      !isObject(entry) ||
+      entry.clusters === undefined ||
+      entry.names === undefined ||
+      !Array.isArray(entry.privileges)
+    ) {
+      return esError(
+        400,
+        'parse_exception',
+        `failed to parse remote indices privileges for role [${name}]. missing required [clusters], [names] or [privileges] fields`,
+      );
     }
   }
-  const remoteClusterPrivileges = versionAtLeast(dep.version, 8, 17) ? ['monitor_enrich', 'monitor_stats'] : ['monitor_enrich'];
+  const remoteClusterPrivileges = versionAtLeast(dep.version, 8, 17)
+    ? ['monitor_enrich', 'monitor_stats']
+    : ['monitor_enrich'];
   for (const entry of (body.remote_cluster as unknown[]) ?? []) {
     if (!isObject(entry) || entry.clusters === undefined || !Array.isArray(entry.privileges)) {
-      return esError(400, 'parse_exception', `failed to parse remote_cluster for role [${name}]. missing required [clusters] or [privileges] fields`);
+      return esError(
+        400,
+        'parse_exception',
+        `failed to parse remote_cluster for role [${name}]. missing required [clusters] or [privileges] fields`,
+      );
     }
     const bad = (entry.privileges as unknown[]).find((p) => !remoteClusterPrivileges.includes(String(p)));
     if (bad !== undefined) {

@@ -12,7 +12,9 @@ export function esSite(state: SimState, dep: Deployment): Site {
   const add = (method: string, pattern: string, id: EsRouteId, handler: (req: SimRequest) => Reply) =>
     routes.push({ method, pattern, id, handler });
   add('GET', '/', 'info', () => info(dep));
-  add('POST', '/_security/cross_cluster/api_key', 'security.create_cross_cluster_api_key', (r) => createCrossClusterApiKey(dep, r));
+  add('POST', '/_security/cross_cluster/api_key', 'security.create_cross_cluster_api_key', (r) =>
+    createCrossClusterApiKey(dep, r),
+  );
   add('GET', '/_security/api_key', 'security.get_api_key', (r) => getApiKeys(dep, r));
   add('DELETE', '/_security/api_key', 'security.invalidate_api_key', (r) => invalidateApiKeys(dep, r));
   add('GET', '/_cluster/settings', 'cluster.get_settings', (r) => getClusterSettings(dep, r));

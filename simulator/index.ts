@@ -59,7 +59,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       env.coordinatorUrl = `https://127.0.0.1:${coordinator.port}`;
       for (const dep of env.deployments.values()) {
         const identity = deploymentIdentities.get(dep.id)!;
-        const es = await listen({ cert: identity.certPem, key: identity.keyPem, site: esSite(state, dep), state, faults, log });
+        const es = await listen({
+          cert: identity.certPem,
+          key: identity.keyPem,
+          site: esSite(state, dep),
+          state,
+          faults,
+          log,
+        });
         servers.push(es.server);
         dep.esServer = es.server;
         dep.port = es.port;

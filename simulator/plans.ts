@@ -3,7 +3,15 @@
  * log ending in `plan-completed`. A successful plan restarts the nodes (they load the keystore and
  * apply the trust settings); a failed or cancelled one restores the previous settings.
  */
-import { type Deployment, type JsonObject, type PlanAttempt, type PlanStep, type SimState, clone, nowIso } from './state';
+import {
+  type Deployment,
+  type JsonObject,
+  type PlanAttempt,
+  type PlanStep,
+  type SimState,
+  clone,
+  nowIso,
+} from './state';
 
 function step(id: string, status: PlanStep['status'], stage: PlanStep['stage'], message: string): PlanStep {
   const t = nowIso();
@@ -33,7 +41,12 @@ export function startPlan(
     started: nowIso(),
     log: [
       step('plan-validate', 'success', 'completed', 'Validated the plan'),
-      step(kind === 'restart' ? 'rolling-restart' : 'apply-plan-changes', 'pending', 'in_progress', 'Applying the plan'),
+      step(
+        kind === 'restart' ? 'rolling-restart' : 'apply-plan-changes',
+        'pending',
+        'in_progress',
+        'Applying the plan',
+      ),
     ],
     previous: { trust: clone(previousTrust), plan: clone(dep.plan) },
   };

@@ -87,7 +87,8 @@ export async function listen(options: ListenOptions): Promise<{ server: https.Se
   const server = https.createServer({ cert: options.cert, key: options.key }, (req, res) => {
     handle(routes, options, req, res).catch((err: unknown) => {
       options.log(`simulator error on ${req.method} ${req.url}: ${String(err)}`);
-      if (!res.headersSent) send(res, options.site.error(500, 'root.internal_error', 'internal simulator error'), options);
+      if (!res.headersSent)
+        send(res, options.site.error(500, 'root.internal_error', 'internal simulator error'), options);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -75,18 +75,23 @@ export function remoteAliases(flat: Record<string, Json>): Map<string, RemoteSet
 }
 
 /** `illegal_argument_exception` reason for a bad `cluster.remote.*` setting, as Elasticsearch words it. */
-export function validateRemoteSettings(updates: Record<string, Json>, merged: Record<string, Json>): string | undefined {
+export function validateRemoteSettings(
+  updates: Record<string, Json>,
+  merged: Record<string, Json>,
+): string | undefined {
   for (const [key, value] of Object.entries(updates)) {
     const m = REMOTE.exec(key);
     if (!m) continue;
     const kind = REMOTE_KEYS[m[2]!];
-    if (m[2] === 'credentials') return `setting [${key}], not dynamically updateable; it is a secure setting and belongs in the keystore`;
+    if (m[2] === 'credentials')
+      return `setting [${key}], not dynamically updateable; it is a secure setting and belongs in the keystore`;
     if (!kind) return `persistent setting [${key}], not recognized`;
     if (value === null) continue;
     if (kind === 'boolean' && typeof value !== 'boolean' && value !== 'true' && value !== 'false') {
       return `Failed to parse value [${String(value)}] as only [true] or [false] are allowed.`;
     }
-    if (kind === 'int' && !/^\d+$/.test(String(value))) return `Failed to parse value [${String(value)}] for setting [${key}]`;
+    if (kind === 'int' && !/^\d+$/.test(String(value)))
+      return `Failed to parse value [${String(value)}] for setting [${key}]`;
     if (m[2] === 'mode' && value !== 'sniff' && value !== 'proxy') {
       return `No enum constant org.elasticsearch.transport.RemoteConnectionStrategy.ConnectionStrategy.${String(value).toUpperCase()}`;
     }
@@ -95,7 +100,8 @@ export function validateRemoteSettings(updates: Record<string, Json>, merged: Re
     }
     if (m[2] === 'seeds') {
       for (const seed of Array.isArray(value) ? value : [value]) {
-        if (!/^[^:\s]+:\d{1,5}$/.test(String(seed))) return `failed to parse port for seed [${String(seed)}] of [${key}]`;
+        if (!/^[^:\s]+:\d{1,5}$/.test(String(seed)))
+          return `failed to parse port for seed [${String(seed)}] of [${key}]`;
       }
     }
   }

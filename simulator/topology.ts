@@ -43,7 +43,10 @@ export const TrustSpec = z
 
 const ApiKeySpec = z
   .object({
-    id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8-64 characters: letters, digits, _ -').optional(),
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8-64 characters: letters, digits, _ -')
+      .optional(),
     name: z.string().min(1),
     type: z.enum(['rest', 'cross_cluster']).default('rest'),
     /** The secret; generated when omitted (tests read it from the handle's `secrets`). */

@@ -79,7 +79,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
       temporal: target.address,
       namespace: target.namespace,
       taskQueue,
-      workflowCode: code.kind === 'prebuilt' ? code.codePath : 'bundled from sources',
+      workflowCode: code.kind === 'prebuilt' ? code.codePath : `bundled from sources (${code.reason})`,
       environments: registry.names(),
       config: options.config.source,
     },

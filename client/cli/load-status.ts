@@ -11,7 +11,6 @@ import { progressQuery } from '../../workflows/messages';
 import { type StatusView } from './render/status';
 
 export const QUERY_TIMEOUT_MS = 5_000;
-/** A closed run needs no query; it only adds detail, so it may not hold the command up for long. */
 const CLOSED_QUERY_TIMEOUT_MS = 2_000;
 
 export async function loadStatus(
@@ -47,10 +46,7 @@ export async function loadStatus(
     if (!result.success)
       return { ...base, source: 'workflow-description', note: 'the workflow result is not a connection result' };
     // The result has steps and resources; a worker, when one runs, also gives details and approvals.
-    const progress = await client
-      .withDeadline(Date.now() + Math.min(queryTimeoutMs, CLOSED_QUERY_TIMEOUT_MS), () => handle.query(progressQuery))
-      .then((raw) => Progress.safeParse(raw).data)
-      .catch(() => undefined);
+    const progress = await queryClosed();
     return { ...base, source: 'workflow-result', state: 'connected', result: result.data, progress };
   } catch (err) {
     const cause = err instanceof WorkflowFailedError ? err.cause : undefined;
@@ -59,12 +55,23 @@ export async function loadStatus(
     if (progress.success) {
       return { ...base, source: 'workflow-failure', state: progress.data.state, progress: progress.data };
     }
+    // Cancelled or terminated runs carry no Progress; a worker, when one runs, still answers.
+    const queried = await queryClosed();
     return {
       ...base,
-      source: 'workflow-description',
-      state: base.state === 'unknown' ? 'failed' : base.state,
+      source: queried ? 'progress-query' : 'workflow-description',
+      state: queried?.state ?? (base.state === 'unknown' ? 'failed' : base.state),
+      progress: queried,
       failure: cause?.message ?? (err as Error).message,
     };
+  }
+
+  /** A closed run needs no query; it only adds detail, so it may not hold the command up for long. */
+  function queryClosed(): Promise<Progress | undefined> {
+    return client
+      .withDeadline(Date.now() + Math.min(queryTimeoutMs, CLOSED_QUERY_TIMEOUT_MS), () => handle.query(progressQuery))
+      .then((raw) => Progress.safeParse(raw).data)
+      .catch(() => undefined);
   }
 }
 

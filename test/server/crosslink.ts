@@ -28,6 +28,8 @@ const ACTIVITY_TIMING = {
 };
 
 export interface RunningWorker {
+  /** The worker's Temporal identity, unique per worker: history events name who ran each task. */
+  readonly identity: string;
   /** Stops polling, lets in-flight tasks finish, and resolves once the worker is down. */
   shutdown(): Promise<void>;
 }
@@ -74,6 +76,7 @@ export async function startCrosslinkSuite(name: string): Promise<CrosslinkSuite>
   const sealingKey = randomBytes(32);
   const sealer = createSealer(sealingKey);
   let count = 0;
+  let workerCount = 0;
   let current: { simulator: SimulatorHandle; workers: Set<RunningWorker> } | undefined;
 
   async function startWorker(
@@ -82,6 +85,7 @@ export async function startCrosslinkSuite(name: string): Promise<CrosslinkSuite>
     workers: Set<RunningWorker>,
     { kind = 'sdk' }: WorkerOptions = {},
   ): Promise<RunningWorker> {
+    const identity = `crosslink-server-suite-${process.pid}-worker-${++workerCount}`;
     if (kind === 'crosslink') {
       const config = loadWorkerConfig({
         data: { ...simulator.config, sealingKey: sealingKey.toString('base64') },
@@ -96,11 +100,11 @@ export async function startCrosslinkSuite(name: string): Promise<CrosslinkSuite>
         timing: ACTIVITY_TIMING,
         workflowCode: 'source',
         shutdownGraceTime: '5s',
-        // workers/worker.ts passes `identity` through even when unset, which the 1.24 bridge refuses.
-        identity: `crosslink-server-suite-${process.pid}`,
+        identity,
         logger: createLogger({ name: 'worker', level: 'error', secrets: config.secrets }),
       });
       const handle: RunningWorker = {
+        identity,
         async shutdown() {
           if (!workers.delete(handle)) return;
           await worker.shutdown();
@@ -117,9 +121,11 @@ export async function startCrosslinkSuite(name: string): Promise<CrosslinkSuite>
       workflowBundle: await workflowBundle(),
       activities: createActivities({ registry, sealer, timing: ACTIVITY_TIMING }),
       shutdownGraceTime: '5s',
+      identity,
     });
     const running = worker.run();
     const handle: RunningWorker = {
+      identity,
       async shutdown() {
         if (!workers.delete(handle)) return;
         if (worker.getState() === 'RUNNING') worker.shutdown();

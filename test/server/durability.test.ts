@@ -1,14 +1,23 @@
 /**
  * The durability users pick Temporal for: the worker goes away while a run waits for approval,
  * and a NEW worker (new activities, empty workflow cache) picks the run up from its history and
- * finishes it. Approvals sent while no worker runs (signals) are kept by the server.
+ * finishes it. Approvals sent while no worker runs (signals) are kept by the server. The restart
+ * scenario uses the worker users run (workers/ startWorker); the signal one the faster SDK worker.
  */
 import { type Client } from '@temporalio/client';
 import { DEFAULT_IDS } from '../../simulator/api';
 import { approveSignal } from '../../workflows/messages';
 import { startCrosslinkSuite, type CrosslinkSuite, type Scenario } from './crosslink';
 import { APPROVER, apiKeyRequest } from './requests';
-import { approveAll, connectedResult, progress, scheduledActivities, startConnection, untilAwaiting } from './runs';
+import {
+  activityWorkers,
+  approveAll,
+  connectedResult,
+  progress,
+  scheduledActivities,
+  startConnection,
+  untilAwaiting,
+} from './runs';
 import { describeIfServer } from './temporal-server';
 
 describeIfServer('durability on a real Temporal server', () => {
@@ -57,9 +66,14 @@ describeIfServer('durability on a real Temporal server', () => {
     expect(final.audit).toContainEqual(
       expect.objectContaining({ gate: 'proxy-ca', decision: 'approved', by: APPROVER }),
     );
-    // Preflight ran once, before the restart: the new worker rebuilt the run from history.
+    // Preflight ran once, on the first worker; everything after the gate ran on the second one,
+    // which rebuilt the run from its history.
     const activities = await scheduledActivities(handle);
     expect(activities.filter((a) => a === 'preflight')).toHaveLength(1);
+    const ranBy = await activityWorkers(handle);
+    expect(ranBy.get('preflight')).toEqual([firstWorker.identity]);
+    expect(ranBy.get('createCrossClusterApiKey')).toEqual([secondWorker.identity]);
+    expect(ranBy.get('verifyRemoteConnection')).toEqual([secondWorker.identity]);
     expect(activities).toEqual(
       expect.arrayContaining([
         'createCrossClusterApiKey',
@@ -73,13 +87,13 @@ describeIfServer('durability on a real Temporal server', () => {
 
   it('an approval signalled while no worker runs is kept and applied by the next worker', async () => {
     const request = apiKeyRequest('durable-signal-b');
-    const firstWorker = await stack.startWorker({ kind: 'crosslink' });
+    const firstWorker = await stack.startWorker();
     const handle = await startConnection(client, request, stack.taskQueue);
     await untilAwaiting(handle, 'proxy-ca');
     await firstWorker.shutdown();
 
     await handle.signal(approveSignal, { gate: 'proxy-ca', approver: APPROVER, comment: 'sent while no worker ran' });
-    const secondWorker = await stack.startWorker({ kind: 'crosslink' });
+    const secondWorker = await stack.startWorker();
     await approveAll(handle);
     const result = await connectedResult(handle);
     const final = await progress(handle);
@@ -89,6 +103,9 @@ describeIfServer('durability on a real Temporal server', () => {
     expect(final.audit).toContainEqual(
       expect.objectContaining({ gate: 'proxy-ca', decision: 'approved', by: APPROVER, via: 'signal' }),
     );
+    const ranBy = await activityWorkers(handle);
+    expect(ranBy.get('preflight')).toEqual([firstWorker.identity]);
+    expect(ranBy.get('createCrossClusterApiKey')).toEqual([secondWorker.identity]);
     expect(connectedAlias('durable-signal-b')).toBe('proxy');
   });
 });

@@ -156,3 +156,20 @@ export async function historyText(handle: WorkflowHandle): Promise<string> {
       : value,
   );
 }
+
+/** Which worker identity started each activity task, as `activity name -> identities` (history order). */
+export async function activityWorkers(handle: WorkflowHandle): Promise<Map<string, string[]>> {
+  const events = (await handle.fetchHistory()).events ?? [];
+  const names = new Map<string, string>();
+  const out = new Map<string, string[]>();
+  for (const e of events) {
+    const name = e.activityTaskScheduledEventAttributes?.activityType?.name;
+    if (name && e.eventId != null) names.set(String(e.eventId), name);
+    const started = e.activityTaskStartedEventAttributes;
+    if (started?.scheduledEventId != null) {
+      const activity = names.get(String(started.scheduledEventId)) ?? '?';
+      out.set(activity, [...(out.get(activity) ?? []), started.identity ?? '?']);
+    }
+  }
+  return out;
+}

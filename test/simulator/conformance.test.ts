@@ -26,7 +26,13 @@ async function updatePayload(env: string, id: string, mutateTrust?: (t: any) => 
       prune_orphans: false,
       resources: {
         elasticsearch: [
-          { ref_id: es.ref_id, region: es.region, display_name: es.info.cluster_name, plan: es.info.plan_info.current.plan, settings },
+          {
+            ref_id: es.ref_id,
+            region: es.region,
+            display_name: es.info.cluster_name,
+            plan: es.info.plan_info.current.plan,
+            settings,
+          },
         ],
       },
     },
@@ -54,7 +60,11 @@ describe('platform', () => {
 
 describe('trust relationships', () => {
   test('list with filter and include_certificate; get; create; update; delete with version', async () => {
-    const local = await c.ece(A, 'GET', '/platform/configuration/trust-relationships?filter=local&include_certificate=true');
+    const local = await c.ece(
+      A,
+      'GET',
+      '/platform/configuration/trust-relationships?filter=local&include_certificate=true',
+    );
     expect(local.body.trust_relationships).toHaveLength(1);
     const record = local.body.trust_relationships[0];
     expect(record).toMatchObject({ local: true, account_ids: ['ac0000000000000000000000000000a1'] });
@@ -63,7 +73,11 @@ describe('trust relationships', () => {
     const withoutCert = await c.ece(A, 'GET', '/regions/ece-region/platform/configuration/trust-relationships');
     expect(withoutCert.body.trust_relationships.every((t: any) => t.public_ca_cert === undefined)).toBe(true);
 
-    const b = await c.ece('ece-b', 'GET', '/platform/configuration/trust-relationships?filter=local&include_certificate=true');
+    const b = await c.ece(
+      'ece-b',
+      'GET',
+      '/platform/configuration/trust-relationships?filter=local&include_certificate=true',
+    );
     const bLocal = b.body.trust_relationships[0];
     const created = await c.ece(A, 'POST', '/platform/configuration/trust-relationships', {
       name: 'ece-b',
@@ -82,7 +96,9 @@ describe('trust relationships', () => {
     const nonLocal = await c.ece(A, 'GET', '/platform/configuration/trust-relationships?filter=non-local');
     expect(nonLocal.body.trust_relationships.map((t: any) => t.id)).toContain(id);
 
-    const updated = await c.ece(A, 'PUT', `/platform/configuration/trust-relationships/${id}`, { name: 'ece-b renamed' });
+    const updated = await c.ece(A, 'PUT', `/platform/configuration/trust-relationships/${id}`, {
+      name: 'ece-b renamed',
+    });
     expect(updated.status).toBe(200);
     expect(updated.headers['x-cloud-resource-version']).toBe('2');
 
@@ -100,8 +116,14 @@ describe('trust relationships', () => {
 
   test.each([
     [{ public_ca_cert: 'x' }, ['name', 'public_ca_cert']],
-    [{ name: 'n', public_ca_cert: '-----BEGIN CERTIFICATE-----\nAA\n-----END CERTIFICATE-----', account_ids: 'abc' }, ['account_ids']],
-    [{ name: 'n', public_ca_cert: '-----BEGIN CERTIFICATE-----\nAA\n-----END CERTIFICATE-----', unknown: 1 }, ['(root)']],
+    [
+      { name: 'n', public_ca_cert: '-----BEGIN CERTIFICATE-----\nAA\n-----END CERTIFICATE-----', account_ids: 'abc' },
+      ['account_ids'],
+    ],
+    [
+      { name: 'n', public_ca_cert: '-----BEGIN CERTIFICATE-----\nAA\n-----END CERTIFICATE-----', unknown: 1 },
+      ['(root)'],
+    ],
   ])('an invalid create body %j gets 400 naming %j', async (body, fields) => {
     const res = await c.ece(A, 'POST', '/platform/configuration/trust-relationships', body);
     expect(res.status).toBe(400);
@@ -149,10 +171,10 @@ describe('deployments', () => {
 
   test.each([
     [{}, ['prune_orphans']],
-    [{ prune_orphans: false, resources: { elasticsearch: [{ ref_id: 'main-elasticsearch' }] } }, [
-      'resources.elasticsearch[0].region',
-      'resources.elasticsearch[0].plan',
-    ]],
+    [
+      { prune_orphans: false, resources: { elasticsearch: [{ ref_id: 'main-elasticsearch' }] } },
+      ['resources.elasticsearch[0].region', 'resources.elasticsearch[0].plan'],
+    ],
     [
       {
         prune_orphans: false,
@@ -214,7 +236,11 @@ describe('deployments', () => {
       const none = await c.ece(A, 'DELETE', `/deployments/${DEFAULT_IDS.a813}/elasticsearch/_main/plan/pending`);
       expect(none.status).toBe(400);
       expect(none.body.errors[0].code).toBe('deployments.resource_does_not_have_a_pending_plan');
-      const ignored = await c.ece(A, 'DELETE', `/deployments/${DEFAULT_IDS.a813}/elasticsearch/_main/plan/pending?ignore_missing=true`);
+      const ignored = await c.ece(
+        A,
+        'DELETE',
+        `/deployments/${DEFAULT_IDS.a813}/elasticsearch/_main/plan/pending?ignore_missing=true`,
+      );
       expect(ignored.status).toBe(200);
     } finally {
       c.sim.setTiming({ planDurationMs: 80 });

@@ -17,12 +17,17 @@ export async function updateTrust(c: Clients, side: Side, change: (trust: any) =
   const es = res.body.resources.elasticsearch[0];
   const { metadata: _m, ...settings } = es.info.settings;
   change(settings.trust);
-  const put = await c.ece(side.env, 'PUT', `/deployments/${side.id}?version=${res.headers['x-cloud-resource-version']}`, {
-    prune_orphans: false,
-    resources: {
-      elasticsearch: [{ ref_id: es.ref_id, region: es.region, plan: es.info.plan_info.current.plan, settings }],
+  const put = await c.ece(
+    side.env,
+    'PUT',
+    `/deployments/${side.id}?version=${res.headers['x-cloud-resource-version']}`,
+    {
+      prune_orphans: false,
+      resources: {
+        elasticsearch: [{ ref_id: es.ref_id, region: es.region, plan: es.info.plan_info.current.plan, settings }],
+      },
     },
-  });
+  );
   if (put.status !== 200) throw new Error(`update failed: ${JSON.stringify(put.body)}`);
   return planSettled(c, side.env, side.id);
 }
@@ -46,7 +51,10 @@ export async function proxyRoot(c: Clients, env: string): Promise<string> {
 export async function trustProxyCa(c: Clients, local: Side, remoteEnv: string) {
   const pem = await proxyRoot(c, remoteEnv);
   return updateTrust(c, local, (trust) => {
-    trust.direct = [...(trust.direct ?? []), { name: `${remoteEnv} proxy`, type: 'proxy', trust_all: false, certificates: [{ pem }] }];
+    trust.direct = [
+      ...(trust.direct ?? []),
+      { name: `${remoteEnv} proxy`, type: 'proxy', trust_all: false, certificates: [{ pem }] },
+    ];
   });
 }
 
@@ -83,7 +91,11 @@ export async function aliasState(c: Clients, local: Side, alias: string) {
 
 /** Platform trust in `env` for `otherEnv` (its local record copied), as crosslink's platform-trust step does. */
 export async function platformTrust(c: Clients, env: string, otherEnv: string): Promise<string> {
-  const other = await c.ece(otherEnv, 'GET', '/platform/configuration/trust-relationships?filter=local&include_certificate=true');
+  const other = await c.ece(
+    otherEnv,
+    'GET',
+    '/platform/configuration/trust-relationships?filter=local&include_certificate=true',
+  );
   const record = other.body.trust_relationships[0];
   const res = await c.ece(env, 'POST', '/platform/configuration/trust-relationships', {
     name: otherEnv,

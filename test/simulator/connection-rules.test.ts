@@ -1,13 +1,15 @@
 /**
  * The connection rules (ece-api.md §7, §10, §11): each missing ingredient leaves the alias
  * disconnected with the reason Elasticsearch would give; all of them present connects.
- * Every case starts from a fresh default topology and sets state up through the HTTP APIs.
+ * State is set up through the HTTP APIs. The API-key cases share one simulator (each its own alias;
+ * the local deployment trusts ece-b's proxy CA once); the others start from a fresh default topology.
  */
 import {
   aliasState,
   createCrossClusterKey,
   esResource,
   platformTrust,
+  proxyRoot,
   putKeystoreCredential,
   registerRemote,
   trustExternal,
@@ -15,19 +17,28 @@ import {
   updateTrust,
   type Side,
 } from './connect';
-import { DEFAULT_IDS, startClients, type Clients } from './fixtures';
+import { DEFAULT_IDS, planSettled, startClients, type Clients } from './fixtures';
 
 let c: Clients;
-beforeEach(async () => {
-  c = await startClients({ planDurationMs: 30 });
-});
-afterEach(() => c.close());
+const fresh = () => {
+  beforeEach(async () => {
+    c = await startClients({ planDurationMs: 30 });
+  });
+  afterEach(() => c.close());
+};
 
 const a9: Side = { env: 'ece-a', id: DEFAULT_IDS.a9 };
 const b9: Side = { env: 'ece-b', id: DEFAULT_IDS.b9 };
 const b815: Side = { env: 'ece-b', id: DEFAULT_IDS.b815 };
+const a815: Side = { env: 'ece-a', id: DEFAULT_IDS.a815 };
 
 describe('API key model (local ece-a, remote ece-b with a private proxy CA)', () => {
+  beforeAll(async () => {
+    c = await startClients({ planDurationMs: 30 });
+    await trustProxyCa(c, a9, 'ece-b');
+  });
+  afterAll(() => c.close());
+
   /** The ingredient left out (or spoiled). */
   type Omit =
     | 'none'
@@ -41,17 +52,20 @@ describe('API key model (local ece-a, remote ece-b with a private proxy CA)', ()
     | 'cross-cluster-type'
     | 'key-of-that-remote';
 
+  /** Local a9 (trusts ece-b's proxy CA), or a815 (does not) for the 'proxy-ca' case; one alias per case. */
   async function setUp(omit: Omit) {
+    const local = omit === 'proxy-ca' ? a815 : a9;
+    const alias = `logs-${omit}`;
     const key =
       omit === 'unexpired-key'
         ? await createCrossClusterKey(c, b9, 'short-lived', { expiration: '1ms' })
         : omit === 'key-of-that-remote'
           ? await createCrossClusterKey(c, b815)
           : await createCrossClusterKey(c, b9);
-    if (omit !== 'proxy-ca') await trustProxyCa(c, a9, 'ece-b');
-    const credential = omit === 'cross-cluster-type' ? c.sim.secrets['ece-b']![b9.id]!.apiKeys[0]!.encoded : key.encoded;
-    if (omit !== 'keystore') await putKeystoreCredential(c, a9, 'logs', credential);
-    await registerRemote(c, a9, 'logs', b9, {
+    const credential =
+      omit === 'cross-cluster-type' ? c.sim.secrets['ece-b']![b9.id]!.apiKeys[0]!.encoded : key.encoded;
+    if (omit !== 'keystore') await putKeystoreCredential(c, local, alias, credential);
+    await registerRemote(c, local, alias, b9, {
       mode: omit === 'proxy-mode' ? 'sniff' : 'proxy',
       port: omit === 'port-9443' ? 9400 : 9443,
       serverName: omit === 'server-name' ? 'wrong.example' : undefined,
@@ -60,7 +74,7 @@ describe('API key model (local ece-a, remote ece-b with a private proxy CA)', ()
       const res = await c.es('ece-b', b9.id, 'DELETE', '/_security/api_key', { ids: [key.id] });
       expect(res.body.invalidated_api_keys).toEqual([key.id]);
     }
-    return aliasState(c, a9, 'logs');
+    return aliasState(c, local, alias);
   }
 
   test('all ingredients: connected, with cluster_credentials', async () => {
@@ -87,6 +101,10 @@ describe('API key model (local ece-a, remote ece-b with a private proxy CA)', ()
     expect(resolved.error).toContain(reason);
     expect('cluster_credentials' in info).toBe(omit !== 'keystore' && omit !== 'proxy-mode');
   });
+});
+
+describe('API key model, one fresh simulator per case', () => {
+  fresh();
 
   test('a public remote proxy CA needs no trust entry', async () => {
     const remote: Side = { env: 'ece-a', id: DEFAULT_IDS.a9 };
@@ -106,13 +124,35 @@ describe('API key model (local ece-a, remote ece-b with a private proxy CA)', ()
     expect(last).toMatchObject({ step_id: 'plan-completed', status: 'error' });
     expect((await esResource(c, a9)).info.settings.trust.direct).toEqual([]);
     expect((await aliasState(c, a9, 'logs')).resolved.error).toContain('failed to establish trust with server');
-    await trustProxyCa(c, a9, 'ece-b');
+
+    // While the plan that adds the trust is pending, the nodes do not apply it yet.
+    c.sim.setTiming({ planDurationMs: 2_000 });
+    const pem = await proxyRoot(c, 'ece-b');
+    const current = await c.ece('ece-a', 'GET', `/deployments/${a9.id}?show_settings=true`);
+    const es = current.body.resources.elasticsearch[0];
+    const { metadata: _m, ...settings } = es.info.settings;
+    settings.trust.direct = [{ name: 'ece-b proxy', type: 'proxy', trust_all: false, certificates: [{ pem }] }];
+    const put = await c.ece('ece-a', 'PUT', `/deployments/${a9.id}`, {
+      prune_orphans: false,
+      resources: {
+        elasticsearch: [{ ref_id: es.ref_id, region: es.region, plan: es.info.plan_info.current.plan, settings }],
+      },
+    });
+    expect(put.status).toBe(200);
+    const during = await aliasState(c, a9, 'logs');
+    const after = await c.ece('ece-a', 'GET', `/deployments/${a9.id}`);
+    // Asserted only if the plan was still pending after the read (no dependence on machine speed).
+    if (after.body.resources.elasticsearch[0].info.plan_info.pending) expect(during.info.connected).toBe(false);
+    expect(await planSettled(c, 'ece-a', a9.id)).toMatchObject({ step_id: 'plan-completed', status: 'success' });
     expect((await aliasState(c, a9, 'logs')).info.connected).toBe(true);
   });
 
   test('an unknown remote endpoint is a connect_exception', async () => {
     await c.es('ece-a', a9.id, 'PUT', '/_cluster/settings', {
-      persistent: { 'cluster.remote.ghost.mode': 'proxy', 'cluster.remote.ghost.proxy_address': 'nowhere.ece.local:9443' },
+      persistent: {
+        'cluster.remote.ghost.mode': 'proxy',
+        'cluster.remote.ghost.proxy_address': 'nowhere.ece.local:9443',
+      },
     });
     const { info, resolved } = await aliasState(c, a9, 'ghost');
     expect(info.connected).toBe(false);
@@ -121,6 +161,8 @@ describe('API key model (local ece-a, remote ece-b with a private proxy CA)', ()
 });
 
 describe('certificate model (ece-a 9.1.3 <-> ece-b 9.1.3)', () => {
+  fresh();
+
   type Omit = 'none' | 'platform-a' | 'platform-b' | 'deployment-a' | 'deployment-b' | 'port-9400';
 
   async function setUp(omit: Omit) {

@@ -19,7 +19,9 @@ async function payload(env: string, id: string, trust?: unknown) {
     version: res.headers['x-cloud-resource-version'] as string,
     body: {
       prune_orphans: false,
-      resources: { elasticsearch: [{ ref_id: es.ref_id, region: es.region, plan: es.info.plan_info.current.plan, ...settings }] },
+      resources: {
+        elasticsearch: [{ ref_id: es.ref_id, region: es.region, plan: es.info.plan_info.current.plan, ...settings }],
+      },
     },
   };
 }
@@ -46,7 +48,7 @@ describe('authentication', () => {
 
 describe('plans', () => {
   test('an update stays pending for the plan duration, then becomes current ending in plan-completed', async () => {
-    c.sim.setTiming({ planDurationMs: 400 });
+    c.sim.setTiming({ planDurationMs: 1_500 });
     try {
       const { body } = await payload(A, DEFAULT_IDS.a9);
       expect((await c.ece(A, 'PUT', `/deployments/${DEFAULT_IDS.a9}`, body)).status).toBe(200);
@@ -114,7 +116,9 @@ describe('trust settings', () => {
     });
     const trust = (await esResource(c, side)).info.settings.trust;
     expect(trust.accounts).toEqual([]);
-    expect(trust.external).toEqual([{ trust_relationship_id: LEGACY_TRUST_RELATIONSHIP_ID, trust_all: true, name: 'ece-legacy' }]);
+    expect(trust.external).toEqual([
+      { trust_relationship_id: LEGACY_TRUST_RELATIONSHIP_ID, trust_all: true, name: 'ece-legacy' },
+    ]);
     expect(c.sim.snapshot()[A]!.deployments[side.id]!.trust.external).toEqual([
       { trust_relationship_id: LEGACY_TRUST_RELATIONSHIP_ID, trust_all: true },
     ]);
@@ -131,7 +135,11 @@ describe('trust settings', () => {
 
   test('an update without trust keeps it; a direct entry gets a uid and certificate metadata', async () => {
     const pem = c.sim.config.environments['ece-b']!.caCert as string;
-    await updateTrust(c, side, (t) => (t.direct = [{ name: 'b', type: 'generic', trust_all: true, certificates: [{ pem }] }]));
+    await updateTrust(
+      c,
+      side,
+      (t) => (t.direct = [{ name: 'b', type: 'generic', trust_all: true, certificates: [{ pem }] }]),
+    );
     const { body } = await payload(A, side.id);
     await c.ece(A, 'PUT', `/deployments/${side.id}`, body);
     await planSettled(c, A, side.id);
@@ -145,7 +153,9 @@ describe('trust settings', () => {
     const { body } = await payload(A, side.id, { external: [{ trust_relationship_id: 'nope', trust_all: true }] });
     const res = await c.ece(A, 'PUT', `/deployments/${side.id}`, body);
     expect(res.status).toBe(400);
-    expect(res.body.errors[0].fields).toEqual(['resources.elasticsearch[0].settings.trust.external[0].trust_relationship_id']);
+    expect(res.body.errors[0].fields).toEqual([
+      'resources.elasticsearch[0].settings.trust.external[0].trust_relationship_id',
+    ]);
   });
 });
 
@@ -156,5 +166,9 @@ test('the plan duration applies to restarts too', async () => {
     const info = res.body.resources.elasticsearch[0].info;
     return info.plan_info.pending ? undefined : info.plan_info.current;
   }, 'restart');
-  expect(restarted.plan_attempt_log.map((s: any) => s.step_id)).toEqual(['plan-validate', 'rolling-restart', 'plan-completed']);
+  expect(restarted.plan_attempt_log.map((s: any) => s.step_id)).toEqual([
+    'plan-validate',
+    'rolling-restart',
+    'plan-completed',
+  ]);
 });

@@ -1,5 +1,5 @@
 /** The Elasticsearch routes of each deployment: auth, API keys, cluster settings, roles, resolve. */
-import { createCrossClusterKey } from './connect';
+import { createCrossClusterKey, type Side } from './connect';
 import { DEFAULT_IDS, basic, startClients, type Clients } from './fixtures';
 
 let c: Clients;
@@ -8,8 +8,8 @@ beforeAll(async () => {
 });
 afterAll(() => c.close());
 
-const a9 = { env: 'ece-a', id: DEFAULT_IDS.a9 };
-const es = (method: string, path: string, body?: unknown, auth?: string | null, side = a9) =>
+const a9: Side = { env: 'ece-a', id: DEFAULT_IDS.a9 };
+const es = (method: string, path: string, body?: unknown, auth?: string | null, side: Side = a9) =>
   c.es(side.env, side.id, method, path, body, auth);
 const restKey = (side = a9) => `ApiKey ${c.sim.secrets[side.env]![side.id]!.apiKeys[0]!.encoded}`;
 
@@ -45,10 +45,17 @@ describe('cross-cluster API keys', () => {
     expect(Buffer.from(key.encoded, 'base64').toString()).toBe(`${key.id}:${key.api_key}`);
     const byName = await es('GET', '/_security/api_key?name=crosslink-abc');
     expect(byName.body.api_keys).toHaveLength(1);
-    expect(byName.body.api_keys[0]).toMatchObject({ id: key.id, name: 'crosslink-abc', type: 'cross_cluster', invalidated: false });
+    expect(byName.body.api_keys[0]).toMatchObject({
+      id: key.id,
+      name: 'crosslink-abc',
+      type: 'cross_cluster',
+      invalidated: false,
+    });
     expect(byName.body.api_keys[0].expiration).toBeGreaterThan(Date.now());
     expect(JSON.stringify(byName.body)).not.toContain(key.api_key);
-    expect((await es('GET', `/_security/api_key?id=${key.id}`)).body.api_keys[0].metadata).toEqual({ owner: 'crosslink' });
+    expect((await es('GET', `/_security/api_key?id=${key.id}`)).body.api_keys[0].metadata).toEqual({
+      owner: 'crosslink',
+    });
     expect((await es('GET', '/_security/api_key?name=crosslink-*')).body.api_keys.length).toBeGreaterThan(0);
     expect((await es('GET', '/_security/api_key?name=nothing-here')).body.api_keys).toEqual([]);
 
@@ -61,7 +68,12 @@ describe('cross-cluster API keys', () => {
   });
 
   test('creating one with an API-key credential is refused, as Elasticsearch does', async () => {
-    const res = await es('POST', '/_security/cross_cluster/api_key', { name: 'x', access: { search: [{ names: ['*'] }] } }, restKey());
+    const res = await es(
+      'POST',
+      '/_security/cross_cluster/api_key',
+      { name: 'x', access: { search: [{ names: ['*'] }] } },
+      restKey(),
+    );
     expect(res.status).toBe(400);
     expect(res.body.error.reason).toContain('An API key cannot be used to create a cross-cluster API key');
   });
@@ -89,11 +101,19 @@ describe('cluster settings', () => {
     const put = await es(
       'PUT',
       '/_cluster/settings',
-      { persistent: { cluster: { remote: { x: { mode: 'proxy', proxy_address: 'h.example:9443' } } }, 'cluster.remote.x.server_name': 'h.example' } },
+      {
+        persistent: {
+          cluster: { remote: { x: { mode: 'proxy', proxy_address: 'h.example:9443' } } },
+          'cluster.remote.x.server_name': 'h.example',
+        },
+      },
       undefined,
       a815,
     );
-    expect(put.body).toMatchObject({ acknowledged: true, persistent: { cluster: { remote: { x: { mode: 'proxy' } } } } });
+    expect(put.body).toMatchObject({
+      acknowledged: true,
+      persistent: { cluster: { remote: { x: { mode: 'proxy' } } } },
+    });
     const flat = await es('GET', '/_cluster/settings?flat_settings=true', undefined, undefined, a815);
     expect(flat.body.persistent).toMatchObject({
       'cluster.remote.x.mode': 'proxy',
@@ -119,7 +139,10 @@ describe('cluster settings', () => {
     [{ 'cluster.remote.y.mode': 'tunnel' }, 'No enum constant'],
     [{ 'cluster.remote.y.mode': 'proxy', 'cluster.remote.y.proxy_address': 'no-port' }, 'invalid proxy address'],
     [{ 'cluster.remote.y.mode': 'proxy' }, 'without a [cluster.remote.y.proxy_address]'],
-    [{ 'cluster.remote.y.mode': 'proxy', 'cluster.remote.y.proxy_address': 'h:1', 'cluster.remote.y.seeds': ['h:2'] }, 'cannot be used'],
+    [
+      { 'cluster.remote.y.mode': 'proxy', 'cluster.remote.y.proxy_address': 'h:1', 'cluster.remote.y.seeds': ['h:2'] },
+      'cannot be used',
+    ],
     [{ 'cluster.remote.y.credentials': 'abc' }, 'secure setting'],
     [{ 'cluster.remote.y.bogus': 1 }, 'not recognized'],
   ])('invalid %j: 400 (%s) and nothing applied', async (persistent, reason) => {
@@ -134,7 +157,9 @@ describe('cluster settings', () => {
 describe('roles', () => {
   const a813 = { env: 'ece-a', id: DEFAULT_IDS.a813 };
   const a815 = { env: 'ece-a', id: DEFAULT_IDS.a815 };
-  const remoteIndices = { remote_indices: [{ clusters: ['logs'], names: ['logs-*'], privileges: ['read', 'read_cross_cluster'] }] };
+  const remoteIndices = {
+    remote_indices: [{ clusters: ['logs'], names: ['logs-*'], privileges: ['read', 'read_cross_cluster'] }],
+  };
   const remoteCluster = { remote_cluster: [{ clusters: ['logs'], privileges: ['monitor_enrich'] }] };
 
   test('create, update, get, delete', async () => {
@@ -153,15 +178,28 @@ describe('roles', () => {
   test('remote_indices needs 8.14 and remote_cluster 8.15, refused in Elasticsearch style', async () => {
     const old = await es('PUT', '/_security/role/r', remoteIndices, undefined, a813);
     expect(old.status).toBe(400);
-    expect(old.body.error).toMatchObject({ type: 'parse_exception', reason: 'failed to parse role [r]. unexpected field [remote_indices]' });
+    expect(old.body.error).toMatchObject({
+      type: 'parse_exception',
+      reason: 'failed to parse role [r]. unexpected field [remote_indices]',
+    });
     expect((await es('PUT', '/_security/role/r', remoteCluster, undefined, a813)).status).toBe(400);
-    expect((await es('PUT', '/_security/role/r', { ...remoteIndices, ...remoteCluster }, undefined, a815)).status).toBe(200);
-    const stats = await es('PUT', '/_security/role/r', { remote_cluster: [{ clusters: ['x'], privileges: ['monitor_stats'] }] }, undefined, a815);
+    expect((await es('PUT', '/_security/role/r', { ...remoteIndices, ...remoteCluster }, undefined, a815)).status).toBe(
+      200,
+    );
+    const stats = await es(
+      'PUT',
+      '/_security/role/r',
+      { remote_cluster: [{ clusters: ['x'], privileges: ['monitor_stats'] }] },
+      undefined,
+      a815,
+    );
     expect(stats.status).toBe(400);
   });
 
   test('the pre-existing analyst role is there', async () => {
-    expect((await es('GET', '/_security/role/analyst', undefined, undefined, a815)).body.analyst.metadata).toEqual({ owner: 'analytics-team' });
+    expect((await es('GET', '/_security/role/analyst', undefined, undefined, a815)).body.analyst.metadata).toEqual({
+      owner: 'analytics-team',
+    });
   });
 });
 

@@ -76,7 +76,10 @@ test('reset: the connection is destroyed before the change is applied', async ()
 test('drop-response on an Elasticsearch route: the API key exists though the secret never arrived', async () => {
   c.sim.inject({ route: 'security.create_cross_cluster_api_key', kind: 'drop-response', deploymentId: DEFAULT_IDS.b9 });
   await expect(
-    c.es('ece-b', DEFAULT_IDS.b9, 'POST', '/_security/cross_cluster/api_key', { name: 'lost', access: { search: [{ names: ['*'] }] } }),
+    c.es('ece-b', DEFAULT_IDS.b9, 'POST', '/_security/cross_cluster/api_key', {
+      name: 'lost',
+      access: { search: [{ names: ['*'] }] },
+    }),
   ).rejects.toThrow();
   const keys = await c.es('ece-b', DEFAULT_IDS.b9, 'GET', '/_security/api_key?name=lost');
   expect(keys.body.api_keys).toHaveLength(1);
@@ -94,7 +97,9 @@ test('setTiming latency applies to every call; clearFaults disarms faults', asyn
 test('snapshot is a deep copy of every environment', () => {
   const snap = c.sim.snapshot();
   expect(Object.keys(snap)).toEqual(['ece-a', 'ece-b']);
-  expect(snap['ece-a']!.deployments[DEFAULT_IDS.a815]!.keystore).toEqual({ 's3.client.default.secret_key': { as_file: false } });
+  expect(snap['ece-a']!.deployments[DEFAULT_IDS.a815]!.keystore).toEqual({
+    's3.client.default.secret_key': { as_file: false },
+  });
   snap['ece-a']!.deployments[DEFAULT_IDS.a815]!.roles = {};
   expect(Object.keys(c.sim.snapshot()['ece-a']!.deployments[DEFAULT_IDS.a815]!.roles)).toEqual(['analyst']);
 });

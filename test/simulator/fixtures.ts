@@ -20,7 +20,14 @@ export interface Clients {
   /** Every ECE response checked against the spec so far (operation and status). */
   conformance: Array<{ operationId: string; status: number }>;
   ece(env: string, method: string, path: string, body?: unknown, auth?: string | null): Promise<HttpResult>;
-  es(env: string, deploymentId: string, method: string, path: string, body?: unknown, auth?: string | null): Promise<HttpResult>;
+  es(
+    env: string,
+    deploymentId: string,
+    method: string,
+    path: string,
+    body?: unknown,
+    auth?: string | null,
+  ): Promise<HttpResult>;
   /** The deployment's Elasticsearch URL, read from ECE (`service_url`). */
   serviceUrl(env: string, deploymentId: string): Promise<string>;
   close(): Promise<void>;
@@ -66,12 +73,16 @@ export async function startClients(options: SimulatorOptions = {}): Promise<Clie
       const url = `/api/v1${path}`;
       const response = checkResponse(method, url, res.status, res.body);
       if (response.errors.length > 0) {
-        throw new Error(`${method} ${path} -> ${res.status} does not match ${response.operationId}: ${response.errors.join('; ')}`);
+        throw new Error(
+          `${method} ${path} -> ${res.status} does not match ${response.operationId}: ${response.errors.join('; ')}`,
+        );
       }
       if (res.status < 300 && body !== undefined && typeof body !== 'string') {
         const request = checkRequest(method, url, body);
         if (request.errors.length > 0) {
-          throw new Error(`${method} ${path} accepted a body outside ${request.operationId}: ${request.errors.join('; ')}`);
+          throw new Error(
+            `${method} ${path} accepted a body outside ${request.operationId}: ${request.errors.join('; ')}`,
+          );
         }
       }
       conformance.push({ operationId: response.operationId, status: res.status });
@@ -99,7 +110,8 @@ export async function startClients(options: SimulatorOptions = {}): Promise<Clie
   return clients;
 }
 
-export const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+export const basic = (user: string, password: string) =>
+  `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
 /** Skips certificate verification: only to look at what a listener serves, never for API calls under test. */
 export const insecureAgent = () => new Agent({ connect: { rejectUnauthorized: false } });

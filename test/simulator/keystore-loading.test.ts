@@ -2,7 +2,14 @@
  * When Elasticsearch sees a keystore change: from 8.14 at once; below, only after a completed plan
  * (a restart), so `_nodes/reload_secure_settings` alone does not load a new credential on 8.13.
  */
-import { aliasState, createCrossClusterKey, putKeystoreCredential, registerRemote, trustProxyCa, type Side } from './connect';
+import {
+  aliasState,
+  createCrossClusterKey,
+  putKeystoreCredential,
+  registerRemote,
+  trustProxyCa,
+  type Side,
+} from './connect';
 import { DEFAULT_IDS, planSettled, startClients, type Clients } from './fixtures';
 
 let c: Clients;
@@ -54,7 +61,10 @@ test('8.13: removing the secret is not seen until the next plan either', async (
 
   await c.ece(local.env, 'PATCH', keystorePath(local), { secrets: { 'cluster.remote.logs.credentials': {} } });
   await c.es(local.env, local.id, 'POST', '/_nodes/reload_secure_settings', {});
-  expect((await aliasState(c, local, 'logs')).info).toMatchObject({ connected: true, cluster_credentials: '::es_redacted::' });
+  expect((await aliasState(c, local, 'logs')).info).toMatchObject({
+    connected: true,
+    cluster_credentials: '::es_redacted::',
+  });
 
   await c.ece(local.env, 'POST', `/deployments/${local.id}/elasticsearch/_main/_restart`);
   await planSettled(c, local.env, local.id);
@@ -68,9 +78,14 @@ test('keystore values are never returned; pre-existing secrets stay untouched by
   await putKeystoreCredential(c, a815, 'logs', 'c2VjcmV0OnNlY3JldA==');
   const res = await c.ece(a815.env, 'GET', keystorePath(a815));
   expect(res.body).toEqual({
-    secrets: { 's3.client.default.secret_key': { as_file: false }, 'cluster.remote.logs.credentials': { as_file: false } },
+    secrets: {
+      's3.client.default.secret_key': { as_file: false },
+      'cluster.remote.logs.credentials': { as_file: false },
+    },
   });
   expect(JSON.stringify(c.sim.snapshot())).not.toContain('c2VjcmV0OnNlY3JldA==');
-  const removeAbsent = await c.ece(a815.env, 'PATCH', keystorePath(a815), { secrets: { 'not.there': { value: null } } });
+  const removeAbsent = await c.ece(a815.env, 'PATCH', keystorePath(a815), {
+    secrets: { 'not.there': { value: null } },
+  });
   expect(Object.keys(removeAbsent.body.secrets)).toHaveLength(2);
 });

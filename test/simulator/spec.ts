@@ -72,7 +72,10 @@ export function definition(name: string): ValidateFunction {
 
 /** The spec operation a coordinator request maps to (the `/regions/{region}` prefix removed). */
 export function operationFor(method: string, urlPath: string): Operation {
-  const rel = urlPath.replace(/^\/api\/v1/, '').replace(/^\/regions\/[^/]+(?=\/platform)/, '').split('?')[0]!;
+  const rel = urlPath
+    .replace(/^\/api\/v1/, '')
+    .replace(/^\/regions\/[^/]+(?=\/platform)/, '')
+    .split('?')[0]!;
   for (const [template, ops] of Object.entries(spec.paths)) {
     const op = ops[method.toLowerCase()];
     if (!op) continue;
@@ -97,15 +100,22 @@ export function checkResponse(method: string, urlPath: string, status: number, b
   const schema = declared?.schema ?? { $ref: '#/definitions/BasicFailedReply' };
   const fn = validator(schema);
   const valid = fn(body);
-  return { operationId: op.operationId, errors: valid ? [] : (fn.errors ?? []).map((e) => `${e.instancePath} ${e.message}`) };
+  return {
+    operationId: op.operationId,
+    errors: valid ? [] : (fn.errors ?? []).map((e) => `${e.instancePath} ${e.message}`),
+  };
 }
 
 /** Checks a request body against the operation's body parameter schema. */
 export function checkRequest(method: string, urlPath: string, body: unknown): Conformance {
   const op = operationFor(method, urlPath);
   const param = op.parameters?.find((p) => p.in === 'body');
-  if (!param?.schema) return { operationId: op.operationId, errors: body === undefined ? [] : ['operation takes no body'] };
+  if (!param?.schema)
+    return { operationId: op.operationId, errors: body === undefined ? [] : ['operation takes no body'] };
   const fn = validator(param.schema);
   const valid = fn(body);
-  return { operationId: op.operationId, errors: valid ? [] : (fn.errors ?? []).map((e) => `${e.instancePath} ${e.message}`) };
+  return {
+    operationId: op.operationId,
+    errors: valid ? [] : (fn.errors ?? []).map((e) => `${e.instancePath} ${e.message}`),
+  };
 }

@@ -17,11 +17,24 @@ test.each([
   [{}, 'environments'],
   [{ environments: {} }, 'environments'],
   [{ environments: { 'Bad Name': { deployments: [] } } }, 'environments.Bad Name'],
-  [{ environments: { x: { deployments: [{ id: 'short', name: 'n', version: '8.15.1' }] } } }, 'environments.x.deployments[0].id'],
-  [{ environments: { x: { deployments: [{ id: 'a'.repeat(32), name: 'n', version: '8.15' }] } } }, 'environments.x.deployments[0].version'],
-  [{ environments: { x: { proxyCa: 'maybe', deployments: [{ id: 'a'.repeat(32), name: 'n', version: '8.15.1' }] } } }, 'environments.x.proxyCa'],
   [
-    { environments: { x: { deployments: [{ id: 'a'.repeat(32), name: 'n', version: '8.15.1', trust: { direct: [{ name: 'd' }] } }] } } },
+    { environments: { x: { deployments: [{ id: 'short', name: 'n', version: '8.15.1' }] } } },
+    'environments.x.deployments[0].id',
+  ],
+  [
+    { environments: { x: { deployments: [{ id: 'a'.repeat(32), name: 'n', version: '8.15' }] } } },
+    'environments.x.deployments[0].version',
+  ],
+  [
+    { environments: { x: { proxyCa: 'maybe', deployments: [{ id: 'a'.repeat(32), name: 'n', version: '8.15.1' }] } } },
+    'environments.x.proxyCa',
+  ],
+  [
+    {
+      environments: {
+        x: { deployments: [{ id: 'a'.repeat(32), name: 'n', version: '8.15.1', trust: { direct: [{ name: 'd' }] } }] },
+      },
+    },
     'environments.x.deployments[0].trust.direct[0].trust_all',
   ],
   [
@@ -70,7 +83,9 @@ test('a custom topology is served as written', async () => {
     const dep = await c.ece('solo', 'GET', `/deployments/${'d'.repeat(32)}?show_settings=true`);
     const es = dep.body.resources.elasticsearch[0];
     expect(es).toMatchObject({ ref_id: 'es-main', id: 'e'.repeat(32), region: 'us-east' });
-    expect(es.info.settings.trust.accounts).toEqual([{ account_id: 'abcdefabcdefabcdefabcdefabcdef12', trust_all: true }]);
+    expect(es.info.settings.trust.accounts).toEqual([
+      { account_id: 'abcdefabcdefabcdefabcdefabcdef12', trust_all: true },
+    ]);
     expect((await c.ece('solo', 'GET', '/regions/us-east/platform')).status).toBe(200);
     expect((await c.es('solo', 'd'.repeat(32), 'GET', '/_security/role/reader')).status).toBe(200);
     expect(c.sim.config.environments.solo!.elasticsearch?.deployments?.['d'.repeat(32)]).toEqual({

@@ -1,15 +1,13 @@
 /**
  * No Docker engine runs here: this checks docker-compose.yml and the Dockerfile structurally
- * (parsed with js-yaml, which is already in node_modules) against the code they start.
+ * (parsed with js-yaml) against the code they start.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as yaml from 'js-yaml';
 import { SEARCH_ATTRIBUTES } from '../../domain';
 
 const root = join(__dirname, '..', '..');
-// js-yaml ships without types; load() is all this test needs.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const yaml = require('js-yaml') as { load(text: string): unknown };
 
 interface Service {
   image?: string;

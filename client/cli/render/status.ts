@@ -85,7 +85,11 @@ export function renderStatus(view: StatusView, now: Date): string {
     );
   }
   const created = p?.created ?? view.result?.created ?? [];
-  if (created.length > 0) out.push('', 'Created:', renderCreated(created));
+  if (created.length > 0) {
+    const undone = ['rolled-back', 'compensating', 'failed'].includes(view.state);
+    out.push('', undone ? 'Created by this run (undone by the rollback unless listed under LEFT BEHIND):' : 'Created:');
+    out.push(renderCreated(created));
+  }
   if (view.result) {
     const v = view.result.verification;
     out.push('', `Verified:  proxy ${v.proxyAddress}, server name ${v.serverName}; ${v.probe}`);

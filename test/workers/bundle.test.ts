@@ -1,0 +1,31 @@
+import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { workflowCode } from '../../workers/bundle';
+
+const dir = mkdtempSync(join(tmpdir(), 'crosslink-bundle-'));
+
+describe('which workflow code a worker runs', () => {
+  test('without a prebuilt bundle: sources in auto mode, a clear refusal in prebuilt mode', () => {
+    const missing = join(dir, 'missing.js');
+    expect(workflowCode('auto', missing)).toMatchObject({ kind: 'source', reason: 'no prebuilt bundle' });
+    expect(() => workflowCode('prebuilt', missing)).toThrow(/no workflow bundle at .*npm run bundle/);
+  });
+
+  test('a bundle newer than the workflow sources is used', () => {
+    const fresh = join(dir, 'fresh.js');
+    writeFileSync(fresh, '// bundle');
+    const future = new Date(Date.now() + 3_600_000);
+    utimesSync(fresh, future, future);
+    expect(workflowCode('auto', fresh)).toEqual({ kind: 'prebuilt', codePath: fresh });
+  });
+
+  test('a bundle older than the sources is stale: auto bundles the sources, prebuilt uses it as told', () => {
+    const stale = join(dir, 'stale.js');
+    writeFileSync(stale, '// bundle');
+    utimesSync(stale, new Date(0), new Date(0));
+    expect(workflowCode('auto', stale)).toMatchObject({ kind: 'source', reason: expect.stringMatching(/newer than/) });
+    expect(workflowCode('prebuilt', stale)).toEqual({ kind: 'prebuilt', codePath: stale });
+    expect(workflowCode('source', stale)).toMatchObject({ kind: 'source' });
+  });
+});
