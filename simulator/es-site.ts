@@ -3,7 +3,8 @@ import { type EsRouteId } from './api';
 import { authenticateEs, isReply } from './es-auth';
 import { getClusterSettings, info, putClusterSettings, reloadSecure, remoteInfo, resolveCluster } from './es-cluster';
 import { esBadRequest, esError } from './es-errors';
-import { createCrossClusterApiKey, deleteRole, getApiKeys, getRoles, invalidateApiKeys, putRole } from './es-security';
+import { deleteRole, getRoles, putRole } from './es-roles';
+import { createCrossClusterApiKey, getApiKeys, invalidateApiKeys } from './es-security';
 import { type Reply, type Route, type SimRequest, type Site } from './server';
 import { type Deployment, type SimState } from './state';
 

@@ -25,7 +25,7 @@ const EventCase = z.object({
   /** valid: signed with the intake's secret; invalid: with another secret; missing: no signature added. */
   signature: z.enum(['valid', 'invalid', 'missing']),
   expect: z.union([
-    z.object({ status: z.literal(400), field: z.string(), message: z.string() }),
+    z.object({ status: z.literal(400), field: z.string().min(1), message: z.string().min(1) }),
     z.object({ status: z.number().int(), reason: z.string().min(1) }),
   ]),
 });
@@ -54,7 +54,9 @@ afterAll(() => intake.close());
 async function send(c: EventCase): Promise<{ status: number; body: Record<string, unknown> }> {
   const text = (typeof c.body === 'string' ? c.body : JSON.stringify(c.body)) + ' '.repeat(c.padBytes ?? 0);
   const signature =
-    c.signature === 'missing' ? {} : { 'x-crosslink-signature': signBody(c.signature === 'valid' ? SECRET : OTHER_SECRET, text) };
+    c.signature === 'missing'
+      ? {}
+      : { 'x-crosslink-signature': signBody(c.signature === 'valid' ? SECRET : OTHER_SECRET, text) };
   const res = await fetch(url, { method: 'POST', body: text, headers: { ...c.headers, ...signature } });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
@@ -69,7 +71,8 @@ describe('bad-input corpus: events', () => {
       const errors = (reply.body.errors ?? []) as Array<{ field: string; message: string }>;
       const hit = errors.find((e) => e.field === c.expect.field);
       const expectation = c.expect as { field: string; message: string };
-      if (!hit) throw new Error(`${c.description}: no error for ${expectation.field}; got ${JSON.stringify(reply.body)}`);
+      if (!hit)
+        throw new Error(`${c.description}: no error for ${expectation.field}; got ${JSON.stringify(reply.body)}`);
       expect(hit.message).toContain(expectation.message);
     } else {
       expect(String(reply.body.error)).toContain(c.expect.reason);
@@ -80,7 +83,8 @@ describe('bad-input corpus: events', () => {
 
 describe('corpus size', () => {
   it('requests, environment files and events together exceed 50 cases', () => {
-    const count = (kind: string) => fs.readdirSync(path.join(__dirname, kind)).filter((f) => f.endsWith('.json')).length;
+    const count = (kind: string) =>
+      fs.readdirSync(path.join(__dirname, kind)).filter((f) => f.endsWith('.json')).length;
     expect(count('requests') + count('environments') + count('events')).toBeGreaterThan(50);
   });
 });

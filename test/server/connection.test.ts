@@ -8,8 +8,9 @@ import { DEFAULT_IDS, comparableState, type SimulatorHandle, type SimulatorSnaps
 import { FailureType, connectionId } from '../../domain';
 import { createTemporalGateway } from '../../client/connections';
 import { startCrosslinkSuite, type CrosslinkSuite, type Scenario } from './crosslink';
-import { APPROVER, apiKeyRequest, certificateRequest } from './requests';
+import { APPROVER, REQUESTER, apiKeyRequest, certificateRequest } from './requests';
 import {
+  approve,
   approveAll,
   connectedResult,
   eventually,
@@ -63,6 +64,16 @@ describeIfServer('connection workflow on a real Temporal server', () => {
     const request = apiKeyRequest('logs-b');
     const handle = await startConnection(client, request, stack.taskQueue);
 
+    // The update validator refuses a stranger and the requester (four-eyes) at once; the gate stays pending.
+    await untilAwaiting(handle, 'proxy-ca');
+    await expect(approve(handle, 'proxy-ca', 'mallory')).rejects.toMatchObject({
+      cause: { message: expect.stringMatching(/mallory is not an approver/) },
+    });
+    await expect(approve(handle, 'proxy-ca', REQUESTER)).rejects.toMatchObject({
+      cause: { message: expect.stringMatching(/four-eyes/) },
+    });
+    expect((await progress(handle)).pendingGate?.gate).toBe('proxy-ca');
+
     const gates = await approveAll(handle);
     const result = await connectedResult(handle);
 
@@ -90,6 +101,7 @@ describeIfServer('connection workflow on a real Temporal server', () => {
     // No credential of either environment is in the history (the key itself crossed it sealed).
     const text = await historyText(handle);
     expect(['createCrossClusterApiKey', 'sealedEncoded', 'A256GCM'].filter((word) => !text.includes(word))).toEqual([]);
+    expect(text.includes('mallory')).toBe(false); // refused updates never enter history
     const secrets = simulatorSecrets(stack.simulator);
     expect(secrets.length).toBeGreaterThan(4);
     const leaked = secrets.filter((secret) => text.includes(secret));
@@ -172,6 +184,46 @@ describeIfServer('connection workflow on a real Temporal server', () => {
     const failure = await failureOf(handle);
     expect(failure.type).toBe(FailureType.ApprovalRejected);
     expect(failure.progress?.state).toBe('rolled-back');
+    expect(comparableState(stack.simulator.snapshot())).toEqual(before);
+  });
+
+  it('a gate whose deadline passes rolls the run back with approval-timeout', async () => {
+    const request = apiKeyRequest('deadline-b', {
+      local: { environment: 'ece-a', deploymentId: DEFAULT_IDS.a815 },
+      remote: { environment: 'ece-b', deploymentId: DEFAULT_IDS.b815 },
+      approval: { gates: ['register-remote'], approvers: [APPROVER], deadline: '2s' },
+    });
+    const before = comparableState(stack.simulator.snapshot());
+    const handle = await startConnection(client, request, stack.taskQueue);
+
+    const failure = await failureOf(handle);
+
+    expect(failure.type).toBe(FailureType.ApprovalTimeout);
+    expect(failure.progress?.state).toBe('rolled-back');
+    expect(failure.progress?.audit).toContainEqual(
+      expect.objectContaining({ gate: 'register-remote', decision: 'timed-out' }),
+    );
+    expect(failure.progress?.created.map((c) => c.kind)).toEqual(
+      expect.arrayContaining(['api-key', 'keystore-secret']),
+    );
+    expect(comparableState(stack.simulator.snapshot())).toEqual(before);
+  });
+
+  it('cancelling a run that waits for approval rolls it back', async () => {
+    const request = certificateRequest('cancelled_cert', {
+      local: { environment: 'ece-a', deploymentId: DEFAULT_IDS.a9 },
+      remote: { environment: 'ece-b', deploymentId: DEFAULT_IDS.b9 },
+      approval: { gates: ['verify'], approvers: [APPROVER], deadline: '1h' },
+    });
+    const before = comparableState(stack.simulator.snapshot());
+    const handle = await startConnection(client, request, stack.taskQueue);
+    await untilAwaiting(handle, 'verify');
+
+    await handle.cancel();
+
+    await expect(handle.result()).rejects.toMatchObject({ cause: { name: 'CancelledFailure' } });
+    expect((await handle.describe()).status.name).toBe('CANCELLED');
+    expect((await progress(handle)).state).toBe('rolled-back');
     expect(comparableState(stack.simulator.snapshot())).toEqual(before);
   });
 

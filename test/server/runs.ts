@@ -94,6 +94,10 @@ export async function approveAll(handle: WorkflowHandle, approver = APPROVER): P
   }
 }
 
+export function approve(handle: WorkflowHandle, gate: StepId, approver = APPROVER) {
+  return handle.executeUpdate(approveUpdate, { args: [{ gate, approver }] });
+}
+
 export function reject(handle: WorkflowHandle, gate: StepId, reason: string, approver = APPROVER) {
   return handle.executeUpdate(rejectUpdate, { args: [{ gate, approver, reason }] });
 }

@@ -128,7 +128,10 @@ export async function runCell(
   if (outcome === 'connected') {
     const baseline = baselines.get(row.model) ?? [];
     const now = objects(diff(world.before, world.state(), true).filter((c) => c.kind === 'added'));
-    leaked = [...now.filter((o) => !baseline.includes(o)), ...baseline.filter((o) => !now.includes(o)).map((o) => `missing ${o}`)];
+    leaked = [
+      ...now.filter((o) => !baseline.includes(o)),
+      ...baseline.filter((o) => !now.includes(o)).map((o) => `missing ${o}`),
+    ];
   } else if (outcome === 'compensation-failed') {
     const failedSteps = new Set(progress?.compensationFailures.map((f) => f.step));
     reported = added.filter((o) => {
@@ -145,7 +148,8 @@ export async function runCell(
     kind === 'twice' ? retries > 0 : kind === 'plan-failed' ? planFailed(world, row) : callFaulted(world, row, kind);
 
   const problems: string[] = [];
-  if (outcome !== expected) problems.push(`expected ${expected}, got ${outcome}${failureType ? ` (${failureType})` : ''}`);
+  if (outcome !== expected)
+    problems.push(`expected ${expected}, got ${outcome}${failureType ? ` (${failureType})` : ''}`);
   if (!faultHit) problems.push('the fault never happened');
   if (leaked.length > 0) problems.push(`leaked: ${leaked.join(', ')}`);
   if (touched.length > 0) problems.push(`touched pre-existing: ${touched.join(', ')}`);

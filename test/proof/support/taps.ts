@@ -34,7 +34,10 @@ export function withTaps(activities: ActivityImplementations, taps: Tap[]): Acti
       activity,
       (...args: unknown[]) => {
         const call: TapCall = { activity, input: args[0], attempt: Context.current().info.attempt };
-        const chain = taps.reduceRight<() => Promise<unknown>>((next, tap) => () => tap(call, next), () => fn(...args));
+        const chain = taps.reduceRight<() => Promise<unknown>>(
+          (next, tap) => () => tap(call, next),
+          () => fn(...args),
+        );
         return chain();
       },
     ]),
