@@ -53,7 +53,7 @@ afterAll(() => intake.close());
 
 async function send(c: EventCase): Promise<{ status: number; body: Record<string, unknown> }> {
   const text = (typeof c.body === 'string' ? c.body : JSON.stringify(c.body)) + ' '.repeat(c.padBytes ?? 0);
-  const signature =
+  const signature: Record<string, string> =
     c.signature === 'missing'
       ? {}
       : { 'x-crosslink-signature': signBody(c.signature === 'valid' ? SECRET : OTHER_SECRET, text) };

@@ -61,10 +61,11 @@ describeIfServer('connection workflow on a real Temporal server', () => {
   };
 
   it('API key model, ece-a 9.x -> ece-b 9.x with a private proxy CA: approved at proxy-ca, ends connected', async () => {
-    const request = apiKeyRequest('logs-b');
+    // The requester is also an approver, so the four-eyes rule is what stops them approving.
+    const request = apiKeyRequest('logs-b', { approval: { approvers: [APPROVER, REQUESTER], deadline: '1h' } });
     const handle = await startConnection(client, request, stack.taskQueue);
 
-    // The update validator refuses a stranger and the requester (four-eyes) at once; the gate stays pending.
+    // The update validator refuses a stranger and the requester at once; the gate stays pending.
     await untilAwaiting(handle, 'proxy-ca');
     await expect(approve(handle, 'proxy-ca', 'mallory')).rejects.toMatchObject({
       cause: { message: expect.stringMatching(/mallory is not an approver/) },
