@@ -23,7 +23,16 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: ['fs', 'node:fs', 'undici', '@temporalio/client', '@temporalio/activity', '@temporalio/worker', 'crypto', 'node:crypto'],
+          paths: [
+            'fs',
+            'node:fs',
+            'undici',
+            '@temporalio/client',
+            '@temporalio/activity',
+            '@temporalio/worker',
+            'crypto',
+            'node:crypto',
+          ],
           patterns: ['../activities/*', '../workers/*', '../simulator/*'],
         },
       ],

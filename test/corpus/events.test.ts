@@ -67,15 +67,15 @@ describe('bad-input corpus: events', () => {
   it.each(cases)('%s is refused with the expected status and reason; no workflow starts', async (_file, c) => {
     const reply = await send(c);
     expect(reply.status).toBe(c.expect.status);
-    if ('field' in c.expect) {
+    const expectation = c.expect;
+    if ('field' in expectation) {
       const errors = (reply.body.errors ?? []) as Array<{ field: string; message: string }>;
-      const hit = errors.find((e) => e.field === c.expect.field);
-      const expectation = c.expect as { field: string; message: string };
+      const hit = errors.find((e) => e.field === expectation.field);
       if (!hit)
         throw new Error(`${c.description}: no error for ${expectation.field}; got ${JSON.stringify(reply.body)}`);
       expect(hit.message).toContain(expectation.message);
     } else {
-      expect(String(reply.body.error)).toContain(c.expect.reason);
+      expect(String(reply.body.error)).toContain(expectation.reason);
     }
     expect(temporal.workflows.size).toBe(0);
   });
