@@ -6,4 +6,6 @@ module.exports = {
   testMatch: ['<rootDir>/test/server/**/*.test.ts'],
   testTimeout: 180_000,
   maxWorkers: 1,
+  // A worker that failed to start can leave native bridge handles open; do not let that hang CI.
+  forceExit: true,
 };

@@ -215,6 +215,7 @@ describe('8.13 local (beta API key model): the keystore needs a restart', () => 
       local: { environment: 'ece-a', deploymentId: DEFAULT_IDS.a813 },
       remote: { environment: 'ece-b', deploymentId: DEFAULT_IDS.b815 },
       allowBetaApiKeyModel: true,
+      roles: [], // 8.13 accepts no remote_indices
     });
     expect(input.preflight.restartExpected).toBe(true);
     expect(input.preflight.steps.find((s) => s.id === 'restart')?.reason).toContain('does not reload');
@@ -252,6 +253,7 @@ describe('8.13 local (beta API key model): the keystore needs a restart', () => 
       local: { environment: 'ece-a', deploymentId: DEFAULT_IDS.a813 },
       remote: { environment: 'ece-b', deploymentId: DEFAULT_IDS.b815 },
       allowBetaApiKeyModel: true,
+      roles: [], // 8.13 accepts no remote_indices
     });
     const key = await h.run('createCrossClusterApiKey', input);
     await h.run('ensureProxyCaTrust', input);
@@ -278,6 +280,7 @@ describe('8.13 local (beta API key model): the keystore needs a restart', () => 
       local: { environment: 'ece-a', deploymentId: DEFAULT_IDS.a813 },
       remote: { environment: 'ece-b', deploymentId: DEFAULT_IDS.b815 },
       allowBetaApiKeyModel: true,
+      roles: [], // 8.13 accepts no remote_indices
     });
     await h.run('registerRemoteCluster', input);
     // Someone else's plan is running when crosslink asks for its restart.

@@ -21,7 +21,11 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 async function input(local: string = DEFAULT_IDS.a9): Promise<StepInput> {
-  const request = apiKeyRequest({ local: { environment: 'ece-a', deploymentId: local }, allowBetaApiKeyModel: true });
+  const request = apiKeyRequest({
+    local: { environment: 'ece-a', deploymentId: local },
+    allowBetaApiKeyModel: true,
+    roles: [],
+  });
   return { connectionId: connectionId(request), request, preflight: await runPreflight(h, request) };
 }
 

@@ -29,7 +29,11 @@ export function historyOf(input: {
   const toPayload = (v: unknown): Payload => defaultPayloadConverter.toPayload(v);
   const push = (event: HistoryEvent): number => {
     const eventId = events.length + 1;
-    events.push({ ...event, eventId: int64(eventId), eventTime: { seconds: int64(1_767_225_600 + eventId), nanos: 0 } });
+    events.push({
+      ...event,
+      eventId: int64(eventId),
+      eventTime: { seconds: int64(1_767_225_600 + eventId), nanos: 0 },
+    });
     return eventId;
   };
   push({ workflowExecutionStartedEventAttributes: { input: { payloads: [toPayload(input.request)] } } });
@@ -48,7 +52,9 @@ export function historyOf(input: {
       const attempts = input.records.filter((r) => r.activityId === activityId && r.activity === s.activityType);
       const last = attempts.at(-1);
       if (!last) continue;
-      push({ activityTaskStartedEventAttributes: { scheduledEventId: int64(scheduledEventId), attempt: last.attempt } });
+      push({
+        activityTaskStartedEventAttributes: { scheduledEventId: int64(scheduledEventId), attempt: last.attempt },
+      });
       if (last.failure) {
         push({
           activityTaskFailedEventAttributes: {
@@ -57,7 +63,12 @@ export function historyOf(input: {
           },
         });
       } else {
-        push({ activityTaskCompletedEventAttributes: { scheduledEventId: int64(scheduledEventId), result: { payloads: [toPayload(last.result)] } } });
+        push({
+          activityTaskCompletedEventAttributes: {
+            scheduledEventId: int64(scheduledEventId),
+            result: { payloads: [toPayload(last.result)] },
+          },
+        });
       }
     } else if (command.upsertWorkflowSearchAttributes) {
       push({
@@ -94,7 +105,11 @@ export function historyOf(input: {
         });
       }
       if (command.completeWorkflowExecution) {
-        push({ workflowExecutionCompletedEventAttributes: { result: { payloads: [command.completeWorkflowExecution.result ?? toPayload(null)] } } });
+        push({
+          workflowExecutionCompletedEventAttributes: {
+            result: { payloads: [command.completeWorkflowExecution.result ?? toPayload(null)] },
+          },
+        });
       } else {
         push({ workflowExecutionFailedEventAttributes: { failure: command.failWorkflowExecution!.failure ?? null } });
       }

@@ -4,7 +4,13 @@
  * log line before any scrubbing.
  */
 import { Context } from '@temporalio/activity';
-import { type LogLevel, type LogMetadata, type Logger, defaultFailureConverter, defaultPayloadConverter } from '@temporalio/common';
+import {
+  type LogLevel,
+  type LogMetadata,
+  type Logger,
+  defaultFailureConverter,
+  defaultPayloadConverter,
+} from '@temporalio/common';
 import { type Tap } from './taps';
 
 export interface ActivityRecord {
