@@ -29,7 +29,11 @@ export function renderMatrix(results: CellResult[]): string {
     return [row.model, row.label, ...cells];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
-  const fmt = (l: string[]) => l.map((v, i) => v.padEnd(widths[i] ?? 0)).join(' | ');
+  const fmt = (l: string[]) =>
+    l
+      .map((v, i) => v.padEnd(widths[i] ?? 0))
+      .join(' | ')
+      .trimEnd();
   const failed = results.filter((r) => r.problems.length > 0);
   const leaks = results.reduce((n, r) => n + r.leaked.length + r.touched.length, 0);
   return [

@@ -4,7 +4,7 @@
  * created cross-cluster key's `encoded`) without the key ever leaving the activity some other way.
  */
 import { randomBytes } from 'node:crypto';
-import { closeAllPools, createActivities } from '../../../activities';
+import { type Timing, closeAllPools, createActivities } from '../../../activities';
 import { createEnvironmentRegistry, resolveEnvironments } from '../../../activities/environments';
 import { type Sealer, createSealer } from '../../../activities/secrets/sealing';
 import { EnvironmentsFile } from '../../../domain';
@@ -36,6 +36,8 @@ export interface ProofWorld {
 
 export interface WorldOptions extends Pick<SimulatorOptions, 'topology' | 'latencyMs'> {
   planDurationMs?: number;
+  /** Poll intervals (default PROOF_TIMING). */
+  timing?: Partial<Timing>;
 }
 
 export async function startProofWorld(options: WorldOptions = {}): Promise<ProofWorld> {
@@ -58,7 +60,7 @@ export async function startProofWorld(options: WorldOptions = {}): Promise<Proof
     },
     unseal: (s, ad) => real.unseal(s, ad),
   };
-  const activities = createActivities({ registry, sealer: tapped, timing: PROOF_TIMING });
+  const activities = createActivities({ registry, sealer: tapped, timing: { ...PROOF_TIMING, ...options.timing } });
   return {
     simulator,
     activities: activities as unknown as ActivityImplementations,
