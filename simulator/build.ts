@@ -1,4 +1,5 @@
 /** Turns a parsed topology into the simulator's state (certificates included); no listeners yet. */
+import { createHash } from 'node:crypto';
 import { createCa, createProxyChain, createServerCert, type ServerIdentity } from './certs';
 import { apiKeyId, hexId, secret } from './ids';
 import { initialAttempt } from './plans';
@@ -119,7 +120,8 @@ async function buildDeployment(env: Environment, d: DeploymentSpec): Promise<Dep
 }
 
 async function newDeployment(env: Environment, d: DeploymentSpec): Promise<Deployment> {
-  const clusterId = d.clusterId ?? `c1${d.id.slice(0, 30)}`;
+  // Derived from the whole deployment id, so ids that differ anywhere get distinct clusters and endpoints.
+  const clusterId = d.clusterId ?? `c1${createHash('sha256').update(d.id).digest('hex').slice(0, 30)}`;
   const created = nowIso();
   const trust = d.trust ? await materializeTrust(d.trust as JsonObject) : defaultTrust(env.accountId);
   const keystore: Keystore = Object.fromEntries(
