@@ -4,8 +4,10 @@ import { type Sealer } from './secrets/sealing';
 
 /** Poll intervals and bounds; tests shorten them. */
 export interface Timing {
-  /** Plan tracking poll interval. */
+  /** Plan tracking: the first poll comes after planPollMs, then intervals grow 1.5x up to planMaxPollMs. */
   planPollMs: number;
+  /** Keep well below the plan activities' heartbeatTimeout (1 minute): the tracker heartbeats per poll. */
+  planMaxPollMs: number;
   /** First `_remote/info` poll interval in verify; doubles up to verifyMaxPollMs. */
   verifyPollMs: number;
   verifyMaxPollMs: number;
@@ -19,7 +21,8 @@ export interface Timing {
 }
 
 export const DEFAULT_TIMING: Timing = {
-  planPollMs: 3_000,
+  planPollMs: 2_000,
+  planMaxPollMs: 20_000,
   verifyPollMs: 1_000,
   verifyMaxPollMs: 15_000,
   credentialsWaitMs: 20_000,

@@ -1,8 +1,13 @@
 /** N connections at once: one local deployment to N remote deployments in another environment. */
-import { ConnectionRequest } from '../domain';
+import { randomBytes } from 'node:crypto';
+import { closeAllPools, createActivities } from '../activities';
+import { createEnvironmentRegistry, resolveEnvironments } from '../activities/environments';
+import { createSealer } from '../activities/secrets/sealing';
+import { ConnectionRequest, EnvironmentsFile } from '../domain';
 import { CONNECTION_WORKFLOW } from '../workflows/messages';
-import { type WorkflowHarness } from '../test/harness/workflow-harness';
-import { startProofWorld } from '../test/proof/support/world';
+import { type ActivityImplementations, type WorkflowHarness } from '../test/harness/workflow-harness';
+import { PROOF_TIMING } from '../test/proof/support/world';
+import { startRemoteSimulator } from './remote-simulator';
 import { type BenchSettings } from './single';
 import { LOCAL_ID, fanOutTopology, remoteId } from './topology';
 
@@ -11,9 +16,12 @@ export interface ConcurrentResult {
   connected: number;
   totalMs: number;
   perSecond: number;
+  /** Peak RSS of this process: the harness (one webpack bundle of the workflows) and the activities. */
   peakRssMb: number;
-  /** RSS when the run started: the harness (webpack bundles), the simulator, the worker code. */
+  /** RSS of this process when the run started (after bundling). */
   startRssMb: number;
+  /** Peak RSS of the simulator, which runs in its own process. */
+  simulatorPeakRssMb: number;
   calls: number;
 }
 
@@ -41,12 +49,19 @@ export async function runConcurrent(
   connections: number,
   settings: BenchSettings,
 ): Promise<ConcurrentResult> {
-  const world = await startProofWorld({
+  const simulator = await startRemoteSimulator({
     topology: fanOutTopology(connections),
     planDurationMs: settings.planMs,
     latencyMs: settings.latencyMs,
-    timing: { planPollMs: settings.planPollMs },
   });
+  const registry = createEnvironmentRegistry(
+    resolveEnvironments(EnvironmentsFile.parse(simulator.config), { env: {} }),
+  );
+  const activities = createActivities({
+    registry,
+    sealer: createSealer(randomBytes(32)),
+    timing: { ...PROOF_TIMING, planPollMs: settings.planPollMs },
+  }) as unknown as ActivityImplementations;
   const startRss = process.memoryUsage().rss;
   let peak = startRss;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
@@ -55,7 +70,7 @@ export async function runConcurrent(
     const outcomes = await Promise.all(
       Array.from({ length: connections }, async (_, i) => {
         const run = await harness.start(CONNECTION_WORKFLOW, [request(i + 1)], {
-          activities: world.activities,
+          activities,
           workflowId: `bench-${connections}-${i + 1}`,
         });
         return run.outcome();
@@ -63,6 +78,7 @@ export async function runConcurrent(
     );
     const totalMs = Number(process.hrtime.bigint() - started) / 1e6;
     peak = Math.max(peak, process.memoryUsage().rss);
+    const stats = await simulator.stats();
     return {
       connections,
       connected: outcomes.filter((o) => o.status === 'completed').length,
@@ -70,10 +86,12 @@ export async function runConcurrent(
       perSecond: connections / (totalMs / 1000),
       peakRssMb: peak / 2 ** 20,
       startRssMb: startRss / 2 ** 20,
-      calls: world.simulator.calls.length,
+      simulatorPeakRssMb: stats.peakRssMb,
+      calls: stats.calls,
     };
   } finally {
     clearInterval(sampler);
-    await world.close();
+    await closeAllPools();
+    await simulator.close();
   }
 }

@@ -1,6 +1,6 @@
 /**
  * The connection workflow: preflight, then the steps of the request's security model (order in
- * docs/HELPERS.md), parallel where independent; on any failure, rejection, approval deadline or
+ * README.md, "The step catalog"), parallel where independent; on any failure, rejection, approval deadline or
  * cancellation it undoes what it registered, newest first, and fails with the original reason.
  */
 import { ApplicationFailure, isCancellation, setHandler } from '@temporalio/workflow';

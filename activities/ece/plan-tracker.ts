@@ -19,7 +19,12 @@ export interface PlanWaitOptions {
   /** Called on every poll; the activity forwards it to `Context.heartbeat`. */
   heartbeat: (details: PlanHeartbeat) => void;
   signal?: AbortSignal;
+  /** First interval (the first poll comes this long after the call); each next one is `growth` times longer. */
   pollMs: number;
+  /** Longest interval between two polls (default: pollMs, i.e. a fixed interval). */
+  maxPollMs?: number;
+  /** Factor between two consecutive intervals (default 1.5). */
+  growth?: number;
   /** Consecutive transient read failures tolerated before giving up (cloud-sdk-go tolerates 2-4). */
   maxReadFailures?: number;
 }
@@ -38,7 +43,12 @@ export function planState(resource: ElasticsearchResourceInfo): PlanState {
   return { done: true, failed: false };
 }
 
-/** Wait for the deployment's Elasticsearch plan to finish; PlanFailed when it ends in error. */
+/**
+ * Wait for the deployment's Elasticsearch plan to finish; PlanFailed when it ends in error.
+ * ECE has no push, so this polls: the first poll after `pollMs` (a plan just started is never done
+ * at once), then intervals growing by `growth` up to `maxPollMs`. Growing intervals keep the number
+ * of reads logarithmic in the plan's length while the end is seen at most one interval late.
+ */
 export async function waitForPlan(
   ece: EceClient,
   deploymentId: string,
@@ -46,8 +56,17 @@ export async function waitForPlan(
   opts: PlanWaitOptions,
 ): Promise<void> {
   const maxFailures = opts.maxReadFailures ?? 3;
+  const maxPollMs = Math.max(opts.pollMs, opts.maxPollMs ?? opts.pollMs);
+  const growth = Math.max(1, opts.growth ?? 1.5);
+  let interval = opts.pollMs;
   let failures = 0;
+  let lastPoll = Date.now();
   for (let polls = 1; ; polls++) {
+    // Intervals run from the start of one poll to the start of the next, so a slow read does not
+    // push the schedule (and the moment the end of the plan is seen) later.
+    await sleep(Math.max(0, lastPoll + interval - Date.now()), opts.signal);
+    interval = Math.min(interval * growth, maxPollMs);
+    lastPoll = Date.now();
     throwIfAborted(opts.signal);
     let state: PlanState | undefined;
     try {
@@ -74,6 +93,5 @@ export async function waitForPlan(
       }
       return;
     }
-    await sleep(opts.pollMs, opts.signal);
   }
 }

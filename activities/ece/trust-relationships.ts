@@ -1,9 +1,10 @@
 import { unexpectedResponse } from '../http/classify';
 import { type EceClient } from './client';
-import { type TrustRelationship, TrustRelationshipCreated, TrustRelationshipList } from './schemas';
+import { TrustRelationship, TrustRelationshipCreated, TrustRelationshipList } from './schemas';
 
 type Filter = 'all' | 'local' | 'non-local';
 
+/** The relationships of the environment. */
 export async function listTrustRelationships(
   ece: EceClient,
   filter: Filter,
@@ -27,6 +28,22 @@ export async function getLocalTrustRelationship(ece: EceClient, signal?: AbortSi
     throw unexpectedResponse(ece.http.target, 'GET', '/platform/configuration/trust-relationships', 'no local record');
   }
   return local;
+}
+
+/** One record by id, with its CA (`get-trust-relationship`): a fresh read, cheaper than a list. */
+export async function getTrustRelationship(
+  ece: EceClient,
+  id: string,
+  signal?: AbortSignal,
+): Promise<TrustRelationship> {
+  const res = await ece.http.request({
+    method: 'GET',
+    path: ece.platformPath(`/configuration/trust-relationships/${encodeURIComponent(id)}`),
+    query: { include_certificate: true },
+    schema: TrustRelationship,
+    signal,
+  });
+  return res.body;
 }
 
 export interface TrustRelationshipCreate {

@@ -4,8 +4,8 @@ import { type Deps, type StepContext } from '../context';
 import {
   createTrustRelationship,
   deleteTrustRelationship,
-  getLocalTrustRelationship,
   listTrustRelationships,
+  getTrustRelationship,
 } from '../ece/trust-relationships';
 import { unexpectedResponse } from '../http/classify';
 import { trustRelationshipName } from '../marks';
@@ -20,7 +20,8 @@ function environments(input: SideStepInput) {
 /**
  * In the `side` environment, a trust relationship for the other environment. An existing one for
  * the other environment's account is reused (and never deleted); a create first looks for its own
- * earlier result by name, so a lost response does not make a second one.
+ * earlier result by name, so a lost response does not make a second one (that list is always read
+ * fresh, one call per side).
  */
 export async function ensurePlatformTrust(
   deps: Deps,
@@ -62,7 +63,12 @@ export async function ensurePlatformTrust(
     };
   }
 
-  const peerRecord = await getLocalTrustRelationship(deps.registry.ece(peer.environment), ctx.signal);
+  // The peer's CA, read fresh (a rotated CA must not be copied stale) by the id preflight found.
+  const peerRecord = await getTrustRelationship(
+    deps.registry.ece(peer.environment),
+    peer.localTrustRelationshipId,
+    ctx.signal,
+  );
   if (!peerRecord.public_ca_cert) {
     throw unexpectedResponse(
       deps.registry.ece(peer.environment).http.target,

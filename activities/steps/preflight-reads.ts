@@ -4,7 +4,8 @@ import { type Deps, type StepContext } from '../context';
 import { type EceClient } from '../ece/client';
 import { elasticsearchResource, getDeployment, planPending, trustOf, versionOf } from '../ece/deployments';
 import { getPlatformInfo } from '../ece/platform';
-import { getLocalTrustRelationship, listTrustRelationships } from '../ece/trust-relationships';
+import { unexpectedResponse } from '../http/classify';
+import { listTrustRelationships } from '../ece/trust-relationships';
 
 type Side = 'local' | 'remote';
 
@@ -40,12 +41,20 @@ export async function readDeployment(
   };
 }
 
+/**
+ * Platform info and one list of all trust relationships: the local record (with its CA, which
+ * platform-trust can then reuse) and the others.
+ */
 export async function readEnvironment(ctx: StepContext, ece: EceClient): Promise<EnvironmentFacts> {
-  const [platform, localRecord, others] = await Promise.all([
+  const [platform, all] = await Promise.all([
     getPlatformInfo(ece, ctx.signal),
-    getLocalTrustRelationship(ece, ctx.signal),
-    listTrustRelationships(ece, 'non-local', { signal: ctx.signal }),
+    listTrustRelationships(ece, 'all', { includeCertificate: true, signal: ctx.signal }),
   ]);
+  const localRecord = all.find((r) => r.local);
+  if (!localRecord) {
+    throw unexpectedResponse(ece.http.target, 'GET', '/platform/configuration/trust-relationships', 'no local record');
+  }
+  const others = all.filter((r) => !r.local);
   return {
     environment: ece.environment,
     accountId: localRecord.account_ids?.[0] ?? '',

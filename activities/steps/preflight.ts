@@ -7,6 +7,7 @@ import { getKeystoreNames } from '../ece/keystore';
 import { certificateFacts, getProxyChain } from '../ece/platform';
 import { getApiKeysByName, isActive } from '../elasticsearch/api-keys';
 import { getPersistentSettings } from '../elasticsearch/cluster';
+import { type EsClient } from '../elasticsearch/client';
 import { getRole } from '../elasticsearch/roles';
 import { apiKeyCarriesMark, apiKeyName, credentialsSetting, proxyPort, roleCarriesMark } from '../marks';
 import { decideSteps } from './decisions';
@@ -31,13 +32,42 @@ export async function preflight(
   const eceLocal = deps.registry.ece(request.local.environment);
   const eceRemote = deps.registry.ece(request.remote.environment);
 
-  const [localDep, remoteDep, localEnv, remoteEnv, proxyChain] = await Promise.all([
-    readDeployment(deps, ctx, eceLocal, request, 'local'),
-    readDeployment(deps, ctx, eceRemote, request, 'remote'),
+  const roleSides: Side[] = model === 'api_key' ? ['local'] : ['local', 'remote'];
+  const esOf = (d: DeploymentFacts) => deps.registry.elasticsearch(d.environment, d.deploymentId, d.esUrl);
+  const readRoles = (side: Side, es: EsClient) =>
+    roleSides.includes(side)
+      ? Promise.all(request.roles.map(async (role) => ({ role, existing: await getRole(es, role.name, ctx.signal) })))
+      : Promise.resolve([]);
+  // Every read that does not need another one's answer starts at once; the Elasticsearch and
+  // keystore reads of a side start as soon as that side's deployment (its URL and ref id) is known.
+  const localSide = readDeployment(deps, ctx, eceLocal, request, 'local').then(async (dep) => {
+    const es = esOf(dep.facts);
+    const [settings, keystore, roles] = await Promise.all([
+      getPersistentSettings(es, ctx.signal),
+      getKeystoreNames(eceLocal, dep.facts.deploymentId, dep.facts.refId, ctx.signal),
+      readRoles('local', es),
+    ]);
+    return { dep, es, settings, keystore, roles };
+  });
+  const remoteSide = readDeployment(deps, ctx, eceRemote, request, 'remote').then(async (dep) => {
+    const es = esOf(dep.facts);
+    const [ownKeys, roles] = await Promise.all([
+      model === 'api_key'
+        ? getApiKeysByName(es, apiKeyName(request.alias, connectionId), ctx.signal)
+        : Promise.resolve([]),
+      readRoles('remote', es),
+    ]);
+    return { dep, es, ownKeys, roles };
+  });
+  const [localRead, remoteRead, localEnv, remoteEnv, proxyChain] = await Promise.all([
+    localSide,
+    remoteSide,
     readEnvironment(ctx, eceLocal),
     readEnvironment(ctx, eceRemote),
     model === 'api_key' ? getProxyChain(eceRemote, ctx.signal) : Promise.resolve(undefined),
   ]);
+  const { dep: localDep, settings, keystore } = localRead;
+  const { dep: remoteDep, ownKeys } = remoteRead;
   ctx.heartbeat({ step: 'preflight', read: 'ece' });
 
   for (const [side, d] of [
@@ -99,24 +129,7 @@ export async function preflight(
   }
 
   // The alias on the local deployment: settings and keystore must be absent, or this connection's own.
-  const esLocal = deps.registry.elasticsearch(
-    localDep.facts.environment,
-    localDep.facts.deploymentId,
-    localDep.facts.esUrl,
-  );
-  const esRemote = deps.registry.elasticsearch(
-    remoteDep.facts.environment,
-    remoteDep.facts.deploymentId,
-    remoteDep.facts.esUrl,
-  );
   const prefix = `cluster.remote.${request.alias}.`;
-  const [settings, keystore, ownKeys] = await Promise.all([
-    getPersistentSettings(esLocal, ctx.signal),
-    getKeystoreNames(eceLocal, localDep.facts.deploymentId, localDep.facts.refId, ctx.signal),
-    model === 'api_key'
-      ? getApiKeysByName(esRemote, apiKeyName(request.alias, connectionId), ctx.signal)
-      : Promise.resolve([]),
-  ]);
   const aliasSettings = Object.keys(settings).filter((k) => k.startsWith(prefix) && settings[k] != null);
   const expectedAddress = `${remoteDep.facts.endpoint}:${proxyPort(model)}`;
   if (aliasSettings.length > 0) {
@@ -142,12 +155,12 @@ export async function preflight(
   }
 
   // Roles: the names to create must be absent, or carry this connection's mark.
-  const roleSides: Side[] = model === 'api_key' ? ['local'] : ['local', 'remote'];
   const rolesBefore: Record<Side, string[]> = { local: [], remote: [] };
-  for (const side of roleSides) {
-    const es = side === 'local' ? esLocal : esRemote;
-    for (const role of request.roles) {
-      const existing = await getRole(es, role.name, ctx.signal);
+  for (const [side, roles] of [
+    ['local', localRead.roles],
+    ['remote', remoteRead.roles],
+  ] as const) {
+    for (const { role, existing } of roles) {
       if (!existing) continue;
       if (roleCarriesMark(existing.metadata, connectionId)) rolesBefore[side].push(role.name);
       else {

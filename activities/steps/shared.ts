@@ -38,6 +38,7 @@ export function waitPlan(deps: Deps, ctx: StepContext, f: DeploymentFacts): Prom
     heartbeat: (d) => ctx.heartbeat(d),
     signal: ctx.signal,
     pollMs: deps.timing.planPollMs,
+    maxPollMs: deps.timing.planMaxPollMs,
   });
 }
 

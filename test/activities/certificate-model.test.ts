@@ -1,8 +1,21 @@
 import { type SideStepInput, type StepInput } from '../../domain/activities';
 import { connectionId } from '../../domain/connection-request';
 import { comparableState } from '../../simulator/api';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createActivities } from '../../activities';
+import { listTrustRelationships } from '../../activities/ece/trust-relationships';
+import { createEnvironmentRegistry, resolveEnvironments } from '../../activities/environments';
 import { trustRelationshipName } from '../../activities/marks';
-import { DEFAULT_IDS, type Harness, certificateRequest, runPreflight, startHarness } from './support/harness';
+import { EnvironmentsFile } from '../../domain/environment-config';
+import { type PlatformTrustRecord } from '../../domain/records';
+import {
+  DEFAULT_IDS,
+  type Harness,
+  TEST_TIMING,
+  certificateRequest,
+  runPreflight,
+  startHarness,
+} from './support/harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -93,6 +106,39 @@ describe('certificate model', () => {
     expect(snap()['ece-a']!.deployments[DEFAULT_IDS.a9]!.plans.length).toBe(plans);
     await Promise.all([h.run('removePlatformTrust', local), h.run('removePlatformTrust', remote)]);
     expect(state()).toEqual(before.platform);
+  });
+
+  it('trusts the peer CA as ECE serves it now, whichever worker runs the step', async () => {
+    const input = await stepInput();
+    const [local] = sides(input);
+    const before = state();
+    const peerCa = async () =>
+      (await listTrustRelationships(h.registry.ece('ece-b'), 'local', { includeCertificate: true }))[0]?.public_ca_cert;
+    const createdCa = async (id: string) =>
+      (await listTrustRelationships(h.registry.ece('ece-a'), 'all', { includeCertificate: true })).find(
+        (t) => t.id === id,
+      )?.public_ca_cert;
+
+    // The worker that ran preflight.
+    const same = await h.run('ensurePlatformTrust', local);
+    expect(await createdCa(same.trustRelationshipId)).toEqual(await peerCa());
+    await h.run('removePlatformTrust', local);
+    expect(state()).toEqual(before);
+
+    // Another worker (its own clients).
+    const other = createActivities({
+      registry: createEnvironmentRegistry(
+        resolveEnvironments(EnvironmentsFile.parse(structuredClone(h.sim.config)), { env: {} }),
+      ),
+      sealer: h.sealer,
+      timing: TEST_TIMING,
+    });
+    const env = new MockActivityEnvironment({ attempt: 1 });
+    const fresh = (await env.run(other.ensurePlatformTrust, local)) as PlatformTrustRecord;
+    expect(fresh.createdByRun).toBe(true);
+    expect(await createdCa(fresh.trustRelationshipId)).toEqual(await peerCa());
+    await env.run(other.removePlatformTrust, local);
+    expect(state()).toEqual(before);
   });
 
   it('a lost create response makes no second relationship; a second run is a no-op', async () => {
