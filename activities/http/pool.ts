@@ -6,7 +6,7 @@ export const HTTP_TIMEOUTS = { connect: 10_000, headers: 30_000, body: 30_000, k
 
 /**
  * One keep-alive pool per origin and CA bundle. TLS is always verified: against the environment's
- * CA bundle when it has one, else against Node's public roots. Never `rejectUnauthorized: false`.
+ * CA bundle when it has one, else against Node's public roots. Certificate verification is never turned off.
  */
 const pools = new Map<string, Pool>();
 
