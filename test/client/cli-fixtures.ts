@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type temporal } from '@temporalio/proto';
-import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { historyFromJSON } from '../harness/sdk-internals';
 import { type Progress } from '../../domain';
 
 const dir = join(__dirname, 'fixtures');

@@ -6,6 +6,7 @@
 import { coresdk, type temporal } from '@temporalio/proto';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { msToTs, optionalTsToMs } from '@temporalio/common/lib/time';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { parseWorkflowCode } from '@temporalio/worker/lib/worker';
 import { ReusableVMWorkflowCreator } from '@temporalio/worker/lib/workflow/reusable-vm';
@@ -22,6 +23,9 @@ export type ProtoPayload = temporal.api.common.v1.IPayload;
 export type ProtoFailure = temporal.api.failure.v1.IFailure;
 export type ProtoRetryPolicy = temporal.api.common.v1.IRetryPolicy;
 export type ProtoDuration = Parameters<typeof optionalTsToMs>[0];
+
+/** Recorded histories (JSON as `temporal workflow show --output json` writes it) for replay and rendering tests. */
+export { historyFromJSON };
 
 export const ActivityCancellationType = coresdk.workflow_commands.ActivityCancellationType;
 
