@@ -73,7 +73,10 @@ export async function runConcurrent(
           activities,
           workflowId: `bench-${connections}-${i + 1}`,
         });
-        return run.outcome();
+        const outcome = await run.outcome();
+        // A worker evicts a closed workflow from its cache; the harness keeps it until told.
+        await run.dispose();
+        return outcome;
       }),
     );
     const totalMs = Number(process.hrtime.bigint() - started) / 1e6;

@@ -30,8 +30,8 @@ export class WorkflowCpu {
   private constructor(private readonly sandbox: WorkflowSandbox) {}
 
   /** Bundles the workflows once more for the replays, and starts recording activations. */
-  static async create(workflowsPath: string): Promise<WorkflowCpu> {
-    const meter = new WorkflowCpu(await WorkflowSandbox.create(workflowsPath));
+  static async create(workflows: string | { code: string }): Promise<WorkflowCpu> {
+    const meter = new WorkflowCpu(await WorkflowSandbox.create(workflows));
     const recordings = meter.recordings;
 
     const proto = HarnessRun.prototype as unknown as { activate: (jobs: ActivationJob[]) => Promise<void> };

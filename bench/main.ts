@@ -7,8 +7,11 @@
  * another (bench/simulator-process.ts), so each one's memory is measured on its own.
  */
 import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
+import { bundleWorkflows } from '../test/harness/sdk-internals';
 import { WorkflowHarness } from '../test/harness/workflow-harness';
 import { apiKeyRequest, certificateRequest } from '../test/proof/support/requests';
 import { type ConcurrentResult } from './concurrent';
@@ -36,9 +39,13 @@ const num = (name: string) => {
 async function main(): Promise<void> {
   const settings: BenchSettings = { latencyMs: num('latency'), planMs: num('plan'), planPollMs: num('planPoll') };
   const runs = Math.max(1, Math.round(num('runs')));
-  const workflowsPath = path.resolve(__dirname, '../workflows');
-  const harness = await WorkflowHarness.create(workflowsPath);
-  const cpu = await WorkflowCpu.create(workflowsPath);
+  // One webpack bundle, as `npm run bundle` makes for a production worker; every harness loads it.
+  const code = await bundleWorkflows(path.resolve(__dirname, '../workflows'));
+  const bundleDir = mkdtempSync(path.join(tmpdir(), 'crosslink-bench-'));
+  const bundlePath = path.join(bundleDir, 'workflow-bundle.js');
+  writeFileSync(bundlePath, code);
+  const harness = await WorkflowHarness.create({ code });
+  const cpu = await WorkflowCpu.create({ code });
   const rows: string[][] = [];
   try {
     const models = [
@@ -85,11 +92,11 @@ async function main(): Promise<void> {
     await harness.destroy();
     await cpu.destroy();
   }
-  {
+  try {
     const scale = Math.round(num('scale'));
     const concurrent = Math.round(num('concurrent'));
     const sizes = scale > 0 && scale < concurrent ? [scale, concurrent] : [concurrent];
-    const results = await runConcurrentProcess(settings, sizes);
+    const results = await runConcurrentProcess(settings, sizes, bundlePath);
     const small = results.length > 1 ? results[0] : undefined;
     const large = results[results.length - 1]!;
     for (const r of [small, large].filter((x): x is ConcurrentResult => !!x)) {
@@ -141,6 +148,8 @@ async function main(): Promise<void> {
         verdict(growth <= 1.05),
       ]);
     }
+  } finally {
+    rmSync(bundleDir, { recursive: true, force: true });
   }
   const header = ['scenario', 'figure', 'measured', 'ratio', 'aim', ''];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -161,8 +170,12 @@ async function main(): Promise<void> {
 }
 
 /** The concurrent runs in a child process of their own (bench/concurrent-process.ts). */
-function runConcurrentProcess(settings: BenchSettings, sizes: number[]): Promise<ConcurrentResult[]> {
-  const child = fork(path.join(__dirname, 'concurrent-process.ts'), [JSON.stringify({ settings, sizes })], {
+function runConcurrentProcess(
+  settings: BenchSettings,
+  sizes: number[],
+  bundlePath: string,
+): Promise<ConcurrentResult[]> {
+  const child = fork(path.join(__dirname, 'concurrent-process.ts'), [JSON.stringify({ settings, sizes, bundlePath })], {
     execArgv: [...process.execArgv, '--expose-gc'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -8,6 +8,11 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import { msToTs, optionalTsToMs } from '@temporalio/common/lib/time';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { bundleWorkflowCode } from '@temporalio/worker';
+
+/** Bundle the workflows once (for callers that pass `{ code }` to WorkflowSandbox.create). */
+export async function bundleWorkflows(workflowsPath: string): Promise<string> {
+  return (await bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger })).code;
+}
 import { parseWorkflowCode } from '@temporalio/worker/lib/worker';
 import { ReusableVMWorkflowCreator } from '@temporalio/worker/lib/workflow/reusable-vm';
 import { type Workflow } from '@temporalio/worker/lib/workflow/interface';
@@ -60,9 +65,15 @@ export interface SandboxStart {
 export class WorkflowSandbox {
   private constructor(private readonly creator: ReusableVMWorkflowCreator) {}
 
-  /** Bundles `workflowsPath` (slow: once per test file) and prepares the vm script. */
-  static async create(workflowsPath: string): Promise<WorkflowSandbox> {
-    const { code } = await bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });
+  /**
+   * Bundles `workflowsPath` (slow: once per test file) and prepares the vm script; or takes code
+   * bundled before (`{ code }`, as a production worker loads its prebuilt bundle).
+   */
+  static async create(source: string | { code: string }): Promise<WorkflowSandbox> {
+    const { code } =
+      typeof source === 'string'
+        ? await bundleWorkflowCode({ workflowsPath: source, logger: quietBundlerLogger })
+        : source;
     const creator = await ReusableVMWorkflowCreator.create(parseWorkflowCode(code), 5_000, new Set());
     return new WorkflowSandbox(creator);
   }

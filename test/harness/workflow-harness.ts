@@ -50,8 +50,9 @@ export class WorkflowHarness {
 
   private constructor(private readonly sandbox: WorkflowSandbox) {}
 
-  static async create(workflowsPath: string): Promise<WorkflowHarness> {
-    return new WorkflowHarness(await WorkflowSandbox.create(workflowsPath));
+  /** `workflowsPath` to bundle now, or `{ code }` bundled before (see bundleWorkflows in sdk-internals). */
+  static async create(workflows: string | { code: string }): Promise<WorkflowHarness> {
+    return new WorkflowHarness(await WorkflowSandbox.create(workflows));
   }
 
   async start(workflowType: string, args: unknown[], options: StartOptions): Promise<HarnessRun> {
@@ -405,7 +406,12 @@ export class HarnessRun {
     this.timeline.push({ ...entry, at: this.now - this.context.startTime } as TimelineEntry);
   }
 
+  private disposed = false;
+
+  /** Frees the run's sandbox (a worker evicts a closed workflow from its cache); safe to call twice. */
   async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
     for (const { run } of this.activities.values()) run.cancel();
     await Promise.allSettled([...this.activities.values()].map((a) => a.run.outcome));
     await this.workflow.dispose();
