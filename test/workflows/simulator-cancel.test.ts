@@ -1,18 +1,9 @@
 /** Cancelling a run against the simulator: while it waits for approval, and while a restart plan runs. */
 import { DEFAULT_IDS } from '../../simulator/api';
-import { APPROVER, WORKFLOWS_PATH, WorkflowHarness, apiKeyRequest, progressOf, startConnection } from './fixtures';
-import { type SimulatorWorld, startWorld } from './simulator-world';
+import { APPROVER, apiKeyRequest, progressOf, startConnection } from './fixtures';
+import { useSimulatorWorld } from './simulator-world';
 
-let harness: WorkflowHarness;
-let world: SimulatorWorld;
-beforeAll(async () => {
-  harness = await WorkflowHarness.create(WORKFLOWS_PATH);
-});
-afterAll(() => harness.destroy());
-beforeEach(async () => {
-  world = await startWorld();
-});
-afterEach(() => world.close());
+const t = useSimulatorWorld();
 
 const ref = (environment: string, deploymentId: string) => ({ environment, deploymentId });
 
@@ -28,18 +19,18 @@ describe('cancellation against the simulator', () => {
       remote: ref('ece-b', DEFAULT_IDS.b9),
       approval: { gates: ['register-remote'], approvers: [APPROVER], deadline: '1h' },
     });
-    const run = await startConnection(harness, request, { activities: world.activities });
+    const run = await startConnection(t.harness, request, { activities: t.world.activities });
     await run.until((r) => r.timeline.some((e) => e.kind === 'timer-started'));
-    expect(world.state()).not.toEqual(world.before);
+    expect(t.world.state()).not.toEqual(t.world.before);
 
     await run.cancel();
     expect((await run.outcome()).status).toBe('cancelled');
     expect((await progressOf(run)).state).toBe('rolled-back');
-    expect(world.state()).toEqual(world.before);
+    expect(t.world.state()).toEqual(t.world.before);
   });
 
   it('while a restart plan runs: the plan wait stops, then everything is undone', async () => {
-    world.simulator.setTiming({ planDurationMs: 1_500 });
+    t.world.simulator.setTiming({ planDurationMs: 1_500 });
     const request = apiKeyRequest({
       local: ref('ece-a', DEFAULT_IDS.a813),
       remote: ref('ece-b', DEFAULT_IDS.b815),
@@ -47,9 +38,9 @@ describe('cancellation against the simulator', () => {
       roles: [],
       approval: { gates: [], approvers: [APPROVER] },
     });
-    const run = await startConnection(harness, request, { activities: world.activities });
+    const run = await startConnection(t.harness, request, { activities: t.world.activities });
     await run.until((r) => r.scheduled().includes('restartElasticsearch'));
-    const plans = () => world.simulator.snapshot()['ece-a']!.deployments[DEFAULT_IDS.a813]!.plans;
+    const plans = () => t.world.simulator.snapshot()['ece-a']!.deployments[DEFAULT_IDS.a813]!.plans;
     await eventually(() => plans().some((p) => p.kind === 'restart' && p.status === 'pending'));
 
     await run.cancel();
@@ -60,6 +51,6 @@ describe('cancellation against the simulator', () => {
       'cancelled',
     );
     expect((await progressOf(run)).state).toBe('rolled-back');
-    expect(world.state()).toEqual(world.before);
+    expect(t.world.state()).toEqual(t.world.before);
   });
 });

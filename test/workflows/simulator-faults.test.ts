@@ -4,26 +4,10 @@
  */
 import { type ConnectionRequest, FailureType } from '../../domain';
 import { DEFAULT_IDS, type FaultSpec } from '../../simulator/api';
-import {
-  WORKFLOWS_PATH,
-  WorkflowHarness,
-  apiKeyRequest,
-  certificateRequest,
-  failureProgress,
-  startConnection,
-} from './fixtures';
-import { type SimulatorWorld, startWorld } from './simulator-world';
+import { apiKeyRequest, certificateRequest, failureProgress, startConnection } from './fixtures';
+import { useSimulatorWorld } from './simulator-world';
 
-let harness: WorkflowHarness;
-let world: SimulatorWorld;
-beforeAll(async () => {
-  harness = await WorkflowHarness.create(WORKFLOWS_PATH);
-});
-afterAll(() => harness.destroy());
-beforeEach(async () => {
-  world = await startWorld();
-});
-afterEach(() => world.close());
+const t = useSimulatorWorld();
 
 const ref = (environment: string, deploymentId: string) => ({ environment, deploymentId });
 const forbidden = (route: FaultSpec['route'], where: Partial<FaultSpec> = {}): FaultSpec =>
@@ -74,8 +58,8 @@ describe('a permanent fault at each mutating step rolls back to the pre-run stat
       'roles',
     ],
   ])('%s', async (_name, request, fault, step) => {
-    world.simulator.inject(fault);
-    const run = await startConnection(harness, request(), { activities: world.activities });
+    t.world.simulator.inject(fault);
+    const run = await startConnection(t.harness, request(), { activities: t.world.activities });
     const outcome = await run.outcome();
     expect(outcome.status).toBe('failed');
     if (outcome.status !== 'failed') return;
@@ -84,32 +68,32 @@ describe('a permanent fault at each mutating step rolls back to the pre-run stat
     expect(progress.state).toBe('rolled-back');
     expect(progress.reason).toMatchObject({ type: FailureType.Forbidden, step });
     expect(outcome.failure).toMatchObject({ type: FailureType.Forbidden, nonRetryable: true });
-    expect(world.state()).toEqual(world.before);
+    expect(t.world.state()).toEqual(t.world.before);
   });
 
   it('a lost response (change applied, answer dropped) is retried, and a later failure still undoes it', async () => {
-    world.simulator.inject(
+    t.world.simulator.inject(
       { route: 'cluster.put_settings', deploymentId: DEFAULT_IDS.a815, kind: 'drop-response', times: 1 },
       forbidden('security.put_role'),
     );
-    const run = await startConnection(harness, apiKey(), { activities: world.activities });
+    const run = await startConnection(t.harness, apiKey(), { activities: t.world.activities });
     await expect(run.resultValue()).rejects.toMatchObject({ type: FailureType.Forbidden });
-    expect(world.state()).toEqual(world.before);
+    expect(t.world.state()).toEqual(t.world.before);
   });
 });
 
 describe('transient faults', () => {
   it('are retried and the run connects', async () => {
-    world.simulator.inject(
+    t.world.simulator.inject(
       { route: 'cluster.put_settings', deploymentId: DEFAULT_IDS.a815, kind: 'status', status: 503, times: 2 },
       { route: 'security.create_cross_cluster_api_key', kind: 'status', status: 429, times: 1 },
     );
-    const run = await startConnection(harness, apiKey(), { activities: world.activities });
+    const run = await startConnection(t.harness, apiKey(), { activities: t.world.activities });
     await expect(run.resultValue()).resolves.toMatchObject({ state: 'connected' });
     const register = run.entries('activity-attempt').filter((a) => a.activity === 'registerRemoteCluster');
     expect(register.map((a) => a.outcome)).toEqual(['failed', 'failed', 'completed']);
     expect(register.slice(0, 2).every((a) => a.failureType === FailureType.Transient)).toBe(true);
-    expect(world.state()['ece-a']!.deployments[DEFAULT_IDS.a815]!.persistentSettings).toMatchObject({
+    expect(t.world.state()['ece-a']!.deployments[DEFAULT_IDS.a815]!.persistentSettings).toMatchObject({
       'cluster.remote.logs-b.mode': 'proxy',
     });
   });

@@ -3,8 +3,6 @@ import { type ConnectionResult, FailureType } from '../../domain';
 import { DEFAULT_IDS } from '../../simulator/api';
 import {
   APPROVER,
-  WORKFLOWS_PATH,
-  WorkflowHarness,
   apiKeyRequest,
   certificateRequest,
   failureProgress,
@@ -12,32 +10,23 @@ import {
   startConnection,
   statuses,
 } from './fixtures';
-import { type SimulatorWorld, startWorld } from './simulator-world';
+import { useSimulatorWorld } from './simulator-world';
 
-let harness: WorkflowHarness;
-let world: SimulatorWorld;
-beforeAll(async () => {
-  harness = await WorkflowHarness.create(WORKFLOWS_PATH);
-});
-afterAll(() => harness.destroy());
-beforeEach(async () => {
-  world = await startWorld();
-});
-afterEach(() => world.close());
+const t = useSimulatorWorld();
 
 const local = (env: string, id: string) => ({ environment: env, deploymentId: id });
 
 describe('API key model against the simulator', () => {
   it('local 8.15 in ece-a -> remote 9.x in ece-b: private proxy CA uploaded, no restart', async () => {
     const request = apiKeyRequest({ local: local('ece-a', DEFAULT_IDS.a815), remote: local('ece-b', DEFAULT_IDS.b9) });
-    const run = await startConnection(harness, request, { activities: world.activities });
+    const run = await startConnection(t.harness, request, { activities: t.world.activities });
     const result = (await run.resultValue()) as ConnectionResult;
 
     expect(result.state).toBe('connected');
     expect(run.scheduled()).not.toContain('restartElasticsearch');
-    const state = world.state();
+    const state = t.world.state();
     const a815 = state['ece-a']!.deployments[DEFAULT_IDS.a815]!;
-    const before = world.before['ece-a']!.deployments[DEFAULT_IDS.a815]!;
+    const before = t.world.before['ece-a']!.deployments[DEFAULT_IDS.a815]!;
     expect(Object.keys(a815.keystore)).toEqual(
       expect.arrayContaining(['cluster.remote.logs-b.credentials', 's3.client.default.secret_key']),
     );
@@ -51,18 +40,18 @@ describe('API key model against the simulator', () => {
     expect(keys).toHaveLength(1);
     expect(a815.plans).toEqual(before.plans);
     // Nothing changed in the other deployments.
-    expect(state['ece-a']!.deployments[DEFAULT_IDS.a9]).toEqual(world.before['ece-a']!.deployments[DEFAULT_IDS.a9]);
-    expect(state['ece-a']!.trustRelationships).toEqual(world.before['ece-a']!.trustRelationships);
+    expect(state['ece-a']!.deployments[DEFAULT_IDS.a9]).toEqual(t.world.before['ece-a']!.deployments[DEFAULT_IDS.a9]);
+    expect(state['ece-a']!.trustRelationships).toEqual(t.world.before['ece-a']!.trustRelationships);
   });
 
   it('local 9.x in ece-b -> remote in ece-a: public proxy CA, so proxy-ca is skipped', async () => {
     const request = apiKeyRequest({ local: local('ece-b', DEFAULT_IDS.b9), remote: local('ece-a', DEFAULT_IDS.a9) });
-    const run = await startConnection(harness, request, { activities: world.activities });
+    const run = await startConnection(t.harness, request, { activities: t.world.activities });
     await expect(run.resultValue()).resolves.toMatchObject({ state: 'connected' });
     expect(run.scheduled()).not.toContain('ensureProxyCaTrust');
     expect(statuses(await progressOf(run))['proxy-ca']).toBe('skipped');
-    const b9 = world.state()['ece-b']!.deployments[DEFAULT_IDS.b9]!;
-    expect(b9.trust).toEqual(world.before['ece-b']!.deployments[DEFAULT_IDS.b9]!.trust);
+    const b9 = t.world.state()['ece-b']!.deployments[DEFAULT_IDS.b9]!;
+    expect(b9.trust).toEqual(t.world.before['ece-b']!.deployments[DEFAULT_IDS.b9]!.trust);
     expect(Object.keys(b9.keystore)).toContain('cluster.remote.logs-b.credentials');
   });
 
@@ -75,8 +64,8 @@ describe('API key model against the simulator', () => {
       roles: [],
       approval: { gates: ['restart'], approvers: [APPROVER], deadline: '1h' },
     });
-    const plansBefore = world.simulator.snapshot()['ece-a']!.deployments[DEFAULT_IDS.a813]!.plans.length;
-    const run = await startConnection(harness, request, { activities: world.activities });
+    const plansBefore = t.world.simulator.snapshot()['ece-a']!.deployments[DEFAULT_IDS.a813]!.plans.length;
+    const run = await startConnection(t.harness, request, { activities: t.world.activities });
     await run.until((r) => r.timeline.some((e) => e.kind === 'timer-started'));
     expect(run.scheduled().at(-1)).toBe('reloadSecureSettings');
     expect((await progressOf(run)).pendingGate?.gate).toBe('restart');
@@ -85,12 +74,12 @@ describe('API key model against the simulator', () => {
     const result = (await run.resultValue()) as ConnectionResult;
     expect(result.state).toBe('connected');
     expect(run.scheduled()).toContain('restartElasticsearch');
-    const plans = world.simulator.snapshot()['ece-a']!.deployments[DEFAULT_IDS.a813]!.plans;
+    const plans = t.world.simulator.snapshot()['ece-a']!.deployments[DEFAULT_IDS.a813]!.plans;
     expect(plans.slice(plansBefore).filter((p) => p.kind === 'restart')).toEqual([
       expect.objectContaining({ status: 'success' }),
     ]);
     expect(result.steps.find((s) => s.id === 'restart')).toMatchObject({ status: 'succeeded', attempts: 2 });
-    expect(Object.keys(world.state()['ece-a']!.deployments[DEFAULT_IDS.a813]!.keystore)).toContain(
+    expect(Object.keys(t.world.state()['ece-a']!.deployments[DEFAULT_IDS.a813]!.keystore)).toContain(
       'cluster.remote.logs-b.credentials',
     );
   });
@@ -100,7 +89,7 @@ describe('API key model against the simulator', () => {
       local: local('ece-a', DEFAULT_IDS.a813),
       remote: local('ece-b', DEFAULT_IDS.b815),
     });
-    const run = await startConnection(harness, request, { activities: world.activities });
+    const run = await startConnection(t.harness, request, { activities: t.world.activities });
     const outcome = await run.outcome();
     expect(outcome.status).toBe('failed');
     if (outcome.status !== 'failed') return;
@@ -108,7 +97,7 @@ describe('API key model against the simulator', () => {
     expect(outcome.failure.message).toMatch(/8\.13/);
     expect(failureProgress(outcome.failure).state).toBe('rolled-back');
     expect(run.scheduled()).toEqual(['preflight']);
-    expect(world.state()).toEqual(world.before);
+    expect(t.world.state()).toEqual(t.world.before);
   });
 });
 
@@ -118,13 +107,13 @@ describe('certificate model against the simulator', () => {
       local: local('ece-a', DEFAULT_IDS.a815),
       remote: local('ece-b', DEFAULT_IDS.b815),
     });
-    const run = await startConnection(harness, request, { activities: world.activities });
+    const run = await startConnection(t.harness, request, { activities: t.world.activities });
     const result = (await run.resultValue()) as ConnectionResult;
     expect(result.state).toBe('connected');
 
-    const state = world.state();
+    const state = t.world.state();
     for (const env of ['ece-a', 'ece-b']) {
-      expect(state[env]!.trustRelationships.length).toBe(world.before[env]!.trustRelationships.length + 1);
+      expect(state[env]!.trustRelationships.length).toBe(t.world.before[env]!.trustRelationships.length + 1);
     }
     const a815 = state['ece-a']!.deployments[DEFAULT_IDS.a815]!;
     const b815 = state['ece-b']!.deployments[DEFAULT_IDS.b815]!;
@@ -135,7 +124,7 @@ describe('certificate model against the simulator', () => {
     expect(Object.keys(a815.roles)).toContain('crosslink-metrics-reader');
     expect(Object.keys(b815.roles)).toContain('crosslink-metrics-reader');
     expect(Object.keys(a815.keystore)).toEqual(
-      Object.keys(world.before['ece-a']!.deployments[DEFAULT_IDS.a815]!.keystore),
+      Object.keys(t.world.before['ece-a']!.deployments[DEFAULT_IDS.a815]!.keystore),
     );
   });
 });

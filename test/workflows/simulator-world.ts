@@ -9,7 +9,8 @@ import { createSealer } from '../../activities/secrets/sealing';
 import { EnvironmentsFile } from '../../domain';
 import { startSimulator } from '../../simulator';
 import { type SimulatorHandle, type SimulatorSnapshot, comparableState } from '../../simulator/api';
-import { type ActivityImplementations } from '../harness/workflow-harness';
+import { type ActivityImplementations, WorkflowHarness } from '../harness/workflow-harness';
+import { WORKFLOWS_PATH } from './fixtures';
 
 const TIMING = {
   planPollMs: 20,
@@ -45,4 +46,18 @@ export async function startWorld(): Promise<SimulatorWorld> {
       await simulator.close();
     },
   };
+}
+
+/** Jest hooks for a file of simulator scenarios: one workflow bundle per file, a fresh simulator per test. */
+export function useSimulatorWorld(): { readonly harness: WorkflowHarness; readonly world: SimulatorWorld } {
+  const context = {} as { harness: WorkflowHarness; world: SimulatorWorld };
+  beforeAll(async () => {
+    context.harness = await WorkflowHarness.create(WORKFLOWS_PATH);
+  });
+  afterAll(() => context.harness.destroy());
+  beforeEach(async () => {
+    context.world = await startWorld();
+  });
+  afterEach(() => context.world.close());
+  return context;
 }
