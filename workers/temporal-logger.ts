@@ -3,7 +3,8 @@
  * activity (`log` from @temporalio/activity) messages become JSON lines carrying workflowId, runId,
  * the activity and the crosslink step it belongs to, and the attempt.
  */
-import { type LogLevel, type LogMetadata, type Logger as TemporalLogger } from '@temporalio/common';
+import { type LogLevel, type LogMetadata } from '@temporalio/common';
+import { DefaultLogger } from '@temporalio/worker';
 import { type Logger } from 'pino';
 import { stepOfActivity } from '../client/activity-steps';
 
@@ -30,25 +31,9 @@ const LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = 
   ERROR: 'error',
 };
 
-export class PinoTemporalLogger implements TemporalLogger {
-  constructor(private readonly logger: Logger) {}
-
-  log(level: LogLevel, message: string, meta?: LogMetadata): void {
-    this.logger[LEVELS[level]](normalizeLogMeta(meta), message);
-  }
-  trace(message: string, meta?: LogMetadata): void {
-    this.log('TRACE', message, meta);
-  }
-  debug(message: string, meta?: LogMetadata): void {
-    this.log('DEBUG', message, meta);
-  }
-  info(message: string, meta?: LogMetadata): void {
-    this.log('INFO', message, meta);
-  }
-  warn(message: string, meta?: LogMetadata): void {
-    this.log('WARN', message, meta);
-  }
-  error(message: string, meta?: LogMetadata): void {
-    this.log('ERROR', message, meta);
+/** The SDK's logger shape, every entry handed to pino (which does its own level filtering). */
+export class PinoTemporalLogger extends DefaultLogger {
+  constructor(logger: Logger) {
+    super('TRACE', (entry) => logger[LEVELS[entry.level]](normalizeLogMeta(entry.meta), entry.message));
   }
 }
