@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 
-export const SPEC_PATH = path.resolve(__dirname, '../../../shared/specs/ece-api-v1.swagger.json');
+/** The ECE spec facts kept in the repository (specs/SOURCES.md says where they come from). */
+export const SPEC_PATH = path.resolve(__dirname, '../../specs/ece/ece-api-v1.facts.json');
 
 type Schema = Record<string, unknown>;
 interface Operation {
@@ -37,7 +38,7 @@ function loadSpec(): Spec {
   // object", and removal is written as `{}`, `{"value": null}` or a null secret (cloud-sdk-go's
   // eskeystoreapi comment; ece-api.md §4C): the spec's types are narrower than the API.
   const secret = spec.definitions.KeystoreSecret as { properties: Record<string, Schema> };
-  secret.properties.value = { description: secret.properties.value!.description, type: ['string', 'object', 'null'] };
+  secret.properties.value = { type: ['string', 'object', 'null'] };
   const contents = spec.definitions.KeystoreContents as { properties: { secrets: Schema } };
   contents.properties.secrets.additionalProperties = {
     anyOf: [{ $ref: '#/definitions/KeystoreSecret' }, { type: 'null' }],
@@ -46,7 +47,7 @@ function loadSpec(): Spec {
   // description), though the spec gives it no x-nullable.
   const settings = spec.definitions.ElasticsearchClusterSettings as { properties: Record<string, Schema> };
   const trust = settings.properties.trust!;
-  settings.properties.trust = { description: trust.description, anyOf: [{ $ref: trust.$ref }, { type: 'null' }] };
+  settings.properties.trust = { anyOf: [{ $ref: trust.$ref }, { type: 'null' }] };
   return spec;
 }
 
