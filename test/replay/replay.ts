@@ -13,16 +13,20 @@ export interface ReplayOutcome {
   error?: string;
 }
 
-/** The replay worker logs every failed workflow task; tests read the outcome instead. */
+/** The replay worker (and its native core) logs every failed workflow task; tests read the outcome instead. */
 export function installQuietRuntime(): void {
   try {
-    Runtime.install({ logger: new DefaultLogger('ERROR') });
+    Runtime.install({
+      logger: new DefaultLogger('ERROR'),
+      telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } },
+    });
   } catch {
     // Already installed in this module registry: keep it.
   }
 }
 
-export async function bundleWorkflows(workflowsPath: string): Promise<WorkflowBundle> {
+/** One bundle per suite: bundling takes seconds, a replay of every history about one. */
+export async function bundleWorkflows(workflowsPath: string): Promise<{ code: string }> {
   const noop = () => undefined;
   const { code } = await bundleWorkflowCode({
     workflowsPath,
