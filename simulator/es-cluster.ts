@@ -151,11 +151,11 @@ function wildcard(pattern: string): RegExp {
 }
 
 export function resolveCluster(state: SimState, dep: Deployment, req: SimRequest): Reply {
-  if (!versionAtLeast(dep.version, 8, 13))
-    return esBadRequest(`no handler found for uri [${req.path}] and method [GET]`);
   const aliases = remoteAliases(effectiveSettings(dep));
   const out: JsonObject = {};
-  for (const part of String(req.params.expression).split(',')) {
+  // Without an expression (8.18+), every configured remote is reported.
+  const expression = req.params.name ?? [...aliases.keys()].map((a) => `${a}:*`).join(',');
+  for (const part of expression.split(',').filter(Boolean)) {
     const colon = part.indexOf(':');
     if (colon < 0) {
       out['(local)'] = {
