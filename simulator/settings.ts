@@ -87,6 +87,8 @@ export function validateRemoteSettings(
   scope: 'persistent' | 'transient' = 'persistent',
 ): string | undefined {
   for (const [key, value] of Object.entries(updates)) {
+    // `cluster.remote.<alias>.*: null` removes the alias's whole group.
+    if (value === null && key.endsWith('.*') && REMOTE.test(key)) continue;
     const m = REMOTE.exec(key);
     if (!m) {
       if (REMOTE_NAMESPACE.test(key)) return `${scope} setting [${key}], not recognized`;
