@@ -158,7 +158,8 @@ function keyView(k: ApiKey): JsonObject {
     username: k.username,
     realm: 'reserved',
     metadata: k.metadata,
-    role_descriptors: k.type === 'cross_cluster' && k.access ? { cross_cluster: crossClusterRoleDescriptor(k.access) } : {},
+    role_descriptors:
+      k.type === 'cross_cluster' && k.access ? { cross_cluster: crossClusterRoleDescriptor(k.access) } : {},
     ...(k.access ? { access: k.access } : {}),
   }) as JsonObject;
 }

@@ -49,7 +49,11 @@ function mediaTypeError(headers: string, cause: string): Reply {
  * body, Accept and Content-Type must both carry it and agree. Returns the error, or the content type
  * of the response (the vendor type is echoed with its version).
  */
-export function negotiate(version: string, req: SimRequest, hasBody: boolean): { error: Reply } | { contentType: string } {
+export function negotiate(
+  version: string,
+  req: SimRequest,
+  hasBody: boolean,
+): { error: Reply } | { contentType: string } {
   const major = Number(version.split('.')[0]);
   const minimum = major - 1;
   const accept = parseMediaType(req.headers.accept);
@@ -142,15 +146,24 @@ export function checkRequest(
   const known = [...Object.keys(endpoint.query), ...facts.commonQuery, ...UNCONFIRMED.esAlwaysAcceptedParams];
   const invalid = [...new Set(req.query.keys())].filter((k) => !known.includes(k)).sort();
   if (invalid.length > 0) {
-    return esError(400, 'illegal_argument_exception', unrecognized(req.path, invalid, [...Object.keys(endpoint.query), ...pathParams]));
+    return esError(
+      400,
+      'illegal_argument_exception',
+      unrecognized(req.path, invalid, [...Object.keys(endpoint.query), ...pathParams]),
+    );
   }
   if (req.body === undefined) return undefined;
   if (!endpoint.body) {
-    return esError(400, 'illegal_argument_exception', `request [${req.method} ${req.path}] does not support having a body`);
+    return esError(
+      400,
+      'illegal_argument_exception',
+      `request [${req.method} ${req.path}] does not support having a body`,
+    );
   }
   if (parser !== undefined && typeof req.body === 'object' && req.body !== null && !Array.isArray(req.body)) {
     const unknown = Object.keys(req.body).find((k) => !hasMember(endpoint.body, k));
-    if (unknown !== undefined) return esError(400, 'x_content_parse_exception', `[${parser}] unknown field [${unknown}]`);
+    if (unknown !== undefined)
+      return esError(400, 'x_content_parse_exception', `[${parser}] unknown field [${unknown}]`);
   }
   return undefined;
 }

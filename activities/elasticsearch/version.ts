@@ -9,7 +9,9 @@ const versions = new WeakMap<EsClient, Promise<string>>();
 export function serverVersion(es: EsClient, signal?: AbortSignal): Promise<string> {
   let version = versions.get(es);
   if (!version) {
-    version = es.http.request({ method: 'GET', path: '/', schema: RootInfo, signal }).then((r) => r.body.version.number);
+    version = es.http
+      .request({ method: 'GET', path: '/', schema: RootInfo, signal })
+      .then((r) => r.body.version.number);
     version.catch(() => versions.delete(es));
     versions.set(es, version);
   }

@@ -33,7 +33,14 @@ const ENDPOINTS = [
 ];
 
 /** Named types whose fields the simulator checks inside request bodies. */
-const TYPES = ['Access', 'SearchAccess', 'ReplicationAccess', 'IndicesPrivileges', 'RemoteIndicesPrivileges', 'RemoteClusterPrivileges'];
+const TYPES = [
+  'Access',
+  'SearchAccess',
+  'ReplicationAccess',
+  'IndicesPrivileges',
+  'RemoteIndicesPrivileges',
+  'RemoteClusterPrivileges',
+];
 const ENUMS = ['RemoteClusterPrivilege'];
 
 interface Member {
@@ -140,19 +147,28 @@ function fromRequest(src: string | undefined, jsonSpec: unknown): Endpoint {
   const bodySection = src === undefined ? undefined : section(iface, 'body');
   const query = members(section(iface, 'query_parameters') ?? '');
   const routes: Endpoint['routes'] = [];
-  const rest = (jsonSpec as Record<string, { url: { paths: Array<{ path: string; methods: string[] }> }; params?: Record<string, { type: string }> }> | undefined);
+  const rest = jsonSpec as
+    | Record<
+        string,
+        { url: { paths: Array<{ path: string; methods: string[] }> }; params?: Record<string, { type: string }> }
+      >
+    | undefined;
   const api = rest ? Object.values(rest)[0] : undefined;
   if (api) {
     for (const p of api.url.paths) routes.push({ path: p.path, methods: [...p.methods] });
     // The REST spec is what the server registers: its parameters are known even when the TS lags.
-    for (const [name, param] of Object.entries(api.params ?? {}))
-      query[name] ??= { type: param.type, required: false };
+    for (const [name, param] of Object.entries(api.params ?? {})) query[name] ??= { type: param.type, required: false };
   } else {
     const urls = /\n\s*urls\s*:\s*\[([\s\S]*?)\n\s*\]/.exec(iface)?.[1] ?? '';
     for (const m of urls.matchAll(/path:\s*'([^']+)'\s*methods:\s*\[([^\]]*)\]/g))
       routes.push({ path: m[1]!, methods: [...m[2]!.matchAll(/'(\w+)'/g)].map((x) => x[1]!) });
   }
-  return { ...(since ? { since } : {}), routes, query, ...(bodySection !== undefined ? { body: members(bodySection) } : {}) };
+  return {
+    ...(since ? { since } : {}),
+    routes,
+    query,
+    ...(bodySection !== undefined ? { body: members(bodySection) } : {}),
+  };
 }
 
 /** Classes (with their `extends X` / `OverloadOf<X>` bases resolved) and enums of security/_types. */
@@ -217,7 +233,8 @@ const cmp = (a: string, b: string) => {
 /** Adds to `into` the members of `newer` whose since-version is at or below `line`. */
 function backfill(into: Members, newer: Members, line: string): void {
   for (const [k, m] of Object.entries(newer)) if (!into[k] && m.since && cmp(m.since, `${line}.0`) <= 0) into[k] = m;
-  for (const [k, m] of Object.entries(into)) if (!m.since && newer[k]?.since) into[k] = { ...m, since: newer[k]!.since };
+  for (const [k, m] of Object.entries(into))
+    if (!m.since && newer[k]?.since) into[k] = { ...m, since: newer[k]!.since };
 }
 
 function main(): void {
@@ -260,7 +277,8 @@ function main(): void {
       if (ep.body && later.body) backfill(ep.body, later.body, facts.line);
       if (!ep.since && later.since) ep.since = later.since;
     }
-    for (const [name, fields] of Object.entries(newest.types)) if (facts.types[name]) backfill(facts.types[name], fields, facts.line);
+    for (const [name, fields] of Object.entries(newest.types))
+      if (facts.types[name]) backfill(facts.types[name], fields, facts.line);
     for (const [name, values] of Object.entries(newest.enums)) {
       const own = (facts.enums[name] ??= {});
       for (const [v, meta] of Object.entries(values))

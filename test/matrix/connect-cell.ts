@@ -21,7 +21,12 @@ export interface CellResult {
 
 const ES_LOOKUPS_THAT_MAY_MISS = new Set(['security.get_role', 'security.delete_role', 'security.get_api_key']);
 
-export async function runCell(h: Harness, localVersion: string, remoteVersion: string, model: Model): Promise<CellResult> {
+export async function runCell(
+  h: Harness,
+  localVersion: string,
+  remoteVersion: string,
+  model: Model,
+): Promise<CellResult> {
   const sides = {
     local: { environment: 'ece-a', deploymentId: deploymentIdFor('a', localVersion) },
     remote: { environment: 'ece-b', deploymentId: deploymentIdFor('b', remoteVersion) },

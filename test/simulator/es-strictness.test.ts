@@ -153,7 +153,9 @@ describe('media types and REST compatibility per major [server RestCompatibleVer
     const body = { persistent: { 'cluster.remote.m1.skip_unavailable': null } };
     const onlyAccept = await raw('9.1.0', 'PUT', '/_cluster/settings', { body, headers: { accept: vendor(9) } });
     expect(onlyAccept.status).toBe(400);
-    expect(onlyAccept.body.error.caused_by.reason).toContain('A compatible version is required on both Content-Type and Accept headers');
+    expect(onlyAccept.body.error.caused_by.reason).toContain(
+      'A compatible version is required on both Content-Type and Accept headers',
+    );
     const mismatch = await raw('9.1.0', 'PUT', '/_cluster/settings', {
       body,
       headers: { accept: vendor(8), 'content-type': vendor(9) },
@@ -189,7 +191,9 @@ describe('cluster.remote.<alias>.* keys [server Setting.AffixKey, ClusterUpdateS
   test('letters, digits, `_` and `-` are accepted, and values come back as strings [spec ClusterGetSettings]', async () => {
     const pre = 'cluster.remote.Ab_9-x';
     const put = await raw('8.15.0', 'PUT', '/_cluster/settings?flat_settings=true', {
-      body: { persistent: { [`${pre}.mode`]: 'proxy', [`${pre}.proxy_address`]: 'h:9400', [`${pre}.skip_unavailable`]: true } },
+      body: {
+        persistent: { [`${pre}.mode`]: 'proxy', [`${pre}.proxy_address`]: 'h:9400', [`${pre}.skip_unavailable`]: true },
+      },
     });
     expect(put.status).toBe(200);
     expect(put.body.persistent[`${pre}.skip_unavailable`]).toBe('true');
@@ -208,10 +212,13 @@ describe('role names and role fields [server Validation.Roles, ReservedRolesStor
     expect(res.body.error.reason).toBe(`Validation Failed: 1: Role [${name}] is reserved and may not be used.;`);
   });
 
-  test.each(['team:search/reader (v2)', '_hidden', 'a@b.c!#$%', '~x'])('printable ASCII name %p is accepted', async (name) => {
-    const res = await raw('9.1.0', 'PUT', `/_security/role/${encodeURIComponent(name)}`, { body: { cluster: [] } });
-    expect(res.status).toBe(200);
-  });
+  test.each(['team:search/reader (v2)', '_hidden', 'a@b.c!#$%', '~x'])(
+    'printable ASCII name %p is accepted',
+    async (name) => {
+      const res = await raw('9.1.0', 'PUT', `/_security/role/${encodeURIComponent(name)}`, { body: { cluster: [] } });
+      expect(res.status).toBe(200);
+    },
+  );
 
   test.each([' lead', 'trail ', 'naïve', 'x'.repeat(1025)])('name %p is refused', async (name) => {
     const res = await raw('9.1.0', 'PUT', `/_security/role/${encodeURIComponent(name)}`, { body: { cluster: [] } });
@@ -241,8 +248,16 @@ describe('response bodies as the spec types them', () => {
       cross_cluster: {
         cluster: ['cross_cluster_search', 'cross_cluster_replication'],
         indices: [
-          { names: ['logs-*'], privileges: ['read', 'read_cross_cluster', 'view_index_metadata'], allow_restricted_indices: false },
-          { names: ['arch-*'], privileges: ['cross_cluster_replication', 'cross_cluster_replication_internal'], allow_restricted_indices: false },
+          {
+            names: ['logs-*'],
+            privileges: ['read', 'read_cross_cluster', 'view_index_metadata'],
+            allow_restricted_indices: false,
+          },
+          {
+            names: ['arch-*'],
+            privileges: ['cross_cluster_replication', 'cross_cluster_replication_internal'],
+            allow_restricted_indices: false,
+          },
         ],
         applications: [],
         run_as: [],
