@@ -3,7 +3,7 @@ import { credentialsSetting, evaluateAlias } from './connection-rules';
 import { esBadRequest, esError } from './es-errors';
 import { reloadSecureSettings } from './keystore';
 import { type Reply, type SimRequest } from './server';
-import { flattenSettings, nestSettings, remoteAliases, validateRemoteSettings } from './settings';
+import { flattenSettings, nestSettings, remoteAliases, renderSettings, validateRemoteSettings } from './settings';
 import { type Deployment, type Json, type JsonObject, type SimState, versionAtLeast } from './state';
 
 function versionInfo(version: string): JsonObject {
@@ -38,7 +38,7 @@ export function info(dep: Deployment): Reply {
 
 export function getClusterSettings(dep: Deployment, req: SimRequest): Reply {
   const flat = req.query.get('flat_settings') === 'true';
-  const render = (s: Record<string, Json>) => (flat ? { ...s } : nestSettings(s));
+  const render = (s: Record<string, Json>) => (flat ? renderSettings(s) : nestSettings(renderSettings(s)));
   return {
     status: 200,
     body: { persistent: render(dep.persistentSettings), transient: render(dep.transientSettings) },
@@ -77,13 +77,14 @@ export function putClusterSettings(dep: Deployment, req: SimRequest): Reply {
   const persistent = applyUpdates(dep.persistentSettings, persistentUpdates);
   const transient = applyUpdates(dep.transientSettings, transientUpdates);
   const problem =
-    validateRemoteSettings(persistentUpdates, persistent) ?? validateRemoteSettings(transientUpdates, transient);
+    validateRemoteSettings(persistentUpdates, persistent, 'persistent') ??
+    validateRemoteSettings(transientUpdates, transient, 'transient');
   if (problem) return esBadRequest(problem);
   dep.persistentSettings = persistent;
   dep.transientSettings = transient;
   const flat = req.query.get('flat_settings') === 'true';
   const applied = (u: Record<string, Json>) => {
-    const kept = Object.fromEntries(Object.entries(u).filter(([, v]) => v !== null));
+    const kept = renderSettings(Object.fromEntries(Object.entries(u).filter(([, v]) => v !== null)));
     return flat ? kept : nestSettings(kept);
   };
   return {
@@ -151,11 +152,11 @@ function wildcard(pattern: string): RegExp {
 }
 
 export function resolveCluster(state: SimState, dep: Deployment, req: SimRequest): Reply {
-  if (!versionAtLeast(dep.version, 8, 13))
-    return esBadRequest(`no handler found for uri [${req.path}] and method [GET]`);
   const aliases = remoteAliases(effectiveSettings(dep));
   const out: JsonObject = {};
-  for (const part of String(req.params.expression).split(',')) {
+  // Without an expression (8.18+), every configured remote is reported.
+  const expression = req.params.name ?? [...aliases.keys()].map((a) => `${a}:*`).join(',');
+  for (const part of expression.split(',').filter(Boolean)) {
     const colon = part.indexOf(':');
     if (colon < 0) {
       out['(local)'] = {

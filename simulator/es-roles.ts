@@ -1,34 +1,67 @@
-/** Elasticsearch roles: put (with the version rules for remote privileges), get, delete. */
+/** Elasticsearch roles: put (fields and remote privileges per version line), get, delete. */
 import { esBadRequest, esError } from './es-errors';
+import { esFactsFor, hasMember } from './es-spec';
 import { type Reply, type SimRequest } from './server';
-import { type Deployment, type JsonObject, clone, versionAtLeast } from './state';
+import { type Deployment, type JsonObject, clone } from './state';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const ROLE_FIELDS = [
-  'cluster',
-  'indices',
-  'applications',
-  'run_as',
-  'metadata',
-  'transient_metadata',
-  'description',
-  'global',
-  'remote_indices',
-  'remote_cluster',
+/**
+ * Role names (x-pack Validation.Roles): 1 to 1024 printable Basic Latin characters (space through `~`),
+ * no leading or trailing space, and not a reserved role.
+ */
+const MAX_ROLE_NAME = 1024;
+const INVALID_ROLE_NAME = `Role names must be at least 1 and no more than ${MAX_ROLE_NAME} characters. They can contain alphanumeric characters (a-z, A-Z, 0-9), spaces, punctuation, and printable symbols in the Basic Latin (ASCII) block. Leading or trailing whitespace is not allowed.`;
+
+/** Built-in roles of ReservedRolesStore that every supported version has (the store holds more: docs/simulator.md). */
+export const RESERVED_ROLES = [
+  'superuser',
+  'kibana_system',
+  'kibana_admin',
+  'kibana_user',
+  'logstash_system',
+  'logstash_admin',
+  'beats_system',
+  'beats_admin',
+  'apm_system',
+  'apm_user',
+  'remote_monitoring_agent',
+  'remote_monitoring_collector',
+  'ingest_admin',
+  'reporting_user',
+  'monitoring_user',
+  'machine_learning_user',
+  'machine_learning_admin',
+  'watcher_user',
+  'watcher_admin',
+  'transform_user',
+  'transform_admin',
+  'data_frame_transforms_user',
+  'data_frame_transforms_admin',
+  'transport_client',
+  'viewer',
+  'editor',
+  'enrich_user',
+  'snapshot_user',
+  'rollup_user',
+  'rollup_admin',
 ];
 
+export function roleNameError(name: string): string | undefined {
+  const printable = /^[\x20-\x7e]+$/.test(name);
+  if (!printable || name.length > MAX_ROLE_NAME || name.startsWith(' ') || name.endsWith(' ')) return INVALID_ROLE_NAME;
+  if (RESERVED_ROLES.includes(name)) return `Role [${name}] is reserved and may not be used.`;
+  return undefined;
+}
+
 function roleError(dep: Deployment, name: string, body: unknown): Reply | undefined {
-  if (!/^[A-Za-z0-9_][A-Za-z0-9_.@\- ]{0,506}$/.test(name)) {
-    return esError(400, 'action_request_validation_exception', `Validation Failed: 1: role name [${name}] is invalid;`);
-  }
+  const invalidName = roleNameError(name);
+  if (invalidName) return esError(400, 'action_request_validation_exception', `Validation Failed: 1: ${invalidName};`);
   if (!isObject(body)) return esError(400, 'parse_exception', `failed to parse role [${name}]. missing body`);
+  const facts = esFactsFor(dep.version);
   for (const field of Object.keys(body)) {
-    const tooNew =
-      (field === 'remote_indices' && !versionAtLeast(dep.version, 8, 14)) ||
-      (field === 'remote_cluster' && !versionAtLeast(dep.version, 8, 15)) ||
-      (field === 'description' && !versionAtLeast(dep.version, 8, 15));
-    if (!ROLE_FIELDS.includes(field) || tooNew) {
+    // The line's put_role body (specs/elasticsearch): remote_indices from 8.14, remote_cluster and description from 8.15.
+    if (!hasMember(facts.endpoints['security.put_role']?.body, field)) {
       return esError(400, 'parse_exception', `failed to parse role [${name}]. unexpected field [${field}]`);
     }
   }
@@ -46,9 +79,7 @@ function roleError(dep: Deployment, name: string, body: unknown): Reply | undefi
       );
     }
   }
-  const remoteClusterPrivileges = versionAtLeast(dep.version, 8, 17)
-    ? ['monitor_enrich', 'monitor_stats']
-    : ['monitor_enrich'];
+  const remoteClusterPrivileges = Object.keys(facts.enums.RemoteClusterPrivilege ?? {});
   for (const entry of (body.remote_cluster as unknown[]) ?? []) {
     if (!isObject(entry) || entry.clusters === undefined || !Array.isArray(entry.privileges)) {
       return esError(

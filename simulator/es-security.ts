@@ -3,7 +3,8 @@ import { authenticateEs, isReply } from './es-auth';
 import { esBadRequest, esError } from './es-errors';
 import { apiKeyId, secret } from './ids';
 import { type Reply, type SimRequest } from './server';
-import { type ApiKey, type Deployment, type JsonObject, clone, versionAtLeast } from './state';
+import { esFactsFor } from './es-spec';
+import { type ApiKey, type Deployment, type JsonObject, clone } from './state';
 
 const UNITS: Record<string, number> = { nanos: 1e-6, micros: 1e-3, ms: 1, s: 1e3, m: 6e4, h: 3.6e6, d: 8.64e7 };
 
@@ -14,11 +15,13 @@ function parseDuration(text: unknown): number | undefined {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function checkAccess(access: unknown): string | undefined {
+function checkAccess(dep: Deployment, access: unknown): string | undefined {
   if (!isObject(access)) return 'Required [access]';
+  // Access, SearchAccess and ReplicationAccess of the line (specs/elasticsearch types).
+  const types = esFactsFor(dep.version).types;
   const allowed: Record<string, string[]> = {
-    search: ['names', 'field_security', 'query', 'allow_restricted_indices'],
-    replication: ['names', 'allow_restricted_indices'],
+    search: Object.keys(types.SearchAccess ?? {}),
+    replication: Object.keys(types.ReplicationAccess ?? {}),
   };
   for (const key of Object.keys(access)) {
     if (!allowed[key]) return `[cross_cluster_api_key_access] unknown field [${key}]`;
@@ -45,9 +48,6 @@ function checkAccess(access: unknown): string | undefined {
 export function createCrossClusterApiKey(dep: Deployment, req: SimRequest): Reply {
   const principal = authenticateEs(dep, req);
   if (isReply(principal)) return principal;
-  if (!versionAtLeast(dep.version, 8, 10)) {
-    return esBadRequest(`no handler found for uri [${req.path}] and method [POST]`);
-  }
   if (principal.kind === 'api_key') {
     return esBadRequest(
       'authentication via API key not supported: An API key cannot be used to create a cross-cluster API key',
@@ -55,14 +55,9 @@ export function createCrossClusterApiKey(dep: Deployment, req: SimRequest): Repl
   }
   const body = req.body;
   if (!isObject(body)) return esBadRequest('request body is required', 'parse_exception');
-  for (const key of Object.keys(body)) {
-    if (!['name', 'access', 'expiration', 'metadata'].includes(key)) {
-      return esBadRequest(`[create_cross_cluster_api_key_request] unknown field [${key}]`, 'x_content_parse_exception');
-    }
-  }
   if (typeof body.name !== 'string' || body.name.length === 0)
     return esBadRequest('Validation Failed: 1: api key name is required;', 'action_request_validation_exception');
-  const accessError = checkAccess(body.access);
+  const accessError = checkAccess(dep, body.access);
   if (accessError) return esBadRequest(accessError);
   let expiration: number | undefined;
   if (body.expiration !== undefined && body.expiration !== null) {
@@ -115,6 +110,42 @@ function wildcard(pattern: string): RegExp {
   );
 }
 
+/**
+ * The role descriptor Elasticsearch derives from a cross-cluster key's `access` and lists under
+ * `role_descriptors.cross_cluster` (Elastic docs, create cross-cluster API key: search grants
+ * `read`, `read_cross_cluster`, `view_index_metadata`; replication grants `cross_cluster_replication`,
+ * `cross_cluster_replication_internal`).
+ */
+export function crossClusterRoleDescriptor(access: Record<string, unknown>): JsonObject {
+  const search = (access.search as Array<Record<string, unknown>> | undefined) ?? [];
+  const replication = (access.replication as Array<Record<string, unknown>> | undefined) ?? [];
+  const names = (n: unknown) => (Array.isArray(n) ? n.map(String) : [String(n)]);
+  return clone({
+    cluster: [
+      ...(search.length ? ['cross_cluster_search'] : []),
+      ...(replication.length ? ['cross_cluster_replication'] : []),
+    ],
+    indices: [
+      ...search.map((e) => ({
+        names: names(e.names),
+        privileges: ['read', 'read_cross_cluster', 'view_index_metadata'],
+        ...(e.field_security ? { field_security: e.field_security } : {}),
+        ...(e.query !== undefined ? { query: e.query } : {}),
+        allow_restricted_indices: e.allow_restricted_indices === true,
+      })),
+      ...replication.map((e) => ({
+        names: names(e.names),
+        privileges: ['cross_cluster_replication', 'cross_cluster_replication_internal'],
+        allow_restricted_indices: e.allow_restricted_indices === true,
+      })),
+    ],
+    applications: [],
+    run_as: [],
+    metadata: {},
+    transient_metadata: { enabled: true },
+  }) as JsonObject;
+}
+
 function keyView(k: ApiKey): JsonObject {
   return clone({
     id: k.id,
@@ -127,7 +158,8 @@ function keyView(k: ApiKey): JsonObject {
     username: k.username,
     realm: 'reserved',
     metadata: k.metadata,
-    role_descriptors: {},
+    role_descriptors:
+      k.type === 'cross_cluster' && k.access ? { cross_cluster: crossClusterRoleDescriptor(k.access) } : {},
     ...(k.access ? { access: k.access } : {}),
   }) as JsonObject;
 }

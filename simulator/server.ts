@@ -30,6 +30,8 @@ export interface Route {
   pattern: string;
   id: RouteId;
   handler: (req: SimRequest) => Reply | Promise<Reply>;
+  /** When set and false, the route does not exist right now (an Elasticsearch API its version lacks). */
+  available?: () => boolean;
 }
 
 /** What differs between the two kinds of listener. */
@@ -120,7 +122,7 @@ async function handle(
 
   let matched: { route: CompiledRoute; params: Record<string, string> } | undefined;
   for (const route of routes) {
-    if (route.method !== method) continue;
+    if (route.method !== method || route.available?.() === false) continue;
     const m = route.regex.exec(url.pathname);
     if (!m) continue;
     const params: Record<string, string> = {};

@@ -31,7 +31,13 @@ export function nestSettings(flat: Record<string, Json>): JsonObject {
   return out;
 }
 
-const REMOTE = /^cluster\.remote\.([^.]+)\.(.+)$/;
+/**
+ * `cluster.remote.<alias>.<key>`: the alias is an affix-setting namespace, `[-\w]+` in Java's default
+ * (ASCII) regex flavour (server Setting.AffixKey), so letters, digits, `_` and `-` only.
+ */
+const REMOTE = /^cluster\.remote\.([-A-Za-z0-9_]+)\.(.+)$/;
+/** Any key in the per-alias namespace; one REMOTE does not match names no alias can have. */
+const REMOTE_NAMESPACE = /^cluster\.remote\.[^.]+\..+$/;
 const REMOTE_KEYS: Record<string, 'string' | 'boolean' | 'list' | 'int'> = {
   mode: 'string',
   seeds: 'list',
@@ -78,14 +84,20 @@ export function remoteAliases(flat: Record<string, Json>): Map<string, RemoteSet
 export function validateRemoteSettings(
   updates: Record<string, Json>,
   merged: Record<string, Json>,
+  scope: 'persistent' | 'transient' = 'persistent',
 ): string | undefined {
   for (const [key, value] of Object.entries(updates)) {
+    // `cluster.remote.<alias>.*: null` removes the alias's whole group.
+    if (value === null && key.endsWith('.*') && REMOTE.test(key)) continue;
     const m = REMOTE.exec(key);
-    if (!m) continue;
+    if (!m) {
+      if (REMOTE_NAMESPACE.test(key)) return `${scope} setting [${key}], not recognized`;
+      continue;
+    }
     const kind = REMOTE_KEYS[m[2]!];
     if (m[2] === 'credentials')
       return `setting [${key}], not dynamically updateable; it is a secure setting and belongs in the keystore`;
-    if (!kind) return `persistent setting [${key}], not recognized`;
+    if (!kind) return `${scope} setting [${key}], not recognized`;
     if (value === null) continue;
     if (kind === 'boolean' && typeof value !== 'boolean' && value !== 'true' && value !== 'false') {
       return `Failed to parse value [${String(value)}] as only [true] or [false] are allowed.`;
@@ -122,4 +134,14 @@ export function validateRemoteSettings(
     }
   }
   return undefined;
+}
+
+/**
+ * Settings as Elasticsearch renders them: every value a string, lists as lists of strings
+ * (the spec types `_cluster/settings` values as strings; Settings keeps them as strings).
+ */
+export function renderSettings(flat: Record<string, Json>): Record<string, Json> {
+  return Object.fromEntries(
+    Object.entries(flat).map(([k, v]) => [k, Array.isArray(v) ? v.map((x) => String(x)) : v === null ? v : String(v)]),
+  );
 }

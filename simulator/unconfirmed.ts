@@ -27,4 +27,22 @@ export const UNCONFIRMED = {
   privateProxyCaTrust: { type: 'proxy' },
   /** §12.6: `active_only` on GET /_security/api_key: accepted on every simulated version. */
   activeOnlyAllVersions: true,
+  /**
+   * Elasticsearch: the response Content-Type without a vendor media type. The server code answers
+   * JSON with XContentType.JSON's media type; the exact header text (charset or not) is not in the spec.
+   */
+  esJsonContentType: 'application/json',
+  /** Elasticsearch: `format` is in BaseRestHandler's always-supported set but not in the spec's common parameters. */
+  esAlwaysAcceptedParams: ['format'] as readonly string[],
+  /**
+   * Elasticsearch: the ObjectParser name in `[<parser>] unknown field [x]` for bodies whose parser name the
+   * sources here do not show, and the `[line:col]` location real messages start with (omitted).
+   */
+  esUnknownFieldParser: {
+    'security.invalidate_api_key': 'invalidate_api_key_request',
+    'nodes.reload_secure_settings': 'reload_secure_settings_request',
+    'security.create_cross_cluster_api_key': 'create_cross_cluster_api_key_request',
+    'security.update_cross_cluster_api_key': 'update_cross_cluster_api_key_request',
+    'cluster.put_settings': 'cluster_update_settings_request',
+  } as Record<string, string>,
 } as const;

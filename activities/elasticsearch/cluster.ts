@@ -1,4 +1,5 @@
 import { type EsClient } from './client';
+import { serverVersion, versionAtLeast } from './version';
 import { ClusterSettings, type RemoteInfoEntry, RemoteInfo, ResolveCluster, type ResolveClusterEntry } from './schemas';
 
 /** Flatten nested settings to dotted keys (`cluster.remote.x.mode`), whatever form ES returned. */
@@ -44,16 +45,22 @@ export async function reloadSecureSettings(es: EsClient, signal?: AbortSignal): 
   await es.http.request({ method: 'POST', path: '/_nodes/reload_secure_settings', body: {}, signal });
 }
 
-/** `GET /_resolve/cluster/<alias>:*`: an active probe through the remote connection. */
+/**
+ * `GET /_resolve/cluster/<alias>:*`: an active probe through the remote connection. The API exists
+ * from 8.13 and takes `timeout` from 8.18 (specs/elasticsearch); earlier versions refuse the
+ * parameter, and before 8.13 there is no probe (undefined).
+ */
 export async function resolveRemoteCluster(
   es: EsClient,
   alias: string,
   signal?: AbortSignal,
 ): Promise<ResolveClusterEntry | undefined> {
+  const version = await serverVersion(es, signal);
+  if (!versionAtLeast(version, '8.13')) return undefined;
   const res = await es.http.request({
     method: 'GET',
     path: `/_resolve/cluster/${encodeURIComponent(alias)}:*`,
-    query: { timeout: '10s' },
+    query: versionAtLeast(version, '8.18') ? { timeout: '10s' } : undefined,
     schema: ResolveCluster,
     signal,
   });

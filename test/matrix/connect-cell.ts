@@ -1,0 +1,100 @@
+/**
+ * One cell of the version matrix: every step that sends an Elasticsearch request, run as crosslink's
+ * activities against the strict simulator, connect then undo. Returns the Elasticsearch calls the
+ * simulator refused (an empty list is a green cell).
+ */
+import { type SideStepInput, type StepInput } from '../../domain/activities';
+import { connectionId } from '../../domain/connection-request';
+import { type Harness, apiKeyRequest, certificateRequest, runPreflight } from '../activities/support/harness';
+import { atLeast } from '../../activities/steps/versions';
+import { deploymentIdFor } from './versions';
+
+export type Model = 'api_key' | 'certificate';
+
+export interface CellResult {
+  connected: boolean;
+  /** The verify step's failure, when it refused the connection. */
+  verifyError?: string;
+  /** Elasticsearch calls answered 4xx/5xx, except the lookups crosslink expects to miss (404). */
+  refused: string[];
+}
+
+const ES_LOOKUPS_THAT_MAY_MISS = new Set(['security.get_role', 'security.delete_role', 'security.get_api_key']);
+
+export async function runCell(
+  h: Harness,
+  localVersion: string,
+  remoteVersion: string,
+  model: Model,
+): Promise<CellResult> {
+  const sides = {
+    local: { environment: 'ece-a', deploymentId: deploymentIdFor('a', localVersion) },
+    remote: { environment: 'ece-b', deploymentId: deploymentIdFor('b', remoteVersion) },
+  };
+  // Before 8.14 a local role cannot hold remote_indices (preflight refuses it): a local-only role then.
+  const localOnlyRole = [{ name: `matrix-${model}-${localVersion}-${remoteVersion}`, local: { cluster: ['monitor'] } }];
+  const request =
+    model === 'api_key'
+      ? apiKeyRequest({
+          ...sides,
+          allowBetaApiKeyModel: true,
+          ...(atLeast(localVersion, '8.14.0') ? {} : { roles: localOnlyRole }),
+        })
+      : certificateRequest(sides);
+  h.sim.resetCalls();
+  const preflight = await runPreflight(h, request);
+  const input: StepInput = { connectionId: connectionId(request), request, preflight };
+  const local: SideStepInput = { ...input, side: 'local' };
+  const remote: SideStepInput = { ...input, side: 'remote' };
+  let connected = false;
+  let verifyError: string | undefined;
+  const verify = async () => {
+    try {
+      connected = (await h.run('verifyRemoteConnection', input)).connected;
+    } catch (err) {
+      verifyError = (err as Error).message;
+    }
+  };
+  if (model === 'api_key') {
+    const key = await h.run('createCrossClusterApiKey', input);
+    await h.run('ensureProxyCaTrust', input);
+    await h.run('writeKeystoreCredentials', { ...input, apiKey: key });
+    await h.run('registerRemoteCluster', input);
+    const reload = await h.run('reloadSecureSettings', input);
+    if (!reload.loaded) await h.run('restartElasticsearch', input);
+    await h.run('createRoles', local);
+    await verify();
+    await h.run('deleteRoles', local);
+    await h.run('unregisterRemoteCluster', input);
+    await h.run('removeKeystoreCredentials', input);
+    await h.run('removeProxyCaTrust', input);
+    await h.run('invalidateCrossClusterApiKey', input);
+  } else {
+    const [trustA, trustB] = [await h.run('ensurePlatformTrust', local), await h.run('ensurePlatformTrust', remote)];
+    await h.run('ensureDeploymentTrust', { ...local, trustRelationshipId: trustA.trustRelationshipId });
+    await h.run('ensureDeploymentTrust', { ...remote, trustRelationshipId: trustB.trustRelationshipId });
+    await h.run('registerRemoteCluster', input);
+    await h.run('createRoles', local);
+    await h.run('createRoles', remote);
+    await verify();
+    await h.run('deleteRoles', local);
+    await h.run('deleteRoles', remote);
+    await h.run('unregisterRemoteCluster', input);
+    await h.run('removeDeploymentTrust', local);
+    await h.run('removeDeploymentTrust', remote);
+    await h.run('removePlatformTrust', local);
+    await h.run('removePlatformTrust', remote);
+  }
+  const esRoutes = (route: string) => route === 'info' || route.includes('.');
+  const refused = h.sim.calls
+    .filter((call) => esRoutes(call.route) && call.status >= 400)
+    .filter((call) => !(call.status === 404 && ES_LOOKUPS_THAT_MAY_MISS.has(call.route)))
+    .map((call) => `${call.method} ${call.path} -> ${call.status} (${call.deploymentId})`);
+  return { connected, verifyError, refused };
+}
+
+/**
+ * Whether crosslink can confirm a connection from this local version: its verify step needs
+ * `_resolve/cluster`, which Elasticsearch has from 8.13 (specs/elasticsearch).
+ */
+export const verifiable = (localVersion: string) => atLeast(localVersion, '8.13.0');

@@ -1,0 +1,33 @@
+/**
+ * The version matrix (`npm run test:matrix`): crosslink's Elasticsearch requests at every supported
+ * local x remote version, in both security models, against the strict simulator. A request a version
+ * refuses fails its cell. MATRIX_VERSIONS=8.13.0,9.1.0 narrows it for a quick look.
+ */
+import { type Harness, startHarness } from '../activities/support/harness';
+import { type Model, runCell, verifiable } from './connect-cell';
+import { SUPPORTED_VERSIONS, versionTopology } from './versions';
+
+const versions = process.env.MATRIX_VERSIONS ? process.env.MATRIX_VERSIONS.split(',') : SUPPORTED_VERSIONS;
+const models: Model[] = ['api_key', 'certificate'];
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ topology: versionTopology(versions) });
+});
+afterAll(() => h.close());
+
+describe.each(models)('%s model', (model) => {
+  describe.each(versions)('local %s', (localVersion) => {
+    test.each(versions)(`remote %s: every Elasticsearch request accepted`, async (remoteVersion) => {
+      const result = await runCell(h, localVersion, remoteVersion, model);
+      expect(result.refused).toEqual([]);
+      if (verifiable(localVersion)) {
+        expect(result.verifyError).toBeUndefined();
+        expect(result.connected).toBe(true);
+      } else {
+        // No _resolve/cluster before 8.13: the verify step cannot confirm, and the run rolls back.
+        expect(result.verifyError).toContain('is not usable');
+      }
+    });
+  });
+});
