@@ -75,6 +75,27 @@ export const EnvironmentConfig = z
 export type EnvironmentConfig = z.infer<typeof EnvironmentConfig>;
 export type EnvironmentConfigInput = z.input<typeof EnvironmentConfig>;
 
+/** Where notifications go (docs/notifications.md): https, or http to a loopback address for local runs. */
+export const NotificationSinkConfig = z
+  .object({
+    url: z
+      .string()
+      .url('must be a URL')
+      .refine(
+        (u) => u.startsWith('https://') || /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:|\/|$)/.test(u),
+        'must be an https:// URL (http:// only to a loopback address)',
+      ),
+    /** Standard Webhooks secret (`whsec_...`) the sink verifies signatures with. */
+    signingSecret: SecretRef,
+    /** CA bundle for a sink with a private certificate. */
+    caCert: CaBundleRef.optional(),
+  })
+  .strict();
+export type NotificationSinkConfig = z.infer<typeof NotificationSinkConfig>;
+
+export const NotificationsConfig = z.object({ sink: NotificationSinkConfig }).strict();
+export type NotificationsConfig = z.infer<typeof NotificationsConfig>;
+
 /** The file a worker loads (`CROSSLINK_ENVIRONMENTS`): every environment it may act in. */
 export const EnvironmentsFile = z
   .object({
@@ -86,6 +107,8 @@ export const EnvironmentsFile = z
      * history. Only workers hold it; falls back to the CROSSLINK_SEALING_KEY variable.
      */
     sealingKey: SecretRef.optional(),
+    /** Optional: send CloudEvents notifications (gate opened, connected, rolled back, failed, drift). */
+    notifications: NotificationsConfig.optional(),
   })
   .strict();
 export type EnvironmentsFile = z.infer<typeof EnvironmentsFile>;

@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import { Alias, Identity } from './ids';
 import { ApprovalDecision, RejectionDecision } from './progress';
+import { DeploymentRef } from './connection-request';
+import { StepId } from './steps';
 
 /** CloudEvents `type` values the intake accepts. */
 export const EVENT_TYPES = {
@@ -13,3 +16,119 @@ export const ApprovalGrantedData = ApprovalDecision.extend({ workflowId: z.strin
 export const ApprovalDeniedData = RejectionDecision.extend({ workflowId: z.string().min(1).max(400) }).strict();
 export type ApprovalGrantedData = z.infer<typeof ApprovalGrantedData>;
 export type ApprovalDeniedData = z.infer<typeof ApprovalDeniedData>;
+
+/**
+ * An event id that can also be the Standard Webhooks `webhook-id` it is signed under: printable
+ * ASCII without spaces, and no "." (the signed content is `id.timestamp.body`, so the standard
+ * forbids "." in the id).
+ */
+export const EventId = z
+  .string({ error: 'is required' })
+  .min(1, 'must not be empty')
+  .max(256, 'must be at most 256 characters')
+  .regex(/^[\x21-\x2d\x2f-\x7e]+$/, 'must be printable ASCII without spaces or "."');
+
+/** Extension attribute names (CloudEvents 1.0.2 "Attribute Naming Convention"). */
+const ATTRIBUTE_NAME = /^[a-z0-9]+$/;
+const CORE_ATTRIBUTES = ['specversion', 'id', 'source', 'type', 'datacontenttype', 'dataschema', 'subject', 'time'];
+
+/**
+ * The context attributes of a CloudEvent 1.0 (spec v1.0.2 "Context Attributes"): the four
+ * required ones, the optional ones with their types, extensions as lowercase alphanumeric names
+ * whose values are String, Integer or Boolean. `data` travels separately.
+ */
+export const CloudEventAttributes = z
+  .object({
+    specversion: z.literal('1.0', { error: 'must be "1.0" (the only CloudEvents version accepted)' }),
+    id: EventId,
+    source: z
+      .string({ error: 'is required' })
+      .min(1, 'must not be empty')
+      .regex(/^[^\s]+$/, 'must be a URI-reference (no spaces)'),
+    type: z.string({ error: 'is required' }).min(1, 'must not be empty'),
+    datacontenttype: z.string().min(1, 'must not be empty').optional(),
+    dataschema: z.url('must be an absolute URI').optional(),
+    subject: z.string().min(1, 'must not be empty').optional(),
+    time: z.iso.datetime({ offset: true, error: 'must be an RFC 3339 timestamp' }).optional(),
+  })
+  .catchall(z.union([z.string(), z.number().int(), z.boolean()], { error: 'must be a string, integer or boolean' }))
+  .superRefine((attrs, ctx) => {
+    for (const name of Object.keys(attrs)) {
+      if (!CORE_ATTRIBUTES.includes(name) && !ATTRIBUTE_NAME.test(name))
+        ctx.addIssue({ code: 'custom', path: [name], message: 'is not a valid attribute name ([a-z0-9]+)' });
+    }
+  });
+export type CloudEventAttributes = z.infer<typeof CloudEventAttributes>;
+
+/** CloudEvents `type` values of the notifications crosslink emits (docs/notifications.md). */
+export const NOTIFICATION_TYPES = {
+  gateOpened: 'io.crosslink.notification.gate.opened.v1',
+  connected: 'io.crosslink.notification.run.connected.v1',
+  rolledBack: 'io.crosslink.notification.run.rolled-back.v1',
+  failed: 'io.crosslink.notification.run.failed.v1',
+  driftFound: 'io.crosslink.notification.audit.drift-found.v1',
+} as const;
+export type NotificationType = (typeof NOTIFICATION_TYPES)[keyof typeof NOTIFICATION_TYPES];
+
+/** What every notification says about the connection it is about (no credentials, ever). */
+const ConnectionSummary = z
+  .object({
+    workflowId: z.string().min(1).max(400),
+    /** Distinguishes runs of the same connection (the workflow id is reused after a run ends). */
+    runId: z.string().min(1).max(200),
+    alias: Alias,
+    local: DeploymentRef,
+    remote: DeploymentRef,
+  })
+  .strict();
+
+/** A message fit for a chat line: bounded, and the caller passes no secret (failure messages are secret-free). */
+const Message = z.string().min(1).max(2_000);
+
+/**
+ * One notification: the CloudEvent `type` is derived from `kind`. The workflow builds these from
+ * its own state, so they are plain data (deterministic, replay-safe).
+ */
+export const Notification = z.discriminatedUnion('kind', [
+  ConnectionSummary.extend({
+    kind: z.literal('gate-opened'),
+    gate: StepId,
+    requestedBy: Identity,
+    approvers: z.array(Identity),
+    /** RFC 3339 time after which the gate times out and the run rolls back. */
+    deadline: z.iso.datetime({ offset: true }),
+  }).strict(),
+  ConnectionSummary.extend({ kind: z.literal('connected') }).strict(),
+  ConnectionSummary.extend({
+    kind: z.literal('rolled-back'),
+    failureType: z.string().min(1).max(100),
+    message: Message,
+    step: StepId.optional(),
+  }).strict(),
+  ConnectionSummary.extend({
+    kind: z.literal('failed'),
+    failureType: z.string().min(1).max(100),
+    message: Message,
+    step: StepId.optional(),
+    /** Resources the undo could not remove, as "kind: id" lines, for the operator to clean up. */
+    leftBehind: z.array(z.string().max(400)).max(50).default([]),
+  }).strict(),
+  ConnectionSummary.extend({
+    kind: z.literal('drift-found'),
+    findings: z
+      .array(z.object({ what: z.string().min(1).max(200), detail: Message }).strict())
+      .min(1)
+      .max(50),
+  }).strict(),
+]);
+export type Notification = z.infer<typeof Notification>;
+export type NotificationInput = z.input<typeof Notification>;
+export type NotificationKind = Notification['kind'];
+
+export const NOTIFICATION_TYPE_BY_KIND: Record<NotificationKind, NotificationType> = {
+  'gate-opened': NOTIFICATION_TYPES.gateOpened,
+  connected: NOTIFICATION_TYPES.connected,
+  'rolled-back': NOTIFICATION_TYPES.rolledBack,
+  failed: NOTIFICATION_TYPES.failed,
+  'drift-found': NOTIFICATION_TYPES.driftFound,
+};

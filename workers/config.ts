@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { EnvironmentsFile, type EnvironmentsFileInput, parseOrThrow } from '../domain';
 import { type ResolvedEnvironments, resolveEnvironments } from '../activities';
 import { type EsCredentials } from '../activities/elasticsearch/client';
+import { type ResolvedNotificationSink, resolveNotificationSink } from '../activities/notifications';
 
 export class WorkerConfigError extends Error {
   constructor(message: string) {
@@ -22,6 +23,8 @@ export interface WorkerConfig {
   file: EnvironmentsFile;
   resolved: ResolvedEnvironments;
   sealingKey: Buffer;
+  /** The notification sink, when the file configures one. */
+  notifications?: ResolvedNotificationSink;
   /** Every secret value the configuration holds, for the log value redactor. */
   secrets: string[];
 }
@@ -77,7 +80,15 @@ export function loadWorkerConfig(options: LoadWorkerConfigOptions = {}): WorkerC
         'CROSSLINK_SEALING_KEY variable to 32 random bytes in base64 (openssl rand -base64 32); every worker needs the same key',
     );
   }
-  return { source, file, resolved, sealingKey: resolved.sealingKey, secrets: secretValues(resolved) };
+  let notifications: ResolvedNotificationSink | undefined;
+  try {
+    notifications = file.notifications && resolveNotificationSink(file.notifications, { env, readFile: read });
+  } catch (err) {
+    throw new WorkerConfigError(`environments file ${source}: ${(err as Error).message}`);
+  }
+  const secrets = secretValues(resolved);
+  if (notifications) secrets.push(notifications.signingSecret);
+  return { source, file, resolved, sealingKey: resolved.sealingKey, notifications, secrets };
 }
 
 function secretValues(resolved: ResolvedEnvironments): string[] {

@@ -14,6 +14,7 @@ async function main(): Promise<void> {
     gateway: createTemporalGateway(client),
     secret: config.secret,
     bodyLimit: config.bodyLimit,
+    replayWindowSeconds: config.replayWindowSeconds,
     logger: log,
   });
   const { url } = await intake.listen(config.port, config.host);

@@ -1,24 +1,15 @@
 /**
- * Body authentication: `X-Crosslink-Signature: sha256=<hex HMAC-SHA256 of the raw body>` with a
- * shared secret (the GitHub webhook convention, so senders have ready-made code for it).
+ * @deprecated Superseded by webhook-signature.ts: the intake verifies Standard Webhooks signatures
+ * and REFUSES this body-only HMAC (it covers no timestamp or id, so it cannot stop replays). Kept
+ * only so callers outside the intake (scripts/local/send-event.ts, test/proof/secrets-audit.test.ts)
+ * compile until they move to send.ts (`sendSignedEvent`, `signedEventRequest`); delete it then.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 
+/** @deprecated see the module comment. */
 export const SIGNATURE_HEADER = 'x-crosslink-signature';
-const PREFIX = 'sha256=';
 
+/** @deprecated see the module comment. */
 export function signBody(secret: string, body: string | Buffer): string {
-  return PREFIX + createHmac('sha256', secret).update(body).digest('hex');
-}
-
-export type SignatureCheck = 'valid' | 'missing' | 'malformed' | 'mismatch';
-
-/** Constant-time check of the header against the body; never says how close a wrong signature was. */
-export function checkSignature(secret: string, body: Buffer, header: string | string[] | undefined): SignatureCheck {
-  if (header === undefined || header === '') return 'missing';
-  if (Array.isArray(header)) return 'malformed';
-  if (!header.startsWith(PREFIX) || !/^[0-9a-f]{64}$/i.test(header.slice(PREFIX.length))) return 'malformed';
-  const given = Buffer.from(header.slice(PREFIX.length), 'hex');
-  const expected = createHmac('sha256', secret).update(body).digest();
-  return timingSafeEqual(given, expected) ? 'valid' : 'mismatch';
+  return 'sha256=' + createHmac('sha256', secret).update(body).digest('hex');
 }

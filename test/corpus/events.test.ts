@@ -8,24 +8,43 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { type IntakeServer, createIntakeServer } from '../../client/intake/server';
-import { signBody } from '../../client/intake/signature';
+import { signatureHeaders, webhookKey } from '../../client/intake/webhook-signature';
 import { FakeTemporal } from '../client/fakes/fake-gateway';
 
-const SECRET = 'corpus-intake-secret-0123456789';
-const OTHER_SECRET = 'someone-elses-secret-0123456789';
+const SECRET = 'whsec_' + Buffer.from('corpus-intake-secret-0123456789-0123').toString('base64');
+const OTHER_SECRET = 'whsec_' + Buffer.from('someone-elses-secret-0123456789-0123').toString('base64');
+const TEN_MINUTES = 10 * 60_000;
 
 const EventCase = z.object({
   description: z.string().min(1),
-  /** Request headers as sent (content type, `ce-*` for binary mode, a hand-made signature header). */
+  /** Request headers as sent (content type, `ce-*` for binary mode, hand-made signature headers). */
   headers: z.record(z.string(), z.string()),
   /** The body: a string is sent as is, anything else as its JSON. */
   body: z.unknown(),
   /** Spaces appended to the body, for oversized cases (keeps the file small). */
   padBytes: z.number().int().positive().optional(),
-  /** valid: signed with the intake's secret; invalid: with another secret; missing: no signature added. */
-  signature: z.enum(['valid', 'invalid', 'missing']),
+  /**
+   * Standard Webhooks headers added: valid (the intake's secret, now), invalid (another secret),
+   * stale / future (10 minutes off), valid-keep-headers (valid, then the file's headers win),
+   * unsigned-with-timestamp (id and current timestamp only: the file brings the signature), missing.
+   */
+  signature: z.enum([
+    'valid',
+    'invalid',
+    'stale',
+    'future',
+    'valid-keep-headers',
+    'unsigned-with-timestamp',
+    'missing',
+  ]),
+  /** The webhook-id to sign under; by default the event id (body `id` or `ce-id`). */
+  webhookId: z.string().optional(),
   expect: z.union([
-    z.object({ status: z.literal(400), field: z.string().min(1), message: z.string().min(1) }),
+    z.object({
+      status: z.union([z.literal(400), z.literal(415)]),
+      field: z.string().min(1),
+      message: z.string().min(1),
+    }),
     z.object({ status: z.number().int(), reason: z.string().min(1) }),
   ]),
 });
@@ -53,11 +72,22 @@ afterAll(() => intake.close());
 
 async function send(c: EventCase): Promise<{ status: number; body: Record<string, unknown> }> {
   const text = (typeof c.body === 'string' ? c.body : JSON.stringify(c.body)) + ' '.repeat(c.padBytes ?? 0);
-  const signature: Record<string, string> =
-    c.signature === 'missing'
-      ? {}
-      : { 'x-crosslink-signature': signBody(c.signature === 'valid' ? SECRET : OTHER_SECRET, text) };
-  const res = await fetch(url, { method: 'POST', body: text, headers: { ...c.headers, ...signature } });
+  const bodyId = typeof c.body === 'object' && c.body !== null ? (c.body as { id?: unknown }).id : undefined;
+  const id = c.webhookId ?? (typeof bodyId === 'string' && bodyId ? bodyId : (c.headers['ce-id'] ?? 'corpus-event'));
+  const now = Date.now();
+  const sign = (secret: string, at: number) => signatureHeaders(webhookKey(secret), id, text, new Date(at));
+  const signature: Record<string, string> = {
+    valid: () => sign(SECRET, now),
+    invalid: () => sign(OTHER_SECRET, now),
+    stale: () => sign(SECRET, now - TEN_MINUTES),
+    future: () => sign(SECRET, now + TEN_MINUTES),
+    'valid-keep-headers': () => sign(SECRET, now),
+    'unsigned-with-timestamp': () => ({ 'webhook-id': id, 'webhook-timestamp': String(Math.floor(now / 1000)) }),
+    missing: () => ({}),
+  }[c.signature]();
+  const headers =
+    c.signature === 'valid-keep-headers' ? { ...signature, ...c.headers } : { ...c.headers, ...signature };
+  const res = await fetch(url, { method: 'POST', body: Buffer.from(text), headers }); // a Buffer: fetch adds no content type;
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 

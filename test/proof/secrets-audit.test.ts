@@ -15,7 +15,7 @@ import { auditTrailFromHistory } from '../../client/cli/history/audit-trail';
 import { renderHistory } from '../../client/cli/render/history';
 import { type StatusView, renderStatus } from '../../client/cli/render/status';
 import { createIntakeServer } from '../../client/intake/server';
-import { signBody } from '../../client/intake/signature';
+import { signatureHeaders, webhookKey } from '../../client/intake/webhook-signature';
 import { type ConnectionRequest, type ConnectionResult, EVENT_TYPES, type Progress, connectionId } from '../../domain';
 import { DEFAULT_IDS } from '../../simulator/api';
 import { createLogger } from '../../workers/logging';
@@ -45,7 +45,8 @@ import { type ProofWorld, startProofWorld } from './support/world';
 
 jest.setTimeout(60_000);
 
-const INTAKE_SECRET = 'secrets-audit-intake-secret-0123456789';
+const INTAKE_SECRET = 'whsec_' + Buffer.from('secrets-audit-intake-secret-0123456789').toString('base64');
+const WRONG_SECRET = 'whsec_' + Buffer.from('wrong-secret-0123456789-0123456789').toString('base64');
 
 interface Scenario {
   name: string;
@@ -170,11 +171,14 @@ async function intakeOutput(request: ConnectionRequest, collected: Collected): P
     for (const event of events) {
       const message = HTTP.structured(event);
       const body = message.body as string;
-      for (const signature of [signBody(INTAKE_SECRET, body), signBody('wrong-secret-0123456789', body)]) {
+      for (const secret of [INTAKE_SECRET, WRONG_SECRET]) {
         const res = await fetch(url, {
           method: 'POST',
           body,
-          headers: { ...(message.headers as Record<string, string>), 'x-crosslink-signature': signature },
+          headers: {
+            ...(message.headers as Record<string, string>),
+            ...signatureHeaders(webhookKey(secret), event.id, body),
+          },
         });
         collected.push({ source: `intake answer ${event.type} (${res.status})`, text: await res.text() });
       }

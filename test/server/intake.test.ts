@@ -1,13 +1,14 @@
 /**
  * The CloudEvents intake end to end on a real Temporal server: a signed "connection requested"
  * event starts the workflow (a repeat finds the same run), a signed "approval granted" event
- * reaches it as a signal, and the run ends connected.
+ * reaches it as a signal, and the run ends connected. Afterwards a byte-identical replay of the
+ * first event, and the same event re-signed as if captured long ago, start no new run.
  */
 import { randomUUID } from 'node:crypto';
-import { CloudEvent, HTTP } from 'cloudevents';
 import { createTemporalGateway } from '../../client/connections';
 import { EVENTS_PATH, createIntakeServer, type IntakeServer } from '../../client/intake/server';
-import { SIGNATURE_HEADER, signBody } from '../../client/intake/signature';
+import { type SignedRequest, signedEventRequest } from '../../client/intake/send';
+import { generateWebhookSecret } from '../../client/intake/webhook-signature';
 import { EVENT_TYPES, connectionId } from '../../domain';
 import { DEFAULT_IDS } from '../../simulator/api';
 import { startCrosslinkSuite, type CrosslinkSuite, type Scenario } from './crosslink';
@@ -15,7 +16,7 @@ import { APPROVER, apiKeyRequest } from './requests';
 import { approveAll, connectedResult, progress, untilAwaiting } from './runs';
 import { describeIfServer } from './temporal-server';
 
-const SECRET = 'server-suite-intake-secret-0123456789';
+const SECRET = generateWebhookSecret();
 
 describeIfServer('event intake on a real Temporal server', () => {
   let suite: CrosslinkSuite;
@@ -38,30 +39,24 @@ describeIfServer('event intake on a real Temporal server', () => {
     await suite?.close();
   });
 
-  /** Sends an event in the given CloudEvents mode, signed like a real sender signs it. */
-  async function send(mode: 'structured' | 'binary', type: string, data: unknown) {
-    const event = new CloudEvent({
-      id: randomUUID(),
-      source: '/crosslink/test/server',
-      type,
-      datacontenttype: 'application/json',
-      data,
-    });
-    const message = mode === 'structured' ? HTTP.structured(event) : HTTP.binary(event);
-    const body = typeof message.body === 'string' ? message.body : JSON.stringify(message.body);
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { ...(message.headers as Record<string, string>), [SIGNATURE_HEADER]: signBody(SECRET, body) },
-      body,
-    });
+  /** An event in the given CloudEvents mode, signed like a real sender signs it (at `at`). */
+  function signed(mode: 'structured' | 'binary', type: string, data: unknown, at?: Date): SignedRequest {
+    return signedEventRequest(SECRET, { id: randomUUID(), source: '/crosslink/test/server', type, data }, mode, at);
+  }
+
+  async function post(message: SignedRequest) {
+    const res = await fetch(url, { method: 'POST', headers: message.headers, body: message.body });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   }
+
+  const send = (mode: 'structured' | 'binary', type: string, data: unknown) => post(signed(mode, type, data));
 
   it('connection requested -> workflow running -> approval granted -> connected', async () => {
     const request = apiKeyRequest('intake-b');
     const workflowId = connectionId(request);
 
-    const started = await send('structured', EVENT_TYPES.connectionRequested, request);
+    const first = signed('structured', EVENT_TYPES.connectionRequested, request);
+    const started = await post(first);
     expect(started).toMatchObject({ status: 202, body: { workflowId, status: 'started' } });
     const repeated = await send('binary', EVENT_TYPES.connectionRequested, request);
     expect(repeated).toMatchObject({
@@ -89,26 +84,54 @@ describeIfServer('event intake on a real Temporal server', () => {
     expect(stack.simulator.snapshot()['ece-a']?.deployments[DEFAULT_IDS.a9]?.keystore).toHaveProperty([
       'cluster.remote.intake-b.credentials',
     ]);
+
+    // The run is closed, so a start would begin a new run: a replay must start nothing.
+    const replay = await post(first);
+    expect(replay).toMatchObject({ status: 200, body: { workflowId, status: 'duplicate', first: 'started' } });
+    const captured = JSON.parse(first.body) as { id: string };
+    const staleReplay = signedEventRequest(
+      SECRET,
+      { id: captured.id, source: '/crosslink/test/server', type: EVENT_TYPES.connectionRequested, data: request },
+      'structured',
+      new Date(Date.now() - 60 * 60_000),
+    );
+    expect(await post(staleReplay)).toMatchObject({ status: 401, body: { error: expect.stringMatching(/old/) } });
+    const fresh = await post(
+      signed('structured', EVENT_TYPES.connectionRequested, { ...request }, new Date(Date.now() - 60 * 60_000)),
+    );
+    expect(fresh.status).toBe(401);
+    const described = await handle.describe();
+    expect(described.runId).toBe(started.body.runId);
+    expect(described.status.name).toBe('COMPLETED');
+  });
+
+  it('deeply nested data answers 400 from the real gateway, not 503', async () => {
+    const request = apiKeyRequest('intake-deep-b');
+    const deep = '['.repeat(3000) + ']'.repeat(3000);
+    const message = signedEventRequest(SECRET, {
+      id: randomUUID(),
+      source: '/crosslink/test/server',
+      type: EVENT_TYPES.connectionRequested,
+      data: { ...request, access: { search: [{ names: ['logs-*'], query: JSON.parse(deep) as unknown }] } },
+    });
+    expect(await post(message)).toMatchObject({
+      status: 400,
+      body: { errors: [{ field: '(body)', message: 'is nested deeper than 64 levels' }] },
+    });
+    await expect(suite.server.client.workflow.getHandle(connectionId(request)).describe()).rejects.toThrow(
+      /not found/i,
+    );
   });
 
   it('an event with a bad signature starts nothing', async () => {
     const request = apiKeyRequest('intake-unsigned-b');
-    const body = JSON.stringify({
-      specversion: '1.0',
+    const message = signedEventRequest(generateWebhookSecret(), {
       id: randomUUID(),
       source: '/crosslink/test/server',
       type: EVENT_TYPES.connectionRequested,
-      datacontenttype: 'application/json',
       data: request,
     });
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/cloudevents+json',
-        [SIGNATURE_HEADER]: signBody('another-secret-entirely', body),
-      },
-      body,
-    });
+    const res = await fetch(url, { method: 'POST', headers: message.headers, body: message.body });
     expect(res.status).toBe(401);
     await expect(suite.server.client.workflow.getHandle(connectionId(request)).describe()).rejects.toThrow(
       /not found/i,
