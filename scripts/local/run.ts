@@ -5,6 +5,7 @@
  * the result, and everything shut down again, whatever happens.
  */
 import { randomBytes } from 'node:crypto';
+import { generateWebhookSecret } from '../../client/intake/webhook-signature';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type temporal } from '@temporalio/proto';
 import { type Level, type Logger } from 'pino';
@@ -88,7 +89,7 @@ export async function runLocal(options: LocalRunOptions = {}): Promise<LocalRunR
     if (signal?.aborted) throw new LocalRunInterrupted();
   };
   const request = parseOrThrow(ConnectionRequest, options.request ?? defaultLocalRequest(), 'connection request');
-  const intakeSecret = randomBytes(24).toString('base64url');
+  const intakeSecret = generateWebhookSecret();
   const sealingKey = randomBytes(32).toString('base64');
   const level = options.logLevel ?? (process.env.CROSSLINK_LOG_LEVEL as Level | undefined) ?? 'warn';
   const log: Logger = createLogger({
