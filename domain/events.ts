@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ApprovalDecision, RejectionDecision } from './progress';
+import { ApprovalDecision, RejectionDecision } from './progress-report';
 
 /** CloudEvents `type` values the intake accepts. */
 export const EVENT_TYPES = {
