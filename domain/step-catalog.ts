@@ -70,7 +70,8 @@ const otherSide = (side: Side): Side => (side === 'local' ? 'remote' : 'local');
 const envOf = (input: StepInput, side: Side) => input.request[side].environment;
 const deploymentOf = (input: StepInput, side: Side) => input.request[side].deploymentId;
 const onLocal = (input: StepInput) => `on ${input.request.local.deploymentId}`;
-const aliasOnLocal = (input: StepInput) => `cluster.remote.${input.request.alias} on ${input.request.local.deploymentId}`;
+const aliasOnLocal = (input: StepInput) =>
+  `cluster.remote.${input.request.alias} on ${input.request.local.deploymentId}`;
 
 /** restart's follow-up: a restart when reloading secure settings did not load the credentials. */
 export const RESTART_ELASTICSEARCH: ActivityCall<'restartElasticsearch'> = {

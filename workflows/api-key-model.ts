@@ -4,7 +4,10 @@ import {
   type ApiKeyRecord,
   FailureType,
   RESTART_ELASTICSEARCH,
-  STEP_CATALOG as STEPS, type StepInput, type VerificationReport } from '../domain';
+  STEP_CATALOG as STEPS,
+  type StepInput,
+  type VerificationReport,
+} from '../domain';
 import { registerRemote, verify } from './common-steps';
 import { type StepRunner, allSteps } from './step-runner';
 

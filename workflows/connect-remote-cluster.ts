@@ -34,7 +34,8 @@ export async function connectRemoteCluster(input: ConnectionRequest): Promise<Co
   try {
     // Any step may be gated, even the read-only preflight.
     const preflight = (await steps.step(STEPS.preflight, () => ({ connectionId: id, request }), {
-      detail: (p) => `local ${p.local.version}, remote ${p.remote.version}${p.restartExpected ? '; restart expected' : ''}`,
+      detail: (p) =>
+        `local ${p.local.version}, remote ${p.remote.version}${p.restartExpected ? '; restart expected' : ''}`,
     }))!;
     progress.applyDecisions(preflight.steps);
     const stepInput: StepInput = { connectionId: id, request, preflight };

@@ -71,7 +71,11 @@ export class StepRunner {
   ): Promise<ResultOf<Do>[]> {
     if (!this.applies(row.id)) return [];
     await this.approve(row.id);
-    return this.perform(row, () => sides.map(input), (results) => results);
+    return this.perform(
+      row,
+      () => sides.map(input),
+      (results) => results,
+    );
   }
 
   /** The step of `row` without its gate (the caller decided it): its activity with `input`. */
@@ -81,7 +85,12 @@ export class StepRunner {
     options: RunOptions<ResultOf<Do>, T> = {},
   ): Promise<T> {
     const then = options.then ?? ((result: ResultOf<Do>) => result as unknown as T);
-    return this.perform(row, () => [input], ([result]) => then(result!), options.detail);
+    return this.perform(
+      row,
+      () => [input],
+      ([result]) => then(result!),
+      options.detail,
+    );
   }
 
   /** Schedules one activity of the catalog with its timing's options and its Web UI summary. */
@@ -113,7 +122,11 @@ export class StepRunner {
         // The row's type guarantees that the undo takes its step's input (domain/step-catalog.ts).
         const undoInputs = branches as unknown as InputOf<Undo>[];
         this.saga.register(
-          ...undoInputs.map((input) => ({ step: id, activity: undo.name, run: () => this.call(undo, input, true) as Promise<UndoReport> })),
+          ...undoInputs.map((input) => ({
+            step: id,
+            activity: undo.name,
+            run: () => this.call(undo, input, true) as Promise<UndoReport>,
+          })),
         );
       }
       const results = await allBranches(branches.map((input) => this.call(row.activity, input)));
