@@ -10,18 +10,16 @@ import {
   isActive,
 } from '../elasticsearch/api-keys';
 import { apiKeyCarriesMark, apiKeyMetadata, apiKeyName } from '../marks';
-import { esFor } from './shared';
+import { esFor, resourceOn } from './shared';
 
 function keyResource(input: StepInput, id: string, name: string): CreatedResource {
   const remote = input.preflight.remote;
-  return {
+  return resourceOn(remote, {
     step: 'api-key',
-    environment: remote.environment,
-    deploymentId: remote.deploymentId,
     kind: 'api-key',
     id,
     description: `cross-cluster API key "${name}" (${id}) on ${remote.deploymentId}`,
-  };
+  });
 }
 
 /**

@@ -53,9 +53,9 @@ export interface PreflightSnapshot {
 export async function readPreflightSnapshot(
   deps: Deps,
   ctx: StepContext,
-  input: { connectionId: string; request: ConnectionRequest },
+  request: ConnectionRequest,
+  connectionId: string,
 ): Promise<PreflightSnapshot> {
-  const { connectionId, request } = input;
   const model = request.securityModel;
   const eceLocal = deps.registry.ece(request.local.environment);
   const eceRemote = deps.registry.ece(request.remote.environment);

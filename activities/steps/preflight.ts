@@ -26,7 +26,7 @@ export async function preflight(
   input: { connectionId: string; request: ConnectionRequest },
 ): Promise<PreflightResult> {
   const { connectionId, request } = input;
-  const snapshot = await readPreflightSnapshot(deps, ctx, input);
+  const snapshot = await readPreflightSnapshot(deps, ctx, request, connectionId);
   const refusals = REFUSAL_RULES.flatMap((rule) => rule(snapshot, request, connectionId));
   if (refusals.length > 0) {
     throw ApplicationFailure.create({
