@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type SecurityModel } from '../domain/steps';
+import { type SecurityModel } from '../domain/step-ids';
 
 /**
  * Ownership marks: how crosslink recognises what a run created, so undos (which take the step's

@@ -1,5 +1,5 @@
-/** Which crosslink step an activity type performs or undoes (for logs and the audit trail). */
-import { STEP_CATALOG, STEP_IDS, type StepId } from '../domain';
+/** Which crosslink step an activity type performs or undoes (for logs and the audit trail), from the step catalog. */
+import { type ActivityName, STEP_CATALOG, STEP_IDS, type StepId, type StepRow, stepActivities } from '../domain';
 
 export interface ActivityStep {
   step: StepId;
@@ -9,9 +9,9 @@ export interface ActivityStep {
 
 const STEP_OF_ACTIVITY: ReadonlyMap<string, ActivityStep> = new Map(
   STEP_IDS.flatMap((id) => {
-    const row = STEP_CATALOG[id];
-    const pairs: Array<[string, ActivityStep]> = row.activities.map((a) => [a, { step: id, undo: false }]);
-    if (row.undo) pairs.push([row.undo, { step: id, undo: true }]);
+    const undo: StepRow['undo'] = STEP_CATALOG[id].undo;
+    const pairs: Array<[ActivityName, ActivityStep]> = stepActivities(id).map((a) => [a, { step: id, undo: false }]);
+    if (undo) pairs.push([undo.name, { step: id, undo: true }]);
     return pairs;
   }),
 );

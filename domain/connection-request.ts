@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Alias, DeploymentId, Duration, EnvironmentName, Identity, IndexPattern, RefId, RoleName } from './ids';
-import { DEFAULT_GATES, SecurityModel, StepId } from './steps';
+import { SecurityModel, StepId } from './step-ids';
+import { DEFAULT_GATES } from './step-catalog';
 
 /** One side of the connection: a deployment in an environment the worker knows by name. */
 export const DeploymentRef = z

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { Alias, Identity } from './ids';
-import { ApprovalDecision, RejectionDecision } from './progress';
+import { ApprovalDecision, RejectionDecision } from './progress-report';
 import { DeploymentRef } from './connection-request';
-import { StepId } from './steps';
+import { StepId } from './step-ids';
 
 /** CloudEvents `type` values the intake accepts. */
 export const EVENT_TYPES = {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SecurityModel, StepId } from './steps';
+import { SecurityModel, StepId } from './step-ids';
 
 /**
  * What activities return to the workflow. Everything here enters workflow history, so nothing

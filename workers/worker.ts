@@ -5,7 +5,14 @@
 import { type Duration } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { type Logger } from 'pino';
-import { type Timing, closeAllPools, createActivities, createEnvironmentRegistry, createSealer } from '../activities';
+import {
+  type Timing,
+  closeAllPools,
+  createActivities,
+  createEnvironmentRegistry,
+  createSealer,
+  logActivityOutcome,
+} from '../activities';
 import { TASK_QUEUE } from '../workflows/messages';
 import { type TemporalTarget, resolveTemporalTarget } from '../client/temporal-connection';
 import { type WorkflowCodeMode, workflowCode } from './bundle';
@@ -64,6 +71,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
       namespace: target.namespace,
       taskQueue,
       activities,
+      interceptors: { activity: [logActivityOutcome] },
       ...(code.kind === 'prebuilt'
         ? { workflowBundle: { codePath: code.codePath } }
         : { workflowsPath: code.workflowsPath }),

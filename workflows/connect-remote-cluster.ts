@@ -8,11 +8,11 @@ import {
   ConnectionRequest,
   type ConnectionResult,
   FailureType,
+  STEP_CATALOG as STEPS,
   type StepInput,
   connectionId,
   fieldErrors,
 } from '../domain';
-import { activity } from './activity-options';
 import { apiKeyModel } from './api-key-model';
 import { ApprovalGates } from './approvals';
 import { certificateModel } from './certificate-model';
@@ -20,7 +20,7 @@ import { describeFailure } from './failures';
 import { progressQuery } from './messages';
 import { ConnectionProgress } from './progress';
 import { Saga } from './saga';
-import { StepRunner } from './steps';
+import { StepRunner } from './step-runner';
 
 export async function connectRemoteCluster(input: ConnectionRequest): Promise<ConnectionResult> {
   const request = parseRequest(input);
@@ -29,25 +29,14 @@ export async function connectRemoteCluster(input: ConnectionRequest): Promise<Co
   setHandler(progressQuery, () => progress.snapshot());
   const gates = new ApprovalGates(request, progress);
   gates.install();
-  const steps = new StepRunner(progress, gates, new Saga(progress));
+  const steps = new StepRunner(progress, gates, new Saga(progress), request);
 
   try {
     // Any step may be gated, even the read-only preflight.
-    await steps.approve('preflight');
-    const preflight = await steps.run(
-      'preflight',
-      [],
-      () =>
-        activity(
-          'preflight',
-          request,
-          `${request.local.deploymentId} -> ${request.remote.deploymentId}`,
-        )({
-          connectionId: id,
-          request,
-        }),
-      (p) => `local ${p.local.version}, remote ${p.remote.version}${p.restartExpected ? '; restart expected' : ''}`,
-    );
+    const preflight = (await steps.step(STEPS.preflight, () => ({ connectionId: id, request }), {
+      detail: (p) =>
+        `local ${p.local.version}, remote ${p.remote.version}${p.restartExpected ? '; restart expected' : ''}`,
+    }))!;
     progress.applyDecisions(preflight.steps);
     const stepInput: StepInput = { connectionId: id, request, preflight };
     const verification =

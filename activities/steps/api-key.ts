@@ -3,20 +3,23 @@ import { type StepInput } from '../../domain/activities';
 import { FailureType } from '../../domain/failures';
 import { type ApiKeyRecord, type CreatedResource, type UndoReport } from '../../domain/records';
 import { type Deps, type StepContext } from '../context';
-import { createCrossClusterApiKey, getApiKeysByName, invalidateApiKeys, isActive } from '../elasticsearch/api-keys';
+import {
+  createCrossClusterApiKey as createKeyInElasticsearch,
+  getApiKeysByName,
+  invalidateApiKeys,
+  isActive,
+} from '../elasticsearch/api-keys';
 import { apiKeyCarriesMark, apiKeyMetadata, apiKeyName } from '../marks';
-import { esFor } from './shared';
+import { esFor, resourceOn } from './shared';
 
 function keyResource(input: StepInput, id: string, name: string): CreatedResource {
   const remote = input.preflight.remote;
-  return {
+  return resourceOn(remote, {
     step: 'api-key',
-    environment: remote.environment,
-    deploymentId: remote.deploymentId,
     kind: 'api-key',
     id,
     description: `cross-cluster API key "${name}" (${id}) on ${remote.deploymentId}`,
-  };
+  });
 }
 
 /**
@@ -24,7 +27,7 @@ function keyResource(input: StepInput, id: string, name: string): CreatedResourc
  * so an active key of this run found first (an earlier attempt whose response was lost) is
  * invalidated and a fresh one created: afterwards exactly one active key carries the name.
  */
-export async function createApiKey(deps: Deps, ctx: StepContext, input: StepInput): Promise<ApiKeyRecord> {
+export async function createCrossClusterApiKey(deps: Deps, ctx: StepContext, input: StepInput): Promise<ApiKeyRecord> {
   const { request, connectionId } = input;
   const es = esFor(deps, input.preflight.remote);
   const name = apiKeyName(request.alias, connectionId);
@@ -44,7 +47,7 @@ export async function createApiKey(deps: Deps, ctx: StepContext, input: StepInpu
       nonRetryable: true,
     });
   }
-  const key = await createCrossClusterApiKey(
+  const key = await createKeyInElasticsearch(
     es,
     {
       name,
@@ -66,7 +69,11 @@ export async function createApiKey(deps: Deps, ctx: StepContext, input: StepInpu
 }
 
 /** Invalidate every active key with this run's name and mark (works after a lost response). */
-export async function invalidateApiKey(deps: Deps, ctx: StepContext, input: StepInput): Promise<UndoReport> {
+export async function invalidateCrossClusterApiKey(
+  deps: Deps,
+  ctx: StepContext,
+  input: StepInput,
+): Promise<UndoReport> {
   const es = esFor(deps, input.preflight.remote);
   const name = apiKeyName(input.request.alias, input.connectionId);
   const ours = (await getApiKeysByName(es, name, ctx.signal)).filter(

@@ -1,6 +1,6 @@
 import { type ConnectionRequest } from '../../domain/connection-request';
 import { type DeploymentFacts, type ProxyCaFacts, type StepDecision } from '../../domain/records';
-import { STEP_IDS, type StepId } from '../../domain/steps';
+import { STEP_IDS, type StepId } from '../../domain/step-ids';
 import { directHoldsPem } from '../ece/deployments';
 import { proxyCaEntryName } from '../marks';
 

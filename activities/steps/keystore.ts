@@ -3,18 +3,16 @@ import { type ApiKeyRecord, type CreatedResource, type StepRecord, type UndoRepo
 import { type Deps, type StepContext } from '../context';
 import { getKeystoreNames, removeKeystoreSecret, setKeystoreSecret } from '../ece/keystore';
 import { credentialsSetting } from '../marks';
-import { eceFor } from './shared';
+import { eceFor, resourceOn } from './shared';
 
 function secretResource(input: StepInput): CreatedResource {
   const local = input.preflight.local;
-  return {
+  return resourceOn(local, {
     step: 'keystore',
-    environment: local.environment,
-    deploymentId: local.deploymentId,
     kind: 'keystore-secret',
     id: credentialsSetting(input.request.alias),
     description: `keystore secret ${credentialsSetting(input.request.alias)} on ${local.deploymentId}`,
-  };
+  });
 }
 
 /** Unseal the cross-cluster key and write it to the local keystore (PATCH overwrites: safe to repeat). */

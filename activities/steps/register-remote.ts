@@ -3,7 +3,7 @@ import { type CreatedResource, type StepRecord, type UndoReport } from '../../do
 import { type Deps, type StepContext } from '../context';
 import { getPersistentSettings, putPersistentSettings } from '../elasticsearch/cluster';
 import { proxyPort, remoteSettingKeys } from '../marks';
-import { esFor } from './shared';
+import { esFor, resourceOn } from './shared';
 
 /** The proxy-mode settings this connection registers (flat keys). */
 export function remoteSettings(input: StepInput): Record<string, unknown> {
@@ -20,14 +20,12 @@ export function remoteSettings(input: StepInput): Record<string, unknown> {
 
 function resource(input: StepInput): CreatedResource {
   const local = input.preflight.local;
-  return {
+  return resourceOn(local, {
     step: 'register-remote',
-    environment: local.environment,
-    deploymentId: local.deploymentId,
     kind: 'remote-cluster-settings',
     id: `cluster.remote.${input.request.alias}`,
     description: `persistent cluster.remote.${input.request.alias}.{mode,proxy_address,server_name,skip_unavailable} on ${local.deploymentId}`,
-  };
+  });
 }
 
 /** `cluster.remote.<alias>` in proxy mode on the local cluster (a PUT with the same values is a no-op). */

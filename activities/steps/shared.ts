@@ -1,7 +1,12 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { type Side } from '../../domain/activities';
 import { FailureType } from '../../domain/failures';
-import { type DeploymentFacts, type PreflightResult, type TrustSettings } from '../../domain/records';
+import {
+  type CreatedResource,
+  type DeploymentFacts,
+  type PreflightResult,
+  type TrustSettings,
+} from '../../domain/records';
 import { type Deps, type StepContext } from '../context';
 import { type EceClient } from '../ece/client';
 import {
@@ -18,6 +23,21 @@ import { PLAN_PENDING_CODE, failureCode, failureStatus } from '../http/classify'
 
 export function facts(preflight: PreflightResult, side: Side): DeploymentFacts {
   return side === 'local' ? preflight.local : preflight.remote;
+}
+
+/** A resource a step created (or an undo removed) on the deployment of `f`. */
+export function resourceOn(
+  f: DeploymentFacts,
+  what: Pick<CreatedResource, 'step' | 'kind' | 'id' | 'description'>,
+): CreatedResource {
+  return {
+    step: what.step,
+    environment: f.environment,
+    deploymentId: f.deploymentId,
+    kind: what.kind,
+    id: what.id,
+    description: what.description,
+  };
 }
 
 export function other(side: Side): Side {

@@ -1,15 +1,16 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { type StepInput } from '../../domain/activities';
+import { type Side, type StepInput } from '../../domain/activities';
 import { FailureType } from '../../domain/failures';
 import { durationToMs } from '../../domain/ids';
-import { type VerificationReport } from '../../domain/records';
+import { type DeploymentFacts, type TrustSettings, type VerificationReport } from '../../domain/records';
 import { type Deps, type StepContext } from '../context';
 import { elasticsearchResource, getDeployment, trustOf } from '../ece/deployments';
 import { getKeystoreNames } from '../ece/keystore';
 import { listTrustRelationships } from '../ece/trust-relationships';
 import { getApiKeysByName, isActive } from '../elasticsearch/api-keys';
 import { getRemoteInfo, resolveRemoteCluster } from '../elasticsearch/cluster';
-import { type RemoteInfoEntry, type ResolveClusterEntry } from '../elasticsearch/schemas';
+import { type ApiKeyInfo, type RemoteInfoEntry, type ResolveClusterEntry } from '../elasticsearch/schemas';
+import { type TrustRelationship } from '../ece/schemas';
 import { apiKeyCarriesMark, apiKeyName, credentialsSetting, proxyPort } from '../marks';
 import { sleep } from '../wait';
 import { directHoldsPem } from '../ece/deployments';
@@ -59,7 +60,7 @@ export async function verifyRemoteConnection(
       probe: `GET /_resolve/cluster/${alias}:* connected${probe.matching_indices === undefined ? '' : `, matching_indices=${probe.matching_indices}`}`,
     };
   }
-  const causes = await diagnose(deps, ctx, input, entry, probe);
+  const causes = diagnose(input, entry, probe, entry ? await readIngredients(deps, ctx, input) : { trust: [] });
   const observed = entry
     ? `_remote/info: connected=${entry.connected}${apiKey ? `, cluster_credentials ${entry.cluster_credentials ? 'present' : 'absent'}` : ''}`
     : '_remote/info has no entry for the alias';
@@ -79,17 +80,19 @@ function errorText(error: ResolveClusterEntry['error']): string {
   return String(e?.reason ?? e?.type ?? JSON.stringify(error));
 }
 
-/** Read what the APIs report about each ingredient of the model; return causes, most likely first. */
-async function diagnose(
-  deps: Deps,
-  ctx: StepContext,
-  input: StepInput,
-  entry: RemoteInfoEntry | undefined,
-  probe: ResolveClusterEntry | undefined,
-): Promise<string[]> {
-  const { alias } = input.request;
+/** What the APIs report about each ingredient of the model; undefined where the read failed. */
+export interface Ingredients {
+  /** API key model: the local keystore's setting names, the remote keys named for this run, the local trust. */
+  keystore?: string[];
+  keys?: ApiKeyInfo[];
+  localTrust?: TrustSettings;
+  /** Certificate model, per direction: the deployment's trust and its environment's trust relationships. */
+  trust: Array<{ side: Side; trust?: TrustSettings; relationships?: TrustRelationship[] }>;
+}
+
+/** The reads the diagnosis needs; a failing read leaves its ingredient unknown. */
+async function readIngredients(deps: Deps, ctx: StepContext, input: StepInput): Promise<Ingredients> {
   const { local, remote, model } = input.preflight;
-  const causes: string[] = [];
   const safely = async <T>(read: () => Promise<T>): Promise<T | undefined> => {
     try {
       return await read();
@@ -97,7 +100,44 @@ async function diagnose(
       return undefined;
     }
   };
+  const trustOfDeployment = async (f: DeploymentFacts) => {
+    const read = await safely(() => getDeployment(eceFor(deps, f), f.deploymentId, ctx.signal));
+    return read ? trustOf(elasticsearchResource(eceFor(deps, f), read.deployment, f.refId)) : undefined;
+  };
+  if (model === 'api_key') {
+    const alias = input.request.alias;
+    return {
+      keystore: await safely(() => getKeystoreNames(eceFor(deps, local), local.deploymentId, local.refId, ctx.signal)),
+      keys: await safely(() =>
+        getApiKeysByName(esFor(deps, remote), apiKeyName(alias, input.connectionId), ctx.signal),
+      ),
+      localTrust: input.preflight.proxyCa?.private ? await trustOfDeployment(local) : undefined,
+      trust: [],
+    };
+  }
+  const trust: Ingredients['trust'] = [];
+  for (const side of ['local', 'remote'] as const) {
+    const self = input.preflight[side];
+    const deploymentTrust = await trustOfDeployment(self);
+    if (!deploymentTrust) continue;
+    const relationships = await safely(() =>
+      listTrustRelationships(eceFor(deps, self), 'non-local', { signal: ctx.signal }),
+    );
+    trust.push({ side, trust: deploymentTrust, relationships });
+  }
+  return { trust };
+}
 
+/** The likely causes of an unusable connection, most likely first: a pure reading of what was observed. */
+export function diagnose(
+  input: StepInput,
+  entry: RemoteInfoEntry | undefined,
+  probe: ResolveClusterEntry | undefined,
+  found: Ingredients,
+): string[] {
+  const { alias } = input.request;
+  const { local, remote, model } = input.preflight;
+  const causes: string[] = [];
   if (!entry) {
     return [`the alias is not registered on the local cluster (cluster.remote.${alias} settings are missing)`];
   }
@@ -111,12 +151,7 @@ async function diagnose(
   }
 
   if (model === 'api_key') {
-    const keystore = await safely(() =>
-      getKeystoreNames(eceFor(deps, local), local.deploymentId, local.refId, ctx.signal),
-    );
-    const keys = await safely(() =>
-      getApiKeysByName(esFor(deps, remote), apiKeyName(alias, input.connectionId), ctx.signal),
-    );
+    const { keystore, keys, localTrust } = found;
     if (keystore && !keystore.includes(credentialsSetting(alias))) {
       causes.push(`key missing: the local keystore has no ${credentialsSetting(alias)}`);
     } else if (keys && !keys.some((k) => isActive(k) && apiKeyCarriesMark(k.metadata, input.connectionId))) {
@@ -125,37 +160,26 @@ async function diagnose(
       );
     }
     const ca = input.preflight.proxyCa;
-    if (ca?.private) {
-      const read = await safely(() => getDeployment(eceFor(deps, local), local.deploymentId, ctx.signal));
-      const trust = read
-        ? trustOf(elasticsearchResource(eceFor(deps, local), read.deployment, local.refId))
-        : undefined;
-      if (trust && !(trust.direct ?? []).some((d) => directHoldsPem(d, ca.rootPem))) {
-        causes.push(
-          `CA not trusted: the remote proxy root CA (${ca.subject}) is private and the local deployment's trust.direct does not hold it`,
-        );
-      }
+    if (ca?.private && localTrust && !(localTrust.direct ?? []).some((d) => directHoldsPem(d, ca.rootPem))) {
+      causes.push(
+        `CA not trusted: the remote proxy root CA (${ca.subject}) is private and the local deployment's trust.direct does not hold it`,
+      );
     }
     if (entry.cluster_credentials === undefined && keystore?.includes(credentialsSetting(alias))) {
       causes.push('the keystore credential is not loaded yet: reload secure settings or restart the local deployment');
     }
   } else {
-    for (const [self, peer, label] of [
-      [local, remote, 'the local deployment does not trust the remote cluster'],
-      [remote, local, 'the remote deployment does not trust the local cluster'],
-    ] as const) {
-      const read = await safely(() => getDeployment(eceFor(deps, self), self.deploymentId, ctx.signal));
-      if (!read) continue;
-      const trust = trustOf(elasticsearchResource(eceFor(deps, self), read.deployment, self.refId));
-      const rels = await safely(() => listTrustRelationships(eceFor(deps, self), 'non-local', { signal: ctx.signal }));
-      const peerAccount =
-        self === local ? input.preflight.remoteEnvironment.accountId : input.preflight.localEnvironment.accountId;
-      const rel = rels?.find((r) => (r.account_ids ?? []).includes(peerAccount));
-      if (rels && !rel) {
+    for (const { side, trust, relationships } of found.trust) {
+      const [self, peer] = side === 'local' ? [local, remote] : [remote, local];
+      const label = `the ${side} deployment does not trust the ${side === 'local' ? 'remote' : 'local'} cluster`;
+      const peerAccount = (side === 'local' ? input.preflight.remoteEnvironment : input.preflight.localEnvironment)
+        .accountId;
+      const rel = relationships?.find((r) => (r.account_ids ?? []).includes(peerAccount));
+      if (relationships && !rel) {
         causes.push(`trust missing one way: ${self.environment} has no trust relationship for ${peer.environment}`);
         continue;
       }
-      const ext = (trust.external ?? []).find((e) => !rel || e.trust_relationship_id === rel.id);
+      const ext = (trust?.external ?? []).find((e) => !rel || e.trust_relationship_id === rel.id);
       const allow = (ext?.trust_allowlist as string[] | undefined) ?? [];
       if (!ext || (!ext.trust_all && !allow.includes(peer.clusterId))) {
         causes.push(`trust missing one way: ${label} (trust.external of ${self.deploymentId} lacks ${peer.clusterId})`);

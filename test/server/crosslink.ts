@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { closeAllPools, createActivities } from '../../activities';
+import { closeAllPools, createActivities, logActivityOutcome } from '../../activities';
 import { createEnvironmentRegistry, resolveEnvironments } from '../../activities/environments';
 import { createSealer } from '../../activities/secrets/sealing';
 import { EnvironmentsFile } from '../../domain';
@@ -120,6 +120,7 @@ export async function startCrosslinkSuite(name: string): Promise<CrosslinkSuite>
       taskQueue,
       workflowBundle: await workflowBundle(),
       activities: createActivities({ registry, sealer, timing: ACTIVITY_TIMING }),
+      interceptors: { activity: [logActivityOutcome] },
       shutdownGraceTime: '5s',
       identity,
     });

@@ -74,7 +74,7 @@ describeIfServer('the local run on a real Temporal server', () => {
       ]),
     );
     for (const step of ran) {
-      expect({ step, completed: completed.has(STEP_CATALOG[step].activities[0]) }).toEqual({ step, completed: true });
+      expect({ step, completed: completed.has(STEP_CATALOG[step].activity.name) }).toEqual({ step, completed: true });
     }
     expect(events.at(-1)?.workflowExecutionCompletedEventAttributes).toBeTruthy();
 

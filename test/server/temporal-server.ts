@@ -11,7 +11,7 @@ import { temporal } from '@temporalio/proto';
 import { defineSearchAttributeKey } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, type LogLevel, type NativeConnection, Runtime } from '@temporalio/worker';
-import { SEARCH_ATTRIBUTES } from '../../domain/progress';
+import { SEARCH_ATTRIBUTES } from '../../domain/progress-report';
 
 /** Where the suite's server comes from, decided synchronously (jest needs it at collection time). */
 export type ServerSource =

@@ -1,4 +1,8 @@
 import { Writable } from 'node:stream';
+import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { logActivityOutcome } from '../../activities';
+import { FailureType } from '../../domain';
 import { createLogger } from '../../workers/logging';
 import { PinoTemporalLogger } from '../../workers/temporal-logger';
 
@@ -59,5 +63,52 @@ describe('worker logs', () => {
     expect(text).not.toContain('hunter2-password');
     expect(text).not.toContain('ApiKey abc');
     expect(text).toContain('[redacted]');
+  });
+});
+
+describe('activity outcome interceptor', () => {
+  async function run(activityType: string, body: () => Promise<unknown>) {
+    const { logger, lines, raw } = capture(['sealing-key-material']);
+    const env = new MockActivityEnvironment({ activityType }, { logger: new PinoTemporalLogger(logger) });
+    const execute = logActivityOutcome(env.context).inbound!.execute!;
+    const outcome = await env
+      .run(() => execute({ args: [], headers: {} }, body))
+      .then(
+        (value) => ({ value }),
+        (error: unknown) => ({ error }),
+      );
+    return { outcome, lines, raw };
+  }
+
+  test("logs a result's detail under the activity's name", async () => {
+    const { outcome, lines } = await run('registerRemoteCluster', async () => ({
+      attempt: 1,
+      created: [],
+      detail: 'cluster.remote.logs-b set',
+    }));
+    expect(outcome).toEqual({ value: { attempt: 1, created: [], detail: 'cluster.remote.logs-b set' } });
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        level: 'info',
+        msg: 'registerRemoteCluster: cluster.remote.logs-b set',
+        step: 'register-remote',
+      }),
+    );
+  });
+
+  test('logs a failure with its message and type, rethrows it, and never the configured secrets', async () => {
+    const failure = ApplicationFailure.create({
+      type: FailureType.Conflict,
+      message: 'deployment kept changing (sealing-key-material)',
+      nonRetryable: true,
+    });
+    const { outcome, lines, raw } = await run('removeProxyCaTrust', async () => {
+      throw failure;
+    });
+    expect(outcome).toEqual({ error: failure });
+    expect(lines).toContainEqual(
+      expect.objectContaining({ level: 'warn', failureType: 'Conflict', step: 'proxy-ca', undo: true }),
+    );
+    expect(raw.join('')).not.toContain('sealing-key-material');
   });
 });

@@ -1,4 +1,4 @@
-import { type ActivityName, type ConnectionResult, FailureType } from '../../domain';
+import { type ActivityName, type ConnectionResult, FailureType, UNDO_ACTIVITIES } from '../../domain';
 import {
   fails,
   failsTransiently,
@@ -25,19 +25,12 @@ beforeAll(async () => {
 });
 afterAll(() => harness.destroy());
 
-const UNDO_ACTIVITIES = new Set<string>([
-  'removePlatformTrust',
-  'removeDeploymentTrust',
-  'invalidateCrossClusterApiKey',
-  'removeProxyCaTrust',
-  'removeKeystoreCredentials',
-  'unregisterRemoteCluster',
-  'deleteRoles',
-]);
+/** The step catalog's undos. */
+const UNDO_ACTIVITY_NAMES = new Set<string>(UNDO_ACTIVITIES);
 
 /** Undos scheduled after the failure, in the order they ran. */
 function undosRun(scheduled: string[]): string[] {
-  return scheduled.filter((a) => UNDO_ACTIVITIES.has(a));
+  return scheduled.filter((a) => UNDO_ACTIVITY_NAMES.has(a));
 }
 
 describe('a permanent failure at each step rolls back exactly what was registered, newest first', () => {
@@ -273,7 +266,9 @@ describe('cancellation', () => {
     const restartResolved = run.timeline.findIndex(
       (e) => e.kind === 'activity-resolved' && e.activity === 'restartElasticsearch',
     );
-    const firstUndo = run.timeline.findIndex((e) => e.kind === 'activity-scheduled' && UNDO_ACTIVITIES.has(e.activity));
+    const firstUndo = run.timeline.findIndex(
+      (e) => e.kind === 'activity-scheduled' && UNDO_ACTIVITY_NAMES.has(e.activity),
+    );
     expect(restartResolved).toBeGreaterThan(-1);
     expect(firstUndo).toBeGreaterThan(restartResolved);
     expect(undosRun(run.scheduled())).toEqual([

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Identity } from './ids';
 import { CreatedResource } from './records';
-import { SecurityModel, StepId } from './steps';
+import { SecurityModel, StepId } from './step-ids';
 
 export const ConnectionState = z.enum([
   'running',

@@ -1,0 +1,57 @@
+/**
+ * Activity options per timing of the step catalog: timeouts that fit what each activity waits for,
+ * and retry policies that retry only `Transient` failures (every other crosslink failure type is
+ * listed as non-retryable), bounded by `scheduleToCloseTimeout` so a step that keeps failing
+ * transiently still ends.
+ */
+import { type ActivityOptions } from '@temporalio/workflow';
+import { type ActivityTiming, type ConnectionRequest, NON_RETRYABLE_FAILURE_TYPES, durationToMs } from '../domain';
+
+const nonRetryableErrorTypes = [...NON_RETRYABLE_FAILURE_TYPES];
+
+/** One ECE or Elasticsearch read or a single idempotent write: answers in seconds. */
+const QUICK: ActivityOptions = {
+  startToCloseTimeout: '1m',
+  scheduleToCloseTimeout: '10m',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', nonRetryableErrorTypes },
+};
+
+/** A write followed by an ECE plan: plans take minutes, so the activity heartbeats while it waits. */
+const PLAN_WAIT: ActivityOptions = {
+  startToCloseTimeout: '45m',
+  heartbeatTimeout: '1m',
+  scheduleToCloseTimeout: '2h',
+  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '2m', nonRetryableErrorTypes },
+};
+
+/** Undos get a longer retry budget than steps: leaving a half-done connection behind is the worst outcome. */
+const UNDO_QUICK: ActivityOptions = {
+  ...QUICK,
+  scheduleToCloseTimeout: '1h',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes },
+};
+const UNDO_PLAN_WAIT: ActivityOptions = { ...PLAN_WAIT, scheduleToCloseTimeout: '4h' };
+
+/** `verify` polls `_remote/info` up to the request's verifyTimeout, then probes. */
+function verifyOptions(request: ConnectionRequest): ActivityOptions {
+  const pollMs = durationToMs(request.verifyTimeout);
+  return {
+    startToCloseTimeout: pollMs + 2 * 60_000,
+    // It heartbeats on every `_remote/info` poll.
+    heartbeatTimeout: '1m',
+    scheduleToCloseTimeout: 3 * (pollMs + 2 * 60_000),
+    retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes },
+  };
+}
+
+/** The options of an activity of `timing`; `undo` when it undoes a step. */
+export function activityOptions(timing: ActivityTiming, undo: boolean, request: ConnectionRequest): ActivityOptions {
+  switch (timing) {
+    case 'quick':
+      return undo ? UNDO_QUICK : QUICK;
+    case 'plan-wait':
+      return undo ? UNDO_PLAN_WAIT : PLAN_WAIT;
+    case 'verify':
+      return verifyOptions(request);
+  }
+}
