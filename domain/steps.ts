@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The step catalog (ARCHITECTURE.md "The steps"). The ids are stable: they name progress rows,
+ * The step catalog (docs/workflow.md "Steps"). The ids are stable: they name progress rows,
  * approval gates and, through STEP_CATALOG, the activities that do and undo each step.
  */
 export const STEP_IDS = [

@@ -1,11 +1,11 @@
 /**
- * Every behaviour the reference (ece-api.md) marks UNCONFIRMED, and the choice the simulator makes.
+ * Every behaviour docs/sources.md marks UNCONFIRMED, and the choice the simulator makes.
  * Kept in one place so a finding on a real ECE changes one line. docs/simulator.md lists them.
  */
 export const UNCONFIRMED = {
-  /** ece-api.md §2, §11.3: the status and code of a `?version=` mismatch on deployment PUT. */
+  /** docs/sources.md §2, §11.3: the status and code of a `?version=` mismatch on deployment PUT. */
   deploymentVersionConflict: { status: 409, code: 'deployments.deployment_version_conflict' },
-  /** ece-api.md §1D: a `?version=` mismatch on trust-relationship DELETE. */
+  /** docs/sources.md §1D: a `?version=` mismatch on trust-relationship DELETE. */
   trustRelationshipVersionConflict: { status: 409, code: 'trust_relationships.version_conflict' },
   /** §2: does a trust-only deployment PUT start a plan? Choice: every PUT starts a plan. */
   everyUpdateStartsPlan: true,

@@ -114,7 +114,7 @@ export async function preflight(
   } else if (atLeast(lv, '9.0.0') || atLeast(rv, '9.0.0')) {
     versionNote += ' (the certificate model is deprecated from 9.0; prefer api_key)';
   }
-  // Role fields the local cluster would reject (ece-api.md §8A): refuse now rather than roll back later.
+  // Role fields the local cluster would reject (docs/sources.md §8A): refuse now rather than roll back later.
   for (const role of request.roles) {
     if (role.local.remote_indices?.length && !atLeast(lv, '8.14.0')) {
       refusals.push(
