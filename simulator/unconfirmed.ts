@@ -27,4 +27,16 @@ export const UNCONFIRMED = {
   privateProxyCaTrust: { type: 'proxy' },
   /** §12.6: `active_only` on GET /_security/api_key: accepted on every simulated version. */
   activeOnlyAllVersions: true,
+  /**
+   * §2 "Absent trust": after a deployment PUT with `trust: null` ("reverts the field to the default
+   * value"), does GET omit `trust` or return the default materialised? Choice: omitted ('absent');
+   * the other reading is 'materialised'. crosslink's undo is correct under both.
+   */
+  trustAfterNullWrite: 'absent' as 'absent' | 'materialised',
+  /**
+   * §2 "Absent trust": the default an absent trust stands for. Choice: every deployment of the own
+   * account (the documented default); whether it follows the account's `trust.trust_all`
+   * (GET /account) when the platform default was changed is not documented.
+   */
+  absentTrustDefault: 'own-account-trust-all' as const,
 } as const;
