@@ -124,8 +124,11 @@ async function newDeployment(env: Environment, d: DeploymentSpec): Promise<Deplo
   const clusterId = d.clusterId ?? `c1${createHash('sha256').update(d.id).digest('hex').slice(0, 30)}`;
   const created = nowIso();
   const accountDefaultTrust = defaultTrust(env.accountId);
-  const trust =
-    d.trustAbsent ? null : d.trust ? await materializeTrust(d.trust as JsonObject) : clone(accountDefaultTrust);
+  const trust = d.trustAbsent
+    ? null
+    : d.trust
+      ? await materializeTrust(d.trust as JsonObject)
+      : clone(accountDefaultTrust);
   const keystore: Keystore = Object.fromEntries(
     Object.entries(d.keystore).map(([k, value]) => [k, { value, as_file: false }]),
   );

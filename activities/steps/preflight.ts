@@ -11,6 +11,7 @@ import { type EsClient } from '../elasticsearch/client';
 import { getRole } from '../elasticsearch/roles';
 import { apiKeyCarriesMark, apiKeyName, credentialsSetting, proxyPort, roleCarriesMark } from '../marks';
 import { decideSteps } from './decisions';
+import { proxyCaVisibility } from './proxy-ca-visibility';
 import { API_KEY_BETA, API_KEY_GA, atLeast } from './versions';
 
 import { readDeployment, readEnvironment } from './preflight-reads';
@@ -190,7 +191,8 @@ export async function preflight(
       });
     }
     const c = certificateFacts(root);
-    proxyCa = { rootPem: c.pem, fingerprintSha256: c.fingerprintSha256, subject: c.subject, private: c.private };
+    const { private: isPrivate } = proxyCaVisibility(proxyChain, eceRemote.proxyCa);
+    proxyCa = { rootPem: c.pem, fingerprintSha256: c.fingerprintSha256, subject: c.subject, private: isPrivate };
   }
 
   const local: DeploymentFacts = { ...localDep.facts, rolesBefore: rolesBefore.local };
