@@ -19,6 +19,7 @@ export interface ResolvedEnvironment {
   region: string;
   apiKey: string;
   caCert?: string;
+  proxyCa: EnvironmentConfig['proxyCa'];
   defaultCredentials?: EsCredentials;
   deployments: Record<string, { url?: string; credentials?: EsCredentials }>;
 }
@@ -89,6 +90,7 @@ export function resolveEnvironments(file: EnvironmentsFile, opts: ResolveOptions
       region: cfg.region,
       apiKey: secret(cfg.apiKey, `${base}.apiKey`),
       caCert: cfg.caCert ? caBundle(cfg.caCert, `${base}.caCert`) : undefined,
+      proxyCa: cfg.proxyCa,
       defaultCredentials: cfg.elasticsearch.default
         ? credentials(cfg.elasticsearch.default.credentials, `${base}.elasticsearch.default.credentials`)
         : undefined,
@@ -143,6 +145,7 @@ export function createEnvironmentRegistry(resolved: ResolvedEnvironments): Envir
           region: e.region,
           apiKey: e.apiKey,
           caCert: e.caCert,
+          proxyCa: e.proxyCa,
         });
         eceClients.set(name, client);
       }

@@ -50,7 +50,7 @@ export function remoteSettingKeys(alias: string): string[] {
   return ['mode', 'proxy_address', 'server_name', 'skip_unavailable'].map((k) => `cluster.remote.${alias}.${k}`);
 }
 
-/** ECE proxies: 9443 for the API key model (remote cluster server), 9400 for certificates (ece-api.md §7A). */
+/** ECE proxies: 9443 for the API key model (remote cluster server), 9400 for certificates (docs/sources.md §7A). */
 export function proxyPort(model: SecurityModel): number {
   return model === 'api_key' ? 9443 : 9400;
 }

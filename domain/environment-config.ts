@@ -62,6 +62,12 @@ export const EnvironmentConfig = z
     apiKey: SecretRef,
     /** CA bundle for the coordinator and the deployments' endpoints when ECE uses self-signed certificates. */
     caCert: CaBundleRef.optional(),
+    /**
+     * Whether this environment's remote-cluster proxy CA is public (the local deployment's nodes
+     * already trust it) or private (crosslink adds it as `trust.direct` type proxy on the local side).
+     * `auto` guesses from Node's bundled roots (docs/configuration.md); `public` / `private` decide.
+     */
+    proxyCa: z.enum(['auto', 'public', 'private']).default('auto'),
     elasticsearch: z
       .object({
         /** Credentials used for every deployment of this environment that has none of its own. */
@@ -73,6 +79,7 @@ export const EnvironmentConfig = z
   })
   .strict();
 export type EnvironmentConfig = z.infer<typeof EnvironmentConfig>;
+export type ProxyCaSetting = EnvironmentConfig['proxyCa'];
 export type EnvironmentConfigInput = z.input<typeof EnvironmentConfig>;
 
 /** Where notifications go (docs/notifications.md): https, or http to a loopback address for local runs. */

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 
-/** ECE deployment ids and Elasticsearch cluster ids are 32 lowercase hex characters (ece-api.md §9). */
+/** ECE deployment ids and Elasticsearch cluster ids are 32 lowercase hex characters (docs/sources.md §9). */
 export const DeploymentId = z
   .string()
   .regex(/^[a-f0-9]{32}$/, 'must be 32 lowercase hexadecimal characters (an ECE deployment id)');
 
-/** Remote cluster alias: the ECE UI's rule, stricter than the API's (ece-api.md §4A). */
+/** Remote cluster alias: the ECE UI's rule, stricter than the API's (docs/sources.md §4A). */
 export const Alias = z
   .string()
   .min(1, 'must not be empty')

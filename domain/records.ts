@@ -38,7 +38,7 @@ export type DeploymentFacts = z.infer<typeof DeploymentFacts>;
 
 export const EnvironmentFacts = z.object({
   environment: z.string(),
-  /** ECE "environment id" as the UI shows it: the local trust record's account id (ece-api.md §1A). */
+  /** ECE "environment id" as the UI shows it: the local trust record's account id (docs/sources.md §1A). */
   accountId: z.string(),
   installationId: z.string().optional(),
   localTrustRelationshipId: z.string(),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The steps' ids (ARCHITECTURE.md "The steps"), in the documented order. They are stable: they
+ * The steps' ids (docs/workflow.md "Steps"), in the documented order. They are stable: they
  * name progress rows, approval gates and the rows of the step catalog (domain/step-catalog.ts).
  */
 export const STEP_IDS = [

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prints the path of a Temporal CLI (dev server + Web UI), installing it with Go when absent.
 # Exit 0 with the path on stdout; exit 3 with the reason on stderr when no server can be had.
-# Version pin: v1.5.1 is the newest release `go install pkg@version` can build (temporal-notes.md).
+# Version pin: v1.5.1 is the newest release `go install pkg@version` can build (docs/sources.md §T1).
 set -euo pipefail
 TEMPORAL_CLI_VERSION="${TEMPORAL_CLI_VERSION:-v1.5.1}"
 

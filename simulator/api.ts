@@ -93,8 +93,10 @@ export interface DeploymentSnapshot {
   name: string;
   version: string;
   clusterId: string;
-  /** `settings.trust` as ECE stores it. */
+  /** `settings.trust` as ECE stores it; the default that applies when `trustAbsent`. */
   trust: Record<string, unknown>;
+  /** ECE stores no trust object (never written, or reverted with `null`); GET omits it. */
+  trustAbsent: boolean;
   /** Keystore secret names with as_file (values are never exposed, like ECE). */
   keystore: Record<string, { as_file: boolean }>;
   /** Elasticsearch persistent cluster settings, flat (`cluster.remote.x.mode`). */

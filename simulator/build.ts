@@ -123,7 +123,12 @@ async function newDeployment(env: Environment, d: DeploymentSpec): Promise<Deplo
   // Derived from the whole deployment id, so ids that differ anywhere get distinct clusters and endpoints.
   const clusterId = d.clusterId ?? `c1${createHash('sha256').update(d.id).digest('hex').slice(0, 30)}`;
   const created = nowIso();
-  const trust = d.trust ? await materializeTrust(d.trust as JsonObject) : defaultTrust(env.accountId);
+  const accountDefaultTrust = defaultTrust(env.accountId);
+  const trust = d.trustAbsent
+    ? null
+    : d.trust
+      ? await materializeTrust(d.trust as JsonObject)
+      : clone(accountDefaultTrust);
   const keystore: Keystore = Object.fromEntries(
     Object.entries(d.keystore).map(([k, value]) => [k, { value, as_file: false }]),
   );
@@ -144,7 +149,8 @@ async function newDeployment(env: Environment, d: DeploymentSpec): Promise<Deplo
     lastModified: created,
     plan: initialPlan(d.version),
     trust,
-    effectiveTrust: clone(trust),
+    accountDefaultTrust,
+    effectiveTrust: clone(trust ?? accountDefaultTrust),
     keystore,
     nodeKeystore: clone(keystore),
     loadedKeystore: clone(keystore),

@@ -1,6 +1,6 @@
 /**
  * Whether a remote-cluster alias of a local deployment connects, and if not, what Elasticsearch would
- * report (ece-api.md §7, §10, §11). The checks run in the order a real connection attempt fails.
+ * report (docs/sources.md §7, §10, §11). The checks run in the order a real connection attempt fails.
  */
 import { samePem } from './certs';
 import { type RemoteSettings } from './settings';

@@ -8,7 +8,6 @@ import { patchKeystore, redactedKeystore } from './keystore';
 import { endAttempt, startPlan } from './plans';
 import { type Reply, type SimRequest } from './server';
 import { type Deployment, type Environment, type JsonObject, type SimState, clone, nowIso } from './state';
-import { defaultTrust } from './build';
 import { UNCONFIRMED } from './unconfirmed';
 
 type Found = { dep: Deployment } | { reply: Reply };
@@ -138,7 +137,8 @@ export function updateDeployment(state: SimState, env: Environment, req: SimRequ
   if (payload) {
     const previousTrust = clone(dep.trust);
     const trust = payload.settings?.trust;
-    if (trust === null) dep.trust = defaultTrust(env.accountId);
+    if (trust === null)
+      dep.trust = UNCONFIRMED.trustAfterNullWrite === 'absent' ? null : clone(dep.accountDefaultTrust);
     else if (trust !== undefined) dep.trust = storedTrust(trust);
     if (payload.settings?.keystore_contents) patchKeystore(dep, payload.settings.keystore_contents);
     if (UNCONFIRMED.everyUpdateStartsPlan) {
@@ -146,7 +146,7 @@ export function updateDeployment(state: SimState, env: Environment, req: SimRequ
       const { transient: _transient, ...plan } = payload.plan;
       startPlan(state, dep, 'update', plan as JsonObject, previousTrust);
     } else {
-      dep.effectiveTrust = clone(dep.trust);
+      dep.effectiveTrust = clone(dep.trust ?? dep.accountDefaultTrust);
     }
   }
   return { ...response, headers: resourceHeaders(dep) };

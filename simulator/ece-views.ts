@@ -124,7 +124,14 @@ export function clusterInfoView(env: Environment, dep: Deployment, o: ViewOption
     snapshots: { healthy: true, count: 0, recent_success: false },
     external_links: [],
     ...(o.showSettings
-      ? { settings: { trust: trustView(env, dep.trust), metadata: { name: dep.name }, dedicated_masters_threshold: 6 } }
+      ? {
+          settings: {
+            // No stored trust: ECE returns none (the account default applies).
+            ...(dep.trust ? { trust: trustView(env, dep.trust) } : {}),
+            metadata: { name: dep.name },
+            dedicated_masters_threshold: 6,
+          },
+        }
       : {}),
   };
 }

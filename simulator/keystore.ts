@@ -1,4 +1,4 @@
-/** ECE keystore semantics and when Elasticsearch sees a change (ece-api.md §4, §6). */
+/** ECE keystore semantics and when Elasticsearch sees a change (docs/sources.md §4, §6). */
 import { type KeystoreContents } from './ece-schemas';
 import { type Deployment, clone, loadsKeystoreAtOnce } from './state';
 

@@ -30,7 +30,7 @@ export function startPlan(
   dep: Deployment,
   kind: PlanAttempt['kind'],
   plan: JsonObject,
-  previousTrust: JsonObject,
+  previousTrust: JsonObject | null,
 ): PlanAttempt {
   dep.planCounter += 1;
   const attempt: PlanAttempt = {
@@ -73,7 +73,7 @@ function finishPlan(dep: Deployment): void {
   const version = (attempt.plan.elasticsearch as JsonObject | undefined)?.version;
   if (typeof version === 'string') dep.version = version;
   // The nodes restarted: they apply the trust settings and read the keystore from disk.
-  dep.effectiveTrust = clone(dep.trust);
+  dep.effectiveTrust = clone(dep.trust ?? dep.accountDefaultTrust);
   dep.nodeKeystore = clone(dep.keystore);
   dep.loadedKeystore = clone(dep.keystore);
   settle(dep, attempt);

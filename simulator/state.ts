@@ -60,7 +60,7 @@ export interface PlanAttempt {
   log: PlanStep[];
   error?: { message: string; timestamp: string; failure_type: string; details: Record<string, string> };
   /** What a failed or cancelled attempt restores. */
-  previous: { trust: JsonObject; plan: JsonObject };
+  previous: { trust: JsonObject | null; plan: JsonObject };
 }
 
 export interface Deployment {
@@ -82,8 +82,13 @@ export interface Deployment {
   lastModified: string;
   /** The current ElasticsearchClusterPlan. */
   plan: JsonObject;
-  /** `settings.trust` as ECE stores it (what the last write asked for). */
-  trust: JsonObject;
+  /**
+   * `settings.trust` as ECE stores it (what the last write asked for); null when none is stored
+   * (never written, or reverted with `null`): GET then omits it and `accountDefaultTrust` applies.
+   */
+  trust: JsonObject | null;
+  /** The trust that applies while `trust` is null: every deployment of the own account. */
+  accountDefaultTrust: JsonObject;
   /** The trust the nodes apply: `trust` as of the last successful plan. */
   effectiveTrust: JsonObject;
   /** ECE's keystore. */

@@ -69,8 +69,10 @@ export const DeploymentSpec = z
     healthy: z.boolean().default(true),
     /** Password of the `elastic` superuser; generated when omitted. */
     elasticPassword: z.string().min(8).optional(),
-    /** `settings.trust` before any run; default: trust every deployment of the own account. */
+    /** `settings.trust` before any run; default: trust every deployment of the own account, returned explicitly. */
     trust: TrustSpec.optional(),
+    /** Trust never written: ECE returns no `trust` object and the own-account default applies. */
+    trustAbsent: z.boolean().default(false),
     /** Keystore secrets that exist before any run (name -> value). */
     keystore: z.record(z.string().min(1), z.string()).default({}),
     /** Persistent cluster settings, flat (`cluster.remote.x.mode`). */
@@ -128,6 +130,15 @@ export const Topology = z
           });
         }
         seen.set(d.id, env);
+      });
+      spec.deployments.forEach((d, i) => {
+        if (d.trustAbsent && d.trust) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['environments', env, 'deployments', i, 'trustAbsent'],
+            message: 'a deployment with trustAbsent has no trust',
+          });
+        }
       });
       spec.trustRelationships.forEach((t, i) => {
         if (t.environment && !topology.environments[t.environment]) {

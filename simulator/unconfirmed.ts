@@ -1,11 +1,11 @@
 /**
- * Every behaviour the reference (ece-api.md) marks UNCONFIRMED, and the choice the simulator makes.
+ * Every behaviour docs/sources.md marks UNCONFIRMED, and the choice the simulator makes.
  * Kept in one place so a finding on a real ECE changes one line. docs/simulator.md lists them.
  */
 export const UNCONFIRMED = {
-  /** ece-api.md §2, §11.3: the status and code of a `?version=` mismatch on deployment PUT. */
+  /** docs/sources.md §2, §11.3: the status and code of a `?version=` mismatch on deployment PUT. */
   deploymentVersionConflict: { status: 409, code: 'deployments.deployment_version_conflict' },
-  /** ece-api.md §1D: a `?version=` mismatch on trust-relationship DELETE. */
+  /** docs/sources.md §1D: a `?version=` mismatch on trust-relationship DELETE. */
   trustRelationshipVersionConflict: { status: 409, code: 'trust_relationships.version_conflict' },
   /** §2: does a trust-only deployment PUT start a plan? Choice: every PUT starts a plan. */
   everyUpdateStartsPlan: true,
@@ -45,4 +45,16 @@ export const UNCONFIRMED = {
     'security.update_cross_cluster_api_key': 'update_cross_cluster_api_key_request',
     'cluster.put_settings': 'cluster_update_settings_request',
   } as Record<string, string>,
+  /**
+   * §2 "Absent trust": after a deployment PUT with `trust: null` ("reverts the field to the default
+   * value"), does GET omit `trust` or return the default materialised? Choice: omitted ('absent');
+   * the other reading is 'materialised'. crosslink's undo is correct under both.
+   */
+  trustAfterNullWrite: 'absent' as 'absent' | 'materialised',
+  /**
+   * §2 "Absent trust": the default an absent trust stands for. Choice: every deployment of the own
+   * account (the documented default); whether it follows the account's `trust.trust_all`
+   * (GET /account) when the platform default was changed is not documented.
+   */
+  absentTrustDefault: 'own-account-trust-all' as const,
 } as const;

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { createLogger } from './logging';
 import { loadWorkerConfig } from './config';
 import { startWorker } from './worker';
+import { tlsOverrideWarning } from '../activities/http/pool';
 import { type WorkflowCodeMode } from './bundle';
 
 async function main(): Promise<void> {
@@ -16,6 +17,8 @@ async function main(): Promise<void> {
   });
   const config = loadWorkerConfig({ path: values.environments });
   const log = createLogger({ name: 'worker', secrets: config.secrets });
+  const tlsWarning = tlsOverrideWarning(); // a warning, not a refusal: the variable changes nothing here
+  if (tlsWarning) log.warn(tlsWarning);
   const mode = (values['workflow-code'] ?? process.env.CROSSLINK_WORKFLOW_CODE ?? 'auto') as WorkflowCodeMode;
   if (!['auto', 'prebuilt', 'source'].includes(mode))
     throw new Error('--workflow-code must be auto, prebuilt or source');

@@ -1,3 +1,4 @@
+import { type ProxyCaSetting } from '../../domain/environment-config';
 import { HttpClient } from '../http/client';
 
 /** Connection facts of one ECE environment (the coordinator API). */
@@ -7,6 +8,8 @@ export interface EceEnvironmentAccess {
   region: string;
   apiKey: string;
   caCert?: string;
+  /** Whether this environment's proxy CA is public or private (default `auto`). */
+  proxyCa?: ProxyCaSetting;
 }
 
 /** The ECE API of one environment: an HttpClient on `<coordinator>/api/v1` plus what wrappers need. */
@@ -14,10 +17,12 @@ export class EceClient {
   readonly http: HttpClient;
   readonly environment: string;
   readonly region: string;
+  readonly proxyCa: ProxyCaSetting;
 
   constructor(access: EceEnvironmentAccess) {
     this.environment = access.name;
     this.region = access.region;
+    this.proxyCa = access.proxyCa ?? 'auto';
     this.http = new HttpClient(
       `${access.coordinatorUrl.replace(/\/+$/, '')}/api/v1`,
       `ApiKey ${access.apiKey}`,

@@ -46,6 +46,7 @@ export function elasticsearchResource(
   return found;
 }
 
+/** The resource's `trust` object; `{}` when ECE returns none (see default-trust.ts). */
 export function trustOf(resource: ElasticsearchResourceInfo): TrustSettings {
   return (resource.info.settings?.trust as TrustSettings | undefined) ?? {};
 }
@@ -59,9 +60,10 @@ export function versionOf(resource: ElasticsearchResourceInfo): string {
  * The full update payload that changes nothing but the `trust` object of one Elasticsearch
  * resource, built from a GET like cloud-sdk-go's NewUpdateRequest: every ES resource with its
  * current plan and settings (read-only `metadata` dropped), `prune_orphans: false` so resources
- * left out (Kibana...) are kept. The whole trust object is sent: ECE replaces it.
+ * left out (Kibana...) are kept. The whole trust object is sent: ECE replaces it. `null` reverts the
+ * trust to the default (ECE-OAS, ElasticsearchClusterSettings.trust).
  */
-export function trustUpdatePayload(deployment: DeploymentGet, refId: string, trust: TrustSettings): unknown {
+export function trustUpdatePayload(deployment: DeploymentGet, refId: string, trust: TrustSettings | null): unknown {
   return {
     prune_orphans: false,
     resources: {

@@ -23,7 +23,7 @@ export interface CertificateFacts {
   pem: string;
   fingerprintSha256: string;
   subject: string;
-  /** True when no root in Node's public trust store has the same fingerprint. */
+  /** True when no root in Node's public trust store has the same fingerprint (the proxy decision: proxy-ca-visibility.ts). */
   private: boolean;
 }
 

@@ -5,9 +5,25 @@ import { Pool } from 'undici';
 export const HTTP_TIMEOUTS = { connect: 10_000, headers: 30_000, body: 30_000, keepAlive: 30_000 } as const;
 
 /**
- * One keep-alive pool per origin and CA bundle. TLS is always verified: against the environment's
- * CA bundle when it has one, else against Node's public roots. Certificate verification is never turned off.
+ * TLS options of every outgoing connection. `rejectUnauthorized: true` is explicit because Node's
+ * default for an unset option reads NODE_TLS_REJECT_UNAUTHORIZED (undici passes these options to
+ * `tls.connect` as they are): with it pinned, no environment variable turns verification off.
+ * `ca`: the environment's bundle when it has one (it then replaces Node's roots), else Node's roots.
  */
+export function pinnedTls(ca?: string): { rejectUnauthorized: true; ca?: string } {
+  return { rejectUnauthorized: true, ...(ca ? { ca } : {}) };
+}
+
+/**
+ * The warning a process logs when NODE_TLS_REJECT_UNAUTHORIZED=0 is set: crosslink's own connections
+ * ignore it (pinnedTls), but anything else in the process that leaves the option unset would not.
+ */
+export function tlsOverrideWarning(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.NODE_TLS_REJECT_UNAUTHORIZED !== '0') return undefined;
+  return 'NODE_TLS_REJECT_UNAUTHORIZED=0 is set and ignored: crosslink verifies every ECE and Elasticsearch certificate (configure environments.<name>.caCert instead)';
+}
+
+/** One keep-alive pool per origin and CA bundle, with pinned verification. */
 const pools = new Map<string, Pool>();
 
 export function poolFor(origin: string, ca?: string): Pool {
@@ -15,7 +31,7 @@ export function poolFor(origin: string, ca?: string): Pool {
   let pool = pools.get(key);
   if (!pool || pool.destroyed || pool.closed) {
     pool = new Pool(origin, {
-      connect: { ...(ca ? { ca } : {}), timeout: HTTP_TIMEOUTS.connect },
+      connect: { ...pinnedTls(ca), timeout: HTTP_TIMEOUTS.connect },
       headersTimeout: HTTP_TIMEOUTS.headers,
       bodyTimeout: HTTP_TIMEOUTS.body,
       keepAliveTimeout: HTTP_TIMEOUTS.keepAlive,

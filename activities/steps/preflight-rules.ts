@@ -73,7 +73,7 @@ export const remoteCredentialCanCreateKeys: RefusalRule = (s, request) =>
       ]
     : [];
 
-/** Role fields the local cluster would reject (ece-api.md §8A): refuse now rather than roll back later. */
+/** Role fields the local cluster would reject (docs/sources.md §8A): refuse now rather than roll back later. */
 export const roleFieldsSupported: RefusalRule = (s, request) => {
   const lv = s.local.facts.version;
   return request.roles.flatMap((role) => [

@@ -5,6 +5,7 @@ import { type DeploymentFacts, type PreflightResult, type ProxyCaFacts } from '.
 import { type Deps, type StepContext } from '../context';
 import { certificateFacts } from '../ece/platform';
 import { decideSteps } from './decisions';
+import { proxyCaVisibility } from './proxy-ca-visibility';
 import { type PreflightSnapshot, readPreflightSnapshot } from './preflight-reads';
 import {
   REFUSAL_RULES,
@@ -37,7 +38,7 @@ export async function preflight(
   }
 
   const versions = assessVersions(request, snapshot.local.facts.version, snapshot.remote.facts.version);
-  const proxyCa = proxyCaOf(snapshot, request);
+  const proxyCa = proxyCaOf(deps, snapshot, request);
   const rolesBefore = rolesOfRun(snapshot, connectionId);
   const local: DeploymentFacts = { ...snapshot.local.facts, rolesBefore: rolesBefore.local };
   const remote: DeploymentFacts = { ...snapshot.remote.facts, rolesBefore: rolesBefore.remote };
@@ -69,7 +70,7 @@ export async function preflight(
 }
 
 /** The remote proxy's root CA (API key model), refused when the proxy presents no chain. */
-function proxyCaOf(snapshot: PreflightSnapshot, request: ConnectionRequest): ProxyCaFacts | undefined {
+function proxyCaOf(deps: Deps, snapshot: PreflightSnapshot, request: ConnectionRequest): ProxyCaFacts | undefined {
   const chain = snapshot.proxyChain;
   if (!chain) return undefined;
   const root = chain[chain.length - 1];
@@ -81,5 +82,7 @@ function proxyCaOf(snapshot: PreflightSnapshot, request: ConnectionRequest): Pro
     });
   }
   const c = certificateFacts(root);
-  return { rootPem: c.pem, fingerprintSha256: c.fingerprintSha256, subject: c.subject, private: c.private };
+  // The environment's `proxyCa` setting decides; `auto` looks at the chain (proxy-ca-visibility.ts).
+  const { private: isPrivate } = proxyCaVisibility(chain, deps.registry.ece(request.remote.environment).proxyCa);
+  return { rootPem: c.pem, fingerprintSha256: c.fingerprintSha256, subject: c.subject, private: isPrivate };
 }

@@ -17,6 +17,13 @@ import {
   trustUpdatePayload,
   updateDeployment,
 } from '../ece/deployments';
+import {
+  explicitDefaultTrust,
+  isExplicitDefault,
+  ownAccountId,
+  recordedAsAbsent,
+  trustIsAbsent,
+} from '../ece/default-trust';
 import { waitForPlan } from '../ece/plan-tracker';
 import { type EsClient } from '../elasticsearch/client';
 import { PLAN_PENDING_CODE, failureCode, failureStatus } from '../http/classify';
@@ -67,6 +74,9 @@ export function waitPlan(deps: Deps, ctx: StepContext, f: DeploymentFacts): Prom
  * `change` returns the new trust object, or undefined when nothing is to do (no PUT then).
  * A pending plan (ours from a lost response, typically) is waited for first; a version conflict
  * re-reads and retries; the PUT's plan is waited for. Returns whether a PUT was made.
+ * An absent trust (never written) is handed to `change` as the explicit default, so a write keeps
+ * the same-account trust; when the trust was absent before the run and a change leaves only that
+ * default, `null` is written and the deployment is again without a trust object (default-trust.ts).
  */
 export async function modifyTrust(
   deps: Deps,
@@ -82,13 +92,18 @@ export async function modifyTrust(
       read = await getDeployment(ece, f.deploymentId, ctx.signal);
     }
     const resource = elasticsearchResource(ece, read.deployment, f.refId);
-    const next = change(structuredClone(trustOf(resource)));
+    const absent = trustIsAbsent(resource);
+    const accountId = absent || recordedAsAbsent(f.trustBefore) ? await ownAccountId(ece, ctx.signal) : undefined;
+    const current = absent ? explicitDefaultTrust(accountId!) : trustOf(resource);
+    const next = change(structuredClone(current));
     if (!next) return false;
+    const restoreAbsence = recordedAsAbsent(f.trustBefore) && isExplicitDefault(next, accountId!);
+    if (absent && restoreAbsence) return false; // already absent: nothing to write
     try {
       await updateDeployment(
         ece,
         f.deploymentId,
-        trustUpdatePayload(read.deployment, resource.ref_id, next),
+        trustUpdatePayload(read.deployment, resource.ref_id, restoreAbsence ? null : next),
         read.version,
         ctx.signal,
       );

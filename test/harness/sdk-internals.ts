@@ -1,5 +1,5 @@
 /**
- * Every import of Temporal SDK internals the harness needs, in one place (temporal-notes.md):
+ * Every import of Temporal SDK internals the harness needs, in one place (docs/sources.md §T2):
  * `@temporalio/worker/lib/...`, `@temporalio/common/lib/...` and the Core protobuf types. All
  * `@temporalio/*` packages are pinned to one exact version; when upgrading, check this file first.
  */

@@ -1,5 +1,5 @@
 /**
- * A server-less Temporal harness for the real workflow bundle (temporal-notes.md): it plays the
+ * A server-less Temporal harness for the real workflow bundle (docs/sources.md §T2): it plays the
  * part of Core and the server. It activates the workflow, executes every `scheduleActivity`
  * in-process (ActivityRun: retries, timeouts, cancellation), fires timers in virtual time, delivers
  * updates (validators included), signals, queries and cancellation, and records a timeline.

@@ -1,5 +1,5 @@
 /**
- * The connection rules (ece-api.md §7, §10, §11): each missing ingredient leaves the alias
+ * The connection rules (docs/sources.md §7, §10, §11): each missing ingredient leaves the alias
  * disconnected with the reason Elasticsearch would give; all of them present connects.
  * State is set up through the HTTP APIs. The API-key cases share one simulator (each its own alias;
  * the local deployment trusts ece-b's proxy CA once); the others start from a fresh default topology.

@@ -123,14 +123,28 @@ describe('trust settings', () => {
       { trust_relationship_id: LEGACY_TRUST_RELATIONSHIP_ID, trust_all: true },
     ]);
 
+    // null reverts to the default: no trust object is stored any more (UNCONFIRMED.trustAfterNullWrite).
     const { body } = await payload(A, side.id, null);
     expect((await c.ece(A, 'PUT', `/deployments/${side.id}`, body)).status).toBe(200);
     await planSettled(c, A, side.id);
-    expect((await esResource(c, side)).info.settings.trust).toEqual({
+    expect((await esResource(c, side)).info.settings).not.toHaveProperty('trust');
+    const after = c.sim.snapshot()[A]!.deployments[side.id]!;
+    expect(after.trustAbsent).toBe(true);
+    expect(after.trust).toEqual({
       accounts: [{ account_id: DEFAULT_ACCOUNTS['ece-a'], trust_all: true }],
       external: [],
       direct: [],
     });
+
+    // Back to an explicit default for the next tests.
+    const explicit = {
+      accounts: [{ account_id: DEFAULT_ACCOUNTS['ece-a'], trust_all: true }],
+      external: [],
+      direct: [],
+    };
+    await c.ece(A, 'PUT', `/deployments/${side.id}`, (await payload(A, side.id, explicit)).body);
+    await planSettled(c, A, side.id);
+    expect((await esResource(c, side)).info.settings.trust).toEqual(explicit);
   });
 
   test('an update without trust keeps it; a direct entry gets a uid and certificate metadata', async () => {

@@ -36,7 +36,7 @@ function loadSpec(): Spec {
   allowNullables(spec.definitions);
   // KeystoreSecret.value is typed `object`, but its description says "either a string or a JSON
   // object", and removal is written as `{}`, `{"value": null}` or a null secret (cloud-sdk-go's
-  // eskeystoreapi comment; ece-api.md §4C): the spec's types are narrower than the API.
+  // eskeystoreapi comment; docs/sources.md §4C): the spec's types are narrower than the API.
   const secret = spec.definitions.KeystoreSecret as { properties: Record<string, Schema> };
   secret.properties.value = { type: ['string', 'object', 'null'] };
   const contents = spec.definitions.KeystoreContents as { properties: { secrets: Schema } };
