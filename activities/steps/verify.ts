@@ -9,6 +9,7 @@ import { getKeystoreNames } from '../ece/keystore';
 import { listTrustRelationships } from '../ece/trust-relationships';
 import { getApiKeysByName, isActive } from '../elasticsearch/api-keys';
 import { getRemoteInfo, resolveRemoteCluster } from '../elasticsearch/cluster';
+import { atLeast } from './versions';
 import { type ApiKeyInfo, type RemoteInfoEntry, type ResolveClusterEntry } from '../elasticsearch/schemas';
 import { type TrustRelationship } from '../ece/schemas';
 import { apiKeyCarriesMark, apiKeyName, credentialsSetting, proxyPort } from '../marks';
@@ -43,21 +44,26 @@ export async function verifyRemoteConnection(
     await sleep(Math.min(interval, Math.max(0, deadline - Date.now())), ctx.signal);
     interval = Math.min(interval * 2, deps.timing.verifyMaxPollMs);
   }
-  // The probe runs on failure too: its error text is the best evidence for the diagnosis.
+  // The probe runs on failure too: its error text is the best evidence for the diagnosis. Before
+  // 8.13 Elasticsearch has no `_resolve/cluster` (specs/elasticsearch): `_remote/info` is then all
+  // the evidence there is, and the report says so.
+  const probeExists = atLeast(input.preflight.local.version, '8.13.0');
   let probe: ResolveClusterEntry | undefined;
-  if (ready(entry, apiKey)) probe = await resolveRemoteCluster(es, alias, ctx.signal);
-  else if (entry) probe = await resolveRemoteCluster(es, alias, ctx.signal).catch(() => undefined);
-  if (ready(entry, apiKey) && probe?.connected && !probe.error) {
+  if (probeExists && ready(entry, apiKey)) probe = await resolveRemoteCluster(es, alias, ctx.signal);
+  else if (probeExists && entry) probe = await resolveRemoteCluster(es, alias, ctx.signal).catch(() => undefined);
+  if (ready(entry, apiKey) && (!probeExists || (probe?.connected && !probe.error))) {
     return {
       attempt: ctx.attempt,
       created: [],
-      detail: `${alias} connected (${entry?.num_proxy_sockets_connected ?? '?'} proxy sockets); _resolve/cluster reached the remote`,
+      detail: `${alias} connected (${entry?.num_proxy_sockets_connected ?? '?'} proxy sockets); ${probe ? '_resolve/cluster reached the remote' : 'no active probe before 8.13'}`,
       connected: true,
       model: input.preflight.model,
       proxyAddress: entry?.proxy_address ?? '',
       serverName: entry?.server_name ?? '',
       numProxySocketsConnected: entry?.num_proxy_sockets_connected,
-      probe: `GET /_resolve/cluster/${alias}:* connected${probe.matching_indices === undefined ? '' : `, matching_indices=${probe.matching_indices}`}`,
+      probe: probe
+        ? `GET /_resolve/cluster/${alias}:* connected${probe.matching_indices === undefined ? '' : `, matching_indices=${probe.matching_indices}`}`
+        : `none: Elasticsearch ${input.preflight.local.version} has no _resolve/cluster (from 8.13); _remote/info reports the alias connected`,
     };
   }
   const causes = diagnose(input, entry, probe, entry ? await readIngredients(deps, ctx, input) : { trust: [] });

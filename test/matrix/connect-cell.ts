@@ -92,9 +92,3 @@ export async function runCell(
     .map((call) => `${call.method} ${call.path} -> ${call.status} (${call.deploymentId})`);
   return { connected, verifyError, refused };
 }
-
-/**
- * Whether crosslink can confirm a connection from this local version: its verify step needs
- * `_resolve/cluster`, which Elasticsearch has from 8.13 (specs/elasticsearch).
- */
-export const verifiable = (localVersion: string) => atLeast(localVersion, '8.13.0');
