@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { type CrosslinkActivities } from '../domain/activities';
 import { type ActivityDeps, DEFAULT_TIMING, type Deps, stepContext } from './context';
+import { verifyApprovalDecision } from './approvals/verify';
 import { createApiKey, invalidateApiKey } from './steps/api-key';
 import { ensureDeploymentTrust, removeDeploymentTrust } from './steps/deployment-trust';
 import { removeKeystoreCredentials, writeKeystoreCredentials } from './steps/keystore';
@@ -49,6 +50,7 @@ export function createActivities(activityDeps: ActivityDeps): CrosslinkActivitie
   const deps: Deps = {
     registry: activityDeps.registry,
     sealer: activityDeps.sealer,
+    approvals: activityDeps.approvals,
     timing: { ...DEFAULT_TIMING, ...activityDeps.timing },
   };
   return {
@@ -86,5 +88,6 @@ export function createActivities(activityDeps: ActivityDeps): CrosslinkActivitie
     ),
     createRoles: logged('createRoles', (input) => createRoles(deps, stepContext(), input)),
     deleteRoles: logged('deleteRoles', (input) => deleteRoles(deps, stepContext(), input)),
+    verifyApprovalDecision: (input) => verifyApprovalDecision(deps.approvals, input),
   };
 }

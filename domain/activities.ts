@@ -1,3 +1,4 @@
+import { type VerifyDecisionInput, type VerifyDecisionResult } from './approval-policy';
 import { type ConnectionRequest } from './connection-request';
 import {
   type ApiKeyRecord,
@@ -60,6 +61,9 @@ export interface CrosslinkActivities {
 
   createRoles(input: SideStepInput): Promise<StepRecord>;
   deleteRoles(input: SideStepInput): Promise<UndoReport>;
+
+  /** Checks a gate decision's signature and the policy; a refusal is a result, never a failure. */
+  verifyApprovalDecision(input: VerifyDecisionInput): Promise<VerifyDecisionResult>;
 }
 
 export type ActivityName = keyof CrosslinkActivities;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ApprovalPolicyConfig } from './approval-policy';
 import { DeploymentId, EnvironmentName } from './ids';
 
 /**
@@ -86,6 +87,11 @@ export const EnvironmentsFile = z
      * history. Only workers hold it; falls back to the CROSSLINK_SEALING_KEY variable.
      */
     sealingKey: SecretRef.optional(),
+    /**
+     * Who may decide approval gates, per environment or deployment, with each approver's public
+     * key. Without it no gate can be approved, so a request with gates is refused at preflight.
+     */
+    approvals: ApprovalPolicyConfig.optional(),
   })
   .strict();
 export type EnvironmentsFile = z.infer<typeof EnvironmentsFile>;

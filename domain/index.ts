@@ -1,6 +1,7 @@
 export * from './ids';
 export * from './steps';
 export * from './connection-request';
+export * from './approval-policy';
 export * from './environment-config';
 export * from './records';
 export * from './activities';

@@ -67,6 +67,7 @@ const OPTIONS: Record<Exclude<ActivityName, 'verifyRemoteConnection'>, ActivityO
   restartElasticsearch: PLAN_WAIT,
   createRoles: QUICK,
   deleteRoles: UNDO_QUICK,
+  verifyApprovalDecision: QUICK,
 };
 
 export function activityOptions(name: ActivityName, request: ConnectionRequest): ActivityOptions {

@@ -14,6 +14,7 @@ import { decideSteps } from './decisions';
 import { API_KEY_BETA, API_KEY_GA, atLeast } from './versions';
 
 import { readDeployment, readEnvironment } from './preflight-reads';
+import { connectionApprovals } from '../approvals/policy';
 
 type Side = 'local' | 'remote';
 
@@ -27,6 +28,8 @@ export async function preflight(
   input: { connectionId: string; request: ConnectionRequest },
 ): Promise<PreflightResult> {
   const { connectionId, request } = input;
+  // First, so a gate nobody may decide is refused before anything is read.
+  const approvals = connectionApprovals(deps.approvals, request, request.approval.gates);
   const model = request.securityModel;
   const refusals: string[] = [];
   const eceLocal = deps.registry.ece(request.local.environment);
@@ -209,6 +212,7 @@ export async function preflight(
         : undefined,
     restartExpected,
     steps: decideSteps(request, { local, remote, proxyCa, restartExpected, versionNote, expectedAddress }),
+    approvals,
     attempt: ctx.attempt,
   };
 }
