@@ -21,7 +21,9 @@ export const ApproverPublicKey = z.union(
     z.object({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: z.string().min(43) }).strip(),
     z.object({ kty: z.literal('EC'), crv: z.literal('P-256'), x: z.string().min(43), y: z.string().min(43) }).strip(),
   ],
-  { error: 'must be a public JWK: {"kty":"OKP","crv":"Ed25519","x":...} or {"kty":"EC","crv":"P-256","x":...,"y":...}' },
+  {
+    error: 'must be a public JWK: {"kty":"OKP","crv":"Ed25519","x":...} or {"kty":"EC","crv":"P-256","x":...,"y":...}',
+  },
 );
 export type ApproverPublicKey = z.infer<typeof ApproverPublicKey>;
 

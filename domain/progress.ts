@@ -46,7 +46,10 @@ export type StepProgress = z.infer<typeof StepProgress>;
 export const DecisionToken = z
   .string()
   .max(8192, 'must be at most 8192 characters')
-  .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'must be a compact JWS (crosslink approve --key signs one)');
+  .regex(
+    /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/,
+    'must be a compact JWS (crosslink approve --key signs one)',
+  );
 
 /** An approver's decision on a gate (update or signal payload). */
 export const ApprovalDecision = z
@@ -80,6 +83,8 @@ export const AuditEntry = z.object({
   refusal: z.string().optional(),
   /** `jti` of the verified decision token (a token counts once). */
   tokenId: z.string().optional(),
+  /** An approval that counted while the gate needs more: what is still missing. */
+  remaining: z.string().optional(),
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
 

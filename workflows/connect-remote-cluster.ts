@@ -49,6 +49,7 @@ export async function connectRemoteCluster(input: ConnectionRequest): Promise<Co
       (p) => `local ${p.local.version}, remote ${p.remote.version}${p.restartExpected ? '; restart expected' : ''}`,
     );
     progress.applyDecisions(preflight.steps);
+    gates.adopt(preflight.approvals);
     const stepInput: StepInput = { connectionId: id, request, preflight };
     const verification =
       request.securityModel === 'certificate'

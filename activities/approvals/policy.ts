@@ -36,7 +36,11 @@ function scopeOf(rule: ApprovalRule): string {
  * Who decides `gate`: every covering rule that requires the gate; for a gate only the request added,
  * every covering rule (the request cannot choose a laxer set of approvers than the policy's).
  */
-export function gateApprovers(policy: ApprovalPolicyConfig | undefined, c: ConnectionSides, gate: StepId): GateApprovers {
+export function gateApprovers(
+  policy: ApprovalPolicyConfig | undefined,
+  c: ConnectionSides,
+  gate: StepId,
+): GateApprovers {
   const rules = (policy?.rules ?? []).filter((r) => covers(r, c));
   const own = rules.filter((r) => r.gates.includes(gate));
   return {

@@ -30,7 +30,8 @@ export async function verifyApprovalDecision(
   const who = input.approver;
   const allowed = [...new Set(approvers.groups.flatMap((g) => g.approvers))];
 
-  if (!policy) return refuse('the worker has no approval policy (approvals in the environments file): nobody may decide');
+  if (!policy)
+    return refuse('the worker has no approval policy (approvals in the environments file): nobody may decide');
   if (!allowed.includes(who)) {
     return refuse(`${who} may not decide gate "${input.gate}" (approvers: ${allowed.join(', ') || 'none'})`);
   }
@@ -59,6 +60,10 @@ export async function verifyApprovalDecision(
     return refuse(tokenRefusal(err, who));
   }
 
+  const maxAgeS = Math.floor(durationToMs(policy.decisionMaxAge) / 1000);
+  if (claims.exp - claims.iat > maxAgeS) {
+    return refuse(`the decision token is valid for longer than the policy allows (${policy.decisionMaxAge})`);
+  }
   if (claims.run !== input.runId) return refuse('the decision token was signed for another run of this connection');
   if (claims.gate !== input.gate) return refuse(`the decision token was signed for gate "${claims.gate}"`);
   if (claims.decision !== input.decision) return refuse(`the decision token was signed to ${claims.decision}`);
@@ -88,8 +93,10 @@ function tokenRefusal(err: unknown, who: string): string {
   if (err instanceof errors.JWSSignatureVerificationFailed) {
     return `the signature is not ${who}'s: it does not verify with ${who}'s public key in the approval policy`;
   }
-  if (err instanceof errors.JWTClaimValidationFailed) return `decision token claim "${err.claim}" is invalid: ${err.reason}`;
-  if (err instanceof errors.JOSEAlgNotAllowed) return 'the decision token uses a signature algorithm crosslink does not accept';
+  if (err instanceof errors.JWTClaimValidationFailed)
+    return `decision token claim "${err.claim}" is invalid: ${err.reason}`;
+  if (err instanceof errors.JOSEAlgNotAllowed)
+    return 'the decision token uses a signature algorithm crosslink does not accept';
   if (err instanceof errors.JOSEError) return `the decision token is invalid: ${err.message}`;
   return `the decision token could not be checked: ${(err as Error).message}`;
 }
