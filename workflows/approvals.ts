@@ -117,7 +117,7 @@ export class ApprovalGates {
     if (outcome === 'rejected') {
       throw ApplicationFailure.create({
         type: FailureType.ApprovalRejected,
-        message: `gate "${step}" rejected by ${entry.by}: ${entry.comment ?? ''}`,
+        message: `gate "${step}" rejected by ${entry.by} because: ${entry.comment ?? ''}`,
         nonRetryable: true,
       });
     }

@@ -94,10 +94,13 @@ async function rollBack(steps: StepRunner, err: unknown): Promise<never> {
     });
   }
   if (isCancellation(err)) throw err;
-  throw ApplicationFailure.create({
+  const rolledBack = ApplicationFailure.create({
     type: reason.type,
     message: reason.message,
     nonRetryable: true,
     details: [progress.snapshot()],
   });
+  // A completed rollback is a designed outcome: no workflow-code stack trace in the Web UI.
+  rolledBack.stack = `${reason.type}: ${reason.message}`;
+  throw rolledBack;
 }

@@ -6,6 +6,9 @@ import { signBody } from '../../client/intake/signature';
 import { defaultLocalRequest } from '../../scripts/local/default-request';
 import { FakeTemporal } from './fakes/fake-gateway';
 
+/** A compact JWS as the intake sees it: the intake forwards it; the workflow's check verifies it. */
+const TOKEN = 'eyJhbGciOiJFZERTQSIsInR5cCI6ImNyb3NzbGluay1kZWNpc2lvbitqd3QifQ.eyJpc3MiOiJvcHMtbGVhZCJ9.c2lnbmF0dXJl';
+
 const SECRET = 'test-intake-secret-0123456789';
 const BODY_LIMIT = 16 * 1024;
 
@@ -117,25 +120,35 @@ describe('intake CloudEvents modes', () => {
     expect(reply.status).toBe(202);
   });
 
-  test('approval granted and denied events reach the workflow as signals', async () => {
+  test('an approval event without a signed decision token answers 400 naming data.token', async () => {
+    const e = structured(EVENT_TYPES.approvalGranted, { workflowId, gate: 'proxy-ca', approver: 'ops-oncall' });
+    const reply = await post(e.body, e.headers);
+    expect(reply.status).toBe(400);
+    expect(JSON.stringify(reply.body)).toMatch(/data\.token/);
+  });
+
+  test('approval granted and denied events reach the workflow as signals, token and all', async () => {
     const start = structured(EVENT_TYPES.connectionRequested, request);
     await post(start.body, start.headers);
     const granted = binary(
       EVENT_TYPES.approvalGranted,
-      { workflowId, gate: 'proxy-ca', approver: 'ops-oncall', comment: 'ok' },
+      { workflowId, gate: 'proxy-ca', approver: 'ops-oncall', comment: 'ok', token: TOKEN },
       'evt-2',
     );
     const grantedReply = await post(granted.body, granted.headers);
     expect(grantedReply).toEqual({ status: 202, body: { workflowId, status: 'signalled', eventId: 'evt-2' } });
     const denied = structured(
       EVENT_TYPES.approvalDenied,
-      { workflowId, gate: 'restart', approver: 'ops-oncall', reason: 'change freeze' },
+      { workflowId, gate: 'restart', approver: 'ops-oncall', reason: 'change freeze', token: TOKEN },
       'evt-3',
     );
     expect((await post(denied.body, denied.headers)).status).toBe(202);
     expect(temporal.workflows.get(workflowId)?.signals).toEqual([
-      { name: 'approvalGranted', decision: { gate: 'proxy-ca', approver: 'ops-oncall', comment: 'ok' } },
-      { name: 'approvalDenied', decision: { gate: 'restart', approver: 'ops-oncall', reason: 'change freeze' } },
+      { name: 'approvalGranted', decision: { gate: 'proxy-ca', approver: 'ops-oncall', comment: 'ok', token: TOKEN } },
+      {
+        name: 'approvalDenied',
+        decision: { gate: 'restart', approver: 'ops-oncall', reason: 'change freeze', token: TOKEN },
+      },
     ]);
   });
 
@@ -144,6 +157,7 @@ describe('intake CloudEvents modes', () => {
       workflowId: 'crosslink.nope',
       gate: 'proxy-ca',
       approver: 'ops',
+      token: TOKEN,
     });
     const reply = await post(e.body, e.headers);
     expect(reply.status).toBe(404);

@@ -69,3 +69,13 @@ export function sign(as: string, options: SignOptions): Promise<string> {
 
 /** The harness's default policy: bob, carol and alice (the usual requester) decide every gate. */
 export const DEFAULT_TEST_POLICY = testPolicy([{ approvers: ['bob', 'carol', 'alice'] }]);
+
+/** A decision on `gate` of a harness run as `crosslink approve --key` sends it. */
+export async function signedApproval(
+  run: { workflowId: string; runId: string },
+  gate: StepId,
+  as = 'bob',
+): Promise<{ gate: StepId; approver: string; token: string }> {
+  const token = await sign(as, { workflowId: run.workflowId, runId: run.runId, gate, decision: 'approve' });
+  return { gate, approver: as, token };
+}
