@@ -6,7 +6,7 @@
 import { coresdk, type temporal } from '@temporalio/proto';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { msToTs, optionalTsToMs } from '@temporalio/common/lib/time';
-import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { bundleWorkflowCode } from '@temporalio/worker';
 
 /** Bundle the workflows once (for callers that pass `{ code }` to WorkflowSandbox.create). */
@@ -29,8 +29,11 @@ export type ProtoFailure = temporal.api.failure.v1.IFailure;
 export type ProtoRetryPolicy = temporal.api.common.v1.IRetryPolicy;
 export type ProtoDuration = Parameters<typeof optionalTsToMs>[0];
 
-/** Recorded histories (JSON as `temporal workflow show --output json` writes it) for replay and rendering tests. */
-export { historyFromJSON };
+/**
+ * Recorded histories (JSON as `temporal workflow show --output json` writes it) for replay and
+ * rendering tests; `historyToJSON` writes a fetched history in that form (scripts/record-histories.ts).
+ */
+export { historyFromJSON, historyToJSON };
 
 export const ActivityCancellationType = coresdk.workflow_commands.ActivityCancellationType;
 

@@ -1,0 +1,193 @@
+/**
+ * `npx tsx scripts/record-histories.ts [outDir]`: records the workflow histories the replay suite
+ * (test/replay) replays. Starts a Temporal dev server the way the real-server suites do
+ * (TEMPORAL_ADDRESS, CROSSLINK_TEMPORAL_BIN, `temporal` on PATH or in the Go bin folder), then per
+ * scenario a fresh simulator and a worker with the real workflow bundle and activities; drives the
+ * run, checks it closed as expected, audits the history for every secret the run could have leaked
+ * and writes it. outDir defaults to test/replay/histories/<package.json version>/.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { closeAllPools, createActivities } from '../activities';
+import { createEnvironmentRegistry, resolveEnvironments } from '../activities/environments';
+import { type Sealer, createSealer } from '../activities/secrets/sealing';
+import { EnvironmentsFile } from '../domain';
+import { startSimulator } from '../simulator';
+import { historyToJSON } from '../test/harness/sdk-internals';
+import { configuredSecrets, createdKeySecrets, findSecrets, sealingKeySecrets } from '../test/proof/support/secrets';
+import { PLAN_DURATION_MS } from '../test/server/crosslink';
+import { startConnection } from '../test/server/runs';
+import { type TestServer, startTestServer } from '../test/server/temporal-server';
+import {
+  HISTORIES_ROOT,
+  MANIFEST_FILE,
+  type Manifest,
+  type ManifestEntry,
+  closingEventType,
+  decodedHistoryText,
+  forbiddenFields,
+} from '../test/replay/histories';
+import { type RecordingScenario, SCENARIOS } from '../test/replay/scenarios';
+
+const ROOT = resolve(__dirname, '..');
+/** Short polls keep each run within seconds (as in the real-server suites). */
+const ACTIVITY_TIMING = {
+  planPollMs: 25,
+  verifyPollMs: 25,
+  verifyMaxPollMs: 200,
+  credentialsWaitMs: 5_000,
+  credentialsPollMs: 25,
+};
+const STATUS: Record<ManifestEntry['closedAs'], string> = {
+  completed: 'COMPLETED',
+  failed: 'FAILED',
+  canceled: 'CANCELLED',
+};
+
+function packageVersion(name: string): string {
+  const file = name === 'crosslink' ? join(ROOT, 'package.json') : require.resolve(`${name}/package.json`);
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+}
+
+/** The commit recorded from, and whether the bundled sources (workflows/, domain/) differ from it. */
+function sourceCommit(): string {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
+  try {
+    const head = git('rev-parse', '--short', 'HEAD');
+    return git('status', '--porcelain', '--', 'workflows', 'domain')
+      ? `${head} with uncommitted workflow changes`
+      : head;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
+}
+
+/** The sealer the worker uses, tapped so the audit knows every plaintext that was sealed. */
+function tappedSealer(key: Buffer, sealed: string[]): Sealer {
+  const real = createSealer(key);
+  return {
+    kid: real.kid,
+    seal(plaintext, associatedData) {
+      sealed.push(plaintext);
+      return real.seal(plaintext, associatedData);
+    },
+    unseal: (s, associatedData) => real.unseal(s, associatedData),
+  };
+}
+
+async function record(
+  server: TestServer,
+  bundle: WorkflowBundleWithSourceMap,
+  scenario: RecordingScenario,
+  outDir: string,
+): Promise<ManifestEntry> {
+  const simulator = await startSimulator({ planDurationMs: PLAN_DURATION_MS });
+  const sealingKey = randomBytes(32);
+  const sealed: string[] = [];
+  const registry = createEnvironmentRegistry(resolveEnvironments(EnvironmentsFile.parse(simulator.config)));
+  const taskQueue = `crosslink-record-${scenario.name}`;
+  const worker = await Worker.create({
+    connection: server.nativeConnection,
+    namespace: server.namespace,
+    taskQueue,
+    workflowBundle: bundle,
+    activities: createActivities({ registry, sealer: tappedSealer(sealingKey, sealed), timing: ACTIVITY_TIMING }),
+    shutdownGraceTime: '5s',
+    identity: 'crosslink-history-recorder',
+  });
+  const running = worker.run();
+  try {
+    const request = scenario.request();
+    const handle = await startConnection(server.client, request, taskQueue);
+    await scenario.drive(handle, server.client);
+    await handle.result().catch(() => undefined);
+
+    const status = (await handle.describe()).status.name;
+    if (status !== STATUS[scenario.closedAs]) {
+      throw new Error(`${scenario.name}: the run closed ${status}, expected ${STATUS[scenario.closedAs]}`);
+    }
+    const json = historyToJSON(await handle.fetchHistory());
+    const history = JSON.parse(json) as { events: Array<{ eventType?: string }> };
+    const last = history.events.at(-1)?.eventType;
+    if (last !== closingEventType(scenario.closedAs)) throw new Error(`${scenario.name}: history ends with ${last}`);
+
+    const text = decodedHistoryText(history);
+    const secrets = [...configuredSecrets(simulator), ...sealingKeySecrets(sealingKey), ...createdKeySecrets(sealed)];
+    const leaked = [...findSecrets(text, secrets), ...forbiddenFields(text)];
+    if (leaked.length > 0) throw new Error(`${scenario.name}: the history holds secrets: ${leaked.join(', ')}`);
+
+    writeFileSync(join(outDir, `${scenario.name}.json`), `${json}\n`);
+    process.stdout.write(
+      `${scenario.name}: ${history.events.length} events, closed ${scenario.closedAs}; ` +
+        `audited ${secrets.length} secrets (${sealed.length} sealed), none found\n`,
+    );
+    return {
+      scenario: scenario.name,
+      description: scenario.description,
+      workflowId: handle.workflowId,
+      closedAs: scenario.closedAs,
+      events: history.events.length,
+    };
+  } finally {
+    worker.shutdown();
+    await running.catch(() => undefined);
+    await closeAllPools();
+    await simulator.close();
+  }
+}
+
+function readme(manifest: Manifest, outDir: string): string {
+  return [
+    `# Recorded workflow histories: crosslink ${manifest.crosslinkVersion}`,
+    '',
+    `Recorded from commit \`${manifest.commit}\` with Temporal TypeScript SDK ${manifest.temporalSdk}`,
+    'by `scripts/record-histories.ts` on a `temporal server start-dev` server, with the real worker,',
+    'activities and simulator. `manifest.json` lists each run, its workflow id and how it closed.',
+    'Every history was audited for the simulator credentials, the sealing key and every sealed',
+    'plaintext before it was written.',
+    '',
+    ...manifest.runs.map((r) => `- \`${r.scenario}.json\`: ${r.description} (${r.events} events).`),
+    '',
+    'Re-record (keep this folder while a run of this version can still be open):',
+    '',
+    '```sh',
+    `CROSSLINK_TEMPORAL_BIN=/path/to/temporal npx tsx scripts/record-histories.ts ${relative(ROOT, outDir)}`,
+    '```',
+    '',
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const version = packageVersion('crosslink');
+  const outDir = resolve(process.argv[2] ?? join(HISTORIES_ROOT, version));
+  mkdirSync(outDir, { recursive: true });
+  const noop = () => undefined;
+  const bundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../workflows'),
+    logger: { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop },
+  });
+  const server = await startTestServer();
+  const runs: ManifestEntry[] = [];
+  try {
+    for (const scenario of SCENARIOS) runs.push(await record(server, bundle, scenario, outDir));
+  } finally {
+    await server.teardown();
+  }
+  const manifest: Manifest = {
+    crosslinkVersion: version,
+    commit: sourceCommit(),
+    temporalSdk: packageVersion('@temporalio/worker'),
+    runs,
+  };
+  writeFileSync(join(outDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+  writeFileSync(join(outDir, 'README.md'), readme(manifest, outDir));
+  process.stdout.write(`${runs.length} histories written to ${outDir}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`recording failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,56 @@
+/**
+ * Replaying recorded histories against a workflow bundle with the SDK's replayer
+ * (`Worker.runReplayHistories`, no server): what a worker running that code would do with runs
+ * that are still open when it is deployed.
+ */
+import { DefaultLogger, Runtime, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import { type RecordedHistory } from './histories';
+
+export interface ReplayOutcome {
+  /** `<version>/<scenario>`. */
+  history: string;
+  /** The replayer's error name and message; undefined when the history replayed. */
+  error?: string;
+}
+
+/** The replay worker (and its native core) logs every failed workflow task; tests read the outcome instead. */
+export function installQuietRuntime(): void {
+  try {
+    Runtime.install({
+      logger: new DefaultLogger('ERROR'),
+      telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } },
+    });
+  } catch {
+    // Already installed in this module registry: keep it.
+  }
+}
+
+/** One bundle per suite: bundling takes seconds, a replay of every history about one. */
+export async function bundleWorkflows(workflowsPath: string): Promise<{ code: string }> {
+  const noop = () => undefined;
+  const { code } = await bundleWorkflowCode({
+    workflowsPath,
+    logger: { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop },
+  });
+  return { code };
+}
+
+/** Replays every history on one replay worker; one outcome per history, in order. */
+export async function replayAll(
+  bundle: WorkflowBundle,
+  histories: readonly RecordedHistory[],
+): Promise<ReplayOutcome[]> {
+  const names = new Map(histories.map((h) => [h.workflowId, `${h.version}/${h.scenario}`]));
+  const outcomes: ReplayOutcome[] = [];
+  const results = Worker.runReplayHistories(
+    { workflowBundle: bundle, replayName: 'crosslink-replay' },
+    histories.map((h) => ({ workflowId: h.workflowId, history: h.history })),
+  );
+  for await (const result of results) {
+    outcomes.push({
+      history: names.get(result.workflowId) ?? result.workflowId,
+      ...(result.error ? { error: `${result.error.name}: ${result.error.message}` } : {}),
+    });
+  }
+  return outcomes;
+}
