@@ -187,10 +187,10 @@ export class ApprovalGates {
       return this.refuse(via, `the decision could not be checked: ${(err as Error).message}`, d.gate, d.approver);
     }
     this.showApprovers(d.gate, result.approvers);
+    if (!result.accepted) return this.refuse(via, result.reason, d.gate, d.approver);
     // The gate may have closed (deadline, another decision) while the activity ran.
     const closed = this.closedRefusal(d.gate);
     if (closed) return this.refuse(via, closed, d.gate, d.approver);
-    if (!result.accepted) return this.refuse(via, result.reason, d.gate, d.approver);
     if (this.usedTokenIds.includes(result.tokenId)) {
       return this.refuse(via, 'this decision token was already used', d.gate, d.approver);
     }

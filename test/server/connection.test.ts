@@ -65,13 +65,15 @@ describeIfServer('connection workflow on a real Temporal server', () => {
     const request = apiKeyRequest('logs-b', { approval: { approvers: [APPROVER, REQUESTER], deadline: '1h' } });
     const handle = await startConnection(client, request, stack.taskQueue);
 
-    // The update validator refuses a stranger and the requester at once; the gate stays pending.
+    // The worker's check refuses a stranger and the requester, and records why; the gate stays pending.
     await untilAwaiting(handle, 'proxy-ca');
-    await expect(approve(handle, 'proxy-ca', 'mallory')).rejects.toMatchObject({
-      cause: { message: expect.stringMatching(/mallory is not an approver/) },
+    await expect(approve(handle, 'proxy-ca', 'mallory')).resolves.toMatchObject({
+      decision: 'refused',
+      refusal: expect.stringMatching(/mallory may not decide/),
     });
-    await expect(approve(handle, 'proxy-ca', REQUESTER)).rejects.toMatchObject({
-      cause: { message: expect.stringMatching(/four-eyes/) },
+    await expect(approve(handle, 'proxy-ca', REQUESTER)).resolves.toMatchObject({
+      decision: 'refused',
+      refusal: expect.stringMatching(/four-eyes/),
     });
     expect((await progress(handle)).pendingGate?.gate).toBe('proxy-ca');
 
