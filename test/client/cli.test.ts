@@ -1,4 +1,4 @@
-import { WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { runCli } from '../../client/cli/program';
 import { EXIT } from '../../client/cli/exit-codes';
