@@ -89,7 +89,10 @@ export async function verifyApprovalDecision(
 
 /** Why jose refused the token, in words an approver can act on (never the token itself). */
 function tokenRefusal(err: unknown, who: string): string {
-  if (err instanceof errors.JWTExpired) return `the decision token expired (${err.reason}); sign a new decision`;
+  if (err instanceof errors.JWTExpired) {
+    const exp = typeof err.payload.exp === 'number' ? ` at ${new Date(err.payload.exp * 1000).toISOString()}` : '';
+    return `the decision token expired${exp}; sign a new decision`;
+  }
   if (err instanceof errors.JWSSignatureVerificationFailed) {
     return `the signature is not ${who}'s: it does not verify with ${who}'s public key in the approval policy`;
   }

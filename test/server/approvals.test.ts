@@ -81,20 +81,13 @@ describeIfServer('approval gates on a real Temporal server', () => {
     await first.shutdown();
 
     const runId = (await handle.describe()).runId;
-    const token = await sign(APPROVER, {
-      workflowId: handle.workflowId,
-      runId,
-      gate: 'proxy-ca',
-      decision: 'approve',
-      ttlSeconds: 1,
-    });
-    await handle.signal(approveSignal, { gate: 'proxy-ca', approver: APPROVER, token });
     // Past its expiry and the 30 s clock tolerance: sign it as if issued 40 s ago instead of waiting.
     const stale = await sign(APPROVER, {
       workflowId: handle.workflowId,
       runId,
       gate: 'proxy-ca',
       decision: 'approve',
+      text: 'stale',
       ttlSeconds: 5,
       now: new Date(Date.now() - 40_000),
     });

@@ -105,12 +105,11 @@ export function auditTrailFromHistory(history: History, workflowId?: string): Au
       });
     } else if (event.activityTaskScheduledEventAttributes?.activityType?.name === VERIFY_ACTIVITY) {
       const input = asRecord(decode(event.activityTaskScheduledEventAttributes.input?.payloads?.[0]));
-      const checked = [...entries]
-        .reverse()
-        .find(
-          (e): e is Extract<TrailEntry, { kind: 'decision' }> =>
-            e.kind === 'decision' && !e.checked && e.approver === str(input?.approver) && e.gate === str(input?.gate),
-        );
+      // Handlers run in arrival order, so the oldest unchecked decision of that approver and gate is the one checked.
+      const checked = entries.find(
+        (e): e is Extract<TrailEntry, { kind: 'decision' }> =>
+          e.kind === 'decision' && !e.checked && e.approver === str(input?.approver) && e.gate === str(input?.gate),
+      );
       if (checked) {
         checked.checked = true;
         checks.set(id, checked);
