@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import { type ApprovalPolicyConfig } from '../domain/approval-policy';
 import { type EnvironmentRegistry } from './environments';
 import { type Sealer } from './secrets/sealing';
 
@@ -34,12 +35,15 @@ export const DEFAULT_TIMING: Timing = {
 export interface ActivityDeps {
   registry: EnvironmentRegistry;
   sealer: Sealer;
+  /** The operator's approval policy (who decides gates, with their public keys). */
+  approvals?: ApprovalPolicyConfig;
   timing?: Partial<Timing>;
 }
 
 export interface Deps {
   registry: EnvironmentRegistry;
   sealer: Sealer;
+  approvals?: ApprovalPolicyConfig;
   timing: Timing;
 }
 

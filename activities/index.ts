@@ -1,5 +1,12 @@
-import { type ActivityName, type CrosslinkActivities, type InputOf, type ResultOf } from '../domain';
+import {
+  type ActivityName,
+  type CrosslinkActivities,
+  type InputOf,
+  type ResultOf,
+  type StepActivities,
+} from '../domain';
 import { type ActivityDeps, DEFAULT_TIMING, type Deps, type StepContext, stepContext } from './context';
+import { verifyApprovalDecision } from './approvals/verify';
 import { createCrossClusterApiKey, invalidateCrossClusterApiKey } from './steps/api-key';
 import { ensureDeploymentTrust, removeDeploymentTrust } from './steps/deployment-trust';
 import { removeKeystoreCredentials, writeKeystoreCredentials } from './steps/keystore';
@@ -56,12 +63,14 @@ export function createActivities(activityDeps: ActivityDeps): CrosslinkActivitie
     registry: activityDeps.registry,
     sealer: activityDeps.sealer,
     timing: { ...DEFAULT_TIMING, ...activityDeps.timing },
+    approvals: activityDeps.approvals,
   };
   const bind = <N extends ActivityName>(name: N) => {
     const implementation = IMPLEMENTATIONS[name] as Implementation<N>;
     return (input: InputOf<N>) => implementation(deps, stepContext(), input);
   };
-  return Object.fromEntries(
+  const steps = Object.fromEntries(
     (Object.keys(IMPLEMENTATIONS) as ActivityName[]).map((name) => [name, bind(name)]),
-  ) as unknown as CrosslinkActivities;
+  ) as unknown as StepActivities;
+  return { ...steps, verifyApprovalDecision: (input) => verifyApprovalDecision(deps.approvals, input) };
 }

@@ -3,8 +3,11 @@
  * interface so the intake can be tested with an in-memory fake and the CLI shares the same start.
  */
 import { type Client, WorkflowClient, compileWorkflowOptions } from '@temporalio/client';
+import { type KeyObject } from 'node:crypto';
 import {
   type ApprovalDecision,
+  type DecisionKind,
+  type StepId,
   type AuditEntry,
   type ConnectionRequest,
   type RejectionDecision,
@@ -18,6 +21,7 @@ import {
   rejectSignal,
   rejectUpdate,
 } from '../workflows/messages';
+import { signDecision } from './decision-token';
 
 export type StartStatus = 'started' | 'already-running';
 
@@ -75,7 +79,37 @@ export function createTemporalGateway(client: Client, options: TemporalGatewayOp
   };
 }
 
-/** Approve the pending gate through the validated update: resolves with the audit entry, or throws the refusal. */
+/**
+ * Signs a decision on `gate` with the approver's private key (bound to the run the server reports
+ * now) and sends it as the update; resolves with the recorded entry (`refused` says why).
+ */
+export async function decideGate(
+  client: Client,
+  workflowId: string,
+  key: KeyObject,
+  d: { decision: DecisionKind; gate: StepId; approver: string; text?: string; ttlSeconds?: number },
+): Promise<AuditEntry> {
+  const { runId } = await client.workflow.getHandle(workflowId).describe();
+  const token = await signDecision(key, {
+    approver: d.approver,
+    workflowId,
+    runId,
+    gate: d.gate,
+    decision: d.decision,
+    ...(d.text ? { text: d.text } : {}),
+    ttlSeconds: d.ttlSeconds ?? 300,
+  });
+  return d.decision === 'approve'
+    ? approveGate(client, workflowId, {
+        gate: d.gate,
+        approver: d.approver,
+        ...(d.text ? { comment: d.text } : {}),
+        token,
+      })
+    : rejectGate(client, workflowId, { gate: d.gate, approver: d.approver, reason: d.text ?? '', token });
+}
+
+/** Sends a decision as the update: resolves with the audit entry (`refused` with the reason), or throws a validator refusal. */
 export function approveGate(client: Client, workflowId: string, decision: ApprovalDecision): Promise<AuditEntry> {
   return client.workflow.getHandle(workflowId).executeUpdate(approveUpdate, { args: [decision] });
 }

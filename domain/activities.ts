@@ -1,3 +1,4 @@
+import { type VerifyDecisionInput, type VerifyDecisionResult } from './approval-policy';
 import { type ConnectionRequest } from './connection-request';
 import {
   type ApiKeyRecord,
@@ -28,7 +29,7 @@ export interface SideStepInput extends StepInput {
  * cleans up after a step whose response was lost: it removes what differs from the preflight
  * snapshot and carries this run's ownership marks. Every activity is safe to run twice.
  */
-export interface CrosslinkActivities {
+export interface StepActivities {
   preflight(input: { connectionId: string; request: ConnectionRequest }): Promise<PreflightResult>;
 
   /** In the `side` environment, a trust relationship for the other environment. */
@@ -62,4 +63,14 @@ export interface CrosslinkActivities {
   deleteRoles(input: SideStepInput): Promise<UndoReport>;
 }
 
-export type ActivityName = keyof CrosslinkActivities;
+/** Activities outside the step catalog: the approval gates' check of a signed decision. */
+export interface ApprovalActivities {
+  /** Checks a gate decision's signature and the policy; a refusal is a result, never a failure. */
+  verifyApprovalDecision(input: VerifyDecisionInput): Promise<VerifyDecisionResult>;
+}
+
+/** Every activity the worker registers. */
+export type CrosslinkActivities = StepActivities & ApprovalActivities;
+
+/** The activities of the step catalog (a step or its undo). */
+export type ActivityName = keyof StepActivities;

@@ -90,15 +90,21 @@ export const RoleSpec = z
   .strict();
 export type RoleSpec = z.infer<typeof RoleSpec>;
 
+/**
+ * The request's part in approvals. The request may ADD gates to those the worker's approval policy
+ * requires (domain/approval-policy.ts), never remove them, and it never chooses who approves:
+ * `approvers` and `allowSelfApproval` are still accepted so that earlier requests stay valid, but
+ * they are ignored; the policy's approvers decide and the four-eyes rule always holds.
+ */
 export const ApprovalPolicy = z
   .object({
-    /** Steps that wait for a human decision before they run. */
+    /** Steps that wait for a decision before they run, in addition to the policy's gates. */
     gates: z.array(StepId).default([...DEFAULT_GATES]),
-    /** Identities allowed to approve or reject. */
+    /** Ignored (kept for compatibility): approvers come from the worker's approval policy. */
     approvers: z.array(Identity).default([]),
     /** How long each gate waits before the run rolls back with `approval-timeout`. */
     deadline: Duration.default('24h'),
-    /** Four-eyes rule: the requester may not approve their own request unless this is true. */
+    /** Ignored (kept for compatibility): the requester never approves their own request. */
     allowSelfApproval: z.boolean().default(false),
   })
   .strict();
@@ -171,25 +177,6 @@ export const ConnectionRequest = z
         });
       }
     });
-    if (r.approval.gates.length > 0 && r.approval.approvers.length === 0) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['approval', 'approvers'],
-        message: `must name at least one approver while gates [${r.approval.gates.join(', ')}] need approval`,
-      });
-    }
-    if (
-      r.approval.gates.length > 0 &&
-      !r.approval.allowSelfApproval &&
-      r.approval.approvers.length > 0 &&
-      r.approval.approvers.every((a) => a === r.requestedBy)
-    ) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['approval', 'approvers'],
-        message: 'names only the requester, who may not approve their own request (set allowSelfApproval to allow it)',
-      });
-    }
   });
 /** A validated request with defaults applied. */
 export type ConnectionRequest = z.infer<typeof ConnectionRequest>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ApprovalPolicyConfig } from './approval-policy';
 import { DeploymentId, EnvironmentName } from './ids';
 
 /**
@@ -116,6 +117,11 @@ export const EnvironmentsFile = z
     sealingKey: SecretRef.optional(),
     /** Optional: send CloudEvents notifications (gate opened, connected, rolled back, failed, drift). */
     notifications: NotificationsConfig.optional(),
+    /**
+     * Who may decide approval gates, per environment or deployment, with each approver's public
+     * key. Without it no gate can be approved, so a request with gates is refused at preflight.
+     */
+    approvals: ApprovalPolicyConfig.optional(),
   })
   .strict();
 export type EnvironmentsFile = z.infer<typeof EnvironmentsFile>;

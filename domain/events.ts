@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Alias, Identity } from './ids';
-import { ApprovalDecision, RejectionDecision } from './progress-report';
+import { ApprovalDecision, DecisionToken, RejectionDecision } from './progress-report';
 import { DeploymentRef } from './connection-request';
 import { StepId } from './step-ids';
 
@@ -11,9 +11,19 @@ export const EVENT_TYPES = {
   approvalDenied: 'io.crosslink.approval.denied.v1',
 } as const;
 
-/** `data` of an approval event: the decision plus the workflow it is for. */
-export const ApprovalGrantedData = ApprovalDecision.extend({ workflowId: z.string().min(1).max(400) }).strict();
-export const ApprovalDeniedData = RejectionDecision.extend({ workflowId: z.string().min(1).max(400) }).strict();
+/**
+ * `data` of an approval event: the decision, the workflow it is for, and the approver's signed
+ * decision token (`crosslink approve --key <file> --print-token` makes one); the workflow refuses
+ * a decision whose token does not verify, so the intake secret alone cannot approve anything.
+ */
+export const ApprovalGrantedData = ApprovalDecision.extend({
+  workflowId: z.string().min(1).max(400),
+  token: DecisionToken,
+}).strict();
+export const ApprovalDeniedData = RejectionDecision.extend({
+  workflowId: z.string().min(1).max(400),
+  token: DecisionToken,
+}).strict();
 export type ApprovalGrantedData = z.infer<typeof ApprovalGrantedData>;
 export type ApprovalDeniedData = z.infer<typeof ApprovalDeniedData>;
 

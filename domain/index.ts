@@ -2,6 +2,7 @@ export * from './ids';
 export * from './step-ids';
 export * from './step-catalog';
 export * from './connection-request';
+export * from './approval-policy';
 export * from './environment-config';
 export * from './records';
 export * from './activities';

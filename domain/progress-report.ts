@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GateApprovers } from './approval-policy';
 import { Identity } from './ids';
 import { CreatedResource } from './records';
 import { SecurityModel, StepId } from './step-ids';
@@ -37,12 +38,26 @@ export const StepProgress = z.object({
 });
 export type StepProgress = z.infer<typeof StepProgress>;
 
+/**
+ * A compact JWS (header.payload.signature, base64url) proving the decision: signed by the
+ * approver's own key (domain/approval-policy.ts). Optional in the schema only so that decisions
+ * recorded before signed decisions existed still replay; a decision without one is refused.
+ */
+export const DecisionToken = z
+  .string()
+  .max(8192, 'must be at most 8192 characters')
+  .regex(
+    /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/,
+    'must be a compact JWS (crosslink approve --key signs one)',
+  );
+
 /** An approver's decision on a gate (update or signal payload). */
 export const ApprovalDecision = z
   .object({
     gate: StepId,
     approver: Identity,
     comment: z.string().max(2000, 'must be at most 2000 characters').optional(),
+    token: DecisionToken.optional(),
   })
   .strict();
 export type ApprovalDecision = z.infer<typeof ApprovalDecision>;
@@ -52,6 +67,7 @@ export const RejectionDecision = z
     gate: StepId,
     approver: Identity,
     reason: z.string().min(1, 'must say why').max(2000, 'must be at most 2000 characters'),
+    token: DecisionToken.optional(),
   })
   .strict();
 export type RejectionDecision = z.infer<typeof RejectionDecision>;
@@ -63,12 +79,24 @@ export const AuditEntry = z.object({
   by: z.string().optional(),
   via: z.enum(['update', 'signal', 'workflow']),
   comment: z.string().optional(),
-  /** Why a decision was refused (not the pending gate, not an approver, four-eyes). */
+  /** Why a decision was refused (no valid signature, not an approver of the gate, four-eyes, expired...). */
   refusal: z.string().optional(),
+  /** `jti` of the verified decision token (a token counts once). */
+  tokenId: z.string().optional(),
+  /** An approval that counted while the gate needs more: what is still missing. */
+  remaining: z.string().optional(),
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
 
-export const PendingGate = z.object({ gate: StepId, requestedAt: z.string(), deadline: z.string() });
+export const PendingGate = z.object({
+  gate: StepId,
+  requestedAt: z.string(),
+  deadline: z.string(),
+  /** Who may decide, from the worker's approval policy (absent in runs from before the policy). */
+  approvers: GateApprovers.optional(),
+  /** Approvers whose approval already counted (a gate may need several). */
+  approvedBy: z.array(z.string()).optional(),
+});
 export type PendingGate = z.infer<typeof PendingGate>;
 
 export const CompensationFailure = z.object({ step: StepId, activity: z.string(), message: z.string() });

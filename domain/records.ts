@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConnectionApprovals } from './approval-policy';
 import { SecurityModel, StepId } from './step-ids';
 
 /**
@@ -80,6 +81,8 @@ export const PreflightResult = z.object({
   restartExpected: z.boolean(),
   /** Which steps apply, and why (shown in progress). */
   steps: z.array(StepDecision),
+  /** The worker's approval policy for this connection: gates it requires, who decides them. */
+  approvals: ConnectionApprovals.optional(),
   attempt: z.number().int(),
 });
 export type PreflightResult = z.infer<typeof PreflightResult>;

@@ -4,12 +4,12 @@
  * the Web UI shows next to each scheduled activity. The workflow runs the rows (workflows/step-runner.ts);
  * the README's step table, the CLI's activity-to-step map and the tests' undo list are read from them.
  */
-import { type ActivityName, type CrosslinkActivities, type Side, type StepInput } from './activities';
+import { type ActivityName, type Side, type StepActivities, type StepInput } from './activities';
 import { type UndoReport } from './records';
 import { type SecurityModel, STEP_IDS, type StepId } from './step-ids';
 
-export type InputOf<N extends ActivityName> = Parameters<CrosslinkActivities[N]>[0];
-export type ResultOf<N extends ActivityName> = Awaited<ReturnType<CrosslinkActivities[N]>>;
+export type InputOf<N extends ActivityName> = Parameters<StepActivities[N]>[0];
+export type ResultOf<N extends ActivityName> = Awaited<ReturnType<StepActivities[N]>>;
 
 /** Activities that undo a step: they report what they removed. */
 export type UndoName = { [N in ActivityName]: ResultOf<N> extends UndoReport ? N : never }[ActivityName];

@@ -55,6 +55,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
   const activities = createActivities({
     registry,
     sealer: createSealer(options.config.sealingKey),
+    approvals: options.config.file.approvals,
     timing: options.timing,
   });
 

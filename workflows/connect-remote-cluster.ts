@@ -38,6 +38,7 @@ export async function connectRemoteCluster(input: ConnectionRequest): Promise<Co
         `local ${p.local.version}, remote ${p.remote.version}${p.restartExpected ? '; restart expected' : ''}`,
     }))!;
     progress.applyDecisions(preflight.steps);
+    gates.adopt(preflight.approvals);
     const stepInput: StepInput = { connectionId: id, request, preflight };
     const verification =
       request.securityModel === 'certificate'
@@ -82,10 +83,13 @@ async function rollBack(steps: StepRunner, err: unknown): Promise<never> {
     });
   }
   if (isCancellation(err)) throw err;
-  throw ApplicationFailure.create({
+  const rolledBack = ApplicationFailure.create({
     type: reason.type,
     message: reason.message,
     nonRetryable: true,
     details: [progress.snapshot()],
   });
+  // A completed rollback is a designed outcome: no workflow-code stack trace in the Web UI.
+  rolledBack.stack = `${reason.type}: ${reason.message}`;
+  throw rolledBack;
 }

@@ -5,12 +5,16 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { type ApprovalDecision, type AuditEntry, type Progress, type RejectionDecision } from '../domain';
 
-/** Approve the pending gate; the validator refuses a wrong gate, a non-approver or the requester. */
+/**
+ * Approve the pending gate with a signed decision. The validator refuses only a malformed decision,
+ * a gate that is not pending or already decided; the result is the audit entry: `approved`, or
+ * `refused` with the reason (unsigned, forged, expired, not an approver, four-eyes).
+ */
 export const approveUpdate = defineUpdate<AuditEntry, [ApprovalDecision]>('approve');
-/** Reject the pending gate; the run rolls back with `ApprovalRejected`. */
+/** Reject the pending gate with a signed decision; once accepted the run rolls back with `ApprovalRejected`. */
 export const rejectUpdate = defineUpdate<AuditEntry, [RejectionDecision]>('reject');
 
-/** Fire-and-forget forms for event senders: an invalid one is recorded in the audit trail and ignored. */
+/** Fire-and-forget forms for event senders, checked the same way; a refused one is recorded and ignored. */
 export const approveSignal = defineSignal<[ApprovalDecision]>('approvalGranted');
 export const rejectSignal = defineSignal<[RejectionDecision]>('approvalDenied');
 

@@ -15,6 +15,7 @@ import {
   keystoreHoldsAlias,
   rolesOfRun,
 } from './preflight-rules';
+import { connectionApprovals } from '../approvals/policy';
 
 /**
  * Read both deployments and environments (preflight-reads.ts), refuse early (PreflightRefused,
@@ -27,6 +28,8 @@ export async function preflight(
   input: { connectionId: string; request: ConnectionRequest },
 ): Promise<PreflightResult> {
   const { connectionId, request } = input;
+  // First, so a gate nobody may decide is refused before anything is read.
+  const approvals = connectionApprovals(deps.approvals, request, request.approval.gates);
   const snapshot = await readPreflightSnapshot(deps, ctx, request, connectionId);
   const refusals = REFUSAL_RULES.flatMap((rule) => rule(snapshot, request, connectionId));
   if (refusals.length > 0) {
@@ -65,6 +68,7 @@ export async function preflight(
       versionNote: versions.note,
       expectedAddress: expectedProxyAddress(snapshot, request),
     }),
+    approvals,
     attempt: ctx.attempt,
   };
 }

@@ -3,7 +3,8 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { ConnectionState, STEP_IDS } from '../../domain';
 import { cancelCommand } from './commands/cancel';
 import { connectCommand } from './commands/connect';
-import { approveCommand, rejectCommand } from './commands/decide';
+import { type DecideOptions, approveCommand, rejectCommand } from './commands/decide';
+import { keygenCommand } from './commands/keygen';
 import { historyCommand } from './commands/history';
 import { listCommand } from './commands/list';
 import { statusCommand } from './commands/status';
@@ -41,29 +42,47 @@ export function buildProgram(ctx: CliContext, setExit: (code: ExitCode) => void)
     .option('--json', 'print the result as JSON')
     .action((file: string, opts: { json?: boolean }) => run(connectCommand(ctx, file, opts)));
 
-  program
-    .command('approve')
-    .description('approve the pending gate (validated by the workflow: right gate, listed approver, four-eyes)')
-    .argument('<workflow-id>')
-    .argument('<gate>', `the gate waiting for approval (${STEP_IDS.join(', ')})`)
-    .requiredOption('--as <name>', 'your identity, as listed in the request approvers')
-    .option('--comment <text>', 'recorded in the audit trail')
-    .option('--json', 'print the recorded decision as JSON')
-    .action((id: string, gate: string, opts: { as: string; comment?: string; json?: boolean }) =>
-      run(approveCommand(ctx, id, gate, opts)),
-    );
+  const decisionOptions = (cmd: Command): Command =>
+    cmd
+      .requiredOption('--as <name>', "your approver id, as the worker's approval policy lists it")
+      .requiredOption(
+        '--key <file>',
+        'your private key (crosslink keygen); it signs the decision and never leaves this machine',
+      )
+      .option('--wait <seconds>', 'how long to wait for a worker to take the decision', positiveInt, 30)
+      .option('--ttl <seconds>', 'how long the signed decision stays valid', positiveInt, 300)
+      .option('--print-token', 'print the signed decision (for an approval event) instead of sending it')
+      .option('--json', 'print the recorded decision as JSON');
+
+  decisionOptions(
+    program
+      .command('approve')
+      .description('sign and send an approval of the pending gate; the worker checks it against its approval policy')
+      .argument('<workflow-id>')
+      .argument('<gate>', `the gate waiting for approval (${STEP_IDS.join(', ')})`)
+      .option('--comment <text>', 'recorded in the audit trail (signed with the decision)'),
+  ).action((id: string, gate: string, opts: DecideOptions & { comment?: string }) =>
+    run(approveCommand(ctx, id, gate, opts)),
+  );
+
+  decisionOptions(
+    program
+      .command('reject')
+      .description('sign and send a rejection of the pending gate; the run rolls back what it created')
+      .argument('<workflow-id>')
+      .argument('<gate>')
+      .requiredOption('--reason <text>', 'why (recorded in the audit trail, signed with the decision)'),
+  ).action((id: string, gate: string, opts: DecideOptions & { reason: string }) =>
+    run(rejectCommand(ctx, id, gate, opts)),
+  );
 
   program
-    .command('reject')
-    .description('reject the pending gate; the run rolls back what it created')
-    .argument('<workflow-id>')
-    .argument('<gate>')
-    .requiredOption('--as <name>', 'your identity, as listed in the request approvers')
-    .requiredOption('--reason <text>', 'why (recorded in the audit trail)')
-    .option('--json', 'print the recorded decision as JSON')
-    .action((id: string, gate: string, opts: { as: string; reason: string; json?: boolean }) =>
-      run(rejectCommand(ctx, id, gate, opts)),
-    );
+    .command('keygen')
+    .description('make an Ed25519 key pair for signing decisions; prints the public key for the approval policy')
+    .requiredOption('--as <name>', 'your approver id')
+    .requiredOption('--out <file>', 'where to write the private key (a new file, mode 0600)')
+    .option('--json', 'print the policy entry as JSON')
+    .action((opts: { as: string; out: string; json?: boolean }) => run(Promise.resolve(keygenCommand(ctx, opts))));
 
   program
     .command('status')
@@ -88,8 +107,9 @@ export function buildProgram(ctx: CliContext, setExit: (code: ExitCode) => void)
     .command('cancel')
     .description('cancel a running connection: it undoes what it created and ends rolled back')
     .argument('<workflow-id>')
+    .requiredOption('--reason <text>', 'why (recorded with the cancel request in history)')
     .option('--json', 'print the outcome as JSON')
-    .action((id: string, opts: { json?: boolean }) => run(cancelCommand(ctx, id, opts)));
+    .action((id: string, opts: { reason: string; json?: boolean }) => run(cancelCommand(ctx, id, opts)));
 
   program
     .command('history')

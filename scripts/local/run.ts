@@ -19,7 +19,8 @@ import {
 } from '../../domain';
 import { startSimulator } from '../../simulator';
 import { type SimulatorHandle } from '../../simulator/api';
-import { approveGate, createTemporalGateway, rejectGate } from '../../client/connections';
+import { createTemporalGateway, decideGate } from '../../client/connections';
+import { type LocalApprover, localApprover } from './approver';
 import { EVENTS_PATH, type IntakeServer, createIntakeServer } from '../../client/intake/server';
 import { type AuditTrail, auditTrailFromHistory } from '../../client/cli/history/audit-trail';
 import { loadStatus } from '../../client/cli/load-status';
@@ -118,7 +119,11 @@ export async function runLocal(options: LocalRunOptions = {}): Promise<LocalRunR
     if (server.registered.length > 0) say(`Search attributes registered: ${server.registered.join(', ')}.`);
     checkAbort();
 
-    const config = loadWorkerConfig({ data: { environments: simulator.config.environments, sealingKey } });
+    // A throwaway approver key for this run: its public half is the worker's approval policy.
+    const approver = localApprover(request);
+    const config = loadWorkerConfig({
+      data: { environments: simulator.config.environments, sealingKey, approvals: approver.policy },
+    });
     const workerLog = createLogger({
       name: 'worker',
       level,
@@ -154,7 +159,7 @@ export async function runLocal(options: LocalRunOptions = {}): Promise<LocalRunR
     say(`Sent a signed "connection requested" CloudEvent: ${workflowId} ${String(sent.body.status)}.`);
     say(`Web UI: ${uiUrl}`);
 
-    const view = await follow(server, workflowId, request.requestedBy, request.approval.approvers, options, say);
+    const view = await follow(server, workflowId, approver, options, say);
     const history = await server.client.workflow.getHandle(workflowId).fetchHistory();
     const trail = auditTrailFromHistory(history, workflowId);
     if (view) {
@@ -184,12 +189,11 @@ export async function runLocal(options: LocalRunOptions = {}): Promise<LocalRunR
 async function follow(
   server: LocalTemporal,
   workflowId: string,
-  requester: string,
-  approvers: readonly string[],
+  local: LocalApprover,
   options: LocalRunOptions,
   say: (...lines: string[]) => void,
 ): Promise<StatusView | undefined> {
-  const approver = approvers.find((a) => a !== requester) ?? approvers[0];
+  const approver = local.name;
   const seen = new Map<string, string>();
   const announced = new Set<string>();
   const cli =
@@ -216,20 +220,22 @@ async function follow(
         (options.autoApprove
           ? { decision: 'approve' as const, comment: 'approved by the local run (--auto-approve)' }
           : undefined);
-      if (choice && approver) {
-        const entry =
-          choice.decision === 'approve'
-            ? await approveGate(server.client, workflowId, { gate: gate.gate, approver, comment: choice.comment })
-            : await rejectGate(server.client, workflowId, { gate: gate.gate, approver, reason: choice.reason });
+      if (choice) {
+        const entry = await decideGate(server.client, workflowId, local.key, {
+          decision: choice.decision,
+          gate: gate.gate,
+          approver,
+          text: choice.decision === 'approve' ? choice.comment : choice.reason,
+        });
         say(
           `  gate ${gate.gate}: ${entry.decision} by ${approver}${entry.refusal ? ` (refused: ${entry.refusal})` : ''}`,
         );
       } else {
         say(
           `  gate ${gate.gate} waits for approval. In another terminal:`,
-          `    ${cli} approve ${workflowId} ${gate.gate} --as ${approver ?? '<approver>'} --comment "looks good"`,
+          `    ${cli} approve ${workflowId} ${gate.gate} --as ${approver} --key ${local.keyFile} --comment "looks good"`,
           `  or reject it:`,
-          `    ${cli} reject ${workflowId} ${gate.gate} --as ${approver ?? '<approver>'} --reason "..."`,
+          `    ${cli} reject ${workflowId} ${gate.gate} --as ${approver} --key ${local.keyFile} --reason "..."`,
         );
       }
     }

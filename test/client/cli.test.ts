@@ -1,4 +1,4 @@
-import { WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { runCli } from '../../client/cli/program';
 import { EXIT } from '../../client/cli/exit-codes';
@@ -14,7 +14,12 @@ describe('crosslink argument errors', () => {
     [['frobnicate'], /unknown command 'frobnicate'/],
     [['status'], /missing required argument 'workflow-id'/],
     [['approve', WORKFLOW_ID, 'proxy-ca'], /required option '--as <name>' not specified/],
-    [['reject', WORKFLOW_ID, 'proxy-ca', '--as', 'ops'], /required option '--reason <text>' not specified/],
+    [['approve', WORKFLOW_ID, 'proxy-ca', '--as', 'ops'], /required option '--key <file>' not specified/],
+    [['cancel', WORKFLOW_ID], /required option '--reason <text>' not specified/],
+    [
+      ['reject', WORKFLOW_ID, 'proxy-ca', '--as', 'ops', '--key', 'k'],
+      /required option '--reason <text>' not specified/,
+    ],
     [['list', '--state', 'sleeping'], /Allowed choices are running, awaiting-approval/],
     [['status', WORKFLOW_ID, '--watch', '--interval', '0'], /must be a positive whole number/],
   ])('crosslink %j exits 2 (usage) without reaching Temporal', async (args, message) => {
@@ -32,14 +37,16 @@ describe('crosslink argument errors', () => {
 
   test('an approval for a gate that does not exist exits 3 naming the field', async () => {
     const ctx = recordingContext();
-    expect(await runCli(['approve', WORKFLOW_ID, 'reboot', '--as', 'ops'], ctx)).toBe(EXIT.INVALID_INPUT);
+    expect(await runCli(['approve', WORKFLOW_ID, 'reboot', '--as', 'ops', '--key', 'k'], ctx)).toBe(EXIT.INVALID_INPUT);
     expect(ctx.stderr.join('\n')).toMatch(/gate: Invalid option/);
     expect(ctx.clientsCreated).toBe(0);
   });
 
   test('an approver that is not a user name or e-mail exits 3', async () => {
     const ctx = recordingContext();
-    expect(await runCli(['approve', WORKFLOW_ID, 'proxy-ca', '--as', 'bad name!'], ctx)).toBe(EXIT.INVALID_INPUT);
+    expect(await runCli(['approve', WORKFLOW_ID, 'proxy-ca', '--as', 'bad name!', '--key', 'k'], ctx)).toBe(
+      EXIT.INVALID_INPUT,
+    );
     expect(ctx.stderr.join('\n')).toMatch(/approver: must be a user name or e-mail address/);
   });
 
@@ -202,55 +209,7 @@ describe('crosslink status', () => {
   });
 });
 
-describe('crosslink approve and reject', () => {
-  test('prints the outcome the workflow recorded', async () => {
-    const ctx = recordingContext(
-      fakeClient({
-        describe: async () => described('RUNNING'),
-        executeUpdate: async (def, opts) => ({
-          at: '2026-11-27T23:58:01Z',
-          gate: (opts.args[0] as { gate: string }).gate,
-          decision: def.name === 'approve' ? 'approved' : 'rejected',
-          by: (opts.args[0] as { approver: string }).approver,
-          via: 'update',
-        }),
-      }),
-    );
-    expect(await runCli(['approve', WORKFLOW_ID, 'proxy-ca', '--as', 'ops-oncall', '--comment', 'ok'], ctx)).toBe(
-      EXIT.OK,
-    );
-    expect(ctx.stdout.join('\n')).toMatch(/Gate proxy-ca of .*: approved by ops-oncall at 2026-11-27T23:58:01Z/);
-    expect(
-      await runCli(['reject', WORKFLOW_ID, 'proxy-ca', '--as', 'ops-oncall', '--reason', 'freeze', '--json'], ctx),
-    ).toBe(EXIT.OK);
-    expect(JSON.parse(ctx.stdout[ctx.stdout.length - 1] ?? '')).toMatchObject({
-      decision: 'rejected',
-      by: 'ops-oncall',
-    });
-  });
-
-  test('a refused approval says why and exits 4', async () => {
-    const ctx = recordingContext(
-      fakeClient({
-        describe: async () => described('RUNNING'),
-        executeUpdate: async () => {
-          throw new WorkflowUpdateFailedError(
-            'Workflow Update failed',
-            ApplicationFailure.create({
-              message: 'automation@crosslink.local requested this connection and may not approve it',
-            }),
-          );
-        },
-      }),
-    );
-    expect(await runCli(['approve', WORKFLOW_ID, 'proxy-ca', '--as', 'automation@crosslink.local'], ctx)).toBe(
-      EXIT.REFUSED,
-    );
-    expect(ctx.stderr.join('\n')).toMatch(
-      /refused by the workflow: automation@crosslink\.local requested this connection/,
-    );
-  });
-});
+/* approve, reject, keygen and cancel --reason: test/client/cli-decisions.test.ts */
 
 describe('crosslink history', () => {
   test('the audit trail of an approved run: requester, approval with identity and comment, each step, the end', async () => {
@@ -294,7 +253,8 @@ describe('crosslink history', () => {
     expect(out).toMatch(
       /proxy-ca: rejection\s+by ops-oncall@crosslink\.local via update .*reason "change freeze until Monday": rejected/,
     );
-    expect(out).toMatch(/closed\s+rolled-back: gate "proxy-ca" rejected/);
+    expect(out).toMatch(/closed\s+rolled back as designed: gate "proxy-ca" rejected/);
+    expect(out).not.toMatch(/\bat \S+\.(js|ts):\d+/);
   });
 
   test('--json gives the same trail as data', async () => {
@@ -310,7 +270,6 @@ describe('crosslink history', () => {
     expect(trail.entries[0]).toMatchObject({
       kind: 'requested',
       by: 'automation@crosslink.local',
-      approvers: ['ops-oncall@crosslink.local'],
     });
     expect(trail.entries).toContainEqual(
       expect.objectContaining({
@@ -359,7 +318,7 @@ describe('crosslink list and cancel', () => {
 
   test('cancel of a closed run says there is nothing to cancel', async () => {
     const ctx = recordingContext(fakeClient({ describe: async () => described('COMPLETED') }));
-    expect(await runCli(['cancel', WORKFLOW_ID, '--json'], ctx)).toBe(EXIT.OK);
+    expect(await runCli(['cancel', WORKFLOW_ID, '--reason', 'wrong alias', '--json'], ctx)).toBe(EXIT.OK);
     expect(JSON.parse(ctx.stdout.join(''))).toEqual({ workflowId: WORKFLOW_ID, cancelled: false, status: 'COMPLETED' });
   });
 });

@@ -11,6 +11,9 @@ import { createLogger } from '../../workers/logging';
 import { FakeTemporal } from './fakes/fake-gateway';
 import { sendThenRead } from './intake-raw-client';
 
+/** A compact JWS as the intake sees it: the intake forwards it; the workflow's check verifies it. */
+const TOKEN = 'eyJhbGciOiJFZERTQSIsInR5cCI6ImNyb3NzbGluay1kZWNpc2lvbitqd3QifQ.eyJpc3MiOiJvcHMtbGVhZCJ9.c2lnbmF0dXJl';
+
 const SECRET = generateWebhookSecret();
 const BODY_LIMIT = 16 * 1024;
 
@@ -203,13 +206,23 @@ describe('intake CloudEvents modes', () => {
     expect(reply.body).toMatchObject({ workflowId, status: 'started' });
   });
 
+  test('an approval event without a signed decision token answers 400 naming data.token', async () => {
+    const e = signed({
+      type: EVENT_TYPES.approvalGranted,
+      data: { workflowId, gate: 'proxy-ca', approver: 'ops-oncall' },
+    });
+    const reply = await post(e.body, e.headers);
+    expect(reply.status).toBe(400);
+    expect(JSON.stringify(reply.body)).toMatch(/data\.token/);
+  });
+
   test('approval granted and denied events reach the workflow as signals', async () => {
     const start = signed(requested);
     await post(start.body, start.headers);
     const granted = signed(
       {
         type: EVENT_TYPES.approvalGranted,
-        data: { workflowId, gate: 'proxy-ca', approver: 'ops-oncall', comment: 'ok' },
+        data: { workflowId, gate: 'proxy-ca', approver: 'ops-oncall', comment: 'ok', token: TOKEN },
         id: 'evt-2',
       },
       'binary',
@@ -218,20 +231,23 @@ describe('intake CloudEvents modes', () => {
     expect(grantedReply).toEqual({ status: 202, body: { workflowId, status: 'signalled', eventId: 'evt-2' } });
     const denied = signed({
       type: EVENT_TYPES.approvalDenied,
-      data: { workflowId, gate: 'restart', approver: 'ops-oncall', reason: 'change freeze' },
+      data: { workflowId, gate: 'restart', approver: 'ops-oncall', reason: 'change freeze', token: TOKEN },
       id: 'evt-3',
     });
     expect((await post(denied.body, denied.headers)).status).toBe(202);
     expect(temporal.workflows.get(workflowId)?.signals).toEqual([
-      { name: 'approvalGranted', decision: { gate: 'proxy-ca', approver: 'ops-oncall', comment: 'ok' } },
-      { name: 'approvalDenied', decision: { gate: 'restart', approver: 'ops-oncall', reason: 'change freeze' } },
+      { name: 'approvalGranted', decision: { gate: 'proxy-ca', approver: 'ops-oncall', comment: 'ok', token: TOKEN } },
+      {
+        name: 'approvalDenied',
+        decision: { gate: 'restart', approver: 'ops-oncall', reason: 'change freeze', token: TOKEN },
+      },
     ]);
   });
 
   test('an approval for a workflow that does not exist answers 404', async () => {
     const e = signed({
       type: EVENT_TYPES.approvalGranted,
-      data: { workflowId: 'crosslink.nope', gate: 'proxy-ca', approver: 'ops' },
+      data: { workflowId: 'crosslink.nope', gate: 'proxy-ca', approver: 'ops', token: TOKEN },
     });
     const reply = await post(e.body, e.headers);
     expect(reply.status).toBe(404);

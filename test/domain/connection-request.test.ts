@@ -61,18 +61,6 @@ describe('ConnectionRequest', () => {
     ['no requester', (r) => ({ ...r, requestedBy: undefined }), 'requestedBy', /expected string/],
     ['a requester with spaces', (r) => ({ ...r, requestedBy: 'a b' }), 'requestedBy', /user name or e-mail/],
     [
-      'gates without approvers',
-      (r) => ({ ...r, approval: { approvers: [] } }),
-      'approval.approvers',
-      /at least one approver/,
-    ],
-    [
-      'only the requester as approver',
-      (r) => ({ ...r, approval: { approvers: ['automation'] } }),
-      'approval.approvers',
-      /own request/,
-    ],
-    [
       'an unknown gate',
       (r) => ({ ...r, approval: { gates: ['launch'], approvers: ['x'] } }),
       'approval.gates[0]',

@@ -7,6 +7,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import {
   type ActivityName,
+  type ApprovalPolicyConfig,
   type ConnectionRequest,
   type CreatedResource,
   type CrosslinkActivities,
@@ -17,13 +18,18 @@ import {
   type StepId,
   type StepInput,
 } from '../../domain';
+import { connectionApprovals } from '../../activities/approvals/policy';
+import { verifyApprovalDecision } from '../../activities/approvals/verify';
 import { type ActivityImplementations, SimulatedTimeout } from './activity-runner';
+import { DEFAULT_TEST_POLICY } from './approvers';
 
 export interface ScriptOptions {
   /** What the local keystore does: reloads by itself (8.14+), needs a reload, or needs a restart. */
   keystore?: 'automatic' | 'reload' | 'restart';
   /** Whether the remote proxy CA is private (the proxy-ca step applies). */
   privateProxyCa?: boolean;
+  /** The worker's approval policy (default: bob, carol and alice decide every connection's gates). */
+  approvals?: ApprovalPolicyConfig;
 }
 
 type Behaviour = (...args: never[]) => Promise<unknown>;
@@ -57,6 +63,7 @@ function facts(request: ConnectionRequest, side: 'local' | 'remote', version: st
 export function scriptedActivities(options: ScriptOptions = {}): CrosslinkActivities {
   const keystore = options.keystore ?? 'automatic';
   const privateCa = options.privateProxyCa ?? true;
+  const policy = options.approvals ?? DEFAULT_TEST_POLICY;
   const undo = (detail: string) => async () => ({ attempt: attempt(), removed: [], detail });
   return {
     async preflight({ connectionId, request }): Promise<PreflightResult> {
@@ -91,6 +98,7 @@ export function scriptedActivities(options: ScriptOptions = {}): CrosslinkActivi
           ? { proxyCa: { rootPem: 'PEM', fingerprintSha256: 'ab:cd', subject: 'CN=proxy root', private: privateCa } }
           : {}),
         restartExpected: keystore !== 'automatic',
+        approvals: connectionApprovals(policy, request, request.approval.gates),
         steps: STEP_IDS.map((id) => ({
           id,
           applies: applies[id],
@@ -99,6 +107,7 @@ export function scriptedActivities(options: ScriptOptions = {}): CrosslinkActivi
         attempt: attempt(),
       };
     },
+    verifyApprovalDecision: (input) => verifyApprovalDecision(policy, input),
     async ensurePlatformTrust({ request, side }: SideStepInput) {
       const other = side === 'local' ? request.remote.environment : request.local.environment;
       const env = request[side].environment;

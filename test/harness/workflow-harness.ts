@@ -136,6 +136,14 @@ export class HarnessRun {
     this.now = context.startTime;
   }
 
+  get workflowId(): string {
+    return this.context.workflowId;
+  }
+
+  get runId(): string {
+    return this.context.runId;
+  }
+
   /** Timeline entries of one kind. */
   entries<K extends TimelineKind>(kind: K): EntryOf<K>[] {
     return this.timeline.filter((e): e is EntryOf<K> => e.kind === kind);

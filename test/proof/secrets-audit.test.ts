@@ -9,6 +9,8 @@
  * the cross-cluster keys the run created (taken from the sealer: the only place the plaintext goes).
  */
 import path from 'node:path';
+import { sign, signedApproval } from '../harness/approvers';
+
 import { Writable } from 'node:stream';
 import { CloudEvent, HTTP } from 'cloudevents';
 import { auditTrailFromHistory } from '../../client/cli/history/audit-trail';
@@ -43,6 +45,8 @@ import {
 import { withTaps } from './support/taps';
 import { type ProofWorld, startProofWorld } from './support/world';
 
+const runIds = (run: { workflowId: string; runId: string }) => ({ workflowId: run.workflowId, runId: run.runId });
+
 jest.setTimeout(60_000);
 
 const INTAKE_SECRET = 'whsec_' + Buffer.from('secrets-audit-intake-secret-0123456789').toString('base64');
@@ -69,7 +73,8 @@ const SCENARIOS: Scenario[] = [
     request: () => apiKeyRequest({ approval: { gates: ['proxy-ca'], approvers: [APPROVER] } }),
     async decide(run, sent) {
       await waitingForGate(run);
-      const decision = { gate: 'proxy-ca', approver: APPROVER, comment: 'ok' };
+      const decision = { ...(await signedApproval(run, 'proxy-ca', APPROVER)), comment: 'ok' };
+      decision.token = await sign(APPROVER, { ...runIds(run), gate: 'proxy-ca', decision: 'approve', text: 'ok' });
       sent.updates.push({ name: 'approve', args: [decision] });
       await run.update('approve', decision);
     },
@@ -81,7 +86,7 @@ const SCENARIOS: Scenario[] = [
     request: () => certificateRequest({ approval: { gates: ['platform-trust'], approvers: [APPROVER] } }),
     async decide(run, sent) {
       await waitingForGate(run);
-      const decision = { gate: 'platform-trust', approver: APPROVER };
+      const decision = await signedApproval(run, 'platform-trust', APPROVER);
       sent.signals.push({ name: 'approvalGranted', args: [decision] });
       await run.signal('approvalGranted', decision);
     },
@@ -93,7 +98,14 @@ const SCENARIOS: Scenario[] = [
     request: () => certificateRequest({ approval: { gates: ['deployment-trust'], approvers: [APPROVER] } }),
     async decide(run, sent) {
       await waitingForGate(run);
-      const decision = { gate: 'deployment-trust', approver: APPROVER, reason: 'change freeze' };
+      const reason = 'change freeze';
+      const token = await sign(APPROVER, {
+        ...runIds(run),
+        gate: 'deployment-trust',
+        decision: 'reject',
+        text: reason,
+      });
+      const decision = { gate: 'deployment-trust', approver: APPROVER, reason, token };
       sent.updates.push({ name: 'reject', args: [decision] });
       await run.update('reject', decision);
     },
@@ -165,7 +177,17 @@ async function intakeOutput(request: ConnectionRequest, collected: Collected): P
         id: 'audit-2',
         type: EVENT_TYPES.approvalGranted,
         source: 'audit',
-        data: { workflowId: connectionId(request), gate: 'proxy-ca', approver: APPROVER },
+        data: {
+          workflowId: connectionId(request),
+          gate: 'proxy-ca',
+          approver: APPROVER,
+          token: await sign(APPROVER, {
+            workflowId: connectionId(request),
+            runId: 'r',
+            gate: 'proxy-ca',
+            decision: 'approve',
+          }),
+        },
       }),
     ];
     for (const event of events) {

@@ -65,13 +65,15 @@ describeIfServer('connection workflow on a real Temporal server', () => {
     const request = apiKeyRequest('logs-b', { approval: { approvers: [APPROVER, REQUESTER], deadline: '1h' } });
     const handle = await startConnection(client, request, stack.taskQueue);
 
-    // The update validator refuses a stranger and the requester at once; the gate stays pending.
+    // The worker's check refuses a stranger and the requester, and records why; the gate stays pending.
     await untilAwaiting(handle, 'proxy-ca');
-    await expect(approve(handle, 'proxy-ca', 'mallory')).rejects.toMatchObject({
-      cause: { message: expect.stringMatching(/mallory is not an approver/) },
+    await expect(approve(handle, 'proxy-ca', 'mallory')).resolves.toMatchObject({
+      decision: 'refused',
+      refusal: expect.stringMatching(/mallory may not decide/),
     });
-    await expect(approve(handle, 'proxy-ca', REQUESTER)).rejects.toMatchObject({
-      cause: { message: expect.stringMatching(/four-eyes/) },
+    await expect(approve(handle, 'proxy-ca', REQUESTER)).resolves.toMatchObject({
+      decision: 'refused',
+      refusal: expect.stringMatching(/four-eyes/),
     });
     expect((await progress(handle)).pendingGate?.gate).toBe('proxy-ca');
 
@@ -102,7 +104,8 @@ describeIfServer('connection workflow on a real Temporal server', () => {
     // No credential of either environment is in the history (the key itself crossed it sealed).
     const text = await historyText(handle);
     expect(['createCrossClusterApiKey', 'sealedEncoded', 'A256GCM'].filter((word) => !text.includes(word))).toEqual([]);
-    expect(text.includes('mallory')).toBe(false); // refused updates never enter history
+    // Refused decisions are in history with their reason (the update's result and the check's).
+    expect(text).toMatch(/mallory may not decide gate/);
     const secrets = simulatorSecrets(stack.simulator);
     expect(secrets.length).toBeGreaterThan(4);
     const leaked = secrets.filter((secret) => text.includes(secret));

@@ -16,6 +16,11 @@ import { loadWorkerConfig } from '../../workers/config';
 import { createLogger } from '../../workers/logging';
 import { startWorker as startCrosslinkWorker } from '../../workers/worker';
 import { startTestServer, type TestServer } from './temporal-server';
+import { testPolicy } from '../harness/approvers';
+import { APPROVER, REQUESTER } from './requests';
+
+/** The suite workers' approval policy: the approver and (for four-eyes) the requester, each with a test key. */
+export const SERVER_POLICY = testPolicy([{ approvers: [APPROVER, REQUESTER] }]);
 
 /** Short plans and polls keep a whole run within seconds. */
 export const PLAN_DURATION_MS = 60;
@@ -88,7 +93,7 @@ export async function startCrosslinkSuite(name: string): Promise<CrosslinkSuite>
     const identity = `crosslink-server-suite-${process.pid}-worker-${++workerCount}`;
     if (kind === 'crosslink') {
       const config = loadWorkerConfig({
-        data: { ...simulator.config, sealingKey: sealingKey.toString('base64') },
+        data: { ...simulator.config, sealingKey: sealingKey.toString('base64'), approvals: SERVER_POLICY },
         env: {},
       });
       const worker = await startCrosslinkWorker({
@@ -119,7 +124,7 @@ export async function startCrosslinkSuite(name: string): Promise<CrosslinkSuite>
       namespace: server.namespace,
       taskQueue,
       workflowBundle: await workflowBundle(),
-      activities: createActivities({ registry, sealer, timing: ACTIVITY_TIMING }),
+      activities: createActivities({ registry, sealer, approvals: SERVER_POLICY, timing: ACTIVITY_TIMING }),
       interceptors: { activity: [logActivityOutcome] },
       shutdownGraceTime: '5s',
       identity,

@@ -12,6 +12,8 @@ import { APPROVER, apiKeyRequest } from './requests';
 import {
   activityWorkers,
   approveAll,
+  signFor,
+  untilAudit,
   connectedResult,
   progress,
   scheduledActivities,
@@ -92,8 +94,11 @@ describeIfServer('durability on a real Temporal server', () => {
     await untilAwaiting(handle, 'proxy-ca');
     await firstWorker.shutdown();
 
-    await handle.signal(approveSignal, { gate: 'proxy-ca', approver: APPROVER, comment: 'sent while no worker ran' });
+    const comment = 'sent while no worker ran';
+    const token = await signFor(handle, APPROVER, 'proxy-ca', 'approve', comment);
+    await handle.signal(approveSignal, { gate: 'proxy-ca', approver: APPROVER, comment, token });
     const secondWorker = await stack.startWorker();
+    await untilAudit(handle, { gate: 'proxy-ca', decision: 'approved', via: 'signal' });
     await approveAll(handle);
     const result = await connectedResult(handle);
     const final = await progress(handle);

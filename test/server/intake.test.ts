@@ -13,7 +13,7 @@ import { EVENT_TYPES, connectionId } from '../../domain';
 import { DEFAULT_IDS } from '../../simulator/api';
 import { startCrosslinkSuite, type CrosslinkSuite, type Scenario } from './crosslink';
 import { APPROVER, apiKeyRequest } from './requests';
-import { approveAll, connectedResult, progress, untilAwaiting } from './runs';
+import { approveAll, connectedResult, progress, signFor, untilAudit, untilAwaiting } from './runs';
 import { describeIfServer } from './temporal-server';
 
 const SECRET = generateWebhookSecret();
@@ -71,8 +71,10 @@ describeIfServer('event intake on a real Temporal server', () => {
       gate: 'proxy-ca',
       approver: APPROVER,
       comment: 'approved from the change ticket',
+      token: await signFor(handle, APPROVER, 'proxy-ca', 'approve', 'approved from the change ticket'),
     });
     expect(approved).toMatchObject({ status: 202, body: { workflowId, status: 'signalled' } });
+    await untilAudit(handle, { gate: 'proxy-ca', decision: 'approved', via: 'signal' });
 
     await approveAll(handle); // any later gate (none by default on 9.x)
     const result = await connectedResult(handle);

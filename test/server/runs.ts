@@ -11,6 +11,7 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import { type temporal } from '@temporalio/proto';
 import {
+  type AuditEntry,
   type ConnectionRequest,
   type ConnectionResult,
   type ConnectionState,
@@ -20,6 +21,7 @@ import {
 } from '../../domain';
 import { CONNECTION_WORKFLOW, approveUpdate, progressQuery, rejectUpdate } from '../../workflows/messages';
 import { APPROVER } from './requests';
+import { sign } from '../harness/approvers';
 
 export const TERMINAL: readonly ConnectionState[] = ['connected', 'rolled-back', 'failed'];
 
@@ -88,18 +90,52 @@ export async function approveAll(handle: WorkflowHandle, approver = APPROVER): P
     const p = await untilGateOrEnd(handle);
     if (TERMINAL.includes(p.state) || !p.pendingGate) return approved;
     const gate = p.pendingGate.gate;
-    const entry = await handle.executeUpdate(approveUpdate, { args: [{ gate, approver, comment: 'server suite' }] });
+    const entry = await handle.executeUpdate(approveUpdate, {
+      args: [
+        {
+          gate,
+          approver,
+          comment: 'server suite',
+          token: await signFor(handle, approver, gate, 'approve', 'server suite'),
+        },
+      ],
+    });
     expect(entry).toMatchObject({ gate, decision: 'approved', by: approver, via: 'update' });
     approved.push(gate);
   }
 }
 
-export function approve(handle: WorkflowHandle, gate: StepId, approver = APPROVER) {
-  return handle.executeUpdate(approveUpdate, { args: [{ gate, approver }] });
+/** Waits until the run's audit trail has an entry matching `match` (a signal is checked by an activity first). */
+export function untilAudit(handle: WorkflowHandle, match: Partial<AuditEntry>): Promise<AuditEntry> {
+  return eventually(`${handle.workflowId} to record ${JSON.stringify(match)}`, async () =>
+    (await progress(handle)).audit.find((a) =>
+      Object.entries(match).every(([k, v]) => (a as Record<string, unknown>)[k] === v),
+    ),
+  );
 }
 
-export function reject(handle: WorkflowHandle, gate: StepId, reason: string, approver = APPROVER) {
-  return handle.executeUpdate(rejectUpdate, { args: [{ gate, approver, reason }] });
+/** A decision token of `approver` for the run behind `handle` (what `crosslink approve --key` makes). */
+export async function signFor(
+  handle: WorkflowHandle,
+  approver: string,
+  gate: StepId,
+  decision: 'approve' | 'reject',
+  text?: string,
+): Promise<string> {
+  const { runId } = await handle.describe();
+  return sign(approver, { workflowId: handle.workflowId, runId, gate, decision, ...(text ? { text } : {}) });
+}
+
+export async function approve(handle: WorkflowHandle, gate: StepId, approver = APPROVER) {
+  return handle.executeUpdate(approveUpdate, {
+    args: [{ gate, approver, token: await signFor(handle, approver, gate, 'approve') }],
+  });
+}
+
+export async function reject(handle: WorkflowHandle, gate: StepId, reason: string, approver = APPROVER) {
+  return handle.executeUpdate(rejectUpdate, {
+    args: [{ gate, approver, reason, token: await signFor(handle, approver, gate, 'reject', reason) }],
+  });
 }
 
 export function connectedResult(handle: WorkflowHandle): Promise<ConnectionResult> {

@@ -1,4 +1,5 @@
 import { FailureType, Progress, SEARCH_ATTRIBUTES } from '../../domain';
+import { signedApproval } from '../harness/approvers';
 import { scriptedActivities, withOverrides } from '../harness/scripted-activities';
 import {
   APPROVER,
@@ -66,7 +67,7 @@ describe('search attributes', () => {
   it('are upserted on each transition with all five keys', async () => {
     const run = await startConnection(harness, gatedRequest(), { activities: withOverrides(scriptedActivities()) });
     await run.until((r) => r.timeline.some((e) => e.kind === 'timer-started'));
-    await run.update('approve', { gate: 'proxy-ca', approver: APPROVER });
+    await run.update('approve', await signedApproval(run, 'proxy-ca', APPROVER));
     await run.resultValue();
 
     const upserts = run.entries('search-attributes').map((e) => e.values);

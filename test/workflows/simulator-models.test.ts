@@ -1,5 +1,6 @@
 /** The workflow with the real activities against the simulator: both models and the version variants. */
 import { type ConnectionResult, FailureType } from '../../domain';
+import { signedApproval } from '../harness/approvers';
 import { DEFAULT_IDS } from '../../simulator/api';
 import {
   APPROVER,
@@ -69,7 +70,7 @@ describe('API key model against the simulator', () => {
     await run.until((r) => r.timeline.some((e) => e.kind === 'timer-started'));
     expect(run.scheduled().at(-1)).toBe('reloadSecureSettings');
     expect((await progressOf(run)).pendingGate?.gate).toBe('restart');
-    await run.update('approve', { gate: 'restart', approver: APPROVER });
+    await run.update('approve', await signedApproval(run, 'restart', APPROVER));
 
     const result = (await run.resultValue()) as ConnectionResult;
     expect(result.state).toBe('connected');

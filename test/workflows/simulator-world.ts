@@ -3,6 +3,7 @@
  * register, with short polls so a run takes well under a second of real time.
  */
 import { randomBytes } from 'node:crypto';
+import { DEFAULT_TEST_POLICY } from '../harness/approvers';
 import { closeAllPools, createActivities } from '../../activities';
 import { createEnvironmentRegistry, resolveEnvironments } from '../../activities/environments';
 import { createSealer } from '../../activities/secrets/sealing';
@@ -35,7 +36,12 @@ export async function startWorld(): Promise<SimulatorWorld> {
   const registry = createEnvironmentRegistry(
     resolveEnvironments(EnvironmentsFile.parse(structuredClone(simulator.config)), { env: {} }),
   );
-  const activities = createActivities({ registry, sealer: createSealer(randomBytes(32)), timing: TIMING });
+  const activities = createActivities({
+    registry,
+    sealer: createSealer(randomBytes(32)),
+    approvals: DEFAULT_TEST_POLICY,
+    timing: TIMING,
+  });
   return {
     simulator,
     activities: activities as unknown as ActivityImplementations,

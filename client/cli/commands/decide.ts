@@ -1,50 +1,134 @@
-import { ApprovalDecision, RejectionDecision, parseOrThrow } from '../../../domain';
-import { approveGate, rejectGate } from '../../connections';
+/**
+ * `crosslink approve` / `reject`: sign the decision with the approver's own key, send it as the
+ * workflow update, and wait a bounded time. Then say what happened: applied, refused (and why), or
+ * queued because no worker took it yet (and when its token expires, after which it will be refused).
+ */
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApprovalDecision, type AuditEntry, type DecisionKind, RejectionDecision, parseOrThrow } from '../../../domain';
+import { approveUpdate, rejectUpdate } from '../../../workflows/messages';
+import { readPrivateKey, signDecision } from '../../decision-token';
 import { formatTime } from '../render/format';
 import { type CliContext } from '../context';
-import { CliError } from '../errors';
+import { CliError, grpcCode } from '../errors';
 import { EXIT, type ExitCode } from '../exit-codes';
 
-export async function approveCommand(
+export interface DecideOptions {
+  as: string;
+  key: string;
+  /** Seconds to wait for a worker to take the decision. */
+  wait: number;
+  /** Seconds the signed decision stays valid. */
+  ttl: number;
+  /** Print the signed decision (for an approval event) instead of sending it. */
+  printToken?: boolean;
+  json?: boolean;
+}
+
+export function approveCommand(
   ctx: CliContext,
   workflowId: string,
   gate: string,
-  opts: { as: string; comment?: string; json?: boolean },
+  opts: DecideOptions & { comment?: string },
 ): Promise<ExitCode> {
-  const decision = parseOrThrow(ApprovalDecision, { gate, approver: opts.as, comment: opts.comment }, 'approval');
-  const entry = await approveGate(await ctx.client(), workflowId, decision);
-  return report(ctx, entry, workflowId, opts.json);
+  return decide(ctx, workflowId, 'approve', { gate, approver: opts.as, comment: opts.comment }, opts.comment, opts);
 }
 
-export async function rejectCommand(
+export function rejectCommand(
   ctx: CliContext,
   workflowId: string,
   gate: string,
-  opts: { as: string; reason: string; json?: boolean },
+  opts: DecideOptions & { reason: string },
 ): Promise<ExitCode> {
-  const decision = parseOrThrow(RejectionDecision, { gate, approver: opts.as, reason: opts.reason }, 'rejection');
-  const entry = await rejectGate(await ctx.client(), workflowId, decision);
+  return decide(ctx, workflowId, 'reject', { gate, approver: opts.as, reason: opts.reason }, opts.reason, opts);
+}
+
+async function decide(
+  ctx: CliContext,
+  workflowId: string,
+  kind: DecisionKind,
+  fields: Record<string, unknown>,
+  text: string | undefined,
+  opts: DecideOptions,
+): Promise<ExitCode> {
+  const schema = kind === 'approve' ? ApprovalDecision : RejectionDecision;
+  const plain = parseOrThrow(schema, fields, kind === 'approve' ? 'approval' : 'rejection');
+  let keyPem: string;
+  try {
+    keyPem = ctx.readFile(opts.key);
+  } catch (err) {
+    throw new CliError(
+      EXIT.INVALID_INPUT,
+      `cannot read the key file ${opts.key}: ${(err as NodeJS.ErrnoException).code ?? err}`,
+    );
+  }
+  const key = readPrivateKey(keyPem, opts.key);
+
+  const client = await ctx.client();
+  const handle = client.workflow.getHandle(workflowId);
+  const desc = await handle.describe();
+  if (desc.status.name !== 'RUNNING') {
+    throw new CliError(
+      EXIT.REFUSED,
+      `${workflowId} is closed (${desc.status.name.toLowerCase()}); there is no gate to decide. \`crosslink history ${workflowId}\` shows how it ended`,
+    );
+  }
+  const now = ctx.now();
+  const expires = new Date(now.getTime() + opts.ttl * 1000);
+  const token = await signDecision(key, {
+    approver: opts.as,
+    workflowId,
+    runId: desc.runId,
+    gate: plain.gate,
+    decision: kind,
+    ...(text ? { text } : {}),
+    ttlSeconds: opts.ttl,
+    now,
+  });
+  const decision = { ...plain, token };
+  if (opts.printToken) {
+    ctx.out(JSON.stringify({ workflowId, ...decision }));
+    return EXIT.OK;
+  }
+
+  let entry: AuditEntry;
+  try {
+    entry = await client.withDeadline(now.getTime() + opts.wait * 1000, () =>
+      kind === 'approve'
+        ? handle.executeUpdate(approveUpdate, { args: [decision as ApprovalDecision] })
+        : handle.executeUpdate(rejectUpdate, { args: [decision as RejectionDecision] }),
+    );
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) {
+      throw new CliError(EXIT.REFUSED, `refused: ${err.cause?.message ?? err.message}`);
+    }
+    if (isTimeout(err)) {
+      const message =
+        `queued: no worker took the decision within ${opts.wait}s. Temporal holds it and a worker applies it when one runs, ` +
+        `but it will be refused as expired if no worker checks it before ${formatTime(expires.toISOString())}.`;
+      if (opts.json) ctx.out(JSON.stringify({ workflowId, status: 'queued', expires: expires.toISOString() }));
+      else ctx.out(message);
+      return EXIT.UNAVAILABLE;
+    }
+    throw err;
+  }
   return report(ctx, entry, workflowId, opts.json);
 }
 
-interface Recorded {
-  at: string;
-  gate: string;
-  decision: string;
-  by?: string;
-  refusal?: string;
+/** The client gave up waiting (deadline) rather than the server refusing. */
+function isTimeout(err: unknown): boolean {
+  if ((err as Error)?.name === 'WorkflowUpdateRPCTimeoutOrCancelledError') return true;
+  return grpcCode(err) === 4; // DEADLINE_EXCEEDED
 }
 
-function report(ctx: CliContext, entry: Recorded, workflowId: string, json?: boolean): ExitCode {
+function report(ctx: CliContext, entry: AuditEntry, workflowId: string, json?: boolean): ExitCode {
+  if (json) ctx.out(JSON.stringify(entry));
   if (entry.decision === 'refused') {
-    if (json) ctx.out(JSON.stringify(entry));
     throw new CliError(EXIT.REFUSED, `refused by the workflow: ${entry.refusal ?? 'no reason given'}`);
   }
-  if (json) {
-    ctx.out(JSON.stringify(entry));
-  } else {
+  if (!json) {
+    const more = entry.remaining ? `; the gate stays open: it needs ${entry.remaining}` : '';
     ctx.out(
-      `Gate ${entry.gate} of ${workflowId}: ${entry.decision}${entry.by ? ` by ${entry.by}` : ''} at ${formatTime(entry.at)}.\n` +
+      `Gate ${entry.gate} of ${workflowId}: ${entry.decision} by ${entry.by ?? '?'} at ${formatTime(entry.at)}${more}.\n` +
         `Watch:   crosslink status ${workflowId} --watch`,
     );
   }

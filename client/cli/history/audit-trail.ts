@@ -25,8 +25,8 @@ export type TrailEntry =
       local?: string;
       remote?: string;
       alias?: string;
+      /** Gates the request added (the worker's policy may add more). */
       gates: string[];
-      approvers: string[];
     }
   | { at: string; kind: 'gate-opened'; gate: string }
   | {
@@ -54,8 +54,10 @@ export type TrailEntry =
       client?: string;
       /** Update: accepted, then completed or failed; signal: received (the workflow decides). */
       outcome: 'accepted' | 'completed' | 'failed' | 'received';
-      /** What the workflow recorded (update result decision) or why the update failed. */
+      /** What the workflow recorded (approved, rejected, "refused: why") or why the update failed. */
       result?: string;
+      /** Whether a verifyApprovalDecision activity checked it. */
+      checked?: boolean;
     }
   | { at: string; kind: 'cancel-requested'; by?: string; cause?: string }
   | { at: string; kind: 'closed'; outcome: CloseOutcome; message?: string };
@@ -64,6 +66,8 @@ export interface AuditTrail {
   workflowId?: string;
   entries: TrailEntry[];
 }
+
+const VERIFY_ACTIVITY = 'verifyApprovalDecision';
 
 const DECISION_NAMES: Record<string, 'approve' | 'reject'> = {
   approve: 'approve',
@@ -77,6 +81,8 @@ export function auditTrailFromHistory(history: History, workflowId?: string): Au
   const scheduled = new Map<string, Extract<TrailEntry, { kind: 'step' }>>();
   const attempts = new Map<string, number>();
   const updates = new Map<string, Extract<TrailEntry, { kind: 'decision' }>>();
+  /** verifyApprovalDecision scheduled event id -> the decision it checks. */
+  const checks = new Map<string, Extract<TrailEntry, { kind: 'decision' }>>();
   let lastGate: string | undefined;
 
   for (const event of history.events ?? []) {
@@ -96,8 +102,32 @@ export function auditTrailFromHistory(history: History, workflowId?: string): Au
         remote: sideName(req?.remote),
         alias: str(req?.alias),
         gates: strings(approval?.gates),
-        approvers: strings(approval?.approvers),
       });
+    } else if (event.activityTaskScheduledEventAttributes?.activityType?.name === VERIFY_ACTIVITY) {
+      const input = asRecord(decode(event.activityTaskScheduledEventAttributes.input?.payloads?.[0]));
+      // Handlers run in arrival order, so the oldest unchecked decision of that approver and gate is the one checked.
+      const checked = entries.find(
+        (e): e is Extract<TrailEntry, { kind: 'decision' }> =>
+          e.kind === 'decision' && !e.checked && e.approver === str(input?.approver) && e.gate === str(input?.gate),
+      );
+      if (checked) {
+        checked.checked = true;
+        checks.set(id, checked);
+      }
+    } else if (
+      event.activityTaskCompletedEventAttributes &&
+      checks.has(String(event.activityTaskCompletedEventAttributes.scheduledEventId))
+    ) {
+      const a = event.activityTaskCompletedEventAttributes;
+      const entry = checks.get(String(a.scheduledEventId))!;
+      const verdict = asRecord(decode(a.result?.payloads?.[0]));
+      // A signal's only trace of the workflow's verdict; an update's result says it again.
+      entry.result =
+        verdict?.accepted === true
+          ? entry.decision === 'approve'
+            ? 'approved'
+            : 'rejected'
+          : `refused: ${str(verdict?.reason) ?? 'no reason given'}`;
     } else if (event.activityTaskScheduledEventAttributes) {
       const a = event.activityTaskScheduledEventAttributes;
       const activity = a.activityType?.name ?? 'unknown';

@@ -18,8 +18,10 @@ function what(e: TrailEntry): string {
       const name = e.step ?? e.activity;
       return `${name}${e.undo ? ' (undo)' : ''}${e.side ? ` [${e.side}]` : ''}`;
     }
-    case 'decision':
-      return `${e.gate ?? '?'}: ${e.decision === 'approve' ? 'approval' : 'rejection'}`;
+    case 'decision': {
+      const refused = e.result?.startsWith('refused') ? ' REFUSED' : '';
+      return `${e.gate ?? '?'}: ${e.decision === 'approve' ? 'approval' : 'rejection'}${refused}`;
+    }
     case 'cancel-requested':
       return 'cancel requested';
     case 'closed':
@@ -33,7 +35,6 @@ function detail(e: TrailEntry): string {
       const parts = [`by ${e.by ?? 'unknown'}`];
       if (e.model) parts.push(`${e.model} ${e.local ?? '?'} -> ${e.remote ?? '?'} as "${e.alias ?? '?'}"`);
       if (e.gates.length > 0) parts.push(`gates ${e.gates.join(', ')}`);
-      if (e.approvers.length > 0) parts.push(`approvers ${e.approvers.join(', ')}`);
       return parts.join('; ');
     }
     case 'gate-opened':
@@ -49,7 +50,7 @@ function detail(e: TrailEntry): string {
       const words = e.comment ? `, comment "${e.comment}"` : e.reason ? `, reason "${e.reason}"` : '';
       const outcome =
         e.outcome === 'received'
-          ? 'received'
+          ? (e.result ?? 'received (not yet checked by a worker)')
           : e.outcome === 'failed'
             ? `failed: ${e.result ?? ''}`
             : (e.result ?? e.outcome);
@@ -58,6 +59,8 @@ function detail(e: TrailEntry): string {
     case 'cancel-requested':
       return [e.by ? `by ${e.by}` : '', e.cause ?? ''].filter(Boolean).join(': ') || 'by an operator';
     case 'closed':
+      // A rollback is an outcome crosslink planned for (rejection, deadline, cancel, a refused step), not a crash.
+      if (e.outcome === 'rolled-back') return `rolled back as designed: ${e.message ?? 'see crosslink status'}`;
       return e.message ? `${e.outcome}: ${e.message}` : e.outcome;
   }
 }

@@ -80,8 +80,9 @@ export function renderStatus(view: StatusView, now: Date): string {
       '',
       `Waiting for approval of gate "${g.gate}" (${STEP_CATALOG[g.gate].summary}).`,
       `  requested ${formatTime(g.requestedAt)}, deadline ${formatDeadline(g.deadline, now)}`,
-      `  approve: crosslink approve ${view.workflowId} ${g.gate} --as <approver> [--comment "..."]`,
-      `  reject:  crosslink reject ${view.workflowId} ${g.gate} --as <approver> --reason "..."`,
+      ...approverLines(g),
+      `  approve: crosslink approve ${view.workflowId} ${g.gate} --as <approver> --key <file> [--comment "..."]`,
+      `  reject:  crosslink reject ${view.workflowId} ${g.gate} --as <approver> --key <file> --reason "..."`,
     );
   }
   const created = p?.created ?? view.result?.created ?? [];
@@ -153,5 +154,17 @@ function renderCreated(created: readonly CreatedResource[]): string {
       c.id,
       c.description,
     ]),
+  );
+}
+
+/** Who may decide the pending gate, from the worker's approval policy. */
+function approverLines(g: NonNullable<Progress['pendingGate']>): string[] {
+  if (!g.approvers)
+    return ["  approvers: as the worker's approval policy lists them (shown once a worker has reported them)"];
+  const done = g.approvedBy ?? [];
+  return g.approvers.groups.map(
+    (group) =>
+      `  approvers (${group.scope}): ${group.required} of ${group.approvers.join(', ')}` +
+      (done.length > 0 ? `; approved so far: ${done.join(', ')}` : ''),
   );
 }

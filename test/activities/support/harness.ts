@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { DEFAULT_TEST_POLICY } from '../../harness/approvers';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { type Logger } from '@temporalio/common';
 import { ConnectionRequest, type ConnectionRequestInput, connectionId } from '../../../domain/connection-request';
@@ -62,7 +63,7 @@ export async function startHarness(
   const file = EnvironmentsFile.parse(input);
   const registry = createEnvironmentRegistry(resolveEnvironments(file, { env: {} }));
   const sealer = createSealer(randomBytes(32));
-  const activities = createActivities({ registry, sealer, timing: TEST_TIMING });
+  const activities = createActivities({ registry, sealer, approvals: DEFAULT_TEST_POLICY, timing: TEST_TIMING });
   const transcript: Transcript = { logs: [], heartbeats: [] };
   const logger: Logger = {
     log: (level, message, meta) => transcript.logs.push(`${level} ${message} ${JSON.stringify(meta ?? {})}`),

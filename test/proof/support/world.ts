@@ -4,6 +4,7 @@
  * created cross-cluster key's `encoded`) without the key ever leaving the activity some other way.
  */
 import { randomBytes } from 'node:crypto';
+import { DEFAULT_TEST_POLICY } from '../../harness/approvers';
 import { type Timing, closeAllPools, createActivities } from '../../../activities';
 import { createEnvironmentRegistry, resolveEnvironments } from '../../../activities/environments';
 import { type Sealer, createSealer } from '../../../activities/secrets/sealing';
@@ -60,7 +61,12 @@ export async function startProofWorld(options: WorldOptions = {}): Promise<Proof
     },
     unseal: (s, ad) => real.unseal(s, ad),
   };
-  const activities = createActivities({ registry, sealer: tapped, timing: { ...PROOF_TIMING, ...options.timing } });
+  const activities = createActivities({
+    registry,
+    sealer: tapped,
+    approvals: DEFAULT_TEST_POLICY,
+    timing: { ...PROOF_TIMING, ...options.timing },
+  });
   return {
     simulator,
     activities: activities as unknown as ActivityImplementations,
