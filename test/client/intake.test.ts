@@ -168,7 +168,7 @@ describe('intake replay protection', () => {
     expect((await post(start.body, start.headers)).status).toBe(202);
     const approval = signed({
       type: EVENT_TYPES.approvalGranted,
-      data: { workflowId, gate: 'proxy-ca', approver: 'ops-oncall' },
+      data: { workflowId, gate: 'proxy-ca', approver: 'ops-oncall', token: TOKEN },
       id: 'evt-approve',
     });
     expect((await post(approval.body, approval.headers)).status).toBe(202);
