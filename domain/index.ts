@@ -8,3 +8,4 @@ export * from './failures';
 export * from './progress';
 export * from './events';
 export * from './validation';
+export * from './temporal-contract';

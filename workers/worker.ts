@@ -6,12 +6,13 @@ import { type Duration } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { type Logger } from 'pino';
 import { type Timing, closeAllPools, createActivities, createEnvironmentRegistry, createSealer } from '../activities';
-import { TASK_QUEUE } from '../workflows/messages';
+import { TASK_QUEUE } from '../domain';
 import { type TemporalTarget, resolveTemporalTarget } from '../client/temporal-connection';
 import { type WorkflowCodeMode, workflowCode } from './bundle';
 import { type WorkerConfig } from './config';
 import { createLogger } from './logging';
 import { installRuntime } from './runtime';
+import { requireSearchAttributes } from './search-attributes';
 
 export interface StartWorkerOptions {
   config: WorkerConfig;
@@ -59,6 +60,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
   });
   let worker: Worker;
   try {
+    await requireSearchAttributes(connection.operatorService, target.namespace);
     worker = await Worker.create({
       connection,
       namespace: target.namespace,

@@ -80,7 +80,7 @@ describeIfServer('the local run on a real Temporal server', () => {
 
     // Everything it started is gone: the processes (the dev server), its listening ports, the intake.
     expect(during).toBeDefined();
-    if (serverSource().kind === 'binary') expect(during!.pids.length).toBeGreaterThan(pidsBefore.length);
+    if (serverSource().kind === 'cli') expect(during!.pids.length).toBeGreaterThan(pidsBefore.length);
     expect(descendantPids()).toEqual(pidsBefore);
     if (portsBefore && during?.ports) {
       expect(during.ports.length).toBeGreaterThan(portsBefore.length);

@@ -18,7 +18,8 @@ import {
   type StepId,
   connectionId,
 } from '../../domain';
-import { CONNECTION_WORKFLOW, approveUpdate, progressQuery, rejectUpdate } from '../../workflows/messages';
+import { CONNECTION_WORKFLOW } from '../../domain';
+import { approveUpdate, progressQuery, rejectUpdate } from '../../workflows/messages';
 import { APPROVER } from './requests';
 
 export const TERMINAL: readonly ConnectionState[] = ['connected', 'rolled-back', 'failed'];

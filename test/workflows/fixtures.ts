@@ -1,9 +1,8 @@
 /** Requests and helpers shared by the workflow suites. */
 import path from 'node:path';
 import { type ApplicationFailure } from '@temporalio/common';
-import { ConnectionRequest, type ConnectionRequestInput, type Progress } from '../../domain';
+import { CONNECTION_WORKFLOW, ConnectionRequest, type ConnectionRequestInput, type Progress } from '../../domain';
 import { DEFAULT_IDS } from '../../simulator/api';
-import { CONNECTION_WORKFLOW } from '../../workflows/messages';
 import { type HarnessRun, type StartOptions, WorkflowHarness } from '../harness/workflow-harness';
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, '../../workflows');
