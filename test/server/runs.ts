@@ -11,6 +11,7 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import { type temporal } from '@temporalio/proto';
 import {
+  CONNECTION_WORKFLOW,
   type ConnectionRequest,
   type ConnectionResult,
   type ConnectionState,
@@ -18,7 +19,6 @@ import {
   type StepId,
   connectionId,
 } from '../../domain';
-import { CONNECTION_WORKFLOW } from '../../domain';
 import { approveUpdate, progressQuery, rejectUpdate } from '../../workflows/messages';
 import { APPROVER } from './requests';
 
