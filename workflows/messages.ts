@@ -16,4 +16,3 @@ export const rejectSignal = defineSignal<[RejectionDecision]>('approvalDenied');
 
 /** Full progress: state, steps, pending gate, audit trail, what was created. */
 export const progressQuery = defineQuery<Progress>('progress');
-
