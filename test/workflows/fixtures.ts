@@ -4,6 +4,7 @@ import { type ApplicationFailure } from '@temporalio/common';
 import { CONNECTION_WORKFLOW, ConnectionRequest, type ConnectionRequestInput, type Progress } from '../../domain';
 import { DEFAULT_IDS } from '../../simulator/api';
 import { type HarnessRun, type StartOptions, WorkflowHarness } from '../harness/workflow-harness';
+import { progressQuery } from '../../workflows/messages';
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, '../../workflows');
 
@@ -57,7 +58,7 @@ export function startConnection(
 }
 
 export function progressOf(run: HarnessRun): Promise<Progress> {
-  return run.query<Progress>('progress');
+  return run.query<Progress>(progressQuery.name);
 }
 
 /** The Progress a rolled-back run carries in its failure details. */
