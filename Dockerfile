@@ -1,15 +1,11 @@
 # crosslink: one image for the worker, the intake, the operator CLI and the simulator.
-# The workflow bundle is built at image build time (npm run bundle); the worker uses it.
-FROM node:20-bookworm-slim
-
-ENV NODE_ENV=production \
-    CROSSLINK_WORKFLOW_CODE=prebuilt
+# Build stage: npm ci + `npm run build` (tsc to dist/ and the prebuilt workflow bundle).
+# Runtime stage: dist/ and the production node_modules only; plain `node`, no TypeScript loader.
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
-
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
-
-COPY tsconfig.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
 COPY domain ./domain
 COPY workflows ./workflows
 COPY activities ./activities
@@ -17,11 +13,18 @@ COPY workers ./workers
 COPY client ./client
 COPY simulator ./simulator
 COPY scripts ./scripts
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+
+FROM node:24-bookworm-slim
+ENV NODE_ENV=production \
+    CROSSLINK_WORKFLOW_CODE=prebuilt
+WORKDIR /app
+COPY --from=build /app/package.json ./package.json
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
 COPY bin ./bin
-RUN node --import tsx workers/build-bundle.ts \
-    && mkdir -p /config \
-    && chown node:node /config
+RUN mkdir -p /config && chown node:node /config
 
 USER node
-# Default: the worker. docker-compose.yml runs the intake and the simulator from the same image.
-CMD ["node", "--import", "tsx", "workers/main.ts"]
+# Default: the worker. docker-compose.yml runs the intake, the simulator and the registration from the same image.
+CMD ["node", "dist/workers/main.js"]

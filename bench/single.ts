@@ -1,6 +1,5 @@
 /** One connection at a time on the default topology: elapsed vs critical path, API calls, workflow CPU. */
-import { type ConnectionRequest } from '../domain';
-import { CONNECTION_WORKFLOW } from '../workflows/messages';
+import { CONNECTION_WORKFLOW, type ConnectionRequest } from '../domain';
 import { type WorkflowHarness } from '../test/harness/workflow-harness';
 import { withTaps } from '../test/proof/support/taps';
 import { startProofWorld } from '../test/proof/support/world';

@@ -2,26 +2,26 @@
  * The Temporal operations the CLI and the intake perform on connection workflows, behind one small
  * interface so the intake can be tested with an in-memory fake and the CLI shares the same start.
  */
-import { type Client, WorkflowClient, compileWorkflowOptions } from '@temporalio/client';
+import { type Client, WorkflowExecutionAlreadyStartedError, isGrpcServiceError } from '@temporalio/client';
+import { type SearchAttributePair } from '@temporalio/common';
 import { type KeyObject } from 'node:crypto';
 import {
   type ApprovalDecision,
+  type AuditEntry,
   type DecisionKind,
   type StepId,
-  type AuditEntry,
+  CONNECTION_WORKFLOW,
   type ConnectionRequest,
   type RejectionDecision,
+  SEARCH_ATTRIBUTE_KEYS,
+  TASK_QUEUE,
   connectionId,
 } from '../domain';
-import {
-  CONNECTION_WORKFLOW,
-  TASK_QUEUE,
-  approveSignal,
-  approveUpdate,
-  rejectSignal,
-  rejectUpdate,
-} from '../workflows/messages';
 import { signDecision } from './decision-token';
+import { SearchAttributesMissingError } from './search-attributes';
+import { approveSignal, approveUpdate, rejectSignal, rejectUpdate } from '../workflows/messages';
+
+export { SearchAttributesMissingError };
 
 export type StartStatus = 'started' | 'already-running';
 
@@ -41,22 +41,53 @@ export interface ConnectionGateway {
 }
 
 /**
- * `WorkflowClient.start` hides the server's `started` flag, which is the only race-free way to
- * tell a new run from an existing one under USE_EXISTING. This subclass builds the request exactly
- * as `start` does (data converter, search attributes) and returns the flag.
+ * The search attributes a run starts with (what the workflow upserts first). Passing them at start
+ * makes the server refuse the start, loudly, in a namespace where they are not registered.
  */
-class StartReportingWorkflowClient extends WorkflowClient {
-  async startOrUseExisting(request: ConnectionRequest, taskQueue: string): Promise<StartedConnection> {
-    const workflowId = connectionId(request);
-    const options = compileWorkflowOptions({
+export function initialSearchAttributes(request: ConnectionRequest): SearchAttributePair[] {
+  const k = SEARCH_ATTRIBUTE_KEYS;
+  return [
+    { key: k.state, value: 'running' },
+    { key: k.step, value: 'preflight' },
+    { key: k.localDeployment, value: request.local.deploymentId },
+    { key: k.remoteDeployment, value: request.remote.deploymentId },
+    { key: k.alias, value: request.alias },
+  ];
+}
+
+/**
+ * Starts the run, or finds the one already running under the same connection id: the start uses
+ * the FAIL conflict policy, so the server answers "already started" for a running run (a closed one
+ * is replaced by a new run), and the running run's id is then read with `describe`.
+ */
+export async function startOrFindConnection(
+  client: Client,
+  request: ConnectionRequest,
+  taskQueue: string = TASK_QUEUE,
+): Promise<StartedConnection> {
+  const workflowId = connectionId(request);
+  try {
+    const handle = await client.workflow.start(CONNECTION_WORKFLOW, {
       workflowId,
       taskQueue,
       args: [request],
-      workflowIdConflictPolicy: 'USE_EXISTING' as const,
+      workflowIdConflictPolicy: 'FAIL',
+      typedSearchAttributes: initialSearchAttributes(request),
     });
-    const req = await this.createStartWorkflowRequest({ workflowType: CONNECTION_WORKFLOW, headers: {}, options });
-    const response = await this.workflowService.startWorkflowExecution(req);
-    return { workflowId, runId: response.runId, status: response.started ? 'started' : 'already-running' };
+    return { workflowId, runId: handle.firstExecutionRunId, status: 'started' };
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) {
+      const running = await client.workflow.getHandle(workflowId).describe();
+      return { workflowId, runId: running.runId, status: 'already-running' };
+    }
+    const cause = (err as Error).cause ?? err;
+    if (isGrpcServiceError(cause) && cause.code === 3 && /search attribute/i.test(cause.details)) {
+      throw new SearchAttributesMissingError(
+        client.options.namespace,
+        `the server refused the start: ${cause.details}`,
+      );
+    }
+    throw err;
   }
 }
 
@@ -65,15 +96,9 @@ export interface TemporalGatewayOptions {
 }
 
 export function createTemporalGateway(client: Client, options: TemporalGatewayOptions = {}): ConnectionGateway {
-  const starter = new StartReportingWorkflowClient({
-    connection: client.connection,
-    namespace: client.options.namespace,
-    dataConverter: client.options.dataConverter,
-    identity: client.options.identity,
-  });
   const taskQueue = options.taskQueue ?? TASK_QUEUE;
   return {
-    startConnection: (request) => starter.startOrUseExisting(request, taskQueue),
+    startConnection: (request) => startOrFindConnection(client, request, taskQueue),
     signalApproval: (workflowId, decision) => client.workflow.getHandle(workflowId).signal(approveSignal, decision),
     signalRejection: (workflowId, decision) => client.workflow.getHandle(workflowId).signal(rejectSignal, decision),
   };

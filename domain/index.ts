@@ -10,3 +10,4 @@ export * from './failures';
 export * from './progress-report';
 export * from './events';
 export * from './validation';
+export * from './temporal-contract';

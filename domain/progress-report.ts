@@ -136,12 +136,3 @@ export const ConnectionResult = z.object({
   verification: z.object({ proxyAddress: z.string(), serverName: z.string(), probe: z.string() }),
 });
 export type ConnectionResult = z.infer<typeof ConnectionResult>;
-
-/** Search attributes upserted on each transition (registered as Keyword on the server). */
-export const SEARCH_ATTRIBUTES = {
-  state: 'CrosslinkState',
-  step: 'CrosslinkStep',
-  localDeployment: 'CrosslinkLocalDeployment',
-  remoteDeployment: 'CrosslinkRemoteDeployment',
-  alias: 'CrosslinkAlias',
-} as const;

@@ -1,26 +1,65 @@
 /**
- * `npm run local -- [--auto-approve] [--request file.json]`: the whole of crosslink on this
- * machine, one connection from event to connected, then everything stopped (scripts/local/run.ts).
+ * `npm run local -- [--auto-approve] [--request file.json] [--keep] [--temporal-port N] [--ui-port N]
+ * [--intake-port N]`: the whole of crosslink on this machine, one connection from event to
+ * connected, then everything stopped (with --keep: after Ctrl-C). scripts/local/run.ts does the work.
+ * Mistakes on the command line (an unknown flag, a bad port, a request file that is missing, not
+ * JSON or not a valid request) get one plain message and exit code 2, never a stack trace.
  */
-import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { ValidationError } from '../domain';
-import { NoTemporalServerError } from './local/temporal-server';
-import { runLocal } from './local/run';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { ConnectionRequest, type ConnectionRequestInput, ValidationError } from '../domain';
+import { readRequestFile } from './local/request-file';
+import { LocalRunInterrupted, runLocal } from './local/run';
+import { NoTemporalServerError, PortInUseError } from './local/temporal-server';
 
-async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      'auto-approve': { type: 'boolean', default: false },
-      request: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    process.stdout.write('usage: npm run local -- [--auto-approve] [--request request.json]\n');
-    return 0;
+const USAGE_ERROR = 2;
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 65535) throw new InvalidArgumentError('must be a port number (1-65535)');
+  return n;
+}
+
+interface Flags {
+  autoApprove?: boolean;
+  request?: string;
+  keep?: boolean;
+  temporalPort?: number;
+  uiPort?: number;
+  intakePort?: number;
+}
+
+function program(): Command {
+  return new Command('npm run local --')
+    .description('Run crosslink on this machine: simulator, Temporal, worker and intake; request one connection.')
+    .option('--auto-approve', 'approve each gate as soon as it opens')
+    .option('--request <file>', 'the connection request (JSON), e.g. examples/connection-request.json')
+    .option('--keep', 'leave everything running after the result, until Ctrl-C, to explore the Web UI and the CLI')
+    .option('--temporal-port <port>', 'port of the Temporal dev server (default 7233 when free)', port)
+    .option('--ui-port <port>', 'port of the Temporal Web UI (default 8233 when free)', port)
+    .option('--intake-port <port>', 'port of the CloudEvents intake (default: any free port)', port)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+}
+
+async function main(argv: string[]): Promise<number> {
+  const cli = program();
+  try {
+    cli.parse(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : USAGE_ERROR; // commander printed why
+    throw err;
   }
-  const request = values.request ? JSON.parse(readFileSync(values.request, 'utf8')) : undefined;
+  const flags = cli.opts<Flags>();
+  let request: ConnectionRequestInput | undefined;
+  if (flags.request) {
+    try {
+      request = readRequestFile(flags.request, ConnectionRequest);
+    } catch (err) {
+      process.stderr.write(`--request: ${(err as Error).message}\n`);
+      return USAGE_ERROR;
+    }
+  }
+
   const controller = new AbortController();
   let interrupts = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -34,22 +73,30 @@ async function main(): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const result = await runLocal({ autoApprove: values['auto-approve'], request, signal: controller.signal });
+  const result = await runLocal({
+    autoApprove: flags.autoApprove,
+    request,
+    keep: flags.keep,
+    ports: { temporal: flags.temporalPort, ui: flags.uiPort, intake: flags.intakePort },
+    signal: controller.signal,
+  });
   if (result.state === 'interrupted') return 130;
   return result.state === 'connected' ? 0 : 1;
 }
 
-main().then(
+main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    if (err instanceof ValidationError) {
-      process.stderr.write(`${err.message}\n`);
-    } else if (err instanceof NoTemporalServerError) {
+    if (err instanceof LocalRunInterrupted) process.exit(130);
+    if (err instanceof NoTemporalServerError) {
       process.stderr.write(`${err.message}\n`);
       process.exit(3);
-    } else {
-      process.stderr.write(`local run failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     }
-    process.exit(err instanceof Error && err.name === 'LocalRunInterrupted' ? 130 : 1);
+    const usage = err instanceof ValidationError || err instanceof PortInUseError;
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`local run failed: ${message}\n`);
+    // The stack helps only when debugging crosslink itself.
+    if (process.env.CROSSLINK_LOG_LEVEL === 'debug' && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    process.exit(usage ? USAGE_ERROR : 1);
   },
 );

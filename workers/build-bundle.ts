@@ -1,4 +1,4 @@
-/** `npm run bundle`: the production workflow bundle, built ahead of time so workers start fast. */
+/** `npm run build` (after tsc) and `npm run bundle`: the production workflow bundle, built ahead of time so workers start fast. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';

@@ -2,12 +2,20 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-const ROOT = resolve(__dirname, '..');
-/** Written by `npm run bundle` (workers/build-bundle.ts); the Docker image builds it. */
-export const WORKFLOW_BUNDLE_PATH = join(ROOT, 'dist', 'workflow-bundle.js');
-export const WORKFLOWS_PATH = join(ROOT, 'workflows', 'index.ts');
+/**
+ * This file runs either from the sources (tsx, ts-jest) or compiled (`npm run build`: dist/workers).
+ * Either way the workflow code sits next to it, as .ts or .js, and the bundle is dist/workflow-bundle.js.
+ */
+const COMPILED = __filename.endsWith('.js');
+const CODE_ROOT = resolve(__dirname, '..');
+const SOURCE_EXTENSION = COMPILED ? '.js' : '.ts';
+/** Written by `npm run build` (workers/build-bundle.ts); the Docker image carries it. */
+export const WORKFLOW_BUNDLE_PATH = COMPILED
+  ? join(CODE_ROOT, 'workflow-bundle.js')
+  : join(CODE_ROOT, 'dist', 'workflow-bundle.js');
+export const WORKFLOWS_PATH = join(CODE_ROOT, 'workflows', `index${SOURCE_EXTENSION}`);
 /** Folders whose code ends up in the bundle. */
-const BUNDLED_SOURCES = [join(ROOT, 'workflows'), join(ROOT, 'domain')];
+const BUNDLED_SOURCES = [join(CODE_ROOT, 'workflows'), join(CODE_ROOT, 'domain')];
 
 export type WorkflowCodeMode = 'auto' | 'prebuilt' | 'source';
 
@@ -22,7 +30,7 @@ export type WorkflowCode =
 export function workflowCode(mode: WorkflowCodeMode = 'auto', bundlePath = WORKFLOW_BUNDLE_PATH): WorkflowCode {
   if (mode === 'source') return { kind: 'source', workflowsPath: WORKFLOWS_PATH, reason: 'asked for' };
   if (!existsSync(bundlePath)) {
-    if (mode === 'prebuilt') throw new Error(`no workflow bundle at ${bundlePath}: build it with \`npm run bundle\``);
+    if (mode === 'prebuilt') throw new Error(`no workflow bundle at ${bundlePath}: build it with \`npm run build\``);
     return { kind: 'source', workflowsPath: WORKFLOWS_PATH, reason: 'no prebuilt bundle' };
   }
   if (mode === 'auto' && newestSource(BUNDLED_SOURCES) > statSync(bundlePath).mtimeMs) {
@@ -36,7 +44,7 @@ function newestSource(dirs: readonly string[]): number {
   for (const dir of dirs) {
     if (!existsSync(dir)) continue;
     for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-      if (entry.isFile() && entry.name.endsWith('.ts')) {
+      if (entry.isFile() && entry.name.endsWith(SOURCE_EXTENSION)) {
         newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
       }
     }

@@ -13,12 +13,13 @@ import {
   createSealer,
   logActivityOutcome,
 } from '../activities';
-import { TASK_QUEUE } from '../workflows/messages';
+import { TASK_QUEUE } from '../domain';
 import { type TemporalTarget, resolveTemporalTarget } from '../client/temporal-connection';
 import { type WorkflowCodeMode, workflowCode } from './bundle';
 import { type WorkerConfig } from './config';
 import { createLogger } from './logging';
 import { installRuntime } from './runtime';
+import { requireSearchAttributes } from './search-attributes';
 
 export interface StartWorkerOptions {
   config: WorkerConfig;
@@ -67,6 +68,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
   });
   let worker: Worker;
   try {
+    await requireSearchAttributes(connection.operatorService, target.namespace);
     worker = await Worker.create({
       connection,
       namespace: target.namespace,

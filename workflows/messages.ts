@@ -20,8 +20,3 @@ export const rejectSignal = defineSignal<[RejectionDecision]>('approvalDenied');
 
 /** Full progress: state, steps, pending gate, audit trail, what was created. */
 export const progressQuery = defineQuery<Progress>('progress');
-
-/** Workflow type name, for clients that start it by name. */
-export const CONNECTION_WORKFLOW = 'connectRemoteCluster';
-/** Task queue workers poll and clients start on. */
-export const TASK_QUEUE = 'crosslink';

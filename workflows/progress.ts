@@ -2,7 +2,6 @@
  * The run's progress: what the `progress` query answers and what the search attributes mirror.
  * All times are workflow time (`Date.now()` is deterministic inside workflows).
  */
-import { defineSearchAttributeKey } from '@temporalio/common';
 import { upsertSearchAttributes } from '@temporalio/workflow';
 import {
   type AuditEntry,
@@ -13,7 +12,7 @@ import {
   type CreatedResource,
   type PendingGate,
   type Progress,
-  SEARCH_ATTRIBUTES,
+  SEARCH_ATTRIBUTE_KEYS,
   STEP_CATALOG,
   STEP_IDS,
   type StepDecision,
@@ -22,14 +21,6 @@ import {
   type StepStatus,
   type VerificationReport,
 } from '../domain';
-
-export const SEARCH_ATTRIBUTE_KEYS = {
-  state: defineSearchAttributeKey(SEARCH_ATTRIBUTES.state, 'KEYWORD'),
-  step: defineSearchAttributeKey(SEARCH_ATTRIBUTES.step, 'KEYWORD'),
-  localDeployment: defineSearchAttributeKey(SEARCH_ATTRIBUTES.localDeployment, 'KEYWORD'),
-  remoteDeployment: defineSearchAttributeKey(SEARCH_ATTRIBUTES.remoteDeployment, 'KEYWORD'),
-  alias: defineSearchAttributeKey(SEARCH_ATTRIBUTES.alias, 'KEYWORD'),
-} as const;
 
 export type FailureReason = NonNullable<Progress['reason']>;
 

@@ -5,8 +5,8 @@
  * the search attributes still give the state.
  */
 import { type Client, WorkflowFailedError } from '@temporalio/client';
-import { type TypedSearchAttributes, defineSearchAttributeKey } from '@temporalio/common';
-import { ConnectionResult, ConnectionState, Progress, SEARCH_ATTRIBUTES } from '../../domain';
+import { type TypedSearchAttributes } from '@temporalio/common';
+import { ConnectionResult, ConnectionState, Progress, SEARCH_ATTRIBUTE_KEYS } from '../../domain';
 import { progressQuery } from '../../workflows/messages';
 import { type StatusView } from './render/status';
 
@@ -75,7 +75,7 @@ export async function loadStatus(
   }
 }
 
-const STATE_KEY = defineSearchAttributeKey(SEARCH_ATTRIBUTES.state, 'KEYWORD');
+const STATE_KEY = SEARCH_ATTRIBUTE_KEYS.state;
 
 function stateFromSearchAttributes(attrs: TypedSearchAttributes): StatusView['state'] {
   const parsed = ConnectionState.safeParse(attrs.get(STATE_KEY));

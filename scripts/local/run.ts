@@ -2,10 +2,12 @@
  * The local run, as a function (scripts/local-run.ts is its command line; the end-to-end test
  * calls it directly): simulator + Temporal + worker + intake in this process, one connection
  * requested through a signed CloudEvent, gates approved (automatically or by you), live progress,
- * the result, and everything shut down again, whatever happens.
+ * the result, and everything shut down again, whatever happens (with `keep`: after Ctrl-C).
  */
 import { randomBytes } from 'node:crypto';
 import { generateWebhookSecret } from '../../client/intake/webhook-signature';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type temporal } from '@temporalio/proto';
 import { type Level, type Logger } from 'pino';
@@ -31,7 +33,8 @@ import { loadWorkerConfig } from '../../workers/config';
 import { createLogger } from '../../workers/logging';
 import { installRuntime } from '../../workers/runtime';
 import { type WorkerHandle, startWorker } from '../../workers/worker';
-import { type LocalTemporal, type TemporalSource, obtainTemporal } from './temporal-server';
+import { type LocalTemporal, PortInUseError, type TemporalSource, obtainTemporal } from './temporal-server';
+import { isPortFree } from './ports';
 import { sendSignedEvent } from './send-event';
 import { defaultLocalRequest } from './default-request';
 
@@ -56,6 +59,16 @@ export interface LocalRunOptions {
   pollIntervalMs?: number;
   /** Variables for finding Temporal (process.env by default). */
   env?: NodeJS.ProcessEnv;
+  /** After the result, leave everything running until `signal` aborts (Ctrl-C), to explore. */
+  keep?: boolean;
+  /** Ports of the dev server this run starts, its Web UI, and the intake (free ones by default). */
+  ports?: LocalPorts;
+}
+
+export interface LocalPorts {
+  temporal?: number;
+  ui?: number;
+  intake?: number;
 }
 
 export type GateDecision = { decision: 'approve'; comment?: string } | { decision: 'reject'; reason: string };
@@ -90,7 +103,9 @@ export async function runLocal(options: LocalRunOptions = {}): Promise<LocalRunR
     if (signal?.aborted) throw new LocalRunInterrupted();
   };
   const request = parseOrThrow(ConnectionRequest, options.request ?? defaultLocalRequest(), 'connection request');
-  const intakeSecret = generateWebhookSecret();
+  const env = options.env ?? process.env;
+  // The intake's signing secret: yours when CROSSLINK_INTAKE_SECRET is set (to send events by hand), else random.
+  const intakeSecret = env.CROSSLINK_INTAKE_SECRET?.trim() || generateWebhookSecret();
   const sealingKey = randomBytes(32).toString('base64');
   const level = options.logLevel ?? (process.env.CROSSLINK_LOG_LEVEL as Level | undefined) ?? 'warn';
   const log: Logger = createLogger({
@@ -113,7 +128,7 @@ export async function runLocal(options: LocalRunOptions = {}): Promise<LocalRunR
     cleanups.push(['simulator', () => sim.close()]);
     checkAbort();
 
-    server = await obtainTemporal({ env: options.env, say });
+    server = await obtainTemporal({ env, say, port: options.ports?.temporal, uiPort: options.ports?.ui });
     const temporalServer = server;
     cleanups.push(['Temporal', () => temporalServer.teardown()]);
     if (server.registered.length > 0) say(`Search attributes registered: ${server.registered.join(', ')}.`);
@@ -141,8 +156,11 @@ export async function runLocal(options: LocalRunOptions = {}): Promise<LocalRunR
     cleanups.push(['worker', () => w.shutdown()]);
     say(`Worker polling task queue "${worker.taskQueue}".`);
 
+    const intakePort = options.ports?.intake;
+    if (intakePort !== undefined && !(await isPortFree(intakePort)))
+      throw new PortInUseError('--intake-port', intakePort);
     intake = createIntakeServer({ gateway: createTemporalGateway(server.client), secret: intakeSecret, logger: log });
-    const { url } = await intake.listen(0, '127.0.0.1');
+    const { url } = await intake.listen(intakePort ?? 0, '127.0.0.1');
     const i = intake;
     cleanups.push(['intake', () => i.close()]);
     say(`Intake listening on ${url}${EVENTS_PATH}.`);
@@ -159,12 +177,29 @@ export async function runLocal(options: LocalRunOptions = {}): Promise<LocalRunR
     say(`Sent a signed "connection requested" CloudEvent: ${workflowId} ${String(sent.body.status)}.`);
     say(`Web UI: ${uiUrl}`);
 
-    const view = await follow(server, workflowId, approver, options, say);
+    const cli = cliCommand(server);
+    const view = await follow(server, workflowId, approver, options, say, cli);
     const history = await server.client.workflow.getHandle(workflowId).fetchHistory();
     const trail = auditTrailFromHistory(history, workflowId);
     if (view) {
       say('', renderStatus(view, new Date()), '', renderHistory(trail), '');
       say(`Result: ${view.state}. Web UI (while this run lasts): ${uiUrl}`);
+    }
+    if (options.keep && view) {
+      say(
+        '',
+        'Everything keeps running until you press Ctrl-C:',
+        `  Web UI:    ${server.target.uiUrl}/namespaces/${encodeURIComponent(server.target.namespace)}/workflows`,
+        `  Temporal:  ${server.target.address} (namespace ${server.target.namespace})`,
+        `  Intake:    ${url}${EVENTS_PATH} (events signed with ${env.CROSSLINK_INTAKE_SECRET?.trim() ? 'your CROSSLINK_INTAKE_SECRET' : 'a random secret; set CROSSLINK_INTAKE_SECRET to send your own'})`,
+        `  Simulator: ECE environments ${Object.keys(simulator.config.environments).join(', ')}; the worker acts in them`,
+        '  Try the CLI in another terminal:',
+        `    ${cli} list`,
+        `    ${cli} status ${workflowId}`,
+        `    ${cli} history ${workflowId}`,
+        '',
+      );
+      await untilAborted(signal);
     }
     return {
       workflowId,
@@ -192,14 +227,11 @@ async function follow(
   local: LocalApprover,
   options: LocalRunOptions,
   say: (...lines: string[]) => void,
+  cli: string,
 ): Promise<StatusView | undefined> {
   const approver = local.name;
   const seen = new Map<string, string>();
   const announced = new Set<string>();
-  const cli =
-    server.source.kind === 'existing' || server.target.address === '127.0.0.1:7233'
-      ? 'npx crosslink'
-      : `TEMPORAL_ADDRESS=${server.target.address} npx crosslink`;
   for (;;) {
     if (options.signal?.aborted) return undefined;
     const view = await loadStatus(server.client, workflowId);
@@ -242,4 +274,21 @@ async function follow(
     if (isTerminal(view)) return view;
     await sleep(options.pollIntervalMs ?? 500, undefined, { signal: options.signal }).catch(() => undefined);
   }
+}
+
+/**
+ * How to run this checkout's CLI against the run's server: the compiled one when built, else from
+ * the sources (never `npx`, which could fetch an unrelated package of the same name).
+ */
+function cliCommand(server: LocalTemporal): string {
+  const built = existsSync(join(__dirname, '..', '..', 'dist', 'client', 'cli', 'main.js'));
+  const npm = built ? 'npm run crosslink --' : 'npm run dev:crosslink --';
+  const defaultAddress = server.target.address === '127.0.0.1:7233' || server.target.address === 'localhost:7233';
+  return server.source.kind === 'existing' || defaultAddress ? npm : `TEMPORAL_ADDRESS=${server.target.address} ${npm}`;
+}
+
+function untilAborted(signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return new Promise(() => undefined); // keep without a signal: until the process ends
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 }

@@ -1,19 +1,16 @@
 /**
- * A Temporal server for the local run, in this order: the server TEMPORAL_ADDRESS names; a dev
- * server from a `temporal` CLI (CROSSLINK_TEMPORAL_BIN, PATH, the Go bin folder); the SDK's local
- * test environment, which downloads the dev server once (needs internet); else a plain error that
- * says how to get one.
+ * A Temporal server for the local run: the one temporal-discovery.ts finds (the server
+ * TEMPORAL_ADDRESS names, or a dev server from a `temporal` CLI); without a CLI, the SDK's dev
+ * server, downloaded once (needs internet); else a plain error that says how to get one.
  */
-import { execFileSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
-import { type Client, type Connection } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { type Client } from '@temporalio/client';
+import { type TestWorkflowEnvironment } from '@temporalio/testing';
+import { ensureSearchAttributes } from '../../client/search-attributes';
 import { type TemporalTarget, connectClient, resolveTemporalTarget } from '../../client/temporal-connection';
-import { SEARCH_ATTRIBUTE_KEYS, ensureSearchAttributes } from './search-attributes';
-import { freePort, preferredPort } from './ports';
+import { SEARCH_ATTRIBUTE_NAMES } from '../../domain';
+import { TEMPORAL_CLI_VERSION, discoverTemporal, startDevServer } from './temporal-discovery';
+import { freePort, isPortFree, preferredPort } from './ports';
 
-export const TEMPORAL_CLI_VERSION = 'v1.5.1';
 export const HOW_TO_GET_TEMPORAL = [
   'No Temporal server could be had. Any one of these works:',
   `  - install the Temporal CLI with Go:  go install github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}`,
@@ -44,40 +41,11 @@ export class NoTemporalServerError extends Error {
   }
 }
 
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** A `temporal` CLI on this machine, and where it was found. */
-export function findTemporalCli(env: NodeJS.ProcessEnv = process.env): { path: string; from: string } | undefined {
-  const configured = env.CROSSLINK_TEMPORAL_BIN?.trim();
-  if (configured && isExecutable(configured)) return { path: configured, from: 'CROSSLINK_TEMPORAL_BIN' };
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    if (dir && isExecutable(join(dir, 'temporal'))) return { path: join(dir, 'temporal'), from: 'PATH' };
-  }
-  try {
-    const gopath = execFileSync('go', ['env', 'GOPATH'], {
-      encoding: 'utf8',
-      timeout: 10_000,
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
-    for (const root of gopath.split(delimiter)) {
-      const candidate = join(root, 'bin', 'temporal');
-      if (root && isExecutable(candidate)) return { path: candidate, from: 'go env GOPATH' };
-    }
-  } catch {
-    // No Go toolchain: nothing to find there.
-  }
-  return undefined;
-}
-
 export interface ObtainTemporalOptions {
   env?: NodeJS.ProcessEnv;
+  /** Frontend and Web UI ports of the dev server this run starts (7233 / 8233 when free, else any free one). */
+  port?: number;
+  uiPort?: number;
   /** Tell the user what is happening (the download can take a while). */
   say?: (line: string) => void;
 }
@@ -85,18 +53,18 @@ export interface ObtainTemporalOptions {
 export async function obtainTemporal(options: ObtainTemporalOptions = {}): Promise<LocalTemporal> {
   const env = options.env ?? process.env;
   const say = options.say ?? (() => undefined);
+  const found = discoverTemporal(env);
 
-  if (env.TEMPORAL_ADDRESS?.trim()) {
+  if (found.kind === 'existing') {
     const target = resolveTemporalTarget({ env });
     say(`Using the Temporal server at ${target.address} (TEMPORAL_ADDRESS), namespace ${target.namespace}.`);
     const client = await connectClient(target);
     let registered: string[] = [];
     try {
-      registered = await ensureSearchAttributes(client.connection as Connection, target.namespace);
+      registered = await ensureSearchAttributes(client.connection.operatorService, target.namespace);
     } catch (err) {
-      say(
-        `Could not check or register the Crosslink* search attributes (${(err as Error).message}); \`crosslink list\` needs them.`,
-      );
+      // The worker's start check then names what is missing.
+      say(`Could not check or register the Crosslink* search attributes (${(err as Error).message}).`);
     }
     return {
       source: { kind: 'existing', address: target.address },
@@ -106,10 +74,11 @@ export async function obtainTemporal(options: ObtainTemporalOptions = {}): Promi
       teardown: () => client.connection.close(),
     };
   }
+  if (found.kind === 'none' && env.CROSSLINK_TEMPORAL_BIN?.trim()) throw new NoTemporalServerError(found.reason);
 
-  const cli = findTemporalCli(env);
-  const port = await preferredPort(7233);
-  const uiPort = await preferredPort(8233).then((p) => (p === port ? freePort() : p));
+  const cli = found.kind === 'cli' ? found : undefined;
+  const port = await chosenPort(options.port, 7233, '--temporal-port');
+  const uiPort = await chosenPort(options.uiPort, 8233, '--ui-port', port);
   let testEnv: TestWorkflowEnvironment;
   try {
     if (cli)
@@ -117,17 +86,7 @@ export async function obtainTemporal(options: ObtainTemporalOptions = {}): Promi
         `Starting a Temporal dev server from ${cli.path} (found via ${cli.from}) on port ${port}, Web UI on ${uiPort}...`,
       );
     else say('No Temporal CLI found; asking the SDK for its dev server (downloaded once, needs internet)...');
-    testEnv = await TestWorkflowEnvironment.createLocal({
-      server: {
-        ...(cli ? { executable: { type: 'existing-path' as const, path: cli.path } } : {}),
-        ip: '127.0.0.1',
-        port,
-        ui: true,
-        uiPort,
-        searchAttributes: SEARCH_ATTRIBUTE_KEYS,
-        log: { format: 'json', level: 'error' },
-      },
-    });
+    testEnv = await startDevServer({ cli, port, uiPort });
   } catch (err) {
     throw new NoTemporalServerError(
       cli ? `starting ${cli.path} failed: ${(err as Error).message}` : (err as Error).message,
@@ -143,10 +102,10 @@ export async function obtainTemporal(options: ObtainTemporalOptions = {}): Promi
   try {
     const client = await connectClient(target);
     return {
-      source: cli ? { kind: 'cli', ...cli } : { kind: 'downloaded' },
+      source: cli ? { kind: 'cli', path: cli.path, from: cli.from } : { kind: 'downloaded' },
       target,
       client,
-      registered: SEARCH_ATTRIBUTE_KEYS.map((k) => k.name),
+      registered: [...SEARCH_ATTRIBUTE_NAMES],
       async teardown() {
         await client.connection.close().catch(() => undefined);
         await testEnv.teardown();
@@ -155,5 +114,22 @@ export async function obtainTemporal(options: ObtainTemporalOptions = {}): Promi
   } catch (err) {
     await testEnv.teardown();
     throw err;
+  }
+}
+
+/** A port asked for must be free (else a plain error); otherwise the preferred one when free, else any. */
+async function chosenPort(asked: number | undefined, preferred: number, flag: string, taken?: number): Promise<number> {
+  if (asked !== undefined) {
+    if (asked === taken || !(await isPortFree(asked))) throw new PortInUseError(flag, asked);
+    return asked;
+  }
+  const port = await preferredPort(preferred);
+  return port === taken ? freePort() : port;
+}
+
+export class PortInUseError extends Error {
+  constructor(flag: string, port: number) {
+    super(`${flag} ${port}: that port is already in use on 127.0.0.1; choose another one`);
+    this.name = 'PortInUseError';
   }
 }

@@ -6,7 +6,7 @@
  * Prints the table (docs/proof.md explains how to read it) and fails on any leak.
  */
 import path from 'node:path';
-import { CONNECTION_WORKFLOW } from '../../workflows/messages';
+import { CONNECTION_WORKFLOW } from '../../domain';
 import { WorkflowHarness } from '../harness/workflow-harness';
 import { type Baselines, type CellResult, runCell } from './fault-matrix/cell';
 import { ROWS, type Row, kindsFor } from './fault-matrix/rows';

@@ -18,11 +18,17 @@ import { renderHistory } from '../../client/cli/render/history';
 import { type StatusView, renderStatus } from '../../client/cli/render/status';
 import { createIntakeServer } from '../../client/intake/server';
 import { signatureHeaders, webhookKey } from '../../client/intake/webhook-signature';
-import { type ConnectionRequest, type ConnectionResult, EVENT_TYPES, type Progress, connectionId } from '../../domain';
+import {
+  CONNECTION_WORKFLOW,
+  type ConnectionRequest,
+  type ConnectionResult,
+  EVENT_TYPES,
+  type Progress,
+  connectionId,
+} from '../../domain';
 import { DEFAULT_IDS } from '../../simulator/api';
 import { createLogger } from '../../workers/logging';
 import { PinoTemporalLogger } from '../../workers/temporal-logger';
-import { CONNECTION_WORKFLOW } from '../../workflows/messages';
 import { type HarnessRun, WorkflowHarness } from '../harness/workflow-harness';
 import { FakeTemporal } from '../client/fakes/fake-gateway';
 import { type SentMessage, historyOf } from './support/history';

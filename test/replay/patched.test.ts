@@ -5,7 +5,7 @@
  * still open at its gates. Guarded by `patched()`, the recorded histories replay, and a new run
  * still takes the new step (the patch marker is recorded). Production workflow code is untouched.
  */
-import { CONNECTION_WORKFLOW } from '../../workflows/messages';
+import { CONNECTION_WORKFLOW } from '../../domain';
 import { WorkflowHarness } from '../harness/workflow-harness';
 import { apiKeyRequest } from '../server/requests';
 import { loadRecordedHistories } from './histories';

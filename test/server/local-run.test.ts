@@ -6,6 +6,7 @@
  */
 import { connect } from 'node:net';
 import { STEP_CATALOG, type StepId } from '../../domain';
+import { freePort } from '../../scripts/local/ports';
 import { runLocal } from '../../scripts/local/run';
 import { descendantPids, listeningPorts } from './processes';
 import { describeIfServer, serverSource } from './temporal-server';
@@ -80,7 +81,7 @@ describeIfServer('the local run on a real Temporal server', () => {
 
     // Everything it started is gone: the processes (the dev server), its listening ports, the intake.
     expect(during).toBeDefined();
-    if (serverSource().kind === 'binary') expect(during!.pids.length).toBeGreaterThan(pidsBefore.length);
+    if (serverSource().kind === 'cli') expect(during!.pids.length).toBeGreaterThan(pidsBefore.length);
     expect(descendantPids()).toEqual(pidsBefore);
     if (portsBefore && during?.ports) {
       expect(during.ports.length).toBeGreaterThan(portsBefore.length);
@@ -92,5 +93,49 @@ describeIfServer('the local run on a real Temporal server', () => {
     expect(announced.length).toBeGreaterThan(0);
     for (const port of new Set(announced)) expect({ port, open: await accepts(port) }).toEqual({ port, open: false });
     expect(lines).toContain('Stopped the intake, the worker, Temporal and the simulator.');
+  });
+
+  it('with keep and chosen ports: everything stays up after the result until aborted, then stops', async () => {
+    const ports = { temporal: await freePort(), ui: await freePort(), intake: await freePort() };
+    const lines: string[] = [];
+    const controller = new AbortController();
+    let whileKept: Record<string, boolean> | undefined;
+    const env = { ...process.env, TEMPORAL_ADDRESS: '' }; // this run starts its own dev server on the chosen port
+
+    const result = await runLocal({
+      autoApprove: true,
+      keep: true,
+      ports,
+      env,
+      planDurationMs: 60,
+      pollIntervalMs: 50,
+      logLevel: 'silent',
+      signal: controller.signal,
+      say: (line) => {
+        lines.push(line);
+        if (line.startsWith('Everything keeps running')) {
+          // Checked after the result was printed, while the run waits for Ctrl-C.
+          setTimeout(() => {
+            void Promise.all([accepts(ports.temporal), accepts(ports.ui), accepts(ports.intake)]).then(
+              ([temporal, ui, intake]) => {
+                whileKept = { temporal, ui, intake };
+                controller.abort();
+              },
+            );
+          }, 300);
+        }
+      },
+    });
+
+    expect(result.state).toBe('connected');
+    expect(whileKept).toEqual({ temporal: true, ui: true, intake: true });
+    const printed = lines.join('\n');
+    expect(printed).toContain(`Web UI:    http://localhost:${ports.ui}/namespaces/default/workflows`);
+    expect(printed).toContain(`127.0.0.1:${ports.intake}/events`);
+    expect(printed).toMatch(
+      new RegExp(`TEMPORAL_ADDRESS=127\\.0\\.0\\.1:${ports.temporal} npm run (dev:)?crosslink -- list`),
+    );
+    expect(printed).not.toMatch(/npx /);
+    for (const port of Object.values(ports)) expect({ port, open: await accepts(port) }).toEqual({ port, open: false });
   });
 });

@@ -12,6 +12,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { type temporal } from '@temporalio/proto';
 import {
   type AuditEntry,
+  CONNECTION_WORKFLOW,
   type ConnectionRequest,
   type ConnectionResult,
   type ConnectionState,
@@ -19,7 +20,7 @@ import {
   type StepId,
   connectionId,
 } from '../../domain';
-import { CONNECTION_WORKFLOW, approveUpdate, progressQuery, rejectUpdate } from '../../workflows/messages';
+import { approveUpdate, progressQuery, rejectUpdate } from '../../workflows/messages';
 import { APPROVER } from './requests';
 import { sign } from '../harness/approvers';
 

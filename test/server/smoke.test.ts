@@ -3,7 +3,7 @@
  * Keyword (the workflow upserts them and `crosslink list` filters on them).
  */
 import { temporal } from '@temporalio/proto';
-import { SEARCH_ATTRIBUTES } from '../../domain/progress-report';
+import { SEARCH_ATTRIBUTES } from '../../domain';
 import { describeIfServer, startTestServer, type TestServer } from './temporal-server';
 
 const KEYWORD = temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;

@@ -3,80 +3,24 @@
  * (`temporal server start-dev`) started from a Temporal CLI found on this machine. Where neither can
  * be had, `describeIfServer` skips the suite and says how to enable it.
  */
-import { execFileSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import * as path from 'node:path';
 import { type Client } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
-import { defineSearchAttributeKey } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, type LogLevel, type NativeConnection, Runtime } from '@temporalio/worker';
-import { SEARCH_ATTRIBUTES } from '../../domain/progress-report';
+import { ensureSearchAttributes } from '../../client/search-attributes';
+import { type TemporalDiscovery, discoverTemporal, startDevServer } from '../../scripts/local/temporal-discovery';
 
-/** Where the suite's server comes from, decided synchronously (jest needs it at collection time). */
-export type ServerSource =
-  | { kind: 'existing'; address: string; namespace: string }
-  | { kind: 'binary'; path: string; from: string }
-  | { kind: 'none'; reason: string };
+/** Where the suite's server comes from: the local run's rule (decided synchronously, as jest collects). */
+export type ServerSource = TemporalDiscovery;
 
 export const HOW_TO_ENABLE =
   'Install Go and run scripts/ensure-temporal.sh (it builds the Temporal CLI with `go install`), ' +
   'put a `temporal` CLI on PATH, set CROSSLINK_TEMPORAL_BIN to one, or set TEMPORAL_ADDRESS to a running server ' +
   'that has the Crosslink* search attributes (or lets this suite register them).';
 
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function onPath(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (dir && isExecutable(path.join(dir, name))) return path.join(dir, name);
-  }
-  return undefined;
-}
-
-function goBinTemporal(): string | undefined {
-  if (!onPath('go')) return undefined;
-  try {
-    const gobin = execFileSync('go', ['env', 'GOBIN'], { encoding: 'utf8', timeout: 10_000 }).trim();
-    const gopath = execFileSync('go', ['env', 'GOPATH'], { encoding: 'utf8', timeout: 10_000 }).trim();
-    for (const dir of [gobin, gopath && path.join(gopath.split(path.delimiter)[0] ?? '', 'bin')]) {
-      if (dir && isExecutable(path.join(dir, 'temporal'))) return path.join(dir, 'temporal');
-    }
-  } catch {
-    // A broken Go installation is the same as none.
-  }
-  return undefined;
-}
-
 let cachedSource: ServerSource | undefined;
 
-/** TEMPORAL_ADDRESS, then CROSSLINK_TEMPORAL_BIN, `temporal` on PATH, the Go bin folder. */
 export function serverSource(): ServerSource {
-  if (cachedSource) return cachedSource;
-  const address = process.env.TEMPORAL_ADDRESS?.trim();
-  if (address) {
-    cachedSource = { kind: 'existing', address, namespace: process.env.TEMPORAL_NAMESPACE?.trim() || 'default' };
-    return cachedSource;
-  }
-  const configured = process.env.CROSSLINK_TEMPORAL_BIN?.trim();
-  if (configured) {
-    cachedSource = isExecutable(configured)
-      ? { kind: 'binary', path: configured, from: 'CROSSLINK_TEMPORAL_BIN' }
-      : { kind: 'none', reason: `CROSSLINK_TEMPORAL_BIN=${configured} is not an executable file` };
-    return cachedSource;
-  }
-  const fromPath = onPath('temporal');
-  const fromGo = fromPath ? undefined : goBinTemporal();
-  const found = fromPath ?? fromGo;
-  cachedSource = found
-    ? { kind: 'binary', path: found, from: fromPath ? 'PATH' : 'go env GOPATH' }
-    : { kind: 'none', reason: 'no Temporal server: TEMPORAL_ADDRESS is unset and no Temporal CLI was found' };
+  cachedSource ??= discoverTemporal(process.env);
   return cachedSource;
 }
 
@@ -91,10 +35,6 @@ export function describeIfServer(name: string, body: () => void): void {
   }
   describe(name, body);
 }
-
-export const CROSSLINK_SEARCH_ATTRIBUTE_KEYS = Object.values(SEARCH_ATTRIBUTES).map((name) =>
-  defineSearchAttributeKey(name, 'KEYWORD'),
-);
 
 export interface TestServer {
   readonly env: TestWorkflowEnvironment;
@@ -121,8 +61,13 @@ function installQuietRuntime(): void {
   }
 }
 
+export interface TestServerOptions {
+  /** false: a dev server whose namespace lacks crosslink's search attributes (only with a CLI, not an existing server). */
+  searchAttributes?: boolean;
+}
+
 /** Starts (or connects to) the suite's server and makes sure the Crosslink* search attributes exist. */
-export async function startTestServer(): Promise<TestServer> {
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   installQuietRuntime();
   const source = serverSource();
   let env: TestWorkflowEnvironment;
@@ -132,15 +77,9 @@ export async function startTestServer(): Promise<TestServer> {
       address: source.address,
       namespace: source.namespace,
     });
-    await registerSearchAttributes(env, source.namespace);
+    await ensureSearchAttributes(env.connection.operatorService, source.namespace);
   } else {
-    env = await TestWorkflowEnvironment.createLocal({
-      server: {
-        executable: { type: 'existing-path', path: source.path },
-        searchAttributes: CROSSLINK_SEARCH_ATTRIBUTE_KEYS,
-        log: { format: 'pretty', level: 'error' },
-      },
-    });
+    env = await startDevServer({ cli: source, searchAttributes: options.searchAttributes });
   }
   const namespace = source.kind === 'existing' ? source.namespace : 'default';
   let closed = false;
@@ -157,21 +96,4 @@ export async function startTestServer(): Promise<TestServer> {
       await env.teardown();
     },
   };
-}
-
-/** On a server we did not start: add the Keyword attributes that are missing (others are left alone). */
-async function registerSearchAttributes(env: TestWorkflowEnvironment, namespace: string): Promise<void> {
-  const operator = env.connection.operatorService;
-  const existing = await operator.listSearchAttributes({ namespace });
-  const known = new Set([
-    ...Object.keys(existing.customAttributes ?? {}),
-    ...Object.keys(existing.systemAttributes ?? {}),
-  ]);
-  const missing = Object.values(SEARCH_ATTRIBUTES).filter((name) => !known.has(name));
-  if (missing.length === 0) return;
-  const keyword = temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
-  await operator.addSearchAttributes({
-    namespace,
-    searchAttributes: Object.fromEntries(missing.map((name) => [name, keyword])),
-  });
 }

@@ -9,7 +9,7 @@ describe('which workflow code a worker runs', () => {
   test('without a prebuilt bundle: sources in auto mode, a clear refusal in prebuilt mode', () => {
     const missing = join(dir, 'missing.js');
     expect(workflowCode('auto', missing)).toMatchObject({ kind: 'source', reason: 'no prebuilt bundle' });
-    expect(() => workflowCode('prebuilt', missing)).toThrow(/no workflow bundle at .*npm run bundle/);
+    expect(() => workflowCode('prebuilt', missing)).toThrow(/no workflow bundle at .*npm run build/);
   });
 
   test('a bundle newer than the workflow sources is used', () => {

@@ -1,13 +1,29 @@
 /**
  * No Docker engine runs here: this checks docker-compose.yml and the Dockerfile structurally
- * (parsed with js-yaml) against the code they start.
+ * (parsed with js-yaml) against the code they start and the build that compiles it.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as yaml from 'js-yaml';
-import { SEARCH_ATTRIBUTES } from '../../domain';
 
 const root = join(__dirname, '..', '..');
+const buildConfig = JSON.parse(readFileSync(join(root, 'tsconfig.build.json'), 'utf8')) as {
+  include: string[];
+  exclude: string[];
+};
+
+/** The TypeScript source `npm run build` compiles to `dist/<path>.js`, if the build includes it. */
+function compiledFrom(distFile: string): string | undefined {
+  const source = /^dist\/(.+)\.js$/.exec(distFile)?.[1];
+  if (!source) return undefined;
+  const top = source.split('/')[0] ?? '';
+  const included =
+    buildConfig.include.includes(top) && !buildConfig.exclude.some((e) => `${source}.ts`.startsWith(`${e}/`));
+  return included && existsSync(join(root, `${source}.ts`)) ? `${source}.ts` : undefined;
+}
+
+/** Images their maintainers no longer update (temporalio/auto-setup: replaced by server + admin-tools). */
+const DEPRECATED_IMAGES = [/^temporalio\/auto-setup:/, /^temporalio\/web:/, /^temporalio\/temporalite/, /-tctl-/];
 
 interface Service {
   image?: string;
@@ -28,14 +44,47 @@ const compose = yaml.load(readFileSync(join(root, 'docker-compose.yml'), 'utf8')
 const services = compose.services;
 
 describe('docker-compose.yml', () => {
-  test('has Temporal with PostgreSQL, the Web UI, search attribute registration, simulator, worker and intake', () => {
+  test('has Temporal with PostgreSQL, its schema and namespace setup, the Web UI, search attribute registration, simulator, worker and intake', () => {
     expect(Object.keys(services).sort()).toEqual(
-      ['intake', 'postgresql', 'register-search-attributes', 'simulator', 'temporal', 'temporal-ui', 'worker'].sort(),
+      [
+        'intake',
+        'postgresql',
+        'register-search-attributes',
+        'simulator',
+        'temporal',
+        'temporal-namespace',
+        'temporal-schema',
+        'temporal-ui',
+        'worker',
+      ].sort(),
     );
-    expect(services.temporal?.image).toMatch(/^temporalio\/auto-setup:/);
+    expect(services.temporal?.image).toMatch(/^temporalio\/server:\d/);
     expect(services.temporal?.environment?.DB).toBe('postgres12');
-    expect(services['temporal-ui']?.image).toMatch(/^temporalio\/ui:/);
-    expect(services['register-search-attributes']?.image).toMatch(/^temporalio\/admin-tools:/);
+    expect(services.temporal?.environment?.POSTGRES_SEEDS).toBe('postgresql');
+    expect(services.temporal?.depends_on).toEqual({
+      'temporal-schema': { condition: 'service_completed_successfully' },
+    });
+    expect(services['temporal-schema']?.image).toMatch(/^temporalio\/admin-tools:\d/);
+    expect(String(services['temporal-schema']?.command)).toContain('postgres12');
+    expect(services['temporal-namespace']?.image).toMatch(/^temporalio\/admin-tools:\d/);
+    expect(services['temporal-ui']?.image).toMatch(/^temporalio\/ui:\d/);
+  });
+
+  test('uses no deprecated image, and pins every third-party image to a version', () => {
+    for (const [name, service] of Object.entries(services)) {
+      if (!service.image || service.build) continue;
+      expect([name, DEPRECATED_IMAGES.filter((re) => re.test(service.image ?? '')).map(String)]).toEqual([name, []]);
+      expect([name, /:[\w.-]+$/.test(service.image) && !service.image.endsWith(':latest')]).toEqual([name, true]);
+    }
+  });
+
+  test('the server and admin-tools versions match, and the dynamic config file it mounts exists', () => {
+    const version = (image?: string) => image?.split(':')[1];
+    expect(version(services['temporal-schema']?.image)).toBe(version(services.temporal?.image));
+    expect(version(services['temporal-namespace']?.image)).toBe(version(services.temporal?.image));
+    const mount = services.temporal?.volumes?.[0]?.split(':') ?? [];
+    expect(existsSync(join(root, mount[0] ?? ''))).toBe(true);
+    expect(services.temporal?.environment?.DYNAMIC_CONFIG_FILE_PATH).toBe(mount[1]?.replace(/^\/etc\/temporal\//, ''));
   });
 
   test('every service has an image or a build, and every dependency exists', () => {
@@ -54,20 +103,26 @@ describe('docker-compose.yml', () => {
       temporal: { condition: 'service_healthy' },
       'register-search-attributes': { condition: 'service_completed_successfully' },
     });
+    expect(services['register-search-attributes']?.depends_on).toEqual({
+      'temporal-namespace': { condition: 'service_completed_successfully' },
+    });
   });
 
-  test('the registration registers exactly the search attributes the workflow upserts', () => {
-    const script = String(services['register-search-attributes']?.command);
-    const names = /for name in ([A-Za-z ]+); do/.exec(script)?.[1]?.trim().split(/\s+/);
-    expect(names?.sort()).toEqual(Object.values(SEARCH_ATTRIBUTES).sort());
-    expect(script).toContain('--type Keyword');
+  test("the search attributes are registered by crosslink's own script, from the contract", () => {
+    const register = services['register-search-attributes'];
+    expect(register?.build).toBeDefined();
+    expect(register?.command).toEqual(['node', 'dist/scripts/register-search-attributes.js']);
+    const source = readFileSync(join(root, compiledFrom('dist/scripts/register-search-attributes.js') ?? ''), 'utf8');
+    expect(source).toContain('ensureSearchAttributes');
+    // Every name is the contract's: none is spelled out in the compose file.
+    expect(readFileSync(join(root, 'docker-compose.yml'), 'utf8')).not.toMatch(/CrosslinkState/);
   });
 
-  test('the crosslink services run files that exist, with the configuration mounted', () => {
-    for (const name of ['simulator', 'worker', 'intake']) {
+  test('the crosslink services run compiled files with plain node, with the configuration mounted', () => {
+    for (const name of ['simulator', 'worker', 'intake', 'register-search-attributes']) {
       const command = services[name]?.command as string[];
-      expect(command.slice(0, 3)).toEqual(['node', '--import', 'tsx']);
-      expect(existsSync(join(root, command[3] ?? ''))).toBe(true);
+      expect([name, command[0], command.length]).toEqual([name, 'node', 2]);
+      expect([name, compiledFrom(command[1] ?? '')]).toEqual([name, expect.stringMatching(/\.ts$/)]);
     }
     const worker = services.worker;
     expect(worker?.environment?.CROSSLINK_ENVIRONMENTS).toBe('/config/environments.json');
@@ -89,13 +144,39 @@ describe('docker-compose.yml', () => {
 
 describe('Dockerfile', () => {
   const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+  const stages = dockerfile.split(/^(?=FROM )/m).filter((s) => s.startsWith('FROM '));
+  const runtime = stages.at(-1) ?? '';
 
-  test('is node:20, copies folders that exist and builds the workflow bundle', () => {
-    expect(dockerfile).toMatch(/^FROM node:20/m);
+  test('builds on node:24 in one stage and runs on node:24 in another', () => {
+    expect(stages.length).toBe(2);
+    for (const stage of stages) expect(stage).toMatch(/^FROM node:24[-\w.]*(\s|$)/m);
+    expect(stages[0]).toMatch(/^RUN npm ci\b/m);
+    expect(stages[0]).toMatch(/npm run build/);
+    expect(stages[0]).toMatch(/npm prune --omit=dev/);
+  });
+
+  test('copies folders that exist; the build stage has what tsconfig.build.json compiles', () => {
     for (const [, folder] of dockerfile.matchAll(/^COPY (\S+) \.\/\S*$/gm)) {
       expect([folder, existsSync(join(root, folder ?? ''))]).toEqual([folder, true]);
     }
-    expect(dockerfile).toContain('workers/build-bundle.ts');
-    expect(dockerfile).toMatch(/^USER node$/m);
+    const copied = [...(stages[0] ?? '').matchAll(/^COPY (\S+) \.\/\S*$/gm)].map((m) => m[1]);
+    for (const folder of buildConfig.include) expect(copied).toContain(folder);
+  });
+
+  test('the runtime stage has dist and production modules only, runs plain node as the node user', () => {
+    expect(runtime).toContain('COPY --from=build /app/dist ./dist');
+    expect(runtime).toContain('COPY --from=build /app/node_modules ./node_modules');
+    expect(runtime).not.toMatch(/tsx|ts-node|--import|--loader|\.ts\b/);
+    expect(runtime).toMatch(/^CMD \["node", "dist\/workers\/main\.js"\]$/m);
+    expect(compiledFrom('dist/workers/main.js')).toBe('workers/main.ts');
+    expect(runtime).toMatch(/^USER node$/m);
+  });
+
+  test('no TypeScript loader is a production dependency', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    for (const loader of ['tsx', 'ts-node', 'typescript', 'ts-jest'])
+      expect(pkg.dependencies).not.toHaveProperty(loader);
   });
 });

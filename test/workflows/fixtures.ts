@@ -1,10 +1,10 @@
 /** Requests and helpers shared by the workflow suites. */
 import path from 'node:path';
 import { type ApplicationFailure } from '@temporalio/common';
-import { ConnectionRequest, type ConnectionRequestInput, type Progress } from '../../domain';
+import { CONNECTION_WORKFLOW, ConnectionRequest, type ConnectionRequestInput, type Progress } from '../../domain';
 import { DEFAULT_IDS } from '../../simulator/api';
-import { CONNECTION_WORKFLOW } from '../../workflows/messages';
 import { type HarnessRun, type StartOptions, WorkflowHarness } from '../harness/workflow-harness';
+import { progressQuery } from '../../workflows/messages';
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, '../../workflows');
 
@@ -58,7 +58,7 @@ export function startConnection(
 }
 
 export function progressOf(run: HarnessRun): Promise<Progress> {
-  return run.query<Progress>('progress');
+  return run.query<Progress>(progressQuery.name);
 }
 
 /** The Progress a rolled-back run carries in its failure details. */

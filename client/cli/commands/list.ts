@@ -1,19 +1,11 @@
 import { type WorkflowExecutionInfo } from '@temporalio/client';
-import { defineSearchAttributeKey } from '@temporalio/common';
-import { SEARCH_ATTRIBUTES } from '../../../domain';
-import { CONNECTION_WORKFLOW } from '../../../workflows/messages';
+import { CONNECTION_WORKFLOW, SEARCH_ATTRIBUTES, SEARCH_ATTRIBUTE_KEYS } from '../../../domain';
 import { type CliContext } from '../context';
 import { CliError, grpcCode } from '../errors';
 import { EXIT, type ExitCode } from '../exit-codes';
 import { type ConnectionListItem, renderList } from '../render/list';
 
-const KEYS = {
-  state: defineSearchAttributeKey(SEARCH_ATTRIBUTES.state, 'KEYWORD'),
-  step: defineSearchAttributeKey(SEARCH_ATTRIBUTES.step, 'KEYWORD'),
-  localDeployment: defineSearchAttributeKey(SEARCH_ATTRIBUTES.localDeployment, 'KEYWORD'),
-  remoteDeployment: defineSearchAttributeKey(SEARCH_ATTRIBUTES.remoteDeployment, 'KEYWORD'),
-  alias: defineSearchAttributeKey(SEARCH_ATTRIBUTES.alias, 'KEYWORD'),
-};
+const KEYS = SEARCH_ATTRIBUTE_KEYS;
 
 /** The visibility query `list` runs (exported for docs and tests). */
 export function listQuery(state?: string): string {

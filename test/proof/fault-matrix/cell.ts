@@ -4,9 +4,8 @@
  * the simulator holds afterwards.
  */
 import { type ApplicationFailure } from '@temporalio/common';
-import { type ConnectionResult, type Progress } from '../../../domain';
+import { CONNECTION_WORKFLOW, type ConnectionResult, type Progress } from '../../../domain';
 import { type FaultSpec } from '../../../simulator/api';
-import { CONNECTION_WORKFLOW } from '../../../workflows/messages';
 import { type HarnessRun, type WorkflowHarness } from '../../harness/workflow-harness';
 import { diff, objects, stepOfPath } from '../support/state-diff';
 import { type Tap, armBefore, crashAfterFirstRun, timeoutWhenSlow, withTaps } from '../support/taps';

@@ -1,0 +1,64 @@
+/**
+ * crosslink's search attributes on a namespace, through the public OperatorService: which are
+ * missing (the worker refuses to start without them) and registering them (the local run, tests).
+ */
+import { temporal } from '@temporalio/proto';
+import { SEARCH_ATTRIBUTE_NAMES } from '../domain';
+
+/** The part of the OperatorService used here (a client `Connection` and a worker `NativeConnection` both have it). */
+export interface SearchAttributeOperator {
+  listSearchAttributes(
+    request: temporal.api.operatorservice.v1.IListSearchAttributesRequest,
+  ): Promise<temporal.api.operatorservice.v1.IListSearchAttributesResponse>;
+  addSearchAttributes(
+    request: temporal.api.operatorservice.v1.IAddSearchAttributesRequest,
+  ): Promise<temporal.api.operatorservice.v1.IAddSearchAttributesResponse>;
+}
+
+const KEYWORD = temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
+
+/** crosslink's search attributes the namespace lacks, or has with another type than Keyword. */
+export async function missingSearchAttributes(operator: SearchAttributeOperator, namespace: string): Promise<string[]> {
+  const existing = await operator.listSearchAttributes({ namespace });
+  const types: Record<string, temporal.api.enums.v1.IndexedValueType | null | undefined> = {
+    ...existing.systemAttributes,
+    ...existing.customAttributes,
+  };
+  return SEARCH_ATTRIBUTE_NAMES.filter((name) => types[name] !== KEYWORD);
+}
+
+/** Registers the missing ones as Keyword, leaving others alone; returns the names it added. */
+export async function ensureSearchAttributes(operator: SearchAttributeOperator, namespace: string): Promise<string[]> {
+  const missing = await missingSearchAttributes(operator, namespace);
+  if (missing.length === 0) return [];
+  await operator.addSearchAttributes({
+    namespace,
+    searchAttributes: Object.fromEntries(missing.map((name) => [name, KEYWORD])),
+  });
+  return missing;
+}
+
+/** The commands that register them, for error messages. */
+export function howToRegisterSearchAttributes(
+  namespace: string,
+  names: readonly string[] = SEARCH_ATTRIBUTE_NAMES,
+): string {
+  return names
+    .map((name) => `temporal operator search-attribute create --namespace ${namespace} --name ${name} --type Keyword`)
+    .join('\n');
+}
+
+/** The namespace lacks crosslink's search attributes (the worker's start check, or the server refusing a start). */
+export class SearchAttributesMissingError extends Error {
+  constructor(
+    readonly namespace: string,
+    reason: string,
+    readonly missing: readonly string[] = SEARCH_ATTRIBUTE_NAMES,
+  ) {
+    super(
+      `namespace ${namespace} lacks crosslink's search attributes (${reason}). ` +
+        `Register them once (docs/configuration.md):\n${howToRegisterSearchAttributes(namespace, missing)}`,
+    );
+    this.name = 'SearchAttributesMissingError';
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * crosslink's Temporal contract: the task queue, the workflow type names and the search
+ * attributes, defined once for the workflow code, the worker, the CLI, the intake, the local run,
+ * the tests and the docker-compose registration. Importable from workflow code (no I/O, no client).
+ * The messages (updates, signals, query) are defined in workflows/messages.ts.
+ */
+import { defineSearchAttributeKey } from '@temporalio/common';
+
+/** Task queue workers poll and clients start on. */
+export const TASK_QUEUE = 'crosslink';
+
+/** Workflow type names, for clients that start or list workflows by name. */
+export const WORKFLOW_TYPES = { connection: 'connectRemoteCluster' } as const;
+/** The connection workflow's type name (workflows/index.ts exports a function of this name). */
+export const CONNECTION_WORKFLOW = WORKFLOW_TYPES.connection;
+
+/** Search attributes upserted on each transition, all registered as Keyword on the server. */
+export const SEARCH_ATTRIBUTES = {
+  state: 'CrosslinkState',
+  step: 'CrosslinkStep',
+  localDeployment: 'CrosslinkLocalDeployment',
+  remoteDeployment: 'CrosslinkRemoteDeployment',
+  alias: 'CrosslinkAlias',
+} as const;
+
+/** The Temporal type every crosslink search attribute is registered with. */
+export const SEARCH_ATTRIBUTE_TYPE = 'KEYWORD' as const;
+
+export const SEARCH_ATTRIBUTE_KEYS = {
+  state: defineSearchAttributeKey(SEARCH_ATTRIBUTES.state, SEARCH_ATTRIBUTE_TYPE),
+  step: defineSearchAttributeKey(SEARCH_ATTRIBUTES.step, SEARCH_ATTRIBUTE_TYPE),
+  localDeployment: defineSearchAttributeKey(SEARCH_ATTRIBUTES.localDeployment, SEARCH_ATTRIBUTE_TYPE),
+  remoteDeployment: defineSearchAttributeKey(SEARCH_ATTRIBUTES.remoteDeployment, SEARCH_ATTRIBUTE_TYPE),
+  alias: defineSearchAttributeKey(SEARCH_ATTRIBUTES.alias, SEARCH_ATTRIBUTE_TYPE),
+} as const;
+
+/** Every search attribute name, in a stable order (registration, checks, docs). */
+export const SEARCH_ATTRIBUTE_NAMES: readonly string[] = Object.values(SEARCH_ATTRIBUTES);
