@@ -11,6 +11,8 @@ import { registerRemoteCluster, unregisterRemoteCluster } from './steps/register
 import { reloadSecureSettings, restartElasticsearch } from './steps/restart';
 import { createRoles, deleteRoles } from './steps/roles';
 import { verifyRemoteConnection } from './steps/verify';
+import { discoverConnections } from './lifecycle/discover-connections';
+import { type LifecycleActivities } from '../domain/inventory';
 
 export { type ActivityDeps, DEFAULT_TIMING, type Timing } from './context';
 export {
@@ -45,7 +47,7 @@ function logged<I, R extends object>(name: string, fn: (input: I) => Promise<R>)
  * The activities the worker registers: each step of the catalog and its undo, bound to the
  * worker's environment registry and sealing key. Every result carries the activity attempt.
  */
-export function createActivities(activityDeps: ActivityDeps): CrosslinkActivities {
+export function createActivities(activityDeps: ActivityDeps): CrosslinkActivities & LifecycleActivities {
   const deps: Deps = {
     registry: activityDeps.registry,
     sealer: activityDeps.sealer,
@@ -86,5 +88,6 @@ export function createActivities(activityDeps: ActivityDeps): CrosslinkActivitie
     ),
     createRoles: logged('createRoles', (input) => createRoles(deps, stepContext(), input)),
     deleteRoles: logged('deleteRoles', (input) => deleteRoles(deps, stepContext(), input)),
+    discoverConnections: (filter) => discoverConnections(deps, stepContext(), filter),
   };
 }
