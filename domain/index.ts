@@ -8,3 +8,5 @@ export * from './failures';
 export * from './progress';
 export * from './events';
 export * from './validation';
+export * from './inventory';
+export * from './drift';

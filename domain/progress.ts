@@ -117,3 +117,12 @@ export const SEARCH_ATTRIBUTES = {
   remoteDeployment: 'CrosslinkRemoteDeployment',
   alias: 'CrosslinkAlias',
 } as const;
+
+/**
+ * Search attributes of the lifecycle operations (Keyword, like the others): which operation a
+ * workflow is (`audit`), and for an audit the worst finding (`running`, `none`, `drift`, `broken`).
+ */
+export const OPERATION_SEARCH_ATTRIBUTES = {
+  operation: 'CrosslinkOperation',
+  drift: 'CrosslinkDrift',
+} as const;

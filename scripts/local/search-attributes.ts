@@ -2,11 +2,11 @@
 import { type Connection } from '@temporalio/client';
 import { defineSearchAttributeKey } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import { SEARCH_ATTRIBUTES } from '../../domain';
+import { OPERATION_SEARCH_ATTRIBUTES, SEARCH_ATTRIBUTES } from '../../domain';
 
-export const SEARCH_ATTRIBUTE_KEYS = Object.values(SEARCH_ATTRIBUTES).map((name) =>
-  defineSearchAttributeKey(name, 'KEYWORD'),
-);
+const NAMES = [...Object.values(SEARCH_ATTRIBUTES), ...Object.values(OPERATION_SEARCH_ATTRIBUTES)];
+
+export const SEARCH_ATTRIBUTE_KEYS = NAMES.map((name) => defineSearchAttributeKey(name, 'KEYWORD'));
 
 /** Returns the names it added (empty when all were there). */
 export async function ensureSearchAttributes(
@@ -18,7 +18,7 @@ export async function ensureSearchAttributes(
     ...Object.keys(existing.customAttributes ?? {}),
     ...Object.keys(existing.systemAttributes ?? {}),
   ]);
-  const missing = Object.values(SEARCH_ATTRIBUTES).filter((name) => !known.has(name));
+  const missing = NAMES.filter((name) => !known.has(name));
   if (missing.length === 0) return [];
   const keyword = temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
   await connection.operatorService.addSearchAttributes({
