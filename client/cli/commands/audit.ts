@@ -31,8 +31,12 @@ function noSchedule(): CliError {
 }
 
 /** Creates the audit schedule, or updates its interval and options: running it twice changes nothing more. */
-export async function scheduleAudit(client: Client, opts: AuditScheduleOptions): Promise<'created' | 'updated'> {
-  const wanted = auditSchedule(opts);
+export async function scheduleAudit(
+  client: Client,
+  opts: AuditScheduleOptions,
+  taskQueue = TASK_QUEUE,
+): Promise<'created' | 'updated'> {
+  const wanted = auditSchedule(opts, taskQueue);
   try {
     await client.schedule.create(wanted);
     return 'created';
