@@ -1,6 +1,7 @@
 import {
   type ActivityName,
   type CrosslinkActivities,
+  type LifecycleActivities,
   type InputOf,
   type ResultOf,
   type StepActivities,
@@ -17,6 +18,7 @@ import { registerRemoteCluster, unregisterRemoteCluster } from './steps/register
 import { reloadSecureSettings, restartElasticsearch } from './steps/restart';
 import { createRoles, deleteRoles } from './steps/roles';
 import { verifyRemoteConnection } from './steps/verify';
+import { discoverConnections } from './lifecycle/discover-connections';
 
 export { type ActivityDeps, DEFAULT_TIMING, type Timing } from './context';
 export {
@@ -58,7 +60,7 @@ const IMPLEMENTATIONS: { [N in ActivityName]: Implementation<N> } = {
  * worker's environment registry and sealing key. Every result carries the activity attempt.
  * Their outcomes are logged by `logActivityOutcome`, the worker's activity interceptor.
  */
-export function createActivities(activityDeps: ActivityDeps): CrosslinkActivities {
+export function createActivities(activityDeps: ActivityDeps): CrosslinkActivities & LifecycleActivities {
   const deps: Deps = {
     registry: activityDeps.registry,
     sealer: activityDeps.sealer,
@@ -72,5 +74,9 @@ export function createActivities(activityDeps: ActivityDeps): CrosslinkActivitie
   const steps = Object.fromEntries(
     (Object.keys(IMPLEMENTATIONS) as ActivityName[]).map((name) => [name, bind(name)]),
   ) as unknown as StepActivities;
-  return { ...steps, verifyApprovalDecision: (input) => verifyApprovalDecision(deps.approvals, input) };
+  return {
+    ...steps,
+    verifyApprovalDecision: (input) => verifyApprovalDecision(deps.approvals, input),
+    discoverConnections: (filter) => discoverConnections(deps, stepContext(), filter),
+  };
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { Context } from '@temporalio/activity';
 import { type SecurityModel } from '../domain/step-ids';
 
 /**
@@ -20,9 +21,56 @@ export function apiKeyName(alias: string, connectionId: string): string {
   return `crosslink-${alias}-${connectionHash(connectionId)}`;
 }
 
-export function apiKeyMetadata(connectionId: string, localDeployment: string, alias: string) {
-  return { crosslink: { connection_id: connectionId, local_deployment: localDeployment, alias } };
+/** The workflow run of the activity calling, or undefined outside an activity. */
+function currentRun(): { workflowId: string; runId: string } | undefined {
+  try {
+    return Context.current().info.workflowExecution;
+  } catch {
+    return undefined;
+  }
 }
+
+/** Key metadata: the connection, and the run that created the key (for `crosslink connections`). */
+export function apiKeyMetadata(
+  connectionId: string,
+  localDeployment: string,
+  alias: string,
+  run: { workflowId: string; runId: string } | undefined = currentRun(),
+) {
+  return {
+    crosslink: {
+      connection_id: connectionId,
+      local_deployment: localDeployment,
+      alias,
+      ...(run ? { workflow_id: run.workflowId, run_id: run.runId } : {}),
+    },
+  };
+}
+
+/** A key's crosslink mark as discovery reads it back (undefined when the key carries none). */
+export interface ApiKeyMark {
+  connectionId: string;
+  localDeployment?: string;
+  alias?: string;
+  workflowId?: string;
+  runId?: string;
+}
+
+export function readApiKeyMark(metadata: Record<string, unknown> | null | undefined): ApiKeyMark | undefined {
+  const mark = metadata?.crosslink as Record<string, unknown> | undefined;
+  if (!mark || typeof mark.connection_id !== 'string') return undefined;
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  return {
+    connectionId: mark.connection_id,
+    localDeployment: text(mark.local_deployment),
+    alias: text(mark.alias),
+    workflowId: text(mark.workflow_id),
+    runId: text(mark.run_id),
+  };
+}
+
+/** Every key crosslink names starts with this (`GET /_security/api_key?name=crosslink-*`). */
+export const API_KEY_NAME_PATTERN = 'crosslink-*';
 
 /** True when the key's metadata names this connection. */
 export function apiKeyCarriesMark(metadata: Record<string, unknown> | null | undefined, connectionId: string): boolean {

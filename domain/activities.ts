@@ -69,7 +69,7 @@ export interface ApprovalActivities {
   verifyApprovalDecision(input: VerifyDecisionInput): Promise<VerifyDecisionResult>;
 }
 
-/** Every activity the worker registers. */
+/** The connection workflow's activities (the lifecycle workflows' are LifecycleActivities, domain/inventory.ts). */
 export type CrosslinkActivities = StepActivities & ApprovalActivities;
 
 /** The activities of the step catalog (a step or its undo). */

@@ -11,3 +11,5 @@ export * from './progress-report';
 export * from './events';
 export * from './validation';
 export * from './temporal-contract';
+export * from './inventory';
+export * from './drift';

@@ -10,9 +10,19 @@ import { defineSearchAttributeKey } from '@temporalio/common';
 export const TASK_QUEUE = 'crosslink';
 
 /** Workflow type names, for clients that start or list workflows by name. */
-export const WORKFLOW_TYPES = { connection: 'connectRemoteCluster' } as const;
+export const WORKFLOW_TYPES = {
+  connection: 'connectRemoteCluster',
+  listConnections: 'listConnections',
+  audit: 'auditConnections',
+} as const;
 /** The connection workflow's type name (workflows/index.ts exports a function of this name). */
 export const CONNECTION_WORKFLOW = WORKFLOW_TYPES.connection;
+/** Discovery of every connection crosslink manages (a workflow: only workers hold credentials). */
+export const LIST_CONNECTIONS_WORKFLOW = WORKFLOW_TYPES.listConnections;
+/** The scheduled audit of every connection. */
+export const AUDIT_WORKFLOW = WORKFLOW_TYPES.audit;
+/** The Temporal Schedule that runs the audit. */
+export const AUDIT_SCHEDULE_ID = 'crosslink-audit';
 
 /** Search attributes upserted on each transition, all registered as Keyword on the server. */
 export const SEARCH_ATTRIBUTES = {
@@ -21,6 +31,15 @@ export const SEARCH_ATTRIBUTES = {
   localDeployment: 'CrosslinkLocalDeployment',
   remoteDeployment: 'CrosslinkRemoteDeployment',
   alias: 'CrosslinkAlias',
+} as const;
+
+/**
+ * Search attributes of the lifecycle operations: which operation a workflow is (`audit`), and for
+ * an audit the worst finding (`running`, `none`, `drift`, `broken`).
+ */
+export const OPERATION_SEARCH_ATTRIBUTES = {
+  operation: 'CrosslinkOperation',
+  drift: 'CrosslinkDrift',
 } as const;
 
 /** The Temporal type every crosslink search attribute is registered with. */
@@ -35,4 +54,7 @@ export const SEARCH_ATTRIBUTE_KEYS = {
 } as const;
 
 /** Every search attribute name, in a stable order (registration, checks, docs). */
-export const SEARCH_ATTRIBUTE_NAMES: readonly string[] = Object.values(SEARCH_ATTRIBUTES);
+export const SEARCH_ATTRIBUTE_NAMES: readonly string[] = [
+  ...Object.values(SEARCH_ATTRIBUTES),
+  ...Object.values(OPERATION_SEARCH_ATTRIBUTES),
+];

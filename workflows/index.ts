@@ -1,2 +1,4 @@
 /** Workflow code only: this module is what bundleWorkflowCode loads into the sandbox. */
 export { connectRemoteCluster } from './connect-remote-cluster';
+export { listConnections } from './list-connections';
+export { auditConnections } from './audit-connections';

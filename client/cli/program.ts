@@ -1,10 +1,12 @@
 /** The `crosslink` command line (commander): parses, runs one command, returns its exit code. */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConnectionState, STEP_IDS } from '../../domain';
+import { registerAuditCommand } from './commands/audit-program';
 import { cancelCommand } from './commands/cancel';
 import { connectCommand } from './commands/connect';
 import { type DecideOptions, approveCommand, rejectCommand } from './commands/decide';
 import { keygenCommand } from './commands/keygen';
+import { registerConnectionsCommand } from './commands/connections-program';
 import { historyCommand } from './commands/history';
 import { listCommand } from './commands/list';
 import { statusCommand } from './commands/status';
@@ -117,6 +119,9 @@ export function buildProgram(ctx: CliContext, setExit: (code: ExitCode) => void)
     .argument('<workflow-id>')
     .option('--json', 'print the trail as JSON')
     .action((id: string, opts: { json?: boolean }) => run(historyCommand(ctx, id, opts)));
+
+  registerConnectionsCommand(program, ctx, run);
+  registerAuditCommand(program, ctx, run);
 
   for (const cmd of program.commands) {
     cmd.exitOverride().configureOutput({

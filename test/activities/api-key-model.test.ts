@@ -49,7 +49,16 @@ describe('API key model, 9.x local to 9.x remote with a private proxy CA', () =>
         id: key.keyId,
         type: 'cross_cluster',
         invalidated: false,
-        metadata: { crosslink: { connection_id: input.connectionId, local_deployment: local, alias } },
+        metadata: {
+          crosslink: {
+            connection_id: input.connectionId,
+            local_deployment: local,
+            alias,
+            // The run that created the key (MockActivityEnvironment's default workflow execution).
+            workflow_id: 'test',
+            run_id: '00000000-0000-0000-0000-000000000000',
+          },
+        },
       }),
     ]);
 

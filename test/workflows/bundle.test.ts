@@ -32,8 +32,8 @@ describe('workflow bundle', () => {
 
   it('exports nothing but workflow functions from workflows/index.ts', async () => {
     const mod = (await import('../../workflows')) as Record<string, unknown>;
-    expect(Object.keys(mod)).toEqual(['connectRemoteCluster']);
-    expect(typeof mod.connectRemoteCluster).toBe('function');
+    expect(Object.keys(mod).sort()).toEqual(['auditConnections', 'connectRemoteCluster', 'listConnections']);
+    for (const name of Object.keys(mod)) expect(typeof mod[name]).toBe('function');
   });
 });
 

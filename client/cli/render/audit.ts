@@ -1,0 +1,34 @@
+/** `crosslink audit report`: the summary, then each drifted connection with the repair it suggests. */
+import { type AuditReport } from '../../../domain/drift';
+import { formatTime, renderTable } from './format';
+
+export function renderAuditReport(report: AuditReport, run?: { workflowId: string; runId: string }): string {
+  const { connected, degraded, broken } = report.health;
+  const total = report.connections.length;
+  const lines = [
+    `Audit of ${formatTime(report.auditedAt)}${run ? ` (${run.workflowId})` : ''}: ${total} connection${total === 1 ? '' : 's'}, ${connected} connected, ${degraded} degraded, ${broken} broken; ${report.driftCount} with drift (key expiry warning ${report.expiryWarning}).`,
+  ];
+  const rows = report.connections.flatMap((c) =>
+    c.drift.map((d) => [
+      `${c.local.environment}/${c.local.name ?? c.local.deploymentId}`,
+      c.alias,
+      d.kind,
+      d.repair.join(' | '),
+      d.detail,
+    ]),
+  );
+  if (rows.length) {
+    lines.push('', renderTable(['LOCAL', 'ALIAS', 'DRIFT', 'SUGGESTED REPAIR', 'DETAIL'], rows));
+    lines.push(
+      '',
+      'Repairs are suggestions: nothing was changed. Run each as its own operation (it waits at its approval gates).',
+    );
+  }
+  if (report.unmanaged) lines.push(`${report.unmanaged} remote cluster(s) without crosslink marks were not audited.`);
+  if (report.errors.length) {
+    lines.push('', 'Not read (the audit is incomplete there):');
+    for (const e of report.errors)
+      lines.push(`  ${e.environment}${e.deploymentId ? `/${e.deploymentId}` : ''}: ${e.message}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,222 @@
+import { z } from 'zod';
+import { Duration, durationToMs } from './ids';
+import {
+  type ConnectionInventory,
+  DeploymentSide,
+  DiscoveryError,
+  DiscoveryFilter,
+  Health,
+  type ManagedConnection,
+  type RemoteSettings,
+} from './inventory';
+
+/**
+ * Drift: how a connection crosslink manages differs from what crosslink wrote, or is about to stop
+ * working. A pure function of the inventory and the time, so the audit workflow computes it
+ * deterministically. Repairs are suggestions: the audit never runs them.
+ */
+
+export const DriftKind = z.enum([
+  'broken',
+  'degraded',
+  'settings-missing',
+  'settings-changed',
+  'key-invalid',
+  'key-expired',
+  'key-expiring',
+  'extra-keys',
+  'keystore-missing',
+  'trust-missing',
+]);
+export type DriftKind = z.infer<typeof DriftKind>;
+
+/** The operation an operator can run (behind its approval gates) to repair the drift. */
+export const Repair = z.enum([
+  'rotate',
+  're-run register-remote',
+  're-run deployment-trust',
+  'disconnect',
+  'investigate',
+]);
+export type Repair = z.infer<typeof Repair>;
+
+export const DriftItem = z.object({
+  kind: DriftKind,
+  detail: z.string(),
+  /** First is the suggestion; the rest are alternatives. */
+  repair: z.array(Repair).min(1),
+});
+export type DriftItem = z.infer<typeof DriftItem>;
+
+export const ConnectionAudit = z.object({
+  connectionId: z.string(),
+  alias: z.string(),
+  local: DeploymentSide,
+  remote: DeploymentSide.optional(),
+  health: Health,
+  drift: z.array(DriftItem),
+});
+export type ConnectionAudit = z.infer<typeof ConnectionAudit>;
+
+export const AuditOptions = z
+  .object({
+    /** A key expiring within this window is drift (repair: rotate). */
+    expiryWarning: Duration.default('14d'),
+    filter: DiscoveryFilter.default({}),
+  })
+  .strict();
+export type AuditOptions = z.infer<typeof AuditOptions>;
+export type AuditOptionsInput = z.input<typeof AuditOptions>;
+
+export const AuditReport = z.object({
+  auditedAt: z.string(),
+  discoveredAt: z.string(),
+  expiryWarning: z.string(),
+  connections: z.array(ConnectionAudit),
+  /** Connections with at least one drift item. */
+  driftCount: z.number().int(),
+  health: z.object({ connected: z.number().int(), degraded: z.number().int(), broken: z.number().int() }),
+  unmanaged: z.number().int(),
+  errors: z.array(DiscoveryError),
+  truncated: z.boolean(),
+});
+export type AuditReport = z.infer<typeof AuditReport>;
+
+/** The worst finding of a report, for the CrosslinkDrift search attribute. */
+export function driftLevel(report: AuditReport): 'none' | 'drift' | 'broken' {
+  if (report.health.broken > 0) return 'broken';
+  return report.driftCount > 0 ? 'drift' : 'none';
+}
+
+const SETTING_LABELS: Record<keyof RemoteSettings, string> = {
+  mode: 'mode',
+  proxyAddress: 'proxy_address',
+  serverName: 'server_name',
+  skipUnavailable: 'skip_unavailable',
+};
+
+function settingsDrift(c: ManagedConnection): DriftItem[] {
+  const prefix = `cluster.remote.${c.alias}`;
+  if (!c.settings) {
+    return [
+      {
+        kind: 'settings-missing',
+        detail: `${prefix} is not registered on ${c.local.deploymentId}, but crosslink's marks are still there`,
+        repair: ['re-run register-remote', 'disconnect'],
+      },
+    ];
+  }
+  if (!c.expected) return [];
+  const changed = (['mode', 'proxyAddress', 'serverName'] as const).filter(
+    (k) => c.expected?.[k] !== undefined && c.settings?.[k] !== c.expected[k],
+  );
+  if (changed.length === 0) return [];
+  return [
+    {
+      kind: 'settings-changed',
+      detail: changed
+        .map((k) => `${prefix}.${SETTING_LABELS[k]} is ${c.settings?.[k] ?? 'unset'}, expected ${c.expected?.[k]}`)
+        .join('; '),
+      repair: ['re-run register-remote'],
+    },
+  ];
+}
+
+function keyDrift(c: ManagedConnection, now: number, warnMs: number): DriftItem[] {
+  if (c.model !== 'api_key') return [];
+  const active = c.keys.filter((k) => k.active);
+  const out: DriftItem[] = [];
+  if (active.length === 0) {
+    const expired = c.keys.find((k) => !k.invalidated && k.expiresAt && Date.parse(k.expiresAt) <= now);
+    out.push(
+      expired
+        ? {
+            kind: 'key-expired',
+            detail: `cross-cluster API key ${expired.id} expired at ${expired.expiresAt}`,
+            repair: ['rotate'],
+          }
+        : {
+            kind: 'key-invalid',
+            detail:
+              c.keys.length > 0
+                ? `every cross-cluster API key of this connection is invalidated (${c.keys.map((k) => k.id).join(', ')})`
+                : 'no cross-cluster API key of this connection exists on the remote',
+            repair: ['rotate', 'disconnect'],
+          },
+    );
+  }
+  for (const k of active) {
+    if (k.expiresAt && Date.parse(k.expiresAt) - now <= warnMs) {
+      out.push({
+        kind: 'key-expiring',
+        detail: `cross-cluster API key ${k.id} expires at ${k.expiresAt}`,
+        repair: ['rotate'],
+      });
+    }
+  }
+  if (active.length > 1) {
+    out.push({
+      kind: 'extra-keys',
+      detail: `${active.length} active keys carry this connection's mark (${active.map((k) => k.id).join(', ')}); one is expected`,
+      repair: ['rotate', 'investigate'],
+    });
+  }
+  if (c.keystoreCredentials === false) {
+    out.push({
+      kind: 'keystore-missing',
+      detail: `the keystore of ${c.local.deploymentId} has no cluster.remote.${c.alias}.credentials`,
+      repair: ['rotate'],
+    });
+  }
+  return out;
+}
+
+function trustDrift(c: ManagedConnection): DriftItem[] {
+  if (c.model !== 'certificate' || !c.deploymentTrust) return [];
+  const missing = (['local', 'remote'] as const).filter((side) => !c.deploymentTrust?.[side]);
+  return missing.map((side) => ({
+    kind: 'trust-missing' as const,
+    detail: `trust.external of the ${side} deployment (${side === 'local' ? c.local.deploymentId : (c.remote?.deploymentId ?? '?')}) does not allowlist the other cluster`,
+    repair: ['re-run deployment-trust' as const],
+  }));
+}
+
+function healthDrift(c: ManagedConnection): DriftItem[] {
+  if (c.health.status === 'connected') return [];
+  return [
+    {
+      kind: c.health.status,
+      detail: c.health.causes.join('; ') || `the connection is ${c.health.status}`,
+      repair: ['investigate'],
+    },
+  ];
+}
+
+/** Every drift item of one connection: health first, then what differs from what crosslink wrote. */
+export function connectionDrift(c: ManagedConnection, now: number, expiryWarningMs: number): DriftItem[] {
+  return [...healthDrift(c), ...settingsDrift(c), ...keyDrift(c, now, expiryWarningMs), ...trustDrift(c)];
+}
+
+export function auditReport(inventory: ConnectionInventory, options: AuditOptions, now: number): AuditReport {
+  const warnMs = durationToMs(options.expiryWarning);
+  const connections = inventory.connections.map((c) => ({
+    connectionId: c.connectionId,
+    alias: c.alias,
+    local: c.local,
+    ...(c.remote ? { remote: c.remote } : {}),
+    health: c.health.status,
+    drift: connectionDrift(c, now, warnMs),
+  }));
+  const count = (h: Health) => connections.filter((c) => c.health === h).length;
+  return {
+    auditedAt: new Date(now).toISOString(),
+    discoveredAt: inventory.discoveredAt,
+    expiryWarning: options.expiryWarning,
+    connections,
+    driftCount: connections.filter((c) => c.drift.length > 0).length,
+    health: { connected: count('connected'), degraded: count('degraded'), broken: count('broken') },
+    unmanaged: inventory.unmanaged.length,
+    errors: inventory.errors,
+    truncated: inventory.truncated,
+  };
+}
