@@ -9,6 +9,7 @@ import {
   ConnectionRequest,
   SEARCH_ATTRIBUTES,
   SEARCH_ATTRIBUTE_KEYS,
+  OPERATION_SEARCH_ATTRIBUTES,
   SEARCH_ATTRIBUTE_NAMES,
   WORKFLOW_TYPES,
 } from '../../domain';
@@ -31,7 +32,9 @@ describe('the Temporal contract', () => {
         type: 'KEYWORD',
       });
     }
-    expect([...SEARCH_ATTRIBUTE_NAMES].sort()).toEqual(Object.values(SEARCH_ATTRIBUTES).sort());
+    expect([...SEARCH_ATTRIBUTE_NAMES].sort()).toEqual(
+      [...Object.values(SEARCH_ATTRIBUTES), ...Object.values(OPERATION_SEARCH_ATTRIBUTES)].sort(),
+    );
   });
 
   test('a start sets every search attribute, with the values the workflow publishes first', () => {
