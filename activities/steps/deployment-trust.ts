@@ -96,7 +96,10 @@ export async function removeDeploymentTrust(deps: Deps, ctx: StepContext, input:
       return undefined; // not readable (e.g. no credentials for it): undecidable, so kept
     });
   const [selfSettings, peerSettings] = await Promise.all([settingsOf(self), settingsOf(peer)]);
-  const reason = keepReason(allowlistUsers({ ...self, settings: selfSettings }, { ...peer, settings: peerSettings }));
+  const own = { deploymentId: input.preflight.local.deploymentId, alias: input.request.alias };
+  const reason = keepReason(
+    allowlistUsers({ ...self, settings: selfSettings }, { ...peer, settings: peerSettings }, own),
+  );
   const removed: CreatedResource[] = [];
   const kept: KeptResource[] = [];
   await modifyTrust(deps, ctx, self, (trust) => {

@@ -77,7 +77,9 @@ export async function removeProxyCaTrust(deps: Deps, ctx: StepContext, input: St
     getPersistentSettings(esFor(deps, local), ctx.signal),
     getKeystoreNames(eceFor(deps, local), local.deploymentId, local.refId, ctx.signal),
   ]);
-  const reason = keepReason(proxyCaUsers(settings, keystore, proxyDomain(input.preflight.remote.endpoint)));
+  const reason = keepReason(
+    proxyCaUsers(settings, keystore, proxyDomain(input.preflight.remote.endpoint), input.request.alias),
+  );
   const removed: string[] = [];
   const kept: KeptResource[] = [];
   await modifyTrust(deps, ctx, local, (trust) => {

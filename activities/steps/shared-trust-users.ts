@@ -2,8 +2,9 @@
  * Who still needs a shared trust object, decided from the systems' current state at undo time
  * (as ECE decides from what exists), never from a snapshot taken before the run. Pure functions
  * over what the undo just read: the local cluster's persistent settings (flat) and keystore names.
- * Undos run newest first, so by the time a trust undo runs, this run's own alias settings and
- * keystore credential are already gone: whatever alias is still there belongs to someone else.
+ * This connection's own alias never counts: undos run newest first, so it is gone by then unless
+ * its undo failed, and then it is a reported leftover of this run, not a user (one connection has
+ * one run, so no other run holds the same alias).
  */
 
 /** One `cluster.remote.<alias>` as the settings hold it: the hosts it dials. */
@@ -84,13 +85,14 @@ export function proxyCaUsers(
   settings: Record<string, unknown>,
   keystoreNames: readonly string[],
   domain: string,
+  ownAlias: string,
 ): Users {
-  const aliases = remoteAliases(settings);
+  const aliases = remoteAliases(settings).filter((a) => a.alias !== ownAlias);
   const needs = aliases
     .filter((a) => a.hosts.some((h) => inDomain(h, domain)))
     .map((a) => `remote cluster "${a.alias}" (${a.hosts.find((h) => inDomain(h, domain))})`);
   const undecided = credentialAliases(keystoreNames)
-    .filter((alias) => !aliases.some((a) => a.alias === alias))
+    .filter((alias) => alias !== ownAlias && !remoteAliases(settings).some((a) => a.alias === alias))
     .map(
       (alias) => `cluster.remote.${alias}.credentials is in the keystore without settings (a connection in flight?)`,
     );
@@ -112,6 +114,7 @@ export function aliasesDialing(settings: Record<string, unknown>, endpoint: stri
 export function allowlistUsers(
   self: { deploymentId: string; endpoint: string; settings: Record<string, unknown> | undefined },
   peer: { deploymentId: string; endpoint: string; settings: Record<string, unknown> | undefined },
+  own: { deploymentId: string; alias: string },
 ): Users {
   const needs: string[] = [];
   const undecided: string[] = [];
@@ -124,6 +127,7 @@ export function allowlistUsers(
       continue;
     }
     for (const alias of aliasesDialing(from.settings, to.endpoint)) {
+      if (from.deploymentId === own.deploymentId && alias === own.alias) continue;
       needs.push(`remote cluster "${alias}" of ${from.deploymentId} (dials ${to.deploymentId})`);
     }
   }
