@@ -19,6 +19,16 @@ export interface Timing {
   conflictRetries: number;
   /** How many times restart waits for another plan and tries again before giving up (Transient). */
   restartAttempts: number;
+  /** Plan tracking: the first check comes this long after the change (default planPollMs). */
+  planFirstCheckMs?: number;
+  /**
+   * A write to a deployment that has another change's plan pending waits its turn, polling every
+   * planSlotPollMs (default planPollMs), at most this long, then fails retryably and says so.
+   */
+  planSlotWaitMs: number;
+  planSlotPollMs?: number;
+  /** The same wait for the quick keystore writes, which must end inside their one-minute timeout. */
+  quickPlanSlotWaitMs: number;
 }
 
 export const DEFAULT_TIMING: Timing = {
@@ -30,6 +40,8 @@ export const DEFAULT_TIMING: Timing = {
   credentialsPollMs: 1_000,
   conflictRetries: 5,
   restartAttempts: 3,
+  planSlotWaitMs: 30 * 60_000,
+  quickPlanSlotWaitMs: 40_000,
 };
 
 export interface ActivityDeps {
@@ -52,6 +64,11 @@ export interface StepContext {
   attempt: number;
   signal: AbortSignal;
   heartbeat(details?: unknown): void;
+  /** The last heartbeat details of the previous attempt (Temporal hands them to the retry). */
+  heartbeatDetails?: unknown;
+  /** The workflow execution the activity runs for: crosslink marks per-run objects with it. */
+  workflowId?: string;
+  runId?: string;
 }
 
 export function stepContext(): StepContext {
@@ -60,5 +77,8 @@ export function stepContext(): StepContext {
     attempt: ctx.info.attempt,
     signal: ctx.cancellationSignal,
     heartbeat: (details) => ctx.heartbeat(details),
+    heartbeatDetails: ctx.info.heartbeatDetails as unknown,
+    workflowId: ctx.info.workflowExecution?.workflowId,
+    runId: ctx.info.workflowExecution?.runId,
   };
 }

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { Context } from '@temporalio/activity';
 import { type SecurityModel } from '../domain/step-ids';
 
 /**
@@ -21,30 +20,28 @@ export function apiKeyName(alias: string, connectionId: string): string {
   return `crosslink-${alias}-${connectionHash(connectionId)}`;
 }
 
-/** The workflow run of the activity calling, or undefined outside an activity. */
-function currentRun(): { workflowId: string; runId: string } | undefined {
-  try {
-    return Context.current().info.workflowExecution;
-  } catch {
-    return undefined;
-  }
+/** The workflow execution a run's per-run objects are marked with (one connection, one run). */
+export interface RunMark {
+  workflowId: string;
+  runId?: string;
 }
 
-/** Key metadata: the connection, and the run that created the key (for `crosslink connections`). */
-export function apiKeyMetadata(
-  connectionId: string,
-  localDeployment: string,
-  alias: string,
-  run: { workflowId: string; runId: string } | undefined = currentRun(),
-) {
+export function apiKeyMetadata(connectionId: string, localDeployment: string, alias: string, run?: RunMark) {
   return {
     crosslink: {
       connection_id: connectionId,
       local_deployment: localDeployment,
       alias,
-      ...(run ? { workflow_id: run.workflowId, run_id: run.runId } : {}),
+      ...(run ? { workflow_id: run.workflowId, ...(run.runId ? { run_id: run.runId } : {}) } : {}),
     },
   };
+}
+
+/** The run a key's metadata names; undefined for keys made before keys carried it. */
+export function apiKeyRunOf(metadata: Record<string, unknown> | null | undefined): RunMark | undefined {
+  const mark = metadata?.crosslink as { workflow_id?: unknown; run_id?: unknown } | undefined;
+  if (typeof mark?.workflow_id !== 'string') return undefined;
+  return { workflowId: mark.workflow_id, ...(typeof mark.run_id === 'string' ? { runId: mark.run_id } : {}) };
 }
 
 /** A key's crosslink mark as discovery reads it back (undefined when the key carries none). */
@@ -78,9 +75,24 @@ export function apiKeyCarriesMark(metadata: Record<string, unknown> | null | und
   return mark?.connection_id === connectionId;
 }
 
-/** Name of the `trust.direct` entry holding the remote environment's proxy root CA. */
-export function proxyCaEntryName(remoteEnvironment: string): string {
-  return `crosslink proxy CA ${remoteEnvironment}`;
+/**
+ * Name of the `trust.direct` entry holding the remote environment's proxy root CA. With the
+ * connection id, the name also says which connection wrote it: the mark that survives a lost
+ * response (a retry that finds its own entry knows it created it).
+ */
+export function proxyCaEntryName(remoteEnvironment: string, connectionId?: string): string {
+  const base = `crosslink proxy CA ${remoteEnvironment}`;
+  return connectionId ? `${base} ${connectionHash(connectionId)}` : base;
+}
+
+/** True when a `trust.direct` entry name is crosslink's proxy-CA entry for the environment (any connection). */
+export function isProxyCaEntryName(name: unknown, remoteEnvironment: string): boolean {
+  const base = proxyCaEntryName(remoteEnvironment);
+  return typeof name === 'string' && (name === base || new RegExp(`^${escapeRegExp(base)} [0-9a-f]{8}$`).test(name));
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 export const ROLE_MARK_KEY = 'crosslink_connection_id';

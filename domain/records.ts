@@ -168,10 +168,16 @@ export const VerificationReport = StepRecord.extend({
 });
 export type VerificationReport = z.infer<typeof VerificationReport>;
 
+/** A shared object an undo left in place, and why (who still needs it, or what could not be decided). */
+export const KeptResource = z.object({ resource: CreatedResource, reason: z.string() });
+export type KeptResource = z.infer<typeof KeptResource>;
+
 export const UndoReport = z.object({
   attempt: z.number().int(),
   /** What was removed or restored; empty when there was nothing of this run's left. */
   removed: z.array(CreatedResource),
+  /** Shared objects left in place because something else still needs them (or that was not decidable). */
+  kept: z.array(KeptResource).optional(),
   detail: z.string(),
 });
 export type UndoReport = z.infer<typeof UndoReport>;

@@ -19,8 +19,10 @@ export interface PlanWaitOptions {
   /** Called on every poll; the activity forwards it to `Context.heartbeat`. */
   heartbeat: (details: PlanHeartbeat) => void;
   signal?: AbortSignal;
-  /** First interval (the first poll comes this long after the call); each next one is `growth` times longer. */
+  /** Interval after the first poll; each next one is `growth` times longer. */
   pollMs: number;
+  /** When the first poll comes after the call (default: pollMs). A plan just started is never done at once. */
+  firstPollMs?: number;
   /** Longest interval between two polls (default: pollMs, i.e. a fixed interval). */
   maxPollMs?: number;
   /** Factor between two consecutive intervals (default 1.5). */
@@ -45,8 +47,8 @@ export function planState(resource: ElasticsearchResourceInfo): PlanState {
 
 /**
  * Wait for the deployment's Elasticsearch plan to finish; PlanFailed when it ends in error.
- * ECE has no push, so this polls: the first poll after `pollMs` (a plan just started is never done
- * at once), then intervals growing by `growth` up to `maxPollMs`. Growing intervals keep the number
+ * ECE has no push, so this polls: the first poll after `firstPollMs` (default `pollMs`; a plan just
+ * started is never done at once), then intervals from `pollMs` growing by `growth` up to `maxPollMs`. Growing intervals keep the number
  * of reads logarithmic in the plan's length while the end is seen at most one interval late.
  */
 export async function waitForPlan(
@@ -58,14 +60,14 @@ export async function waitForPlan(
   const maxFailures = opts.maxReadFailures ?? 3;
   const maxPollMs = Math.max(opts.pollMs, opts.maxPollMs ?? opts.pollMs);
   const growth = Math.max(1, opts.growth ?? 1.5);
-  let interval = opts.pollMs;
+  let interval = opts.firstPollMs ?? opts.pollMs;
   let failures = 0;
   let lastPoll = Date.now();
   for (let polls = 1; ; polls++) {
     // Intervals run from the start of one poll to the start of the next, so a slow read does not
     // push the schedule (and the moment the end of the plan is seen) later.
     await sleep(Math.max(0, lastPoll + interval - Date.now()), opts.signal);
-    interval = Math.min(interval * growth, maxPollMs);
+    interval = polls === 1 && opts.firstPollMs !== undefined ? opts.pollMs : Math.min(interval * growth, maxPollMs);
     lastPoll = Date.now();
     throwIfAborted(opts.signal);
     let state: PlanState | undefined;

@@ -9,8 +9,9 @@ import {
   invalidateApiKeys,
   isActive,
 } from '../elasticsearch/api-keys';
-import { apiKeyCarriesMark, apiKeyMetadata, apiKeyName } from '../marks';
-import { esFor, resourceOn } from './shared';
+import { type ApiKeyInfo } from '../elasticsearch/schemas';
+import { type RunMark, apiKeyCarriesMark, apiKeyMetadata, apiKeyName, apiKeyRunOf } from '../marks';
+import { esFor, ownershipConflict, resourceOn } from './shared';
 
 function keyResource(input: StepInput, id: string, name: string): CreatedResource {
   const remote = input.preflight.remote;
@@ -22,18 +23,50 @@ function keyResource(input: StepInput, id: string, name: string): CreatedResourc
   });
 }
 
+/** This run's mark (the workflow execution); absent outside a workflow. */
+function runMark(ctx: StepContext): RunMark | undefined {
+  return ctx.workflowId ? { workflowId: ctx.workflowId, ...(ctx.runId ? { runId: ctx.runId } : {}) } : undefined;
+}
+
+/** True when the key was made by another workflow than this one (keys without a run mark: unknown, treated as this one's). */
+function heldByAnotherRun(key: ApiKeyInfo, ctx: StepContext): boolean {
+  const run = apiKeyRunOf(key.metadata);
+  return !!run && !!ctx.workflowId && run.workflowId !== ctx.workflowId;
+}
+
+function heldElsewhere(input: StepInput, key: ApiKeyInfo): ApplicationFailure {
+  const run = apiKeyRunOf(key.metadata);
+  return ownershipConflict(
+    `the connection ${input.connectionId} is already being made or held by workflow ${run?.workflowId ?? '?'}${run?.runId ? ` (run ${run.runId})` : ''}: its live cross-cluster API key "${key.name ?? ''}" (${key.id}) is on ${input.preflight.remote.deploymentId}. One connection, one run: follow or disconnect that workflow instead of starting another`,
+  );
+}
+
+/** Creation order, for two runs that created keys at the same moment to agree which one stays. */
+function firstCreated(a: ApiKeyInfo, b: ApiKeyInfo): number {
+  const ca = typeof a.creation === 'number' ? a.creation : 0;
+  const cb = typeof b.creation === 'number' ? b.creation : 0;
+  return ca - cb || a.id.localeCompare(b.id);
+}
+
 /**
- * Cross-cluster API key on the remote deployment. The secret exists only in the create response,
- * so an active key of this run found first (an earlier attempt whose response was lost) is
- * invalidated and a fresh one created: afterwards exactly one active key carries the name.
+ * Cross-cluster API key on the remote deployment; one live key per connection. A live key of this
+ * connection made by another workflow means another run holds the connection: refused, naming it.
+ * An active key of this run found first (an earlier attempt whose response was lost) is
+ * invalidated and a fresh one created, since the secret exists only in the create response. Two
+ * runs creating at the same moment both look again afterwards; the later key's run withdraws it.
  */
 export async function createCrossClusterApiKey(deps: Deps, ctx: StepContext, input: StepInput): Promise<ApiKeyRecord> {
   const { request, connectionId } = input;
   const es = esFor(deps, input.preflight.remote);
   const name = apiKeyName(request.alias, connectionId);
-  const stale = (await getApiKeysByName(es, name, ctx.signal)).filter(
-    (k) => isActive(k) && apiKeyCarriesMark(k.metadata, connectionId),
-  );
+  const live = async () =>
+    (await getApiKeysByName(es, name, ctx.signal)).filter(
+      (k) => isActive(k) && apiKeyCarriesMark(k.metadata, connectionId),
+    );
+  const found = await live();
+  const foreign = found.find((k) => heldByAnotherRun(k, ctx));
+  if (foreign) throw heldElsewhere(input, foreign);
+  const stale = found;
   if (stale.length > 0)
     await invalidateApiKeys(
       es,
@@ -47,16 +80,26 @@ export async function createCrossClusterApiKey(deps: Deps, ctx: StepContext, inp
       nonRetryable: true,
     });
   }
+  const run = runMark(ctx);
   const key = await createKeyInElasticsearch(
     es,
     {
       name,
       access: request.access,
       ...(request.apiKeyExpiration ? { expiration: request.apiKeyExpiration } : {}),
-      metadata: apiKeyMetadata(connectionId, request.local.deploymentId, request.alias),
+      metadata: apiKeyMetadata(connectionId, request.local.deploymentId, request.alias, run),
     },
     ctx.signal,
   );
+  // Check-then-create is not atomic: a run of the same connection under another workflow id may
+  // have created its key meanwhile. The first-created key stays; the other run withdraws its own.
+  const after = await live();
+  const rival = after.filter((k) => heldByAnotherRun(k, ctx)).sort(firstCreated)[0];
+  const mine = after.find((k) => k.id === key.id);
+  if (rival && (!mine || firstCreated(rival, mine) < 0)) {
+    await invalidateApiKeys(es, [key.id], ctx.signal);
+    throw heldElsewhere(input, rival);
+  }
   return {
     attempt: ctx.attempt,
     created: [keyResource(input, key.id, name)],
@@ -68,7 +111,10 @@ export async function createCrossClusterApiKey(deps: Deps, ctx: StepContext, inp
   };
 }
 
-/** Invalidate every active key with this run's name and mark (works after a lost response). */
+/**
+ * Invalidate every active key with this connection's name and mark made by this run (works after
+ * a lost response); a key of the same connection made by another workflow is that run's, not ours.
+ */
 export async function invalidateCrossClusterApiKey(
   deps: Deps,
   ctx: StepContext,
@@ -76,9 +122,11 @@ export async function invalidateCrossClusterApiKey(
 ): Promise<UndoReport> {
   const es = esFor(deps, input.preflight.remote);
   const name = apiKeyName(input.request.alias, input.connectionId);
-  const ours = (await getApiKeysByName(es, name, ctx.signal)).filter(
+  const marked = (await getApiKeysByName(es, name, ctx.signal)).filter(
     (k) => isActive(k) && apiKeyCarriesMark(k.metadata, input.connectionId),
   );
+  const ours = marked.filter((k) => !heldByAnotherRun(k, ctx));
+  const others = marked.filter((k) => heldByAnotherRun(k, ctx));
   if (ours.length > 0)
     await invalidateApiKeys(
       es,
@@ -88,6 +136,16 @@ export async function invalidateCrossClusterApiKey(
   return {
     attempt: ctx.attempt,
     removed: ours.map((k) => keyResource(input, k.id, name)),
-    detail: ours.length ? `invalidated ${ours.map((k) => k.id).join(', ')}` : `no active key named "${name}"`,
+    ...(others.length
+      ? {
+          kept: others.map((k) => ({
+            resource: keyResource(input, k.id, name),
+            reason: `made by workflow ${apiKeyRunOf(k.metadata)?.workflowId ?? '?'}, which holds this connection`,
+          })),
+        }
+      : {}),
+    detail: ours.length
+      ? `invalidated ${ours.map((k) => k.id).join(', ')}`
+      : `no active key named "${name}" of this run`,
   };
 }

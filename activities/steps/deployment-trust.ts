@@ -1,7 +1,16 @@
 import { type SideStepInput } from '../../domain/activities';
-import { type CreatedResource, type StepRecord, type TrustSettings, type UndoReport } from '../../domain/records';
+import {
+  type CreatedResource,
+  type KeptResource,
+  type StepRecord,
+  type TrustSettings,
+  type UndoReport,
+} from '../../domain/records';
 import { type Deps, type StepContext } from '../context';
-import { facts, modifyTrust, other } from './shared';
+import { getPersistentSettings } from '../elasticsearch/cluster';
+import { isTransient } from '../http/classify';
+import { esFor, facts, modifyTrust, other } from './shared';
+import { allowlistUsers, keepReason } from './shared-trust-users';
 
 type External = NonNullable<TrustSettings['external']>[number];
 
@@ -22,20 +31,28 @@ export async function ensureDeploymentTrust(
   const self = facts(input.preflight, input.side);
   const peer = facts(input.preflight, other(input.side));
   const relId = input.trustRelationshipId;
+  // Heartbeat details survive into the next attempt: a retry after a lost response learns from
+  // them that the id it finds was this run's write (trust.external has no field for a mark).
+  const intent = {
+    step: 'deployment-trust',
+    adding: peer.clusterId,
+    relationship: relId,
+    deploymentId: self.deploymentId,
+  };
+  let found = false;
   const changed = await modifyTrust(deps, ctx, self, (trust) => {
     const external = trust.external ?? [];
     const entry = external.find((e) => e.trust_relationship_id === relId);
-    if (entry && (entry.trust_all || allowlist(entry).includes(peer.clusterId))) return undefined;
+    found = !!entry && (entry.trust_all || allowlist(entry).includes(peer.clusterId));
+    if (found) return undefined;
     const next: External[] = entry
       ? external.map((e) => (e === entry ? { ...e, trust_allowlist: [...allowlist(e), peer.clusterId] } : e))
       : [...external, { trust_relationship_id: relId, trust_all: false, trust_allowlist: [peer.clusterId] }];
+    ctx.heartbeat(intent);
     return { ...trust, external: next };
   });
-  // Present now, absent before the run: this run added it (also after a lost response).
-  const before = (input.preflight[input.side].trustBefore.external ?? []).find(
-    (e) => e.trust_relationship_id === relId,
-  );
-  const ours = !before || !(before.trust_all || allowlist(before).includes(peer.clusterId));
+  // Created by this run only when this run's write added it, never because preflight saw it absent.
+  const ours = changed || (found && sameIntent(ctx.heartbeatDetails, intent));
   const created: CreatedResource[] = ours
     ? [
         {
@@ -57,18 +74,37 @@ export async function ensureDeploymentTrust(
   };
 }
 
+function sameIntent(previous: unknown, intent: Record<string, string>): boolean {
+  const p = previous as Record<string, unknown> | undefined;
+  return !!p && Object.entries(intent).every(([k, v]) => p[k] === v);
+}
+
 /**
- * Remove exactly what is not in trustBefore: the other cluster id from an entry that existed, or
- * the whole entry when none existed for the relationship. Everything else stays; no change, no PUT.
- * The relationship is found from the run's own change (entries whose allowlist holds the peer id).
+ * Take the other cluster id out of allowlists that did not hold it before the run, when nothing
+ * still needs it: no alias on this deployment dials the other one, nor on the other one dials this
+ * one (read now, after this run's own alias is gone). An entry whose allowlist is then empty and
+ * that did not exist before the run goes too; one that still lists anything (another connection's
+ * or another party's addition) stays. No change, no PUT.
  */
 export async function removeDeploymentTrust(deps: Deps, ctx: StepContext, input: SideStepInput): Promise<UndoReport> {
   const self = facts(input.preflight, input.side);
   const peer = facts(input.preflight, other(input.side));
   const before = self.trustBefore.external ?? [];
+  const settingsOf = (f: typeof self) =>
+    getPersistentSettings(esFor(deps, f), ctx.signal).catch((err: unknown) => {
+      if (isTransient(err)) throw err;
+      return undefined; // not readable (e.g. no credentials for it): undecidable, so kept
+    });
+  const [selfSettings, peerSettings] = await Promise.all([settingsOf(self), settingsOf(peer)]);
+  const own = { deploymentId: input.preflight.local.deploymentId, alias: input.request.alias };
+  const reason = keepReason(
+    allowlistUsers({ ...self, settings: selfSettings }, { ...peer, settings: peerSettings }, own),
+  );
   const removed: CreatedResource[] = [];
+  const kept: KeptResource[] = [];
   await modifyTrust(deps, ctx, self, (trust) => {
     removed.length = 0;
+    kept.length = 0;
     let touched = false;
     const next: External[] = [];
     for (const e of trust.external ?? []) {
@@ -77,22 +113,32 @@ export async function removeDeploymentTrust(deps: Deps, ctx: StepContext, input:
         next.push(e);
         continue;
       }
-      touched = true;
-      removed.push({
+      const item: CreatedResource = {
         step: 'deployment-trust',
         environment: self.environment,
         deploymentId: self.deploymentId,
         kind: 'deployment-trust',
         id: `${e.trust_relationship_id}/${peer.clusterId}`,
-        description: prior
-          ? `removed cluster ${peer.clusterId} from the trust.external entry for ${e.trust_relationship_id}`
-          : `removed the trust.external entry for ${e.trust_relationship_id}`,
-      });
-      if (prior) {
-        const restored: External = { ...e, trust_allowlist: allowlist(e).filter((id) => id !== peer.clusterId) };
-        if (!('trust_allowlist' in prior) && allowlist(restored).length === 0) delete restored.trust_allowlist;
-        next.push(restored);
+        description: `cluster ${peer.clusterId} in the trust.external entry for ${e.trust_relationship_id}`,
+      };
+      if (reason) {
+        kept.push({ resource: item, reason });
+        next.push(e);
+        continue;
       }
+      touched = true;
+      const rest = allowlist(e).filter((id) => id !== peer.clusterId);
+      if (!prior && rest.length === 0 && !e.trust_all) {
+        removed.push({ ...item, description: `removed the trust.external entry for ${e.trust_relationship_id}` });
+        continue;
+      }
+      removed.push({
+        ...item,
+        description: `removed cluster ${peer.clusterId} from the trust.external entry for ${e.trust_relationship_id}`,
+      });
+      const restored: External = { ...e, trust_allowlist: rest };
+      if (prior && !('trust_allowlist' in prior) && rest.length === 0) delete restored.trust_allowlist;
+      next.push(restored);
     }
     if (!touched) return undefined;
     const result: TrustSettings = { ...trust, external: next };
@@ -103,8 +149,11 @@ export async function removeDeploymentTrust(deps: Deps, ctx: StepContext, input:
   return {
     attempt: ctx.attempt,
     removed,
+    ...(kept.length ? { kept } : {}),
     detail: removed.length
       ? removed.map((r) => r.description).join('; ')
-      : `nothing of this run in the trust of ${self.deploymentId}`,
+      : kept.length
+        ? `kept ${kept.map((k) => k.resource.description).join('; ')}: ${kept[0]!.reason}`
+        : `nothing of this run in the trust of ${self.deploymentId}`,
   };
 }

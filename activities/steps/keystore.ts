@@ -3,7 +3,7 @@ import { type ApiKeyRecord, type CreatedResource, type StepRecord, type UndoRepo
 import { type Deps, type StepContext } from '../context';
 import { getKeystoreNames, removeKeystoreSecret, setKeystoreSecret } from '../ece/keystore';
 import { credentialsSetting } from '../marks';
-import { eceFor, resourceOn } from './shared';
+import { eceFor, planSlot, resourceOn } from './shared';
 
 function secretResource(input: StepInput): CreatedResource {
   const local = input.preflight.local;
@@ -24,6 +24,8 @@ export async function writeKeystoreCredentials(
   const local = input.preflight.local;
   const encoded = deps.sealer.unseal(input.apiKey.sealedEncoded, input.connectionId);
   const name = credentialsSetting(input.request.alias);
+  // One change at a time per deployment: wait for another change's plan to finish first.
+  await planSlot(deps, ctx, local, Date.now() + deps.timing.quickPlanSlotWaitMs);
   await setKeystoreSecret(eceFor(deps, local), local.deploymentId, local.refId, name, encoded, ctx.signal);
   return {
     attempt: ctx.attempt,
@@ -41,6 +43,7 @@ export async function removeKeystoreCredentials(deps: Deps, ctx: StepContext, in
   }
   const ece = eceFor(deps, local);
   const present = (await getKeystoreNames(ece, local.deploymentId, local.refId, ctx.signal)).includes(name);
+  if (present) await planSlot(deps, ctx, local, Date.now() + deps.timing.quickPlanSlotWaitMs);
   if (present) await removeKeystoreSecret(ece, local.deploymentId, local.refId, name, ctx.signal);
   return {
     attempt: ctx.attempt,

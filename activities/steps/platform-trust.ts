@@ -1,5 +1,10 @@
 import { type SideStepInput } from '../../domain/activities';
-import { type CreatedResource, type PlatformTrustRecord, type UndoReport } from '../../domain/records';
+import {
+  type CreatedResource,
+  type KeptResource,
+  type PlatformTrustRecord,
+  type UndoReport,
+} from '../../domain/records';
 import { type Deps, type StepContext } from '../context';
 import {
   createTrustRelationship,
@@ -7,8 +12,10 @@ import {
   listTrustRelationships,
   getTrustRelationship,
 } from '../ece/trust-relationships';
+import { externalTrustOfAll } from '../ece/deployment-list';
 import { unexpectedResponse } from '../http/classify';
 import { trustRelationshipName } from '../marks';
+import { relationshipReferences } from './shared-trust-users';
 
 function environments(input: SideStepInput) {
   const p = input.preflight;
@@ -98,30 +105,45 @@ export async function ensurePlatformTrust(
   };
 }
 
-/** Delete only relationships carrying this run's name and absent before the run (404 = done). */
+/**
+ * Delete only relationships carrying this connection's name and absent before the run, and only
+ * when no deployment of the environment still references them in `trust.external` (read now:
+ * another connection may have come to use the relationship this run created). 404 = done.
+ */
 export async function removePlatformTrust(deps: Deps, ctx: StepContext, input: SideStepInput): Promise<UndoReport> {
   const { self, peer } = environments(input);
   const ece = deps.registry.ece(self.environment);
   const name = trustRelationshipName(peer.environment, input.connectionId);
   const existing = await listTrustRelationships(ece, 'non-local', { signal: ctx.signal });
+  const candidates = existing.filter(
+    (r) => !r.local && r.name === name && !self.trustRelationshipsBefore.includes(r.id),
+  );
+  const usage = candidates.length ? await externalTrustOfAll(ece, ctx.signal) : [];
   const removed: CreatedResource[] = [];
-  for (const r of existing) {
-    if (r.local || r.name !== name || self.trustRelationshipsBefore.includes(r.id)) continue;
-    if (await deleteTrustRelationship(ece, r.id, ctx.signal)) {
-      removed.push({
-        step: 'platform-trust',
-        environment: self.environment,
-        kind: 'trust-relationship',
-        id: r.id,
-        description: `trust relationship "${name}" in ${self.environment}`,
-      });
+  const kept: KeptResource[] = [];
+  for (const r of candidates) {
+    const item: CreatedResource = {
+      step: 'platform-trust',
+      environment: self.environment,
+      kind: 'trust-relationship',
+      id: r.id,
+      description: `trust relationship "${name}" in ${self.environment}`,
+    };
+    const users = relationshipReferences(usage, r.id);
+    if (users.length) {
+      kept.push({ resource: item, reason: `still used by the trust.external of ${users.join(', ')}` });
+      continue;
     }
+    if (await deleteTrustRelationship(ece, r.id, ctx.signal)) removed.push(item);
   }
   return {
     attempt: ctx.attempt,
     removed,
+    ...(kept.length ? { kept } : {}),
     detail: removed.length
       ? `deleted ${removed.map((r) => r.id).join(', ')}`
-      : `no trust relationship of this run in ${self.environment}`,
+      : kept.length
+        ? `kept ${kept.map((k) => `${k.resource.id} (${k.reason})`).join(', ')}`
+        : `no trust relationship of this run in ${self.environment}`,
   };
 }

@@ -1,65 +1,111 @@
 import { type StepInput } from '../../domain/activities';
-import { type CreatedResource, type StepRecord, type TrustSettings, type UndoReport } from '../../domain/records';
+import {
+  type CreatedResource,
+  type KeptResource,
+  type StepRecord,
+  type TrustSettings,
+  type UndoReport,
+} from '../../domain/records';
 import { type Deps, type StepContext } from '../context';
-import { proxyCaEntryName } from '../marks';
+import { isProxyCaEntryName, proxyCaEntryName } from '../marks';
 import { directHoldsPem } from '../ece/deployments';
-import { modifyTrust } from './shared';
+import { getKeystoreNames } from '../ece/keystore';
+import { getPersistentSettings } from '../elasticsearch/cluster';
+import { eceFor, esFor, modifyTrust } from './shared';
+import { keepReason, proxyCaUsers, proxyDomain } from './shared-trust-users';
 
 type Direct = NonNullable<TrustSettings['direct']>[number];
 
-function resource(input: StepInput): CreatedResource {
+function resource(
+  input: StepInput,
+  name = proxyCaEntryName(input.request.remote.environment, input.connectionId),
+): CreatedResource {
   const local = input.preflight.local;
   return {
     step: 'proxy-ca',
     environment: local.environment,
     deploymentId: local.deploymentId,
     kind: 'proxy-ca-trust',
-    id: proxyCaEntryName(input.request.remote.environment),
-    description: `trust.direct "${proxyCaEntryName(input.request.remote.environment)}" (type proxy) with the root CA of ${input.request.remote.environment}'s proxy (${input.preflight.proxyCa?.fingerprintSha256 ?? '?'})`,
+    id: name,
+    description: `trust.direct "${name}" (type proxy) with the root CA of ${input.request.remote.environment}'s proxy (${input.preflight.proxyCa?.fingerprintSha256 ?? '?'})`,
   };
 }
 
-/** The local deployment trusts the remote environment's private proxy root CA (`trust.direct`, type proxy). */
+/**
+ * The local deployment trusts the remote environment's private proxy root CA (`trust.direct`, type
+ * proxy). The entry is shared by every connection into that environment; it counts as created by
+ * this run only when this run's own write added it: the write succeeded here, or (a lost response)
+ * the entry holding the CA carries this connection's mark in its name.
+ */
 export async function ensureProxyCaTrust(deps: Deps, ctx: StepContext, input: StepInput): Promise<StepRecord> {
   const ca = input.preflight.proxyCa;
   if (!ca || !ca.private) {
     return { attempt: ctx.attempt, created: [], detail: 'the remote proxy CA is public: nothing to trust' };
   }
-  const name = proxyCaEntryName(input.request.remote.environment);
+  const name = proxyCaEntryName(input.request.remote.environment, input.connectionId);
+  let found: Direct | undefined;
   const changed = await modifyTrust(deps, ctx, input.preflight.local, (trust) => {
     const direct = trust.direct ?? [];
-    if (direct.some((d) => directHoldsPem(d, ca.rootPem))) return undefined;
+    found = direct.find((d) => directHoldsPem(d, ca.rootPem));
+    if (found) return undefined;
     const entry: Direct = { type: 'proxy', name, trust_all: false, certificates: [{ pem: ca.rootPem }] };
     return { ...trust, direct: [...direct, entry] };
   });
-  const before = (input.preflight.local.trustBefore.direct ?? []).some((d) => directHoldsPem(d, ca.rootPem));
+  const ours = changed || found?.name === name;
   return {
     attempt: ctx.attempt,
-    created: before ? [] : [resource(input)],
-    detail: changed ? `added trust.direct "${name}"` : 'the local deployment already trusts the remote proxy root CA',
+    created: ours ? [resource(input)] : [],
+    detail: changed
+      ? `added trust.direct "${name}"`
+      : ours
+        ? `trust.direct "${name}" already added by this connection`
+        : `the local deployment already trusts the remote proxy root CA (entry "${String(found?.name)}")`,
   };
 }
 
-/** Remove exactly the entry this step adds, unless it was there before the run. */
+/**
+ * Remove crosslink's proxy-CA entry for the remote environment when nothing on the local cluster
+ * still needs it, decided now from its remote-cluster settings and keystore (see
+ * shared-trust-users.ts); an entry crosslink did not name is never removed.
+ */
 export async function removeProxyCaTrust(deps: Deps, ctx: StepContext, input: StepInput): Promise<UndoReport> {
   const ca = input.preflight.proxyCa;
   const local = input.preflight.local;
-  const name = proxyCaEntryName(input.request.remote.environment);
-  const before = local.trustBefore.direct ?? [];
-  let removed = false;
-  if (ca?.private && !before.some((d) => d.name === name || directHoldsPem(d, ca.rootPem))) {
-    removed = await modifyTrust(deps, ctx, local, (trust) => {
-      const direct = trust.direct ?? [];
-      const next = direct.filter((d) => !(d.name === name && directHoldsPem(d, ca.rootPem)));
-      if (next.length === direct.length) return undefined;
-      const result: TrustSettings = { ...trust, direct: next };
-      if (next.length === 0 && local.trustBefore.direct === undefined) delete result.direct;
-      return result;
-    });
-  }
+  const environment = input.request.remote.environment;
+  if (!ca?.private) return { attempt: ctx.attempt, removed: [], detail: 'no proxy CA entry of this run' };
+  const [settings, keystore] = await Promise.all([
+    getPersistentSettings(esFor(deps, local), ctx.signal),
+    getKeystoreNames(eceFor(deps, local), local.deploymentId, local.refId, ctx.signal),
+  ]);
+  const reason = keepReason(
+    proxyCaUsers(settings, keystore, proxyDomain(input.preflight.remote.endpoint), input.request.alias),
+  );
+  const removed: string[] = [];
+  const kept: KeptResource[] = [];
+  await modifyTrust(deps, ctx, local, (trust) => {
+    removed.length = 0;
+    kept.length = 0;
+    const direct = trust.direct ?? [];
+    const crosslinks = direct.filter((d) => isProxyCaEntryName(d.name, environment) && directHoldsPem(d, ca.rootPem));
+    if (crosslinks.length === 0) return undefined;
+    if (reason) {
+      kept.push(...crosslinks.map((d) => ({ resource: resource(input, d.name), reason })));
+      return undefined;
+    }
+    removed.push(...crosslinks.map((d) => d.name));
+    const next = direct.filter((d) => !crosslinks.includes(d));
+    const result: TrustSettings = { ...trust, direct: next };
+    if (next.length === 0 && local.trustBefore.direct === undefined) delete result.direct;
+    return result;
+  });
   return {
     attempt: ctx.attempt,
-    removed: removed ? [resource(input)] : [],
-    detail: removed ? `removed trust.direct "${name}"` : 'no proxy CA entry of this run',
+    removed: removed.map((n) => resource(input, n)),
+    ...(kept.length ? { kept } : {}),
+    detail: removed.length
+      ? `removed trust.direct ${removed.map((n) => `"${n}"`).join(', ')}`
+      : kept.length
+        ? `kept trust.direct "${kept[0]!.resource.id}": ${kept[0]!.reason}`
+        : 'no crosslink proxy CA entry for this environment',
   };
 }

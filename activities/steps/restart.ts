@@ -9,7 +9,7 @@ import { getRemoteInfo, reloadSecureSettings as reloadNodes } from '../elasticse
 import { type EsClient } from '../elasticsearch/client';
 import { PLAN_PENDING_CODE, failureCode } from '../http/classify';
 import { pollUntil } from '../wait';
-import { eceFor, esFor, waitPlan } from './shared';
+import { eceFor, esFor, planSlot, waitPlan } from './shared';
 
 function restartResource(local: DeploymentFacts): CreatedResource {
   return {
@@ -120,7 +120,8 @@ export async function restartElasticsearch(
           nonRetryable: false,
         });
       }
-      await waitPlan(deps, ctx, local); // another plan runs: wait for it, never cancel it
+      // Another change's plan runs: wait for the slot (never cancel it, never judge its outcome).
+      await planSlot(deps, ctx, local, Date.now() + deps.timing.planSlotWaitMs);
     }
   }
   await waitPlan(deps, ctx, local);

@@ -9,10 +9,10 @@ import {
 } from '../../domain/records';
 import { type Deps, type StepContext } from '../context';
 import { type EceClient } from '../ece/client';
+import { awaitPlanSlot, classifyWriteRace } from '../ece/await-plan-slot';
 import {
+  type DeploymentRead,
   elasticsearchResource,
-  getDeployment,
-  planPending,
   trustOf,
   trustUpdatePayload,
   updateDeployment,
@@ -26,7 +26,6 @@ import {
 } from '../ece/default-trust';
 import { waitForPlan } from '../ece/plan-tracker';
 import { type EsClient } from '../elasticsearch/client';
-import { PLAN_PENDING_CODE, failureCode, failureStatus } from '../http/classify';
 
 export function facts(preflight: PreflightResult, side: Side): DeploymentFacts {
   return side === 'local' ? preflight.local : preflight.remote;
@@ -64,19 +63,34 @@ export function waitPlan(deps: Deps, ctx: StepContext, f: DeploymentFacts): Prom
   return waitForPlan(eceFor(deps, f), f.deploymentId, f.refId, {
     heartbeat: (d) => ctx.heartbeat(d),
     signal: ctx.signal,
+    firstPollMs: deps.timing.planFirstCheckMs,
     pollMs: deps.timing.planPollMs,
     maxPollMs: deps.timing.planMaxPollMs,
   });
 }
 
 /**
+ * Wait until the deployment has no plan pending (another change's: a deployment takes one plan at
+ * a time), at most until `deadline` (epoch ms); returns the read that saw the slot free.
+ */
+export function planSlot(deps: Deps, ctx: StepContext, f: DeploymentFacts, deadline: number): Promise<DeploymentRead> {
+  return awaitPlanSlot(eceFor(deps, f), f.deploymentId, f.refId, {
+    heartbeat: (d) => ctx.heartbeat(d),
+    signal: ctx.signal,
+    pollMs: deps.timing.planSlotPollMs ?? deps.timing.planPollMs,
+    deadlineMs: Math.max(0, deadline - Date.now()),
+  });
+}
+
+/**
  * Read-modify-write of one deployment's whole `trust` object under the optimistic lock.
  * `change` returns the new trust object, or undefined when nothing is to do (no PUT then).
- * A pending plan (ours from a lost response, typically) is waited for first; a version conflict
- * re-reads and retries; the PUT's plan is waited for. Returns whether a PUT was made.
- * An absent trust (never written) is handed to `change` as the explicit default, so a write keeps
- * the same-account trust; when the trust was absent before the run and a change leaves only that
- * default, `null` is written and the deployment is again without a trust object (default-trust.ts).
+ * A pending plan (another change's, or ours from a lost response) is waited for first, up to
+ * planSlotWaitMs; a version conflict re-reads and retries; the PUT's plan is waited for. Returns
+ * whether a PUT was made. An absent trust (never written) is handed to `change` as the explicit
+ * default, so a write keeps the same-account trust; when the trust was absent before the run and a
+ * change leaves only that default, `null` is written and the deployment is again without a trust
+ * object (default-trust.ts).
  */
 export async function modifyTrust(
   deps: Deps,
@@ -85,12 +99,9 @@ export async function modifyTrust(
   change: (trust: TrustSettings) => TrustSettings | undefined,
 ): Promise<boolean> {
   const ece = eceFor(deps, f);
-  for (let attempt = 1; ; attempt++) {
-    let read = await getDeployment(ece, f.deploymentId, ctx.signal);
-    if (planPending(elasticsearchResource(ece, read.deployment, f.refId))) {
-      await waitPlan(deps, ctx, f);
-      read = await getDeployment(ece, f.deploymentId, ctx.signal);
-    }
+  const slotDeadline = Date.now() + deps.timing.planSlotWaitMs;
+  for (let attempt = 1; ;) {
+    const read = await planSlot(deps, ctx, f, slotDeadline);
     const resource = elasticsearchResource(ece, read.deployment, f.refId);
     const absent = trustIsAbsent(resource);
     const accountId = absent || recordedAsAbsent(f.trustBefore) ? await ownAccountId(ece, ctx.signal) : undefined;
@@ -108,12 +119,13 @@ export async function modifyTrust(
         ctx.signal,
       );
     } catch (err) {
-      const status = failureStatus(err);
-      const racing = status === 409 || status === 412 || failureCode(err) === PLAN_PENDING_CODE;
-      if (racing && attempt < deps.timing.conflictRetries) continue; // re-read, wait, try again
-      if (status === 409 || status === 412) {
+      // Another change's plan: wait for the slot (not a conflict); a bare version move: re-read and retry.
+      const race = await classifyWriteRace(ece, f.deploymentId, f.refId, err, ctx.signal);
+      if (race === 'plan') continue;
+      if (race === 'conflict' && attempt++ < deps.timing.conflictRetries) continue;
+      if (race === 'conflict') {
         throw ApplicationFailure.create({
-          message: `ECE ${f.environment}: deployment ${f.deploymentId} kept changing under crosslink (${attempt} version conflicts): retry when other changes are done`,
+          message: `ECE ${f.environment}: deployment ${f.deploymentId} kept changing under crosslink (${attempt - 1} version conflicts): retry when other changes are done`,
           type: FailureType.Conflict,
           nonRetryable: true,
         });

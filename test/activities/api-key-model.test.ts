@@ -2,7 +2,7 @@ import { type StepInput } from '../../domain/activities';
 import { connectionId } from '../../domain/connection-request';
 import { type ApiKeyRecord } from '../../domain/records';
 import { comparableState } from '../../simulator/api';
-import { apiKeyName } from '../../activities/marks';
+import { apiKeyName, proxyCaEntryName } from '../../activities/marks';
 import { restartElasticsearchResource } from '../../activities/ece/restart';
 import { DEFAULT_IDS, type Harness, apiKeyRequest, failureOf, runPreflight, startHarness } from './support/harness';
 
@@ -54,9 +54,8 @@ describe('API key model, 9.x local to 9.x remote with a private proxy CA', () =>
             connection_id: input.connectionId,
             local_deployment: local,
             alias,
-            // The run that created the key (MockActivityEnvironment's default workflow execution).
             workflow_id: 'test',
-            run_id: '00000000-0000-0000-0000-000000000000',
+            run_id: expect.any(String),
           },
         },
       }),
@@ -67,7 +66,11 @@ describe('API key model, 9.x local to 9.x remote with a private proxy CA', () =>
     expect(ca.created).toHaveLength(1);
     const direct = (dep('ece-a', local).trust.direct as Array<Record<string, unknown>>) ?? [];
     expect(direct).toEqual([
-      expect.objectContaining({ type: 'proxy', name: 'crosslink proxy CA ece-b', trust_all: false }),
+      expect.objectContaining({
+        type: 'proxy',
+        name: proxyCaEntryName('ece-b', input.connectionId),
+        trust_all: false,
+      }),
     ]);
 
     before.keystore = state();

@@ -37,6 +37,13 @@ export interface Transcript {
   heartbeats: unknown[];
 }
 
+/** The activity info a test sets: attempt, the workflow the activity runs for, the last attempt's heartbeat. */
+export interface RunInfo {
+  attempt?: number;
+  workflowId?: string;
+  heartbeatDetails?: unknown;
+}
+
 export interface Harness {
   sim: SimulatorHandle;
   registry: EnvironmentRegistry;
@@ -47,10 +54,10 @@ export interface Harness {
   run<K extends keyof CrosslinkActivities>(
     name: K,
     input: Parameters<CrosslinkActivities[K]>[0],
-    info?: { attempt?: number },
+    info?: RunInfo,
   ): ReturnType<CrosslinkActivities[K]>;
   /** A MockActivityEnvironment wired to the transcript, for tests that cancel. */
-  environment(info?: { attempt?: number }): MockActivityEnvironment;
+  environment(info?: RunInfo): MockActivityEnvironment;
   close(): Promise<void>;
 }
 
@@ -73,8 +80,17 @@ export async function startHarness(
     warn: (m, meta) => transcript.logs.push(`WARN ${m} ${JSON.stringify(meta ?? {})}`),
     error: (m, meta) => transcript.logs.push(`ERROR ${m} ${JSON.stringify(meta ?? {})}`),
   };
-  const environment = (info: { attempt?: number } = {}) => {
-    const env = new MockActivityEnvironment({ attempt: info.attempt ?? 1 }, { logger });
+  const environment = (info: RunInfo = {}) => {
+    const env = new MockActivityEnvironment(
+      {
+        attempt: info.attempt ?? 1,
+        ...(info.workflowId
+          ? { workflowExecution: { workflowId: info.workflowId, runId: `${info.workflowId}-run` } }
+          : {}),
+        ...(info.heartbeatDetails !== undefined ? { heartbeatDetails: info.heartbeatDetails } : {}),
+      },
+      { logger },
+    );
     env.on('heartbeat', (d: unknown) => transcript.heartbeats.push(d));
     return env;
   };

@@ -133,9 +133,13 @@ export async function runCell(
     ];
   } else if (outcome === 'compensation-failed') {
     const failedSteps = new Set(progress?.compensationFailures.map((f) => f.step));
+    // A trust relationship that the entry a failed deployment-trust undo left behind still
+    // references is kept with it (deleting it would leave that entry dangling): part of that leftover.
+    const heldBy = (step: string) =>
+      step === row.step || (step === 'platform-trust' && row.step === 'deployment-trust');
     reported = added.filter((o) => {
       const step = stepOfPath(o);
-      return step !== undefined && step === row.step && failedSteps.has(step);
+      return step !== undefined && heldBy(step) && failedSteps.has(row.step);
     });
     leaked = added.filter((o) => !reported.includes(o));
   } else {
