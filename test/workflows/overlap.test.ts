@@ -3,7 +3,7 @@
  * simulator. One connection rolled back late never disconnects the other (checked with
  * `_remote/info` on the simulator), and one connection started twice leaves one live key.
  */
-import { type ConnectionResult, type ConnectionRequest, FailureType } from '../../domain';
+import { type ConnectionResult, type ConnectionRequest, FailureType, type StepId } from '../../domain';
 import { elasticsearchResource, getDeployment } from '../../activities/ece/deployments';
 import { getRemoteInfo } from '../../activities/elasticsearch/cluster';
 import { createEnvironmentRegistry, resolveEnvironments } from '../../activities/environments';
@@ -11,6 +11,7 @@ import { EnvironmentsFile } from '../../domain';
 import { DEFAULT_IDS } from '../../simulator/api';
 import { APPROVER, apiKeyRequest, certificateRequest, startConnection } from './fixtures';
 import { type HarnessRun } from '../harness/workflow-harness';
+import { sign, signedApproval } from '../harness/approvers';
 import { useSimulatorWorld } from './simulator-world';
 
 const t = useSimulatorWorld();
@@ -37,7 +38,14 @@ async function waitForGate(run: HarnessRun, count: number): Promise<void> {
 }
 
 async function rejected(run: HarnessRun, gate: string): Promise<void> {
-  await run.update('reject', { gate, approver: APPROVER, reason: 'not now' });
+  const token = await sign(APPROVER, {
+    workflowId: run.workflowId,
+    runId: run.runId,
+    gate: gate as StepId,
+    decision: 'reject',
+    text: 'not now',
+  });
+  await run.update('reject', { gate, approver: APPROVER, reason: 'not now', token });
   const outcome = await run.outcome();
   expect(outcome.status).toBe('failed');
   if (outcome.status === 'failed') expect(outcome.failure).toMatchObject({ type: FailureType.ApprovalRejected });
@@ -85,7 +93,7 @@ describe('API key model: two connections from one deployment into one remote env
     expect(((await runA.resultValue()) as ConnectionResult).state).toBe('connected');
     const afterA = t.world.state();
 
-    await runB.update('approve', { gate: 'api-key', approver: APPROVER });
+    await runB.update('approve', await signedApproval(runB, 'api-key', APPROVER));
     await waitForGate(runB, 2);
     await rejected(runB, 'roles');
 
@@ -152,7 +160,7 @@ describe('certificate model: two connections from one deployment into one remote
     expect(((await runA.resultValue()) as ConnectionResult).state).toBe('connected');
     const afterA = t.world.state();
 
-    await runB.update('approve', { gate: 'platform-trust', approver: APPROVER });
+    await runB.update('approve', await signedApproval(runB, 'platform-trust', APPROVER));
     await waitForGate(runB, 2);
     await rejected(runB, 'roles');
 
