@@ -129,8 +129,10 @@ export async function invalidateCrossClusterApiKey(
   const marked = (await getApiKeysByName(es, name, ctx.signal)).filter(
     (k) => isActive(k) && apiKeyCarriesMark(k.metadata, input.connectionId),
   );
-  const ours = marked.filter((k) => !heldByAnotherRun(k, ctx));
-  const others = marked.filter((k) => heldByAnotherRun(k, ctx));
+  // A disconnect reclaims every key of the connection, whichever run made it.
+  const foreign = (k: ApiKeyInfo) => !input.reclaim && heldByAnotherRun(k, ctx);
+  const ours = marked.filter((k) => !foreign(k));
+  const others = marked.filter(foreign);
   if (ours.length > 0)
     await invalidateApiKeys(
       es,

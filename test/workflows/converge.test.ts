@@ -23,7 +23,7 @@ async function connect(request: ConnectionRequest) {
 
 async function theConnection() {
   const discover = t.world.activities.discoverConnections as (f: object) => Promise<ConnectionInventory>;
-  const inventory = await new MockActivityEnvironment().run(discover, {
+  const inventory: ConnectionInventory = await new MockActivityEnvironment().run(discover, {
     environment: 'ece-a',
     deploymentId: DEFAULT_IDS.a815,
   });
