@@ -19,6 +19,7 @@ import { reloadSecureSettings, restartElasticsearch } from './steps/restart';
 import { createRoles, deleteRoles } from './steps/roles';
 import { verifyRemoteConnection } from './steps/verify';
 import { discoverConnections } from './lifecycle/discover-connections';
+import { inspectConnection } from './lifecycle/inspect-connection';
 
 export { type ActivityDeps, DEFAULT_TIMING, type Timing } from './context';
 export {
@@ -53,6 +54,7 @@ const IMPLEMENTATIONS: { [N in ActivityName]: Implementation<N> } = {
   verifyRemoteConnection,
   createRoles,
   deleteRoles,
+  inspectConnection,
 };
 
 /**

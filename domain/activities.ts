@@ -1,5 +1,6 @@
 import { type VerifyDecisionInput, type VerifyDecisionResult } from './approval-policy';
 import { type ConnectionRequest } from './connection-request';
+import { type StepId } from './step-ids';
 import {
   type ApiKeyRecord,
   type KeystoreLoadReport,
@@ -18,6 +19,11 @@ export interface StepInput {
   connectionId: string;
   request: ConnectionRequest;
   preflight: PreflightResult;
+  /**
+   * Disconnect only: the undos reclaim every object of this connection, whichever run made it (a
+   * terminated run's leftovers too); without it an undo removes only what this run made.
+   */
+  reclaim?: boolean;
 }
 export interface SideStepInput extends StepInput {
   side: Side;
@@ -61,6 +67,28 @@ export interface StepActivities {
 
   createRoles(input: SideStepInput): Promise<StepRecord>;
   deleteRoles(input: SideStepInput): Promise<UndoReport>;
+
+  /**
+   * Lifecycle: finds a connection by its marks (discovery) and reads it the way preflight does,
+   * as the request and facts its undos take, with nothing counted as there before (reclaim).
+   */
+  inspectConnection(input: InspectConnectionInput): Promise<InspectedConnection>;
+}
+
+export interface InspectConnectionInput {
+  connectionId: string;
+  requestedBy: string;
+  /** Gates the operation always asks for (the worker's policy may add more). */
+  gates: StepId[];
+  deadline: string;
+}
+
+export interface InspectedConnection {
+  request: ConnectionRequest;
+  preflight: PreflightResult;
+  attempt: number;
+  /** What discovery found, one line (shown in progress). */
+  detail: string;
 }
 
 /** Activities outside the step catalog: the approval gates' check of a signed decision. */

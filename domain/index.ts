@@ -13,3 +13,4 @@ export * from './validation';
 export * from './temporal-contract';
 export * from './inventory';
 export * from './drift';
+export * from './lifecycle-request';

@@ -11,6 +11,8 @@ export const ConnectionState = z.enum([
   'connected',
   'rolled-back',
   'failed',
+  /** A disconnect removed the connection. */
+  'disconnected',
 ]);
 export type ConnectionState = z.infer<typeof ConnectionState>;
 
@@ -136,3 +138,14 @@ export const ConnectionResult = z.object({
   verification: z.object({ proxyAddress: z.string(), serverName: z.string(), probe: z.string() }),
 });
 export type ConnectionResult = z.infer<typeof ConnectionResult>;
+
+/** Result of a disconnect: what was removed, what was kept and why, and the undos that failed. */
+export const DisconnectReport = z.object({
+  connectionId: z.string(),
+  state: z.enum(['disconnected', 'failed']),
+  found: z.string(),
+  removed: z.array(CreatedResource),
+  kept: z.array(z.object({ resource: CreatedResource, reason: z.string() })),
+  failures: z.array(CompensationFailure),
+});
+export type DisconnectReport = z.infer<typeof DisconnectReport>;

@@ -79,6 +79,22 @@ export const PreflightResult = z.object({
   localAliasBefore: z.object({ settings: z.array(z.string()), keystoreCredentials: z.boolean() }).optional(),
   /** Local keystore does not reload by itself (< 8.14): the restart step will likely restart. */
   restartExpected: z.boolean(),
+  /**
+   * The connection exists already (a connect started again, or an update-access): the active key of
+   * this connection, with the access it grants now. The api-key step then updates that key in place
+   * (or leaves it when `matches`) and its undo restores `access`: a working key is never invalidated.
+   * Absent in older runs and when the connection does not exist (settings, keystore and key).
+   */
+  existingKey: z
+    .object({
+      keyId: z.string(),
+      keyName: z.string(),
+      /** The key's `access` as Elasticsearch returns it; absent when the version does not return it. */
+      access: z.record(z.string(), z.unknown()).optional(),
+      /** True when the key already grants exactly the requested access. */
+      matches: z.boolean(),
+    })
+    .optional(),
   /** Which steps apply, and why (shown in progress). */
   steps: z.array(StepDecision),
   /** The worker's approval policy for this connection: gates it requires, who decides them. */
@@ -145,8 +161,13 @@ export type PlatformTrustRecord = z.infer<typeof PlatformTrustRecord>;
 export const ApiKeyRecord = StepRecord.extend({
   keyId: z.string(),
   keyName: z.string(),
-  /** `encoded` (base64 id:api_key), sealed: the only form in which it enters history. */
-  sealedEncoded: SealedSecret,
+  /**
+   * `encoded` (base64 id:api_key), sealed: the only form in which it enters history. Absent when
+   * the step updated an existing key in place (its secret is unchanged and never read back).
+   */
+  sealedEncoded: SealedSecret.optional(),
+  /** True when the step updated the existing key's access in place instead of creating a key. */
+  updatedInPlace: z.boolean().optional(),
   expiration: z.number().optional(),
 });
 export type ApiKeyRecord = z.infer<typeof ApiKeyRecord>;

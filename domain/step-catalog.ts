@@ -80,6 +80,13 @@ export const RESTART_ELASTICSEARCH: ActivityCall<'restartElasticsearch'> = {
   summary: ({ request }) => `${request.local.deploymentId} (keystore not reloaded)`,
 };
 
+/** The lifecycle operations' first activity: the connection rebuilt from its marks (discovery, heartbeating). */
+export const INSPECT_CONNECTION: ActivityCall<'inspectConnection'> = {
+  name: 'inspectConnection',
+  timing: 'plan-wait',
+  summary: ({ connectionId }) => connectionId,
+};
+
 export const STEP_CATALOG = {
   preflight: row({
     id: 'preflight',

@@ -14,6 +14,7 @@ export const WORKFLOW_TYPES = {
   connection: 'connectRemoteCluster',
   listConnections: 'listConnections',
   audit: 'auditConnections',
+  disconnect: 'disconnectConnection',
 } as const;
 /** The connection workflow's type name (workflows/index.ts exports a function of this name). */
 export const CONNECTION_WORKFLOW = WORKFLOW_TYPES.connection;
@@ -21,6 +22,8 @@ export const CONNECTION_WORKFLOW = WORKFLOW_TYPES.connection;
 export const LIST_CONNECTIONS_WORKFLOW = WORKFLOW_TYPES.listConnections;
 /** The scheduled audit of every connection. */
 export const AUDIT_WORKFLOW = WORKFLOW_TYPES.audit;
+/** Removing a connection (same workflow id as the connection: one connection, one live run). */
+export const DISCONNECT_WORKFLOW = WORKFLOW_TYPES.disconnect;
 /** The Temporal Schedule that runs the audit. */
 export const AUDIT_SCHEDULE_ID = 'crosslink-audit';
 

@@ -36,6 +36,7 @@ export type EceRouteId =
 export type EsRouteId =
   | 'info'
   | 'security.create_cross_cluster_api_key'
+  | 'security.update_cross_cluster_api_key'
   | 'security.get_api_key'
   | 'security.invalidate_api_key'
   | 'cluster.get_settings'

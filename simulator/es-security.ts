@@ -208,3 +208,37 @@ export function invalidateApiKeys(dep: Deployment, req: SimRequest): Reply {
     body: { invalidated_api_keys: invalidated, previously_invalidated_api_keys: previously, error_count: 0 },
   };
 }
+
+/**
+ * `PUT /_security/cross_cluster/api_key/{id}` (Elastic docs, update cross-cluster API key): only
+ * the owner may update, never with an API key; an invalidated or expired key is not found; `access`
+ * replaces the key's access, `metadata` (when given) replaces its metadata; `updated` says whether
+ * anything changed. The key id and secret stay the same.
+ */
+export function updateCrossClusterApiKey(dep: Deployment, req: SimRequest): Reply {
+  const principal = authenticateEs(dep, req);
+  if (isReply(principal)) return principal;
+  if (principal.kind === 'api_key') {
+    return esBadRequest(
+      'authentication via API key not supported: An API key cannot be used to update a cross-cluster API key',
+    );
+  }
+  const id = req.params.id ?? '';
+  const key = dep.apiKeys.find(
+    (k) => k.id === id && k.type === 'cross_cluster' && active(k) && k.username === principal.username,
+  );
+  if (!key)
+    return esError(404, 'resource_not_found_exception', `no API key owned by requesting user found for ID [${id}]`);
+  const body = req.body;
+  if (!isObject(body)) return esBadRequest('request body is required', 'parse_exception');
+  const accessError = checkAccess(dep, body.access);
+  if (accessError) return esBadRequest(accessError);
+  if (body.metadata !== undefined && !isObject(body.metadata)) return esBadRequest('[metadata] must be an object');
+  const access = clone(body.access as Record<string, unknown>);
+  const metadata = body.metadata !== undefined ? clone(body.metadata as Record<string, unknown>) : key.metadata;
+  const updated =
+    JSON.stringify(access) !== JSON.stringify(key.access) || JSON.stringify(metadata) !== JSON.stringify(key.metadata);
+  key.access = access;
+  key.metadata = metadata;
+  return { status: 200, body: { updated } };
+}

@@ -8,7 +8,7 @@ import { authenticateEs, isReply } from './es-auth';
 import { getClusterSettings, info, putClusterSettings, reloadSecure, remoteInfo, resolveCluster } from './es-cluster';
 import { esError } from './es-errors';
 import { deleteRole, getRoles, putRole } from './es-roles';
-import { createCrossClusterApiKey, getApiKeys, invalidateApiKeys } from './es-security';
+import { createCrossClusterApiKey, getApiKeys, invalidateApiKeys, updateCrossClusterApiKey } from './es-security';
 import { esFactsFor } from './es-spec';
 import { checkRequest, negotiate, noHandler, routeAvailable } from './es-strict';
 import { type Reply, type Route, type SimRequest, type Site } from './server';
@@ -45,6 +45,9 @@ export function esSite(state: SimState, dep: Deployment): Site {
   add('GET', '/', 'info', () => info(dep));
   add('POST', '/_security/cross_cluster/api_key', 'security.create_cross_cluster_api_key', (r) =>
     createCrossClusterApiKey(dep, r),
+  );
+  add('PUT', '/_security/cross_cluster/api_key/{id}', 'security.update_cross_cluster_api_key', (r) =>
+    updateCrossClusterApiKey(dep, r),
   );
   add('GET', '/_security/api_key', 'security.get_api_key', (r) => getApiKeys(dep, r));
   add('DELETE', '/_security/api_key', 'security.invalidate_api_key', (r) => invalidateApiKeys(dep, r));

@@ -2,3 +2,4 @@
 export { connectRemoteCluster } from './connect-remote-cluster';
 export { listConnections } from './list-connections';
 export { auditConnections } from './audit-connections';
+export { disconnectConnection } from './disconnect';

@@ -190,7 +190,7 @@ export class ConnectionProgress {
     this.data.compensationFailures.push(failure);
   }
 
-  finished(state: Extract<ConnectionState, 'connected' | 'rolled-back' | 'failed'>): void {
+  finished(state: Extract<ConnectionState, 'connected' | 'rolled-back' | 'failed' | 'disconnected'>): void {
     this.data.state = state;
     this.data.endedAt = now();
     this.publish();

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { type CrossClusterAccess } from '../../domain/connection-request';
 import { type EsClient } from './client';
 import { type ApiKeyInfo, ApiKeyList, CrossClusterApiKeyCreated, InvalidateApiKeys } from './schemas';
@@ -48,4 +49,27 @@ export async function invalidateApiKeys(es: EsClient, ids: string[], signal?: Ab
     signal,
   });
   return res.body;
+}
+
+const Updated = z.looseObject({ updated: z.boolean() });
+
+/**
+ * `PUT /_security/cross_cluster/api_key/<id>` (ES-SPEC security.update_cross_cluster_api_key):
+ * replaces the key's `access` in place; the key id and its secret stay the same, so the
+ * credential in the remote's keystore keeps working. `updated` is false when nothing changed.
+ */
+export async function updateCrossClusterApiKey(
+  es: EsClient,
+  id: string,
+  body: { access: Record<string, unknown>; metadata?: Record<string, unknown> },
+  signal?: AbortSignal,
+): Promise<boolean> {
+  const res = await es.http.request({
+    method: 'PUT',
+    path: `/_security/cross_cluster/api_key/${encodeURIComponent(id)}`,
+    body,
+    schema: Updated,
+    signal,
+  });
+  return res.body.updated;
 }

@@ -16,6 +16,8 @@ export const ApiKeyInfo = z.looseObject({
   expiration: z.number().nullish(),
   type: z.string().optional(),
   metadata: z.record(z.string(), z.unknown()).nullish(),
+  /** Cross-cluster keys: what they grant (GET returns it for `type: cross_cluster`). */
+  access: z.record(z.string(), z.unknown()).nullish(),
 });
 export type ApiKeyInfo = z.infer<typeof ApiKeyInfo>;
 

@@ -12,6 +12,7 @@ import {
 import { type ApiKeyInfo } from '../elasticsearch/schemas';
 import { type RunMark, apiKeyCarriesMark, apiKeyMetadata, apiKeyName, apiKeyRunOf } from '../marks';
 import { esFor, ownershipConflict, resourceOn } from './shared';
+import { restoreKeyAccess, updateKeyInPlace } from './api-key-update';
 
 function keyResource(input: StepInput, id: string, name: string): CreatedResource {
   const remote = input.preflight.remote;
@@ -56,6 +57,8 @@ function firstCreated(a: ApiKeyInfo, b: ApiKeyInfo): number {
  * runs creating at the same moment both look again afterwards; the later key's run withdraws it.
  */
 export async function createCrossClusterApiKey(deps: Deps, ctx: StepContext, input: StepInput): Promise<ApiKeyRecord> {
+  // The connection exists: converge on its working key, never replace it (api-key-update.ts).
+  if (input.preflight.existingKey) return updateKeyInPlace(deps, ctx, input, input.preflight.existingKey);
   const { request, connectionId } = input;
   const es = esFor(deps, input.preflight.remote);
   const name = apiKeyName(request.alias, connectionId);
@@ -120,13 +123,16 @@ export async function invalidateCrossClusterApiKey(
   ctx: StepContext,
   input: StepInput,
 ): Promise<UndoReport> {
+  if (input.preflight.existingKey) return restoreKeyAccess(deps, ctx, input, input.preflight.existingKey);
   const es = esFor(deps, input.preflight.remote);
   const name = apiKeyName(input.request.alias, input.connectionId);
   const marked = (await getApiKeysByName(es, name, ctx.signal)).filter(
     (k) => isActive(k) && apiKeyCarriesMark(k.metadata, input.connectionId),
   );
-  const ours = marked.filter((k) => !heldByAnotherRun(k, ctx));
-  const others = marked.filter((k) => heldByAnotherRun(k, ctx));
+  // A disconnect reclaims every key of the connection, whichever run made it.
+  const foreign = (k: ApiKeyInfo) => !input.reclaim && heldByAnotherRun(k, ctx);
+  const ours = marked.filter((k) => !foreign(k));
+  const others = marked.filter(foreign);
   if (ours.length > 0)
     await invalidateApiKeys(
       es,

@@ -1,3 +1,5 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { FailureType } from '../../domain/failures';
 import { type StepInput } from '../../domain/activities';
 import { type ApiKeyRecord, type CreatedResource, type StepRecord, type UndoReport } from '../../domain/records';
 import { type Deps, type StepContext } from '../context';
@@ -22,6 +24,13 @@ export async function writeKeystoreCredentials(
   input: StepInput & { apiKey: ApiKeyRecord },
 ): Promise<StepRecord> {
   const local = input.preflight.local;
+  if (!input.apiKey.sealedEncoded) {
+    throw ApplicationFailure.create({
+      message: `key ${input.apiKey.keyId} was updated in place: the keystore keeps its credential`,
+      type: FailureType.BadRequest,
+      nonRetryable: true,
+    });
+  }
   const encoded = deps.sealer.unseal(input.apiKey.sealedEncoded, input.connectionId);
   const name = credentialsSetting(input.request.alias);
   // One change at a time per deployment: wait for another change's plan to finish first.

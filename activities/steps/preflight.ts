@@ -16,6 +16,7 @@ import {
   rolesOfRun,
 } from './preflight-rules';
 import { connectionApprovals } from '../approvals/policy';
+import { convergeDecisions, existingKeyOf } from './existing-key';
 
 /**
  * Read both deployments and environments (preflight-reads.ts), refuse early (PreflightRefused,
@@ -47,6 +48,7 @@ export async function preflight(
   const remote: DeploymentFacts = { ...snapshot.remote.facts, rolesBefore: rolesBefore.remote };
   const aliasSettings = aliasSettingNames(snapshot, request);
   const keystoreHas = keystoreHoldsAlias(snapshot, request);
+  const existingKey = existingKeyOf(snapshot, request, connectionId);
   return {
     connectionId,
     model: request.securityModel,
@@ -60,14 +62,18 @@ export async function preflight(
         ? { settings: aliasSettings, keystoreCredentials: keystoreHas }
         : undefined,
     restartExpected: versions.restartExpected,
-    steps: decideSteps(request, {
-      local,
-      remote,
-      proxyCa,
-      restartExpected: versions.restartExpected,
-      versionNote: versions.note,
-      expectedAddress: expectedProxyAddress(snapshot, request),
-    }),
+    ...(existingKey ? { existingKey } : {}),
+    steps: convergeDecisions(
+      decideSteps(request, {
+        local,
+        remote,
+        proxyCa,
+        restartExpected: versions.restartExpected,
+        versionNote: versions.note,
+        expectedAddress: expectedProxyAddress(snapshot, request),
+      }),
+      existingKey,
+    ),
     approvals,
     attempt: ctx.attempt,
   };

@@ -7,6 +7,7 @@ import { connectCommand } from './commands/connect';
 import { type DecideOptions, approveCommand, rejectCommand } from './commands/decide';
 import { keygenCommand } from './commands/keygen';
 import { registerConnectionsCommand } from './commands/connections-program';
+import { registerDisconnectCommand } from './commands/disconnect';
 import { historyCommand } from './commands/history';
 import { listCommand } from './commands/list';
 import { statusCommand } from './commands/status';
@@ -122,6 +123,7 @@ export function buildProgram(ctx: CliContext, setExit: (code: ExitCode) => void)
 
   registerConnectionsCommand(program, ctx, run);
   registerAuditCommand(program, ctx, run);
+  registerDisconnectCommand(program, ctx, run);
 
   for (const cmd of program.commands) {
     cmd.exitOverride().configureOutput({

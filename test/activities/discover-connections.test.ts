@@ -35,7 +35,7 @@ const secrets: string[] = [];
 async function connectApiKey(overrides: Parameters<typeof apiKeyRequest>[0] = {}): Promise<StepInput> {
   const i = await input(apiKeyRequest(overrides));
   const key = await h.run('createCrossClusterApiKey', i);
-  const encoded = h.sealer.unseal(key.sealedEncoded, i.connectionId);
+  const encoded = h.sealer.unseal(key.sealedEncoded!, i.connectionId);
   secrets.push(encoded, Buffer.from(encoded, 'base64').toString().split(':')[1]!);
   await h.run('ensureProxyCaTrust', i);
   await h.run('writeKeystoreCredentials', { ...i, apiKey: key });

@@ -29,10 +29,10 @@ describe('the cross-cluster key never leaves an activity in plaintext', () => {
 
     const key = await h.run('createCrossClusterApiKey', input);
     outputs.push(key);
-    const encoded = h.sealer.unseal(key.sealedEncoded, input.connectionId);
+    const encoded = h.sealer.unseal(key.sealedEncoded!, input.connectionId);
     const [id, secret] = Buffer.from(encoded, 'base64').toString('utf8').split(':');
     expect(id).toBe(key.keyId);
-    expect(() => createSealer(randomBytes(32)).unseal(key.sealedEncoded, input.connectionId)).toThrow(
+    expect(() => createSealer(randomBytes(32)).unseal(key.sealedEncoded!, input.connectionId)).toThrow(
       expect.objectContaining({ type: 'SealedSecretInvalid' }),
     );
 

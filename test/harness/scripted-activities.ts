@@ -208,6 +208,9 @@ export function scriptedActivities(options: ScriptOptions = {}): CrosslinkActivi
       };
     },
     deleteRoles: undo('roles deleted'),
+    inspectConnection() {
+      return Promise.reject(new Error('scripted activities do not inspect connections'));
+    },
   };
 }
 

@@ -32,7 +32,12 @@ describe('workflow bundle', () => {
 
   it('exports nothing but workflow functions from workflows/index.ts', async () => {
     const mod = (await import('../../workflows')) as Record<string, unknown>;
-    expect(Object.keys(mod).sort()).toEqual(['auditConnections', 'connectRemoteCluster', 'listConnections']);
+    expect(Object.keys(mod).sort()).toEqual([
+      'auditConnections',
+      'connectRemoteCluster',
+      'disconnectConnection',
+      'listConnections',
+    ]);
     for (const name of Object.keys(mod)) expect(typeof mod[name]).toBe('function');
   });
 });

@@ -1,0 +1,93 @@
+/**
+ * `inspectConnection`: the connection as its undos need it, rebuilt from the systems themselves
+ * (discovery's marks: key metadata, role metadata, trust relationship names, `cluster.remote.<alias>`
+ * settings, keystore names), so a disconnect also works after a terminated or failed run whose
+ * workflow input is gone. The facts are preflight's, read now, with nothing counted as "there
+ * before": every object carrying this connection's marks is the disconnect's to remove, while the
+ * shared objects' undos still decide from their other users (shared-trust-users.ts).
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { type InspectConnectionInput, type InspectedConnection } from '../../domain/activities';
+import { ConnectionRequest } from '../../domain/connection-request';
+import { FailureType } from '../../domain/failures';
+import { type ManagedConnection } from '../../domain/inventory';
+import { parseConnectionId } from '../../domain/lifecycle-request';
+import { type PreflightResult } from '../../domain/records';
+import { type Deps, type StepContext } from '../context';
+import { trustRelationshipName } from '../marks';
+import { preflight } from '../steps/preflight';
+import { discoverConnections } from './discover-connections';
+
+/** Stands in for a key's access the version did not return; the undos never send it. */
+const UNKNOWN_ACCESS = { search: [{ names: ['*'] }] };
+
+function requestOf(c: ManagedConnection, input: InspectConnectionInput): ConnectionRequest {
+  const remote = c.remote!;
+  const active = c.keys.find((k) => k.active);
+  const roleNames = [...new Set(c.roles.map((r) => r.name))];
+  const remoteHas = (name: string) => c.roles.some((r) => r.name === name && r.deploymentId === remote.deploymentId);
+  return ConnectionRequest.parse({
+    local: { environment: c.local.environment, deploymentId: c.local.deploymentId },
+    remote: { environment: remote.environment, deploymentId: remote.deploymentId },
+    alias: c.alias,
+    securityModel: c.model,
+    ...(c.model === 'api_key' ? { access: active?.access ?? UNKNOWN_ACCESS } : {}),
+    roles: roleNames.map((name) => ({
+      name,
+      local: {},
+      ...(c.model === 'certificate' && remoteHas(name) ? { remote: {} } : {}),
+    })),
+    approval: { gates: input.gates, deadline: input.deadline },
+    requestedBy: input.requestedBy,
+  });
+}
+
+/** Nothing of this connection counts as there before: its undos remove what carries its marks. */
+export function reclaimFacts(p: PreflightResult, request: ConnectionRequest): PreflightResult {
+  const ours = (peer: string) => trustRelationshipName(peer, p.connectionId);
+  const { existingKey: _existing, localAliasBefore: _alias, ...rest } = p;
+  return {
+    ...rest,
+    local: { ...p.local, rolesBefore: [] },
+    remote: { ...p.remote, rolesBefore: [] },
+    localEnvironment: {
+      ...p.localEnvironment,
+      trustRelationshipsBefore: p.localEnvironment.trustRelationshipsBefore.filter(
+        (id) => id !== ours(request.remote.environment),
+      ),
+    },
+  };
+}
+
+export async function inspectConnection(
+  deps: Deps,
+  ctx: StepContext,
+  input: InspectConnectionInput,
+): Promise<InspectedConnection> {
+  const { environment, deploymentId, alias } = parseConnectionId(input.connectionId);
+  const inventory = await discoverConnections(deps, ctx, { environment, deploymentId });
+  const c = inventory.connections.find((x) => x.connectionId === input.connectionId);
+  if (!c || !c.remote) {
+    throw ApplicationFailure.create({
+      message: c
+        ? `the connection ${input.connectionId} has no remote deployment crosslink can find (no settings, no key): nothing it can reach to remove`
+        : `no connection ${input.connectionId} (alias ${alias} on ${deploymentId} in ${environment}) carries crosslink's marks: nothing to do`,
+      type: FailureType.PreflightRefused,
+      nonRetryable: true,
+    });
+  }
+  const request = requestOf(c, input);
+  const facts = await preflight(deps, ctx, { connectionId: input.connectionId, request });
+  const parts = [
+    c.settings ? `cluster.remote.${alias}` : undefined,
+    c.keystoreCredentials ? 'keystore credential' : undefined,
+    c.keys.length ? `${c.keys.filter((k) => k.active).length} active key(s)` : undefined,
+    c.roles.length ? `roles ${c.roles.map((r) => r.name).join(', ')}` : undefined,
+  ].filter(Boolean);
+  return {
+    request,
+    preflight: reclaimFacts(facts, request),
+    attempt: ctx.attempt,
+    detail: `${c.model} connection to ${c.remote.deploymentId} (${c.remote.environment}): ${parts.join(', ') || 'marks only'}`,
+  };
+}
