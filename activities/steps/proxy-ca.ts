@@ -1,11 +1,11 @@
-import { type StepInput } from '../../domain/activities';
 import {
   type CreatedResource,
   type KeptResource,
+  type StepInput,
   type StepRecord,
   type TrustSettings,
   type UndoReport,
-} from '../../domain/records';
+} from '../../domain';
 import { type Deps, type StepContext } from '../context';
 import { isProxyCaEntryName, proxyCaEntryName } from '../marks';
 import { directHoldsPem } from '../ece/deployments';

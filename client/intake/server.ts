@@ -3,12 +3,12 @@
  * decode and validate the whole event, refuse a replay, then start or signal. Nothing reaches
  * Temporal before every check passes.
  */
-import { type AddressInfo } from 'node:net';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { ValueError } from '@temporalio/common';
 import { type Logger } from 'pino';
 import { type ConnectionGateway } from '../connections';
+import { listenOn } from '../listen';
 import { readBody } from './body';
 import { type IntakeCommand, parseEvent } from './events';
 import { type Outcome, ReplayWindow } from './replay-window';
@@ -224,16 +224,7 @@ export function createIntakeServer(options: IntakeServerOptions): IntakeServer {
 
   return {
     server,
-    listen(port = 0, host = '127.0.0.1') {
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          const bound = (server.address() as AddressInfo).port;
-          resolve({ url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}`, port: bound });
-        });
-      });
-    },
+    listen: (port = 0, host = '127.0.0.1') => listenOn(server, port, host),
     close() {
       return new Promise((resolve) => {
         server.close(() => resolve());

@@ -3,7 +3,7 @@
  * signature, reads the CloudEvent, drops repeats of an id, and prints one line per notification.
  * A real deployment points the sink URL at a chat or paging integration instead.
  */
-import { type AddressInfo } from 'node:net';
+import { listenOn } from '../listen';
 import { type IncomingMessage, type Server, createServer } from 'node:http';
 import { NOTIFICATION_TYPES, Notification } from '../../domain';
 import { decodeHttpEvent } from '../intake/binding';
@@ -79,15 +79,9 @@ export function createNotificationSink(options: NotificationSinkOptions): Notifi
   return {
     server,
     received,
-    listen(port = 0, host = '127.0.0.1') {
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          const bound = (server.address() as AddressInfo).port;
-          resolve({ url: `http://${host}:${bound}/`, port: bound });
-        });
-      });
+    listen: async (port = 0, host = '127.0.0.1') => {
+      const bound = await listenOn(server, port, host);
+      return { url: `${bound.url}/`, port: bound.port };
     },
     close() {
       return new Promise((resolve) => {
