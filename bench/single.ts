@@ -24,7 +24,6 @@ export interface SingleResult {
   outsideActivitiesMs: number;
 }
 
-
 /** ES route ids are the REST API names (`security.put_role`, `info`); ECE's are operation ids with dashes. */
 const isEs = (route: string) => route.includes('.') || route === 'info';
 
