@@ -27,8 +27,6 @@ export interface Timing {
    */
   planSlotWaitMs: number;
   planSlotPollMs?: number;
-  /** The same wait for the quick keystore writes, which must end inside their one-minute timeout. */
-  quickPlanSlotWaitMs: number;
 }
 
 export const DEFAULT_TIMING: Timing = {
@@ -41,7 +39,6 @@ export const DEFAULT_TIMING: Timing = {
   conflictRetries: 5,
   restartAttempts: 3,
   planSlotWaitMs: 30 * 60_000,
-  quickPlanSlotWaitMs: 40_000,
 };
 
 export interface ActivityDeps {

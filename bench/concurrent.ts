@@ -68,10 +68,8 @@ export async function runConcurrent(
     const started = process.hrtime.bigint();
     const outcomes = await Promise.all(
       Array.from({ length: connections }, async (_, i) => {
-        const run = await harness.start(CONNECTION_WORKFLOW, [request(i + 1)], {
-          activities,
-          workflowId: `bench-${connections}-${i + 1}`,
-        });
+        // Under its connection id (the harness's default for a connection): one connection, one run.
+        const run = await harness.start(CONNECTION_WORKFLOW, [request(i + 1)], { activities });
         const outcome = await run.outcome();
         // A worker evicts a closed workflow from its cache; the harness keeps it until told.
         await run.dispose();

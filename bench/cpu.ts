@@ -39,10 +39,10 @@ export class WorkflowCpu {
     proto.activate = function (this: RunInternals, jobs: ActivationJob[]) {
       const { context } = this;
       if (!meter.recording) return original.call(this, jobs);
-      let recording = recordings.get(context.workflowId);
+      let recording = recordings.get(context.runId);
       if (!recording) {
         recording = { ...context, activations: [] };
-        recordings.set(context.workflowId, recording);
+        recordings.set(context.runId, recording);
       }
       if (!jobs.some((j) => j.queryWorkflow)) {
         recording.activations.push({ runId: context.runId, timestamp: msToTs(this.now), jobs });
@@ -52,10 +52,10 @@ export class WorkflowCpu {
     return meter;
   }
 
-  /** Median CPU ms (user + system) of `times` replays of the workflow's activations, and how many there are. */
-  async replay(workflowId: string, times = 3): Promise<{ cpuMs: number; activations: number }> {
-    const recording = this.recordings.get(workflowId);
-    if (!recording) throw new Error(`no activations recorded for ${workflowId}`);
+  /** Median CPU ms (user + system) of `times` replays of the run's activations, and how many there are. */
+  async replay(runId: string, times = 3): Promise<{ cpuMs: number; activations: number }> {
+    const recording = this.recordings.get(runId);
+    if (!recording) throw new Error(`no activations recorded for run ${runId}`);
     const samples: number[] = [];
     for (let i = 0; i < times; i++) {
       const workflow = await this.sandbox.start({

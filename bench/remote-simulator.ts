@@ -4,10 +4,16 @@ import path from 'node:path';
 import { type SimulatorHandle } from '../simulator/api';
 import { type TopologyInput } from '../simulator/topology';
 
+export interface SimulatorStats {
+  calls: number;
+  peakRssMb: number;
+  plans: Record<string, number>;
+}
+
 export interface RemoteSimulator {
   config: SimulatorHandle['config'];
-  /** Calls served so far and the child's peak RSS (sampled every 20 ms). */
-  stats(): Promise<{ calls: number; peakRssMb: number }>;
+  /** Calls served so far, the child's peak RSS (sampled every 20 ms) and plans per `environment/deploymentId`. */
+  stats(): Promise<SimulatorStats>;
   close(): Promise<void>;
 }
 
@@ -44,7 +50,7 @@ export async function startRemoteSimulator(options: {
     stats() {
       const answer = nextMessage(
         child,
-        (m): m is { calls: number; peakRssMb: number } => typeof (m as { calls?: unknown })?.calls === 'number',
+        (m): m is SimulatorStats => typeof (m as { calls?: unknown })?.calls === 'number',
       );
       child.send('stats');
       return answer;

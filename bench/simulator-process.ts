@@ -1,7 +1,8 @@
 /**
  * Child process of the concurrent bench: runs the simulator on its own, so the measured process
  * holds only what a crosslink worker holds. Argument: JSON { topology, planDurationMs, latencyMs }.
- * IPC: sends { ready, config } once listening; answers 'stats' with { calls, peakRssMb };
+ * IPC: sends { ready, config } once listening; answers 'stats' with { calls, peakRssMb, plans }
+ * (plans: how many plans each deployment ran, by `environment/deploymentId`);
  * closes and exits on 'close'.
  */
 import { startSimulator } from '../simulator';
@@ -21,7 +22,10 @@ async function main(): Promise<void> {
   process.on('message', (message) => {
     if (message === 'stats') {
       peak = Math.max(peak, process.memoryUsage().rss);
-      process.send?.({ calls: handle.calls.length, peakRssMb: peak / 2 ** 20 });
+      const plans: Record<string, number> = {};
+      for (const [environment, env] of Object.entries(handle.snapshot()))
+        for (const [id, dep] of Object.entries(env.deployments)) plans[`${environment}/${id}`] = dep.plans.length;
+      process.send?.({ calls: handle.calls.length, peakRssMb: peak / 2 ** 20, plans });
     } else if (message === 'close') {
       clearInterval(sampler);
       void handle.close().finally(() => process.exit(0));

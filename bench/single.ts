@@ -24,8 +24,6 @@ export interface SingleResult {
   outsideActivitiesMs: number;
 }
 
-let runs = 0;
-
 /** ES route ids are the REST API names (`security.put_role`, `info`); ECE's are operation ids with dashes. */
 const isEs = (route: string) => route.includes('.') || route === 'info';
 
@@ -42,7 +40,6 @@ export async function runSingle(
     timing: { planPollMs: settings.planPollMs },
   });
   try {
-    const workflowId = `bench-single-${++runs}`;
     const started = process.hrtime.bigint();
     const busy: Array<[number, number]> = [];
     const activities = withTaps(world.activities, [
@@ -56,13 +53,14 @@ export async function runSingle(
       },
     ]);
     const startedAt = performance.now();
-    const run = await harness.start(CONNECTION_WORKFLOW, [request], { activities, workflowId });
+    // Under its connection id (one connection, one run); the CPU recording is per run.
+    const run = await harness.start(CONNECTION_WORKFLOW, [request], { activities });
     const outcome = await run.outcome();
     const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
     const outsideActivitiesMs = performance.now() - startedAt - covered(busy);
     if (outcome.status !== 'completed') throw new Error(`the connection did not connect: ${outcome.status}`);
     const calls = world.simulator.calls;
-    const { cpuMs, activations } = await cpu.replay(workflowId);
+    const { cpuMs, activations } = await cpu.replay(run.runId);
     return {
       elapsedMs,
       criticalPathMs: criticalPathMs(path, settings.latencyMs, settings.planMs),

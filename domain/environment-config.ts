@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ApprovalPolicyConfig } from './approval-policy';
-import { DeploymentId, EnvironmentName } from './ids';
+import { DeploymentId, Duration, EnvironmentName, durationToMs } from './ids';
 
 /**
  * A secret, inline or by reference. References keep secrets out of the configuration file:
@@ -104,6 +104,23 @@ export type NotificationSinkConfig = z.infer<typeof NotificationSinkConfig>;
 export const NotificationsConfig = z.object({ sink: NotificationSinkConfig }).strict();
 export type NotificationsConfig = z.infer<typeof NotificationsConfig>;
 
+/**
+ * How the worker's activities pace their waits on ECE plans (docs/configuration.md "Timing").
+ * Every field is optional; the defaults are activities/context.ts DEFAULT_TIMING.
+ */
+export const TimingConfig = z
+  .object({
+    /** First check of a plan after a change (default: planPoll). */
+    planFirstCheck: Duration.optional(),
+    /** Plan polls start at this interval and grow 1.5x up to planMaxPoll (default 2s, 20s). */
+    planPoll: Duration.optional(),
+    planMaxPoll: Duration.optional(),
+    /** Longest wait for another change's plan on the same deployment before a write (default 30m). */
+    planSlotWait: Duration.optional(),
+  })
+  .strict();
+export type TimingConfig = z.infer<typeof TimingConfig>;
+
 /** The file a worker loads (`CROSSLINK_ENVIRONMENTS`): every environment it may act in. */
 export const EnvironmentsFile = z
   .object({
@@ -122,7 +139,26 @@ export const EnvironmentsFile = z
      * key. Without it no gate can be approved, so a request with gates is refused at preflight.
      */
     approvals: ApprovalPolicyConfig.optional(),
+    /** Optional: plan tracking and plan-slot waits (defaults suit a real ECE). */
+    timing: TimingConfig.optional(),
   })
   .strict();
 export type EnvironmentsFile = z.infer<typeof EnvironmentsFile>;
 export type EnvironmentsFileInput = z.input<typeof EnvironmentsFile>;
+
+/** The file's `timing` section as activity timing overrides (milliseconds). */
+export function timingOverrides(timing: TimingConfig | undefined): {
+  planFirstCheckMs?: number;
+  planPollMs?: number;
+  planMaxPollMs?: number;
+  planSlotWaitMs?: number;
+} {
+  const ms = (d: string | undefined) => (d === undefined ? undefined : durationToMs(d));
+  const out = {
+    planFirstCheckMs: ms(timing?.planFirstCheck),
+    planPollMs: ms(timing?.planPoll),
+    planMaxPollMs: ms(timing?.planMaxPoll),
+    planSlotWaitMs: ms(timing?.planSlotWait),
+  };
+  return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
+}

@@ -3,7 +3,7 @@
  * workflow and the CLI read them. Retryable ones are listed in RETRYABLE_FAILURE_TYPES.
  */
 export const FailureType = {
-  /** Preflight refused the request (versions, alias in use, unhealthy, pending plan...). */
+  /** Preflight refused the request (versions, alias in use, unhealthy...). */
   PreflightRefused: 'PreflightRefused',
   /** The worker has no configuration for a named environment or deployment. */
   ConfigurationError: 'ConfigurationError',

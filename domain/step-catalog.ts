@@ -188,10 +188,11 @@ export const STEP_CATALOG = {
     gatedByDefault: false,
     activity: {
       name: 'writeKeystoreCredentials',
-      timing: 'quick',
+      // plan-wait: the write waits for the deployment's plan slot (another change's plan), which takes minutes.
+      timing: 'plan-wait',
       summary: ({ request }) => `cluster.remote.${request.alias}.credentials on ${request.local.deploymentId}`,
     },
-    undo: { name: 'removeKeystoreCredentials', timing: 'quick', summary: onLocal },
+    undo: { name: 'removeKeystoreCredentials', timing: 'plan-wait', summary: onLocal },
   }),
   'register-remote': row({
     id: 'register-remote',

@@ -56,6 +56,18 @@ export const SEARCH_ATTRIBUTE_KEYS = {
   alias: defineSearchAttributeKey(SEARCH_ATTRIBUTES.alias, SEARCH_ATTRIBUTE_TYPE),
 } as const;
 
+/** Typed keys of the lifecycle operations' search attributes. */
+export const OPERATION_SEARCH_ATTRIBUTE_KEYS = {
+  operation: defineSearchAttributeKey(OPERATION_SEARCH_ATTRIBUTES.operation, SEARCH_ATTRIBUTE_TYPE),
+  drift: defineSearchAttributeKey(OPERATION_SEARCH_ATTRIBUTES.drift, SEARCH_ATTRIBUTE_TYPE),
+} as const;
+
+/** Every typed key a namespace must have registered (dev servers register these at start). */
+export const ALL_SEARCH_ATTRIBUTE_KEYS = [
+  ...Object.values(SEARCH_ATTRIBUTE_KEYS),
+  ...Object.values(OPERATION_SEARCH_ATTRIBUTE_KEYS),
+];
+
 /** Every search attribute name, in a stable order (registration, checks, docs). */
 export const SEARCH_ATTRIBUTE_NAMES: readonly string[] = [
   ...Object.values(SEARCH_ATTRIBUTES),

@@ -13,7 +13,7 @@ import {
   createSealer,
   logActivityOutcome,
 } from '../activities';
-import { TASK_QUEUE } from '../domain';
+import { TASK_QUEUE, timingOverrides } from '../domain';
 import { type TemporalTarget, resolveTemporalTarget } from '../client/temporal-connection';
 import { type WorkflowCodeMode, workflowCode } from './bundle';
 import { type WorkerConfig } from './config';
@@ -57,7 +57,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
     registry,
     sealer: createSealer(options.config.sealingKey),
     approvals: options.config.file.approvals,
-    timing: options.timing,
+    // The file's `timing` section, then the caller's overrides (tests, benchmarks).
+    timing: { ...timingOverrides(options.config.file.timing), ...options.timing },
   });
 
   const connection = await NativeConnection.connect(target.connectionOptions).catch((err: Error) => {

@@ -1,12 +1,11 @@
-import { defineSearchAttributeKey } from '@temporalio/common';
 import { upsertSearchAttributes } from '@temporalio/workflow';
-import { AuditOptions, type AuditOptionsInput, type AuditReport, OPERATION_SEARCH_ATTRIBUTES } from '../domain';
+import { AuditOptions, type AuditOptionsInput, type AuditReport, OPERATION_SEARCH_ATTRIBUTE_KEYS } from '../domain';
 import { auditReport, driftLevel } from '../domain/drift';
 import { badInput } from './lifecycle-input';
 import { lifecycleActivities } from './lifecycle-activities';
 
-const OPERATION = defineSearchAttributeKey(OPERATION_SEARCH_ATTRIBUTES.operation, 'KEYWORD');
-const DRIFT = defineSearchAttributeKey(OPERATION_SEARCH_ATTRIBUTES.drift, 'KEYWORD');
+const OPERATION = OPERATION_SEARCH_ATTRIBUTE_KEYS.operation;
+const DRIFT = OPERATION_SEARCH_ATTRIBUTE_KEYS.drift;
 
 /**
  * The scheduled audit (workflow type AUDIT_WORKFLOW): discovers every connection, computes its

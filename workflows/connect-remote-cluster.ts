@@ -18,6 +18,7 @@ import { ApprovalGates } from './approvals';
 import { certificateModel } from './certificate-model';
 import { describeFailure } from './failures';
 import { progressQuery } from './messages';
+import { requireConnectionWorkflowId } from './one-run';
 import { ConnectionProgress } from './progress';
 import { Saga } from './saga';
 import { StepRunner } from './step-runner';
@@ -25,6 +26,7 @@ import { StepRunner } from './step-runner';
 export async function connectRemoteCluster(input: ConnectionRequest): Promise<ConnectionResult> {
   const request = parseRequest(input);
   const id = connectionId(request);
+  requireConnectionWorkflowId(id);
   const progress = new ConnectionProgress(id, request);
   setHandler(progressQuery, () => progress.snapshot());
   const gates = new ApprovalGates(request, progress);

@@ -6,7 +6,6 @@
  * after a terminated or failed run. Shared trust objects go only when nothing else needs them (the
  * undos decide, shared-trust-users.ts). Ends with what was removed and what was kept and why.
  */
-import { defineSearchAttributeKey } from '@temporalio/common';
 import {
   CancellationScope,
   ApplicationFailure,
@@ -27,7 +26,7 @@ import {
   type InputOf,
   type KeptResource,
   NON_RETRYABLE_FAILURE_TYPES,
-  OPERATION_SEARCH_ATTRIBUTES,
+  OPERATION_SEARCH_ATTRIBUTE_KEYS,
   STEP_CATALOG,
   STEP_IDS,
   type Side,
@@ -44,7 +43,7 @@ import { ConnectionProgress } from './progress';
 import { Saga } from './saga';
 import { StepRunner } from './step-runner';
 
-const OPERATION = defineSearchAttributeKey(OPERATION_SEARCH_ATTRIBUTES.operation, 'KEYWORD');
+const OPERATION = OPERATION_SEARCH_ATTRIBUTE_KEYS.operation;
 /** The gate every disconnect waits for: removing `cluster.remote.<alias>` takes the link down. */
 export const DISCONNECT_GATE: StepId = 'register-remote';
 

@@ -11,6 +11,7 @@ import {
 } from '../elasticsearch/api-keys';
 import { type ApiKeyInfo } from '../elasticsearch/schemas';
 import { type RunMark, apiKeyCarriesMark, apiKeyMetadata, apiKeyName, apiKeyRunOf } from '../marks';
+import { heldElsewhereMessage, madeByAnotherRun } from './run-ownership';
 import { esFor, ownershipConflict, resourceOn } from './shared';
 import { restoreKeyAccess, updateKeyInPlace } from './api-key-update';
 
@@ -29,17 +30,12 @@ function runMark(ctx: StepContext): RunMark | undefined {
   return ctx.workflowId ? { workflowId: ctx.workflowId, ...(ctx.runId ? { runId: ctx.runId } : {}) } : undefined;
 }
 
-/** True when the key was made by another workflow than this one (keys without a run mark: unknown, treated as this one's). */
 function heldByAnotherRun(key: ApiKeyInfo, ctx: StepContext): boolean {
-  const run = apiKeyRunOf(key.metadata);
-  return !!run && !!ctx.workflowId && run.workflowId !== ctx.workflowId;
+  return madeByAnotherRun(key, ctx.workflowId);
 }
 
 function heldElsewhere(input: StepInput, key: ApiKeyInfo): ApplicationFailure {
-  const run = apiKeyRunOf(key.metadata);
-  return ownershipConflict(
-    `the connection ${input.connectionId} is already being made or held by workflow ${run?.workflowId ?? '?'}${run?.runId ? ` (run ${run.runId})` : ''}: its live cross-cluster API key "${key.name ?? ''}" (${key.id}) is on ${input.preflight.remote.deploymentId}. One connection, one run: follow or disconnect that workflow instead of starting another`,
-  );
+  return ownershipConflict(heldElsewhereMessage(input.connectionId, key, input.preflight.remote.deploymentId));
 }
 
 /** Creation order, for two runs that created keys at the same moment to agree which one stays. */

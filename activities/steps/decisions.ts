@@ -14,13 +14,16 @@ export function decideSteps(
     restartExpected: boolean;
     versionNote: string;
     expectedAddress: string;
+    /** Extra lines for preflight's reason (pending plans that writes will wait for). */
+    notes?: string[];
   },
+  connectionId: string,
 ): StepDecision[] {
   const apiKey = request.securityModel === 'api_key';
   const certOnly = 'the API key model needs no platform or deployment trust';
   const keyOnly = 'the certificate model uses no API key';
   const reasons: Record<StepId, [boolean, string]> = {
-    preflight: [true, `versions ${f.versionNote}`],
+    preflight: [true, [`versions ${f.versionNote}`, ...(f.notes ?? [])].join('; ')],
     'platform-trust': apiKey ? [false, certOnly] : [true, 'each environment must trust the other (both directions)'],
     'deployment-trust': apiKey
       ? [false, certOnly]
@@ -28,7 +31,7 @@ export function decideSteps(
     'api-key': apiKey
       ? [true, `cross-cluster API key on the remote deployment ${f.remote.deploymentId}`]
       : [false, keyOnly],
-    'proxy-ca': proxyCaDecision(request, f.local, f.proxyCa),
+    'proxy-ca': proxyCaDecision(request, f.local, f.proxyCa, connectionId),
     keystore: apiKey ? [true, `cluster.remote.${request.alias}.credentials in the local keystore`] : [false, keyOnly],
     'register-remote': [true, `cluster.remote.${request.alias} in proxy mode to ${f.expectedAddress}`],
     restart: !apiKey
@@ -59,7 +62,12 @@ export function decideSteps(
   return STEP_IDS.map((id) => ({ id, applies: reasons[id][0], reason: reasons[id][1] }));
 }
 
-function proxyCaDecision(request: ConnectionRequest, local: DeploymentFacts, ca?: ProxyCaFacts): [boolean, string] {
+function proxyCaDecision(
+  request: ConnectionRequest,
+  local: DeploymentFacts,
+  ca: ProxyCaFacts | undefined,
+  connectionId: string,
+): [boolean, string] {
   if (request.securityModel !== 'api_key' || !ca) return [false, 'only the API key model uploads the remote proxy CA'];
   if (!ca.private) return [false, `the remote proxy root CA (${ca.subject}) is publicly trusted`];
   const existing = (local.trustBefore.direct ?? []).find((d) => directHoldsPem(d, ca.rootPem));
@@ -67,6 +75,6 @@ function proxyCaDecision(request: ConnectionRequest, local: DeploymentFacts, ca?
     return [false, `the local deployment already trusts the remote proxy root CA (entry "${existing.name}")`];
   return [
     true,
-    `the remote proxy root CA (${ca.subject}) is private: trust.direct "${proxyCaEntryName(request.remote.environment)}"`,
+    `the remote proxy root CA (${ca.subject}) is private: trust.direct "${proxyCaEntryName(request.remote.environment, connectionId)}"`,
   ];
 }

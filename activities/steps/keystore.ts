@@ -34,7 +34,7 @@ export async function writeKeystoreCredentials(
   const encoded = deps.sealer.unseal(input.apiKey.sealedEncoded, input.connectionId);
   const name = credentialsSetting(input.request.alias);
   // One change at a time per deployment: wait for another change's plan to finish first.
-  await planSlot(deps, ctx, local, Date.now() + deps.timing.quickPlanSlotWaitMs);
+  await planSlot(deps, ctx, local, Date.now() + deps.timing.planSlotWaitMs);
   await setKeystoreSecret(eceFor(deps, local), local.deploymentId, local.refId, name, encoded, ctx.signal);
   return {
     attempt: ctx.attempt,
@@ -52,7 +52,7 @@ export async function removeKeystoreCredentials(deps: Deps, ctx: StepContext, in
   }
   const ece = eceFor(deps, local);
   const present = (await getKeystoreNames(ece, local.deploymentId, local.refId, ctx.signal)).includes(name);
-  if (present) await planSlot(deps, ctx, local, Date.now() + deps.timing.quickPlanSlotWaitMs);
+  if (present) await planSlot(deps, ctx, local, Date.now() + deps.timing.planSlotWaitMs);
   if (present) await removeKeystoreSecret(ece, local.deploymentId, local.refId, name, ctx.signal);
   return {
     attempt: ctx.attempt,

@@ -8,22 +8,37 @@ import { type ConnectionRequest } from '../../domain/connection-request';
 import { isActive } from '../elasticsearch/api-keys';
 import { apiKeyCarriesMark, credentialsSetting, proxyPort, roleCarriesMark } from '../marks';
 import { type PreflightSnapshot } from './preflight-reads';
+import { heldElsewhereMessage, liveKeyOfAnotherRun } from './run-ownership';
 import { API_KEY_BETA, API_KEY_GA, atLeast } from './versions';
 
 export type RefusalRule = (snapshot: PreflightSnapshot, request: ConnectionRequest, connectionId: string) => string[];
 
 const SIDES: readonly Side[] = ['local', 'remote'];
 
-/** Both deployments are healthy and have no plan running. */
+/**
+ * Both deployments are healthy. A pending plan is not a refusal: it is another change's (often
+ * another crosslink run's), and every write waits for the deployment's plan slot
+ * (ece/await-plan-slot.ts); pendingPlanNotes says so in the decisions.
+ */
 export const deploymentsReady: RefusalRule = (s) =>
   SIDES.flatMap((side) => {
-    const { facts, pendingPlan } = s[side];
+    const { facts } = s[side];
     const where = `the ${side} deployment ${facts.deploymentId} (${facts.environment})`;
-    return [
-      ...(facts.healthy ? [] : [`${where} is not healthy: repair it in ECE first`]),
-      ...(pendingPlan ? [`${where} has a pending plan: wait until it finishes`] : []),
-    ];
+    return facts.healthy ? [] : [`${where} is not healthy: repair it in ECE first`];
   });
+
+/** One note per side with a pending plan: writes wait for it, up to `planSlotWaitMs`. */
+export function pendingPlanNotes(s: PreflightSnapshot, planSlotWaitMs: number): string[] {
+  return SIDES.filter((side) => s[side].pendingPlan).map(
+    (side) =>
+      `the ${side} deployment ${s[side].facts.deploymentId} has a pending plan (another change): writes wait for it, up to ${formatWait(planSlotWaitMs)}`,
+  );
+}
+
+function formatWait(ms: number): string {
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  return `${Math.round(ms / 1000)} s`;
+}
 
 export interface VersionAssessment {
   refusal?: string;
@@ -101,19 +116,39 @@ export function aliasSettingNames(s: PreflightSnapshot, request: ConnectionReque
   return Object.keys(s.localSettings).filter((k) => k.startsWith(prefix) && s.localSettings[k] != null);
 }
 
-/** The alias's settings on the local deployment are absent, or exactly this connection's. */
-export const aliasSettingsFree: RefusalRule = (s, request) => {
+/** The cluster id an ECE endpoint names (its first DNS label); undefined for an IP address. */
+export function clusterIdOfAddress(address: string): string | undefined {
+  const host = address.replace(/:\d+$/, '');
+  if (/^[\d.]+$/.test(host) || host.includes(':')) return undefined;
+  return host.split('.')[0] || undefined;
+}
+
+/**
+ * The alias's settings on the local deployment are absent, or exactly this connection's. Anything
+ * else is refused with what holds the alias: where it points, the cluster that is, and (the
+ * connection id being local deployment + alias, and its workflow id the connection id) the
+ * workflow that holds it if crosslink made it.
+ */
+export const aliasSettingsFree: RefusalRule = (s, request, connectionId) => {
   const names = aliasSettingNames(s, request);
   if (names.length === 0) return [];
   const setting = (name: string) => s.localSettings[`cluster.remote.${request.alias}.${name}`];
+  const expected = expectedProxyAddress(s, request);
   const ours =
     setting('mode') === 'proxy' &&
-    setting('proxy_address') === expectedProxyAddress(s, request) &&
+    setting('proxy_address') === expected &&
     setting('server_name') === s.remote.facts.endpoint;
   if (ours) return [];
-  const shown = setting('proxy_address') ?? setting('seeds') ?? setting('mode');
+  const shownName = ['proxy_address', 'seeds', 'mode'].find((n) => setting(n) != null);
+  const shown = shownName
+    ? `cluster.remote.${request.alias}.${shownName} = ${String(setting(shownName))}`
+    : names.join(', ');
+  const pointedAt = [setting('server_name'), setting('proxy_address'), ...[setting('seeds')].flat()]
+    .filter((v): v is string => typeof v === 'string')
+    .map(clusterIdOfAddress)
+    .find((id) => id !== undefined);
   return [
-    `the alias "${request.alias}" is already used on the local deployment (${names.join(', ')}${shown ? ` = ${String(shown)}` : ''}) by something crosslink did not create: choose another alias`,
+    `the alias "${request.alias}" is already used on the local deployment for another remote (${shown}${pointedAt ? `, cluster ${pointedAt}` : ''}), not this connection's remote ${expected} (cluster ${s.remote.facts.clusterId}). If crosslink made it, workflow ${connectionId} holds it: disconnect that connection first; otherwise choose another alias`,
   ];
 };
 
@@ -130,7 +165,7 @@ export const aliasKeystoreFree: RefusalRule = (s, request, connectionId) => {
   return ours
     ? []
     : [
-        `the alias "${request.alias}" is already used on the local deployment: its keystore holds ${credentialsSetting(request.alias)}, which crosslink did not create: choose another alias`,
+        `the alias "${request.alias}" is already used on the local deployment: its keystore holds ${credentialsSetting(request.alias)}, which no live API key of this connection on the remote deployment ${request.remote.deploymentId} backs: choose another alias, or disconnect what uses it`,
       ];
 };
 
@@ -153,6 +188,20 @@ export const roleNamesFree: RefusalRule = (s, _request, connectionId) =>
           `the role "${role.name}" already exists on the ${side} deployment and was not created by this connection: rename the role in the request`,
       ),
   );
+
+/**
+ * A live key of this connection made by another workflow: that run holds the connection. Not a
+ * refusal rule (its failure is OwnershipConflict, with the api-key step's words); preflight checks it first.
+ */
+export function connectionHeldElsewhere(
+  s: PreflightSnapshot,
+  request: ConnectionRequest,
+  connectionId: string,
+  workflowId: string | undefined,
+): string | undefined {
+  const key = liveKeyOfAnotherRun(s.remoteKeysNamedForRun, connectionId, workflowId);
+  return key ? heldElsewhereMessage(connectionId, key, request.remote.deploymentId) : undefined;
+}
 
 /** Every rule, in the order their refusals are reported. */
 export const REFUSAL_RULES: readonly RefusalRule[] = [

@@ -11,12 +11,15 @@ import {
   REFUSAL_RULES,
   aliasSettingNames,
   assessVersions,
+  connectionHeldElsewhere,
   expectedProxyAddress,
   keystoreHoldsAlias,
+  pendingPlanNotes,
   rolesOfRun,
 } from './preflight-rules';
 import { connectionApprovals } from '../approvals/policy';
 import { convergeDecisions, existingKeyOf } from './existing-key';
+import { ownershipConflict } from './shared';
 
 /**
  * Read both deployments and environments (preflight-reads.ts), refuse early (PreflightRefused,
@@ -32,6 +35,8 @@ export async function preflight(
   // First, so a gate nobody may decide is refused before anything is read.
   const approvals = connectionApprovals(deps.approvals, request, request.approval.gates);
   const snapshot = await readPreflightSnapshot(deps, ctx, request, connectionId);
+  const heldBy = connectionHeldElsewhere(snapshot, request, connectionId, ctx.workflowId);
+  if (heldBy) throw ownershipConflict(heldBy);
   const refusals = REFUSAL_RULES.flatMap((rule) => rule(snapshot, request, connectionId));
   if (refusals.length > 0) {
     throw ApplicationFailure.create({
@@ -64,14 +69,19 @@ export async function preflight(
     restartExpected: versions.restartExpected,
     ...(existingKey ? { existingKey } : {}),
     steps: convergeDecisions(
-      decideSteps(request, {
-        local,
-        remote,
-        proxyCa,
-        restartExpected: versions.restartExpected,
-        versionNote: versions.note,
-        expectedAddress: expectedProxyAddress(snapshot, request),
-      }),
+      decideSteps(
+        request,
+        {
+          local,
+          remote,
+          proxyCa,
+          restartExpected: versions.restartExpected,
+          versionNote: versions.note,
+          notes: pendingPlanNotes(snapshot, deps.timing.planSlotWaitMs),
+          expectedAddress: expectedProxyAddress(snapshot, request),
+        },
+        connectionId,
+      ),
       existingKey,
     ),
     approvals,

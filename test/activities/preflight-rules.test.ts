@@ -11,6 +11,8 @@ import {
   type RefusalRule,
   aliasKeystoreFree,
   aliasSettingsFree,
+  connectionHeldElsewhere,
+  pendingPlanNotes,
   deploymentsReady,
   modelSupported,
   remoteCredentialCanCreateKeys,
@@ -90,16 +92,22 @@ interface Row {
 const rows: Row[] = [
   { name: 'healthy deployments without plans', rule: deploymentsReady, snapshot: snapshot(), refusals: [] },
   {
-    name: 'an unhealthy local deployment and a remote plan in progress',
+    name: 'an unhealthy local deployment and a remote plan in progress (the plan is waited for, not refused)',
     rule: deploymentsReady,
     snapshot: snapshot((s) => {
       s.local.facts.healthy = false;
       s.remote.pendingPlan = true;
     }),
-    refusals: [
-      'the local deployment local-deployment (ece-a) is not healthy: repair it in ECE first',
-      'the remote deployment remote-deployment (ece-b) has a pending plan: wait until it finishes',
-    ],
+    refusals: ['the local deployment local-deployment (ece-a) is not healthy: repair it in ECE first'],
+  },
+  {
+    name: 'pending plans on both sides',
+    rule: deploymentsReady,
+    snapshot: snapshot((s) => {
+      s.local.pendingPlan = true;
+      s.remote.pendingPlan = true;
+    }),
+    refusals: [],
   },
   { name: 'api_key on 8.14+ both sides', rule: modelSupported, snapshot: snapshot(), refusals: [] },
   {
@@ -186,7 +194,35 @@ const rows: Row[] = [
     rule: aliasSettingsFree,
     snapshot: snapshot((s) => (s.localSettings = { 'cluster.remote.logs-b.seeds': ['10.0.0.1:9300'] })),
     refusals: [
-      'the alias "logs-b" is already used on the local deployment (cluster.remote.logs-b.seeds = 10.0.0.1:9300) by something crosslink did not create: choose another alias',
+      `the alias "logs-b" is already used on the local deployment for another remote (cluster.remote.logs-b.seeds = 10.0.0.1:9300), not this connection's remote remote.example:9443 (cluster remote-cluster). If crosslink made it, workflow ${CONNECTION} holds it: disconnect that connection first; otherwise choose another alias`,
+    ],
+  },
+  {
+    name: 'the alias pointing at another remote deployment in proxy mode (another connection of the same alias)',
+    rule: aliasSettingsFree,
+    snapshot: snapshot((s) => {
+      s.localSettings = {
+        'cluster.remote.logs-b.mode': 'proxy',
+        'cluster.remote.logs-b.proxy_address': 'c0ffee.other.example:9443',
+        'cluster.remote.logs-b.server_name': 'c0ffee.other.example',
+      };
+    }),
+    refusals: [
+      `the alias "logs-b" is already used on the local deployment for another remote (cluster.remote.logs-b.proxy_address = c0ffee.other.example:9443, cluster c0ffee), not this connection's remote remote.example:9443 (cluster remote-cluster). If crosslink made it, workflow ${CONNECTION} holds it: disconnect that connection first; otherwise choose another alias`,
+    ],
+  },
+  {
+    name: 'the alias set for this remote in the certificate model (port 9400), asked for in the API key model',
+    rule: aliasSettingsFree,
+    snapshot: snapshot((s) => {
+      s.localSettings = {
+        'cluster.remote.logs-b.mode': 'proxy',
+        'cluster.remote.logs-b.proxy_address': 'remote.example:9400',
+        'cluster.remote.logs-b.server_name': 'remote.example',
+      };
+    }),
+    refusals: [
+      `the alias "logs-b" is already used on the local deployment for another remote (cluster.remote.logs-b.proxy_address = remote.example:9400, cluster remote), not this connection's remote remote.example:9443 (cluster remote-cluster). If crosslink made it, workflow ${CONNECTION} holds it: disconnect that connection first; otherwise choose another alias`,
     ],
   },
   {
@@ -212,7 +248,7 @@ const rows: Row[] = [
       s.remoteKeysNamedForRun = [{ ...ownKey, invalidated: true }];
     }),
     refusals: [
-      'the alias "logs-b" is already used on the local deployment: its keystore holds cluster.remote.logs-b.credentials, which crosslink did not create: choose another alias',
+      `the alias "logs-b" is already used on the local deployment: its keystore holds cluster.remote.logs-b.credentials, which no live API key of this connection on the remote deployment ${apiKey.remote.deploymentId} backs: choose another alias, or disconnect what uses it`,
     ],
   },
   {
@@ -255,6 +291,50 @@ describe('preflight refusal rules', () => {
       ];
     });
     expect(rolesOfRun(s, CONNECTION)).toEqual({ local: ['remote-logs-reader'], remote: [] });
+  });
+});
+
+describe('pending plans are waited for, and said so', () => {
+  it('notes each side with a pending plan and how long writes wait', () => {
+    const s = snapshot((x) => {
+      x.local.pendingPlan = true;
+    });
+    expect(pendingPlanNotes(s, 30 * 60_000)).toEqual([
+      'the local deployment local-deployment has a pending plan (another change): writes wait for it, up to 30 min',
+    ]);
+    expect(pendingPlanNotes(snapshot(), 30 * 60_000)).toEqual([]);
+    expect(
+      pendingPlanNotes(
+        snapshot((x) => (x.remote.pendingPlan = true)),
+        45_000,
+      ),
+    ).toEqual([
+      'the remote deployment remote-deployment has a pending plan (another change): writes wait for it, up to 45 s',
+    ]);
+  });
+});
+
+describe('one connection, one run', () => {
+  const keyOf = (workflowId: string, extra: object = {}) => ({
+    ...ownKey,
+    metadata: apiKeyMetadata(CONNECTION, 'a9', 'logs-b', { workflowId, runId: 'r-1' }),
+    ...extra,
+  });
+  it.each([
+    ['a live key of this connection made by another workflow', [keyOf('other-id')], 'this-id', true],
+    ['a live key made by this workflow', [keyOf('this-id')], 'this-id', false],
+    ['an invalidated key of another workflow', [keyOf('other-id', { invalidated: true })], 'this-id', false],
+    ['a key without a run mark (made before keys carried it)', [ownKey], 'this-id', false],
+  ] as const)('%s', (_name, keys, workflowId, refused) => {
+    const s = snapshot((x) => (x.remoteKeysNamedForRun = [...keys]));
+    const message = connectionHeldElsewhere(s, apiKey, CONNECTION, workflowId);
+    if (refused) {
+      expect(message).toBe(
+        `the connection ${CONNECTION} is already being made or held by workflow other-id (run r-1): its live cross-cluster API key "${ownKey.name}" (k1) is on ${apiKey.remote.deploymentId}. One connection, one run: follow or disconnect that workflow instead of starting another`,
+      );
+    } else {
+      expect(message).toBeUndefined();
+    }
   });
 });
 

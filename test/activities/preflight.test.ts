@@ -134,13 +134,15 @@ describe('preflight refuses', () => {
     expect(message).toContain(`remote deployment ${DEFAULT_IDS.b813} (ece-b) is not healthy`);
   });
 
-  it('a deployment with a pending plan', async () => {
+  it('a deployment with a pending plan is not refused: the decisions say writes wait for it', async () => {
     h.sim.setTiming({ planDurationMs: 1500 });
     const ece = h.registry.ece('ece-b');
     await restartElasticsearchResource(ece, DEFAULT_IDS.b9, 'main-elasticsearch');
     h.sim.setTiming({ planDurationMs: 60 });
-    const message = await refusal(apiKeyRequest());
-    expect(message).toContain(`remote deployment ${DEFAULT_IDS.b9} (ece-b) has a pending plan`);
+    const p = await runPreflight(h, apiKeyRequest());
+    expect(p.steps.find((s) => s.id === 'preflight')?.reason).toContain(
+      `the remote deployment ${DEFAULT_IDS.b9} has a pending plan (another change): writes wait for it, up to`,
+    );
     await waitForPlan(ece, DEFAULT_IDS.b9, 'main-elasticsearch', { heartbeat: () => undefined, pollMs: 50 });
   });
 

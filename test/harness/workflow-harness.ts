@@ -14,6 +14,8 @@ import {
   defaultFailureConverter,
   defaultPayloadConverter,
 } from '@temporalio/common';
+import { CONNECTION_WORKFLOW } from '../../domain/temporal-contract';
+import { connectionId } from '../../domain/connection-request';
 import { type ActivityImplementations, ActivityRun } from './activity-runner';
 import {
   type Activation,
@@ -59,7 +61,7 @@ export class WorkflowHarness {
     this.runs += 1;
     const runId = `harness-run-${this.runs}`;
     const startTime = options.startTime ?? Date.parse('2026-01-01T00:00:00Z');
-    const workflowId = options.workflowId ?? `harness-${this.runs}`;
+    const workflowId = options.workflowId ?? defaultWorkflowId(workflowType, args) ?? `harness-${this.runs}`;
     const workflow = await this.sandbox.start({
       workflowType,
       workflowId,
@@ -431,4 +433,15 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 function toError(failure: ProtoFailure | null | undefined): Error {
   if (!failure) return new Error('failure without details');
   return defaultFailureConverter.failureToError(failure, defaultPayloadConverter);
+}
+
+/** A connection runs under its connection id (workflows/one-run.ts), as the CLI and intake start it. */
+function defaultWorkflowId(workflowType: string, args: unknown[]): string | undefined {
+  if (workflowType !== CONNECTION_WORKFLOW) return undefined;
+  const request = args[0] as { local?: { environment?: unknown; deploymentId?: unknown }; alias?: unknown } | undefined;
+  const { environment, deploymentId } = request?.local ?? {};
+  const alias = request?.alias;
+  return typeof environment === 'string' && typeof deploymentId === 'string' && typeof alias === 'string'
+    ? connectionId({ local: { environment, deploymentId }, alias })
+    : undefined;
 }

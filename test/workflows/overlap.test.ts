@@ -3,7 +3,7 @@
  * simulator. One connection rolled back late never disconnects the other (checked with
  * `_remote/info` on the simulator), and one connection started twice leaves one live key.
  */
-import { type ConnectionResult, type ConnectionRequest, FailureType, type StepId } from '../../domain';
+import { type ConnectionResult, type ConnectionRequest, FailureType, type StepId, connectionId } from '../../domain';
 import { elasticsearchResource, getDeployment } from '../../activities/ece/deployments';
 import { getRemoteInfo } from '../../activities/elasticsearch/cluster';
 import { createEnvironmentRegistry, resolveEnvironments } from '../../activities/environments';
@@ -101,8 +101,9 @@ describe('API key model: two connections from one deployment into one remote env
     expect(t.world.state()).toEqual(afterA);
   });
 
-  it('the same connection started under two workflow ids leaves one live key', async () => {
-    const runA = await startConnection(t.harness, a, { activities: t.world.activities, workflowId: 'conn-first' });
+  it('the same connection started under another workflow id is refused before it does anything', async () => {
+    const runA = await startConnection(t.harness, a, { activities: t.world.activities });
+    expect(runA.workflowId).toBe(connectionId(a));
     expect(((await runA.resultValue()) as ConnectionResult).state).toBe('connected');
     const afterA = t.world.state();
 
@@ -111,8 +112,11 @@ describe('API key model: two connections from one deployment into one remote env
     expect(outcome.status).toBe('failed');
     if (outcome.status === 'failed') {
       expect(outcome.failure).toMatchObject({ type: FailureType.OwnershipConflict });
-      expect(outcome.failure.message).toContain('conn-first');
+      expect(outcome.failure.message).toContain(
+        `the connection ${connectionId(a)} runs only under the workflow id "${connectionId(a)}", not "conn-second"`,
+      );
     }
+    expect(runB.scheduled()).toEqual([]);
     const b9 = t.world.simulator.snapshot()['ece-b']!.deployments[DEFAULT_IDS.b9]!;
     const keys = b9.apiKeys.filter((k) => k.type === 'cross_cluster' && !k.invalidated);
     expect(keys).toHaveLength(1);

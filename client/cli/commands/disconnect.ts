@@ -1,10 +1,9 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { defineSearchAttributeKey } from '@temporalio/common';
 import { type Command } from 'commander';
 import {
   DISCONNECT_WORKFLOW,
   DisconnectRequest,
-  OPERATION_SEARCH_ATTRIBUTES,
+  OPERATION_SEARCH_ATTRIBUTE_KEYS,
   TASK_QUEUE,
   connectionId,
   parseOrThrow,
@@ -14,7 +13,7 @@ import { type CliContext } from '../context';
 import { CliError } from '../errors';
 import { EXIT, type ExitCode } from '../exit-codes';
 
-const OPERATION = defineSearchAttributeKey(OPERATION_SEARCH_ATTRIBUTES.operation, 'KEYWORD');
+const OPERATION = OPERATION_SEARCH_ATTRIBUTE_KEYS.operation;
 
 const HELP = `
 Removes everything crosslink made for the connection: cluster.remote.<alias> settings, the keystore
