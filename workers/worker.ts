@@ -58,6 +58,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
     sealer: createSealer(options.config.sealingKey),
     approvals: options.config.file.approvals,
     timing: options.timing,
+    notifications: options.config.notifications,
   });
 
   const connection = await NativeConnection.connect(target.connectionOptions).catch((err: Error) => {

@@ -69,6 +69,7 @@ export async function preflight(
       expectedAddress: expectedProxyAddress(snapshot, request),
     }),
     approvals,
+    notify: deps.notify === true,
     attempt: ctx.attempt,
   };
 }
