@@ -8,7 +8,14 @@ import { execFileSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { SEARCH_ATTRIBUTE_KEYS } from '../../domain';
+import { defineSearchAttributeKey } from '@temporalio/common';
+import { OPERATION_SEARCH_ATTRIBUTES, SEARCH_ATTRIBUTE_KEYS } from '../../domain';
+
+/** Every search attribute the worker requires: the connection's and the lifecycle operations'. */
+const DEV_SERVER_SEARCH_ATTRIBUTES = [
+  ...Object.values(SEARCH_ATTRIBUTE_KEYS),
+  ...Object.values(OPERATION_SEARCH_ATTRIBUTES).map((name) => defineSearchAttributeKey(name, 'KEYWORD')),
+];
 
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
 
@@ -93,7 +100,7 @@ export function startDevServer(options: DevServerOptions = {}): Promise<TestWork
       ip: '127.0.0.1',
       ...(options.port ? { port: options.port } : {}),
       ...(options.uiPort ? { ui: true, uiPort: options.uiPort } : {}),
-      ...(options.searchAttributes === false ? {} : { searchAttributes: Object.values(SEARCH_ATTRIBUTE_KEYS) }),
+      ...(options.searchAttributes === false ? {} : { searchAttributes: DEV_SERVER_SEARCH_ATTRIBUTES }),
       log: { format: 'json', level: 'error' },
     },
   });
