@@ -63,5 +63,11 @@ export function activityOptions(timing: ActivityTiming, undo: boolean, request: 
  */
 export const NOTIFICATION_ACTIVITY_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '30s',
-  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5m', maximumAttempts: 8, nonRetryableErrorTypes },
+  retry: {
+    initialInterval: '5s',
+    backoffCoefficient: 2,
+    maximumInterval: '5m',
+    maximumAttempts: 8,
+    nonRetryableErrorTypes,
+  },
 };

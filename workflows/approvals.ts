@@ -192,7 +192,8 @@ export class ApprovalGates {
     try {
       const verify = proxyActivities<CrosslinkActivities>({
         ...activityOptions('quick', false, this.request),
-        summary: `verifyApprovalDecision: ${d.approver} ${outcome} gate ${d.gate}`,
+        // Says what is checked, not that it counted: the result says whether it was accepted or refused.
+        summary: `verifyApprovalDecision: check the ${outcome === 'approved' ? 'approval' : 'rejection'} of gate ${d.gate} signed as ${d.approver}`,
       }).verifyApprovalDecision;
       result = await verify({
         workflowId: workflowInfo().workflowId,

@@ -9,9 +9,7 @@ import { type GateApprovers, type PendingGate, type Progress } from '../domain';
 export function approversText(approvers: GateApprovers | undefined): string {
   if (!approvers || approvers.groups.length === 0) return 'the approval policy';
   return approvers.groups
-    .map((g) =>
-      g.required > 1 ? `${g.required} of ${g.approvers.join(', ')}` : orList(g.approvers.map((a) => a)),
-    )
+    .map((g) => (g.required > 1 ? `${g.required} of ${g.approvers.join(', ')}` : orList(g.approvers.map((a) => a))))
     .join(' and ');
 }
 
@@ -26,7 +24,9 @@ function gateLine(gate: PendingGate): string {
 }
 
 function headline(p: Progress): string {
-  const reason = p.reason ? `\`${p.reason.type}\`${p.reason.step ? ` at \`${p.reason.step}\`` : ''}: ${p.reason.message}` : '';
+  const reason = p.reason
+    ? `\`${p.reason.type}\`${p.reason.step ? ` at \`${p.reason.step}\`` : ''}: ${p.reason.message}`
+    : '';
   switch (p.state) {
     case 'running':
       return `**running** \`${p.currentStep ?? 'preflight'}\``;
@@ -46,9 +46,13 @@ function headline(p: Progress): string {
 /** Markdown for the Web UI's "Current Details": what the run is doing, why, and each step. */
 export function currentDetails(p: Progress): string {
   const lines = [headline(p)];
-  const last = p.audit.at(-1);
-  if (last?.decision === 'refused') {
-    lines.push('', `last decision **refused** (${last.by ?? 'unknown'} via ${last.via}): ${last.refusal ?? ''}`);
+  const refused = p.audit.filter((a) => a.decision === 'refused');
+  const last = refused.at(-1);
+  if (last) {
+    lines.push(
+      '',
+      `${refused.length} decision(s) **refused**; the last (${last.by ?? 'unknown'} via ${last.via}, gate \`${last.gate}\`): ${last.refusal ?? ''}`,
+    );
   }
   for (const f of p.compensationFailures) lines.push('', `undo failed: \`${f.step}\` ${f.activity}: ${f.message}`);
   lines.push('', ...p.steps.map((s) => `- \`${s.id}\`: ${s.status}${s.detail ? ` (${s.detail})` : ''}`));

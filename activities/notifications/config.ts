@@ -20,5 +20,9 @@ export function resolveNotificationSink(
   const signingSecret = secret(config.sink.signingSecret, `${field}.signingSecret`);
   webhookKey(signingSecret, `${field}.signingSecret`);
   const ca = config.sink.caCert;
-  return { url: config.sink.url, signingSecret, ...(ca !== undefined ? { caCert: caBundle(ca, `${field}.caCert`) } : {}) };
+  return {
+    url: config.sink.url,
+    signingSecret,
+    ...(ca !== undefined ? { caCert: caBundle(ca, `${field}.caCert`) } : {}),
+  };
 }

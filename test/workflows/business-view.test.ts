@@ -74,7 +74,11 @@ describe('current details follow the run', () => {
     expect(entry.decision).toBe('refused');
     const text = await details(run);
     expect(text).toContain('**waiting for approval** of `proxy-ca`');
-    expect(text).toContain('last decision **refused** (bob via update): unsigned decision');
+    expect(text).toContain('1 decision(s) **refused**; the last (bob via update, gate `proxy-ca`): unsigned decision');
+    // Still there once the run has moved on.
+    await run.update('approve', await signedApproval(run, 'proxy-ca'));
+    await run.resultValue();
+    expect(await details(run)).toContain('1 decision(s) **refused**');
   });
 
   it('a rejection rolls back as a designed outcome: who, why, no stack trace, BENIGN', async () => {
