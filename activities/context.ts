@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { type ApprovalPolicyConfig } from '../domain/approval-policy';
 import { type EnvironmentRegistry } from './environments';
+import { type ResolvedNotificationSink } from './notifications/config';
 import { type Sealer } from './secrets/sealing';
 
 /** Poll intervals and bounds; tests shorten them. */
@@ -47,6 +48,8 @@ export interface ActivityDeps {
   /** The operator's approval policy (who decides gates, with their public keys). */
   approvals?: ApprovalPolicyConfig;
   timing?: Partial<Timing>;
+  /** Where notifications go; without it `sendNotification` sends nothing and workflows do not call it. */
+  notifications?: ResolvedNotificationSink;
 }
 
 export interface Deps {
@@ -54,6 +57,8 @@ export interface Deps {
   sealer: Sealer;
   approvals?: ApprovalPolicyConfig;
   timing: Timing;
+  /** Whether a notification sink is configured (preflight tells the workflow). */
+  notify?: boolean;
 }
 
 /** What a step needs from the Temporal activity context. */

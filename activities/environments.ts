@@ -1,16 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { ApplicationFailure } from '@temporalio/common';
 import {
-  type CaBundleRef,
   type EnvironmentConfig,
   type EnvironmentsFile,
   type EsCredentials as EsCredentialsConfig,
-  type SecretRef,
 } from '../domain/environment-config';
 import { FailureType } from '../domain/failures';
 import { EceClient } from './ece/client';
 import { type EsCredentials, EsClient } from './elasticsearch/client';
 import { parseSealingKey } from './secrets/sealing';
+import { type ReferenceOptions, referenceReader } from './secret-refs';
 
 /** One environment with every secret and CA bundle read: lives only in the worker process. */
 export interface ResolvedEnvironment {
@@ -30,10 +28,7 @@ export interface ResolvedEnvironments {
   sealingKey?: Buffer;
 }
 
-interface ResolveOptions {
-  env?: NodeJS.ProcessEnv;
-  readFile?: (path: string) => string;
-}
+type ResolveOptions = ReferenceOptions;
 
 /**
  * Read every SecretRef and CaBundleRef of the file. A missing variable or file is an Error naming
@@ -41,33 +36,7 @@ interface ResolveOptions {
  */
 export function resolveEnvironments(file: EnvironmentsFile, opts: ResolveOptions = {}): ResolvedEnvironments {
   const env = opts.env ?? process.env;
-  const read = opts.readFile ?? ((p: string) => readFileSync(p, 'utf8'));
-
-  const secret = (ref: SecretRef, field: string): string => {
-    if (typeof ref === 'string') return ref;
-    if ('value' in ref) return ref.value;
-    if ('env' in ref) {
-      const v = env[ref.env];
-      if (v === undefined || v === '') throw new Error(`${field}: environment variable ${ref.env} is not set`);
-      return v;
-    }
-    return readText(ref.file, field).replace(/\r?\n$/, '');
-  };
-  const readText = (path: string, field: string): string => {
-    try {
-      return read(path);
-    } catch (err) {
-      throw new Error(`${field}: cannot read file ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-    }
-  };
-  const caBundle = (ref: CaBundleRef, field: string): string => {
-    if (typeof ref === 'string') return ref;
-    if ('pem' in ref) return ref.pem;
-    const pem = readText(ref.file, field);
-    if (!pem.includes('-----BEGIN CERTIFICATE-----'))
-      throw new Error(`${field}: file ${ref.file} holds no PEM certificate`);
-    return pem;
-  };
+  const { secret, caBundle } = referenceReader(opts);
   const credentials = (c: EsCredentialsConfig, field: string): EsCredentials =>
     'username' in c
       ? { kind: 'basic', username: c.username, password: secret(c.password, `${field}.password`) }

@@ -20,6 +20,7 @@ import { createRoles, deleteRoles } from './steps/roles';
 import { verifyRemoteConnection } from './steps/verify';
 import { discoverConnections } from './lifecycle/discover-connections';
 import { inspectConnection } from './lifecycle/inspect-connection';
+import { createNotificationActivities } from './notifications/activity';
 
 export { type ActivityDeps, DEFAULT_TIMING, type Timing } from './context';
 export {
@@ -60,7 +61,8 @@ const IMPLEMENTATIONS: { [N in ActivityName]: Implementation<N> } = {
 /**
  * The activities the worker registers: each step of the catalog and its undo, bound to the
  * worker's environment registry and sealing key. Every result carries the activity attempt.
- * Their outcomes are logged by `logActivityOutcome`, the worker's activity interceptor.
+ * Their outcomes are logged by `logActivityOutcome`, the worker's activity interceptor. With a
+ * notification sink, `sendNotification` delivers to it (and preflight tells the workflow so).
  */
 export function createActivities(activityDeps: ActivityDeps): CrosslinkActivities & LifecycleActivities {
   const deps: Deps = {
@@ -68,6 +70,7 @@ export function createActivities(activityDeps: ActivityDeps): CrosslinkActivitie
     sealer: activityDeps.sealer,
     timing: { ...DEFAULT_TIMING, ...activityDeps.timing },
     approvals: activityDeps.approvals,
+    notify: activityDeps.notifications !== undefined,
   };
   const bind = <N extends ActivityName>(name: N) => {
     const implementation = IMPLEMENTATIONS[name] as Implementation<N>;
@@ -80,5 +83,6 @@ export function createActivities(activityDeps: ActivityDeps): CrosslinkActivitie
     ...steps,
     verifyApprovalDecision: (input) => verifyApprovalDecision(deps.approvals, input),
     discoverConnections: (filter) => discoverConnections(deps, stepContext(), filter),
+    ...createNotificationActivities(activityDeps.notifications),
   };
 }

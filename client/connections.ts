@@ -17,6 +17,7 @@ import {
   TASK_QUEUE,
   connectionId,
 } from '../domain';
+import { connectionStartMetadata } from './connection-metadata';
 import { signDecision } from './decision-token';
 import { SearchAttributesMissingError } from './search-attributes';
 import { approveSignal, approveUpdate, rejectSignal, rejectUpdate } from '../workflows/messages';
@@ -73,6 +74,7 @@ export async function startOrFindConnection(
       args: [request],
       workflowIdConflictPolicy: 'FAIL',
       typedSearchAttributes: initialSearchAttributes(request),
+      ...connectionStartMetadata(request),
     });
     return { workflowId, runId: handle.firstExecutionRunId, status: 'started' };
   } catch (err) {

@@ -1,6 +1,7 @@
 import { type VerifyDecisionInput, type VerifyDecisionResult } from './approval-policy';
 import { type ConnectionRequest } from './connection-request';
 import { type StepId } from './step-ids';
+import { type NotificationInput } from './events';
 import {
   type ApiKeyRecord,
   type KeystoreLoadReport,
@@ -97,8 +98,19 @@ export interface ApprovalActivities {
   verifyApprovalDecision(input: VerifyDecisionInput): Promise<VerifyDecisionResult>;
 }
 
+/** What `sendNotification` reports: whether a sink took the notification. */
+export interface NotificationResult {
+  delivered: boolean;
+  detail: string;
+}
+
+/** The notification activity (activities/notifications/), called by the connection and audit workflows. */
+export interface NotificationActivities {
+  sendNotification(notification: NotificationInput): Promise<NotificationResult>;
+}
+
 /** The connection workflow's activities (the lifecycle workflows' are LifecycleActivities, domain/inventory.ts). */
-export type CrosslinkActivities = StepActivities & ApprovalActivities;
+export type CrosslinkActivities = StepActivities & ApprovalActivities & NotificationActivities;
 
 /** The activities of the step catalog (a step or its undo). */
 export type ActivityName = keyof StepActivities;

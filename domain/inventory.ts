@@ -128,6 +128,8 @@ export const MAX_INVENTORY_CONNECTIONS = 500;
 
 export const ConnectionInventory = z.object({
   discoveredAt: z.string(),
+  /** Whether the worker has a notification sink: the audit then notifies about drift. */
+  notify: z.boolean().optional(),
   environments: z.array(z.object({ name: z.string(), deployments: z.number().int() })),
   connections: z.array(ManagedConnection),
   unmanaged: z.array(UnmanagedRemote),

@@ -99,6 +99,8 @@ export const PreflightResult = z.object({
   steps: z.array(StepDecision),
   /** The worker's approval policy for this connection: gates it requires, who decides them. */
   approvals: ConnectionApprovals.optional(),
+  /** Whether the worker has a notification sink (absent in older runs): the workflow notifies only then. */
+  notify: z.boolean().optional(),
   attempt: z.number().int(),
 });
 export type PreflightResult = z.infer<typeof PreflightResult>;

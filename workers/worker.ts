@@ -59,6 +59,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
     approvals: options.config.file.approvals,
     // The file's `timing` section, then the caller's overrides (tests, benchmarks).
     timing: { ...timingOverrides(options.config.file.timing), ...options.timing },
+    notifications: options.config.notifications,
   });
 
   const connection = await NativeConnection.connect(target.connectionOptions).catch((err: Error) => {

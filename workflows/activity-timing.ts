@@ -55,3 +55,19 @@ export function activityOptions(timing: ActivityTiming, undo: boolean, request: 
       return verifyOptions(request);
   }
 }
+
+/**
+ * `sendNotification`: bounded retries with backoff (about 20 minutes in all), only Transient
+ * failures retried. A notification that cannot be delivered must not fail the connection: the
+ * caller catches the final failure (workflows/notifier.ts).
+ */
+export const NOTIFICATION_ACTIVITY_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '30s',
+  retry: {
+    initialInterval: '5s',
+    backoffCoefficient: 2,
+    maximumInterval: '5m',
+    maximumAttempts: 8,
+    nonRetryableErrorTypes,
+  },
+};

@@ -34,6 +34,8 @@ import {
 } from '../domain';
 import { activityOptions } from './activity-timing';
 import { approveSignal, approveUpdate, rejectSignal, rejectUpdate } from './messages';
+import { approversText } from './details';
+import { type Notifier } from './notifier';
 import { type ConnectionProgress } from './progress';
 
 /**
@@ -65,6 +67,7 @@ export class ApprovalGates {
   constructor(
     private readonly request: ConnectionRequest,
     private readonly progress: ConnectionProgress,
+    private readonly notifier?: Notifier,
   ) {}
 
   /** Takes the worker's policy for this connection as preflight reported it (absent in older runs). */
@@ -106,9 +109,22 @@ export class ApprovalGates {
       deadline,
       ...(approvers ? { approvers, approvedBy: [] } : {}),
     });
+    this.notifier?.send(
+      {
+        kind: 'gate-opened',
+        gate: step,
+        requestedBy: this.request.requestedBy,
+        approvers: [...new Set(approvers?.groups.flatMap((g) => g.approvers) ?? [])],
+        deadline,
+      },
+      `gate ${step} waits for ${approversText(approvers)} until ${deadline}`,
+    );
     let decided: boolean;
     try {
-      decided = await condition(() => this.decision !== undefined, deadlineMs);
+      // The labelled timer is what the Web UI shows for the deadline.
+      decided = await condition(() => this.decision !== undefined, deadlineMs, {
+        summary: `deadline of gate ${step}: ${deadline}`,
+      });
     } finally {
       this.progress.gateClosed(step);
     }
@@ -176,7 +192,8 @@ export class ApprovalGates {
     try {
       const verify = proxyActivities<CrosslinkActivities>({
         ...activityOptions('quick', false, this.request),
-        summary: `verifyApprovalDecision: ${d.approver} ${outcome} gate ${d.gate}`,
+        // Says what is checked, not that it counted: the result says whether it was accepted or refused.
+        summary: `verifyApprovalDecision: check the ${outcome === 'approved' ? 'approval' : 'rejection'} of gate ${d.gate} signed as ${d.approver}`,
       }).verifyApprovalDecision;
       result = await verify({
         workflowId: workflowInfo().workflowId,
@@ -219,8 +236,7 @@ export class ApprovalGates {
     this.progress.audit(entry);
     if (outcome === 'approved') {
       this.approvedBy.push(result.approver);
-      const pending = this.progress.pendingGate;
-      if (pending) pending.approvedBy = [...this.approvedBy];
+      this.progress.gateApprovers({ approvedBy: [...this.approvedBy] });
       if (!result.satisfied) return entry;
     }
     this.decision = { outcome, entry };
@@ -230,7 +246,7 @@ export class ApprovalGates {
   /** Shows who may decide on the pending gate (the policy's current answer) in progress. */
   private showApprovers(gate: StepId, approvers: GateApprovers | undefined): void {
     const pending = this.progress.pendingGate;
-    if (pending && approvers && pending.gate === gate) pending.approvers = approvers;
+    if (pending && approvers && pending.gate === gate) this.progress.gateApprovers({ approvers });
   }
 
   private refuse(via: Via, refusal: string, gate?: StepId, approver?: string): AuditEntry {

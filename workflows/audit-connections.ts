@@ -1,8 +1,9 @@
-import { upsertSearchAttributes } from '@temporalio/workflow';
+import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { AuditOptions, type AuditOptionsInput, type AuditReport, OPERATION_SEARCH_ATTRIBUTE_KEYS } from '../domain';
 import { auditReport, driftLevel } from '../domain/drift';
 import { badInput } from './lifecycle-input';
 import { lifecycleActivities } from './lifecycle-activities';
+import { sendNotification } from './notifier';
 
 const OPERATION = OPERATION_SEARCH_ATTRIBUTE_KEYS.operation;
 const DRIFT = OPERATION_SEARCH_ATTRIBUTE_KEYS.drift;
@@ -10,7 +11,8 @@ const DRIFT = OPERATION_SEARCH_ATTRIBUTE_KEYS.drift;
 /**
  * The scheduled audit (workflow type AUDIT_WORKFLOW): discovers every connection, computes its
  * drift and returns the report. It changes nothing: each drift item names the operation that
- * would repair it, for an operator to run as its own gated workflow.
+ * would repair it, for an operator to run as its own gated workflow. With a notification sink, each
+ * drifted connection is one `drift-found` notification.
  */
 export async function auditConnections(options: AuditOptionsInput = {}): Promise<AuditReport> {
   const parsed = AuditOptions.safeParse(options);
@@ -22,5 +24,30 @@ export async function auditConnections(options: AuditOptionsInput = {}): Promise
   const inventory = await lifecycleActivities.discoverConnections(parsed.data.filter);
   const report = auditReport(inventory, parsed.data, Date.now());
   upsertSearchAttributes([{ key: DRIFT, value: driftLevel(report) }]);
+  if (inventory.notify) await notifyDrift(report);
   return report;
+}
+
+async function notifyDrift(report: AuditReport): Promise<void> {
+  const { runId } = workflowInfo();
+  await Promise.all(
+    report.connections.flatMap((c) =>
+      c.drift.length > 0 && c.remote
+        ? [
+            sendNotification(
+              {
+                kind: 'drift-found',
+                workflowId: c.connectionId,
+                runId,
+                alias: c.alias,
+                local: { environment: c.local.environment, deploymentId: c.local.deploymentId },
+                remote: { environment: c.remote.environment, deploymentId: c.remote.deploymentId },
+                findings: c.drift.slice(0, 50).map((d) => ({ what: d.kind, detail: d.detail.slice(0, 2000) })),
+              },
+              `drift on ${c.alias} (${c.drift.map((d) => d.kind).join(', ')})`,
+            ),
+          ]
+        : [],
+    ),
+  );
 }

@@ -110,7 +110,7 @@ export async function disconnectConnection(input: DisconnectRequestInput): Promi
       const details: string[] = [];
       for (const undoInput of inputs) {
         try {
-          const report = (await steps.call(undo as never, undoInput as InputOf<ActivityName>, true)) as UndoReport;
+          const report = (await steps.call(undo as never, undoInput as InputOf<ActivityName>, id)) as UndoReport;
           removed.push(...report.removed);
           kept.push(...(report.kept ?? []));
           details.push(report.detail);

@@ -1,8 +1,9 @@
 /**
- * The run's progress: what the `progress` query answers and what the search attributes mirror.
+ * The run's progress: what the `progress` query answers and what the search attributes and the
+ * Web UI's current details (workflows/details.ts) mirror.
  * All times are workflow time (`Date.now()` is deterministic inside workflows).
  */
-import { upsertSearchAttributes } from '@temporalio/workflow';
+import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import {
   type AuditEntry,
   type CompensationFailure,
@@ -21,6 +22,7 @@ import {
   type StepStatus,
   type VerificationReport,
 } from '../domain';
+import { currentDetails } from './details';
 
 export type FailureReason = NonNullable<Progress['reason']>;
 
@@ -101,6 +103,7 @@ export class ConnectionProgress {
         step.detail = decision.reason;
       }
     }
+    this.showDetails();
   }
 
   stepStarted(id: StepId): void {
@@ -130,6 +133,7 @@ export class ConnectionProgress {
   stepPartlyDone(id: StepId, records: readonly Recorded[]): void {
     this.step(id).attempts += records.reduce((sum, r) => sum + r.attempt, 0);
     this.data.created.push(...records.flatMap((r) => r.created ?? []));
+    this.showDetails();
   }
 
   stepFailed(id: StepId, message: string): void {
@@ -162,6 +166,14 @@ export class ConnectionProgress {
 
   audit(entry: AuditEntry): void {
     this.data.audit.push(entry);
+    this.showDetails();
+  }
+
+  /** Who may decide the pending gate, and whose approvals already counted. */
+  gateApprovers(change: Pick<PendingGate, 'approvers' | 'approvedBy'>): void {
+    if (!this.data.pendingGate) return;
+    Object.assign(this.data.pendingGate, change);
+    this.showDetails();
   }
 
   compensating(reason: FailureReason): void {
@@ -181,6 +193,7 @@ export class ConnectionProgress {
     const step = this.step(id);
     if (step.status !== 'compensation-failed') step.status = 'compensated';
     step.detail = step.detail ? `${step.detail}; undo: ${detail}` : `undo: ${detail}`;
+    this.showDetails();
   }
 
   undoFailed(failure: CompensationFailure): void {
@@ -188,6 +201,7 @@ export class ConnectionProgress {
     step.status = 'compensation-failed';
     step.detail = `${failure.activity} failed: ${failure.message}`;
     this.data.compensationFailures.push(failure);
+    this.showDetails();
   }
 
   finished(state: Extract<ConnectionState, 'connected' | 'rolled-back' | 'failed' | 'disconnected'>): void {
@@ -224,8 +238,14 @@ export class ConnectionProgress {
     };
   }
 
-  /** Upserts the search attributes when the state or the current step changed. */
+  /** The Web UI's current details follow every change (no command: replay is unaffected). */
+  private showDetails(): void {
+    setCurrentDetails(currentDetails(this.data));
+  }
+
+  /** Shows the change; upserts the search attributes when the state or the current step changed. */
   private publish(): void {
+    this.showDetails();
     const key = `${this.data.state}|${this.data.currentStep ?? ''}`;
     if (key === this.lastPublished) return;
     this.lastPublished = key;

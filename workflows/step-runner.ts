@@ -93,11 +93,15 @@ export class StepRunner {
     );
   }
 
-  /** Schedules one activity of the catalog with its timing's options and its Web UI summary. */
-  call<N extends ActivityName>(activity: ActivityCall<N>, input: InputOf<N>, undo = false): Promise<ResultOf<N>> {
+  /**
+   * Schedules one activity of the catalog with its timing's options and its Web UI summary; an
+   * undo's summary says so and names the step it undoes.
+   */
+  call<N extends ActivityName>(activity: ActivityCall<N>, input: InputOf<N>, undoOf?: StepId): Promise<ResultOf<N>> {
+    const summary = `${activity.name}: ${activity.summary(input)}`;
     const run = proxyActivities<CrosslinkActivities>({
-      ...activityOptions(activity.timing, undo, this.request),
-      summary: `${activity.name}: ${activity.summary(input)}`,
+      ...activityOptions(activity.timing, undoOf !== undefined, this.request),
+      summary: undoOf ? `undo ${undoOf}: ${summary}` : summary,
     })[activity.name] as (input: InputOf<N>) => Promise<ResultOf<N>>;
     return run(input);
   }
@@ -125,7 +129,7 @@ export class StepRunner {
           ...undoInputs.map((input) => ({
             step: id,
             activity: undo.name,
-            run: () => this.call(undo, input, true) as Promise<UndoReport>,
+            run: () => this.call(undo, input, id) as Promise<UndoReport>,
           })),
         );
       }

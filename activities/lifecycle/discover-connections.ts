@@ -57,6 +57,7 @@ export async function discoverConnections(
   const kept = connections.filter((c) => wanted(c.local) || (c.remote !== undefined && wanted(c.remote)));
   return {
     discoveredAt: new Date().toISOString(),
+    notify: deps.notify === true,
     environments: envs.map((e) => ({ name: e.name, deployments: e.deployments.length })),
     connections: kept.slice(0, MAX_INVENTORY_CONNECTIONS),
     unmanaged: unmanaged.filter(wanted),

@@ -4,18 +4,17 @@
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { FailureType, Notification, type NotificationInput, fieldErrors } from '../../domain';
+import {
+  FailureType,
+  Notification,
+  type NotificationActivities,
+  type NotificationResult,
+  fieldErrors,
+} from '../../domain';
 import { type ResolvedNotificationSink } from './config';
 import { deliverNotification } from './send';
 
-export interface NotificationResult {
-  delivered: boolean;
-  detail: string;
-}
-
-export interface NotificationActivities {
-  sendNotification(notification: NotificationInput): Promise<NotificationResult>;
-}
+export type { NotificationActivities, NotificationResult };
 
 export function createNotificationActivities(sink: ResolvedNotificationSink | undefined): NotificationActivities {
   return {

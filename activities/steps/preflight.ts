@@ -85,6 +85,7 @@ export async function preflight(
       existingKey,
     ),
     approvals,
+    notify: deps.notify === true,
     attempt: ctx.attempt,
   };
 }

@@ -6,6 +6,12 @@ import { type TemporalTarget, connectClient, resolveTemporalTarget } from '../te
 import { type CliContext } from './context';
 import { runCli } from './program';
 
+// A reader that stops early (`crosslink --help | head`) closes the pipe: that is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 let target: TemporalTarget | undefined;
 let client: Promise<Client> | undefined;
 

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { generateWebhookSecret } from '../../client/intake/webhook-signature';
+import { type ReceivedNotification, createNotificationSink } from '../../client/notifications/sink';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -86,6 +87,8 @@ export interface LocalRunResult {
   uiUrl: string;
   /** What the intake answered to the "connection requested" event. */
   intakeStatus: string;
+  /** The notifications the run's in-process sink received (each is also printed as one line). */
+  notifications: ReceivedNotification[];
 }
 
 export class LocalRunInterrupted extends Error {
@@ -107,11 +110,13 @@ export async function runLocal(options: LocalRunOptions = {}): Promise<LocalRunR
   // The intake's signing secret: yours when CROSSLINK_INTAKE_SECRET is set (to send events by hand), else random.
   const intakeSecret = env.CROSSLINK_INTAKE_SECRET?.trim() || generateWebhookSecret();
   const sealingKey = randomBytes(32).toString('base64');
+  // The worker signs notifications with this; the in-process sink checks them and prints each.
+  const notificationSecret = generateWebhookSecret();
   const level = options.logLevel ?? (process.env.CROSSLINK_LOG_LEVEL as Level | undefined) ?? 'warn';
   const log: Logger = createLogger({
     name: 'local-run',
     level,
-    secrets: [intakeSecret, sealingKey],
+    secrets: [intakeSecret, sealingKey, notificationSecret],
     destination: { write: (s: string) => process.stderr.write(s) },
   });
   installRuntime(log);
@@ -121,6 +126,7 @@ export async function runLocal(options: LocalRunOptions = {}): Promise<LocalRunR
   let server: LocalTemporal | undefined;
   let worker: WorkerHandle | undefined;
   let intake: IntakeServer | undefined;
+  let notifications: ReceivedNotification[] = [];
   try {
     say('Starting the ECE simulator (two environments, ece-a and ece-b)...');
     simulator = await startSimulator({ planDurationMs: options.planDurationMs ?? 1500 });
@@ -134,10 +140,21 @@ export async function runLocal(options: LocalRunOptions = {}): Promise<LocalRunR
     if (server.registered.length > 0) say(`Search attributes registered: ${server.registered.join(', ')}.`);
     checkAbort();
 
+    const sink = createNotificationSink({ secret: notificationSecret, print: (line) => say(`  ${line}`) });
+    const sinkAt = await sink.listen(0, '127.0.0.1');
+    cleanups.push(['notification sink', () => sink.close()]);
+    notifications = sink.received;
+    say(`Notification sink listening on ${sinkAt.url}.`);
+
     // A throwaway approver key for this run: its public half is the worker's approval policy.
     const approver = localApprover(request);
     const config = loadWorkerConfig({
-      data: { environments: simulator.config.environments, sealingKey, approvals: approver.policy },
+      data: {
+        environments: simulator.config.environments,
+        sealingKey,
+        approvals: approver.policy,
+        notifications: { sink: { url: sinkAt.url, signingSecret: notificationSecret } },
+      },
     });
     const workerLog = createLogger({
       name: 'worker',
@@ -211,12 +228,13 @@ export async function runLocal(options: LocalRunOptions = {}): Promise<LocalRunR
       temporal: server.source,
       uiUrl,
       intakeStatus: String(sent.body.status),
+      notifications,
     };
   } finally {
     for (const [name, close] of cleanups.reverse()) {
       await close().catch((err: unknown) => say(`(while stopping the ${name}: ${(err as Error).message})`));
     }
-    say('Stopped the intake, the worker, Temporal and the simulator.');
+    say('Stopped the intake, the worker, Temporal, the notification sink and the simulator.');
   }
 }
 

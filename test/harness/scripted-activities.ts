@@ -22,6 +22,7 @@ import { connectionApprovals } from '../../activities/approvals/policy';
 import { verifyApprovalDecision } from '../../activities/approvals/verify';
 import { type ActivityImplementations, SimulatedTimeout } from './activity-runner';
 import { DEFAULT_TEST_POLICY } from './approvers';
+import { type ResolvedNotificationSink, createNotificationActivities } from '../../activities/notifications';
 
 export interface ScriptOptions {
   /** What the local keystore does: reloads by itself (8.14+), needs a reload, or needs a restart. */
@@ -30,6 +31,8 @@ export interface ScriptOptions {
   privateProxyCa?: boolean;
   /** The worker's approval policy (default: bob, carol and alice decide every connection's gates). */
   approvals?: ApprovalPolicyConfig;
+  /** The worker's notification sink: preflight then says `notify`, and `sendNotification` delivers to it. */
+  notifications?: ResolvedNotificationSink;
 }
 
 type Behaviour = (...args: never[]) => Promise<unknown>;
@@ -99,6 +102,7 @@ export function scriptedActivities(options: ScriptOptions = {}): CrosslinkActivi
           : {}),
         restartExpected: keystore !== 'automatic',
         approvals: connectionApprovals(policy, request, request.approval.gates),
+        ...(options.notifications ? { notify: true } : {}),
         steps: STEP_IDS.map((id) => ({
           id,
           applies: applies[id],
@@ -108,6 +112,7 @@ export function scriptedActivities(options: ScriptOptions = {}): CrosslinkActivi
       };
     },
     verifyApprovalDecision: (input) => verifyApprovalDecision(policy, input),
+    ...createNotificationActivities(options.notifications),
     async ensurePlatformTrust({ request, side }: SideStepInput) {
       const other = side === 'local' ? request.remote.environment : request.local.environment;
       const env = request[side].environment;

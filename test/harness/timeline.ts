@@ -19,7 +19,7 @@ export type TimelineEntry =
       status: 'completed' | 'failed' | 'cancelled';
     }
   | { at: number; kind: 'activity-cancel-requested'; seq: number; activity: string }
-  | { at: number; kind: 'timer-started'; seq: number; ms: number }
+  | { at: number; kind: 'timer-started'; seq: number; ms: number; summary?: string }
   | { at: number; kind: 'timer-fired'; seq: number }
   | { at: number; kind: 'timer-cancelled'; seq: number }
   | {

@@ -354,7 +354,9 @@ export class HarnessRun {
       const seq = command.startTimer.seq ?? 0;
       const ms = durationMs(command.startTimer.startToFireTimeout) ?? 0;
       this.timers.set(seq, this.now + ms);
-      this.record({ kind: 'timer-started', seq, ms });
+      const summaryPayload = command.userMetadata?.summary;
+      const summary = summaryPayload ? String(defaultPayloadConverter.fromPayload(summaryPayload)) : undefined;
+      this.record({ kind: 'timer-started', seq, ms, ...(summary ? { summary } : {}) });
     } else if (command.cancelTimer) {
       const seq = command.cancelTimer.seq ?? 0;
       this.timers.delete(seq);

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { closeAllPools, createActivities, logActivityOutcome } from '../../activities';
+import { type ResolvedNotificationSink } from '../../activities/notifications';
 import { createEnvironmentRegistry, resolveEnvironments } from '../../activities/environments';
 import { createSealer } from '../../activities/secrets/sealing';
 import { EnvironmentsFile } from '../../domain';
@@ -46,6 +47,8 @@ export interface WorkerOptions {
    * file's shared bundle, which starts faster.
    */
   kind?: 'crosslink' | 'sdk';
+  /** A notification sink for the worker (none by default). */
+  notifications?: ResolvedNotificationSink;
 }
 
 /** One scenario's world: a fresh simulator and the task queue its runs use. */
@@ -88,12 +91,17 @@ export async function startCrosslinkSuite(name: string): Promise<CrosslinkSuite>
     simulator: SimulatorHandle,
     taskQueue: string,
     workers: Set<RunningWorker>,
-    { kind = 'sdk' }: WorkerOptions = {},
+    { kind = 'sdk', notifications }: WorkerOptions = {},
   ): Promise<RunningWorker> {
     const identity = `crosslink-server-suite-${process.pid}-worker-${++workerCount}`;
     if (kind === 'crosslink') {
       const config = loadWorkerConfig({
-        data: { ...simulator.config, sealingKey: sealingKey.toString('base64'), approvals: SERVER_POLICY },
+        data: {
+          ...simulator.config,
+          sealingKey: sealingKey.toString('base64'),
+          approvals: SERVER_POLICY,
+          ...(notifications ? { notifications: { sink: notifications } } : {}),
+        },
         env: {},
       });
       const worker = await startCrosslinkWorker({
@@ -124,7 +132,13 @@ export async function startCrosslinkSuite(name: string): Promise<CrosslinkSuite>
       namespace: server.namespace,
       taskQueue,
       workflowBundle: await workflowBundle(),
-      activities: createActivities({ registry, sealer, approvals: SERVER_POLICY, timing: ACTIVITY_TIMING }),
+      activities: createActivities({
+        registry,
+        sealer,
+        approvals: SERVER_POLICY,
+        timing: ACTIVITY_TIMING,
+        ...(notifications ? { notifications } : {}),
+      }),
       interceptors: { activity: [logActivityOutcome] },
       shutdownGraceTime: '5s',
       identity,

@@ -92,7 +92,12 @@ describeIfServer('the local run on a real Temporal server', () => {
       .flatMap((l) => [...l.matchAll(/(?:port |127\.0\.0\.1:|Web UI on )(\d{2,5})/g)].map((m) => Number(m[1])));
     expect(announced.length).toBeGreaterThan(0);
     for (const port of new Set(announced)) expect({ port, open: await accepts(port) }).toEqual({ port, open: false });
-    expect(lines).toContain('Stopped the intake, the worker, Temporal and the simulator.');
+    expect(lines).toContain('Stopped the intake, the worker, Temporal, the notification sink and the simulator.');
+    // The in-process sink received and printed what the run notified about.
+    expect(result.notifications.map((n) => n.notification.kind)).toEqual(
+      expect.arrayContaining(['gate-opened', 'connected']),
+    );
+    expect(lines.some((l) => l.includes('[notification] connected: '))).toBe(true);
   });
 
   it('with keep and chosen ports: everything stays up after the result until aborted, then stops', async () => {

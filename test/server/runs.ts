@@ -21,6 +21,7 @@ import {
   connectionId,
 } from '../../domain';
 import { approveUpdate, progressQuery, rejectUpdate } from '../../workflows/messages';
+import { connectionStartMetadata } from '../../client/connection-metadata';
 import { APPROVER } from './requests';
 import { sign } from '../harness/approvers';
 
@@ -36,6 +37,7 @@ export function startConnection(
     taskQueue,
     args: [request],
     workflowIdConflictPolicy: 'USE_EXISTING',
+    ...connectionStartMetadata(request),
   });
 }
 

@@ -105,7 +105,9 @@ describe('approval gates', () => {
     expect(outcome.status).toBe('failed');
     if (outcome.status !== 'failed') return;
     expect(outcome.failure).toMatchObject({ type: FailureType.ApprovalRejected, nonRetryable: true });
-    expect(outcome.failure.message).toBe('gate "proxy-ca" rejected by bob because: not this quarter');
+    expect(outcome.failure.message).toBe(
+      'rolled back as designed: gate "proxy-ca" rejected by bob because: not this quarter',
+    );
     const progress = failureProgress(outcome.failure);
     expect(progress.state).toBe('rolled-back');
     expect(progress.reason).toMatchObject({ type: FailureType.ApprovalRejected, step: 'proxy-ca' });

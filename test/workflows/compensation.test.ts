@@ -106,10 +106,11 @@ describe('a permanent failure at each step rolls back exactly what was registere
     await expect(run.resultValue()).rejects.toMatchObject({ type: FailureType.PlanFailed });
     expect(undosRun(run.scheduled())).toEqual(expectedUndos);
     // Both sides of a parallel step end before the rollback starts; the remote side is undone first.
+    // An undo's Web UI summary says it is one, and of which step.
     const undoSummaries = run.entries('activity-scheduled').filter((e) => e.activity === 'removePlatformTrust');
     expect(undoSummaries.map((e) => e.summary)).toEqual([
-      'removePlatformTrust: ece-b stops trusting ece-a',
-      'removePlatformTrust: ece-a stops trusting ece-b',
+      'undo platform-trust: removePlatformTrust: ece-b stops trusting ece-a',
+      'undo platform-trust: removePlatformTrust: ece-a stops trusting ece-b',
     ]);
   });
 

@@ -60,7 +60,11 @@ function detail(e: TrailEntry): string {
       return [e.by ? `by ${e.by}` : '', e.cause ?? ''].filter(Boolean).join(': ') || 'by an operator';
     case 'closed':
       // A rollback is an outcome crosslink planned for (rejection, deadline, cancel, a refused step), not a crash.
-      if (e.outcome === 'rolled-back') return `rolled back as designed: ${e.message ?? 'see crosslink status'}`;
+      if (e.outcome === 'rolled-back') {
+        // Runs since 0.2 say "rolled back as designed: ..." themselves.
+        const why = e.message?.replace(/^rolled back as designed: /, '');
+        return `rolled back as designed: ${why ?? 'see crosslink status'}`;
+      }
       return e.message ? `${e.outcome}: ${e.message}` : e.outcome;
   }
 }
