@@ -65,7 +65,7 @@ function parseRequest(input: unknown): ConnectionRequest {
 }
 
 /** Undo what was registered, then fail with the original reason (or CompensationFailed). */
-async function rollBack(steps: StepRunner, err: unknown): Promise<never> {
+export async function rollBack(steps: StepRunner, err: unknown): Promise<never> {
   const { progress, saga } = steps;
   const reason = describeFailure(err);
   const step = progress.firstFailedStep ?? progress.currentStep;
