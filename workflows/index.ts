@@ -4,3 +4,4 @@ export { listConnections } from './list-connections';
 export { auditConnections } from './audit-connections';
 export { disconnectConnection } from './disconnect';
 export { updateConnectionAccess } from './update-access';
+export { rotateConnection } from './rotate';
