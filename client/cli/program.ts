@@ -8,6 +8,7 @@ import { type DecideOptions, approveCommand, rejectCommand } from './commands/de
 import { keygenCommand } from './commands/keygen';
 import { registerConnectionsCommand } from './commands/connections-program';
 import { registerDisconnectCommand } from './commands/disconnect';
+import { registerRotateCommand } from './commands/rotate';
 import { registerUpdateAccessCommand } from './commands/update-access';
 import { historyCommand } from './commands/history';
 import { listCommand } from './commands/list';
@@ -126,6 +127,7 @@ export function buildProgram(ctx: CliContext, setExit: (code: ExitCode) => void)
   registerAuditCommand(program, ctx, run);
   registerDisconnectCommand(program, ctx, run);
   registerUpdateAccessCommand(program, ctx, run);
+  registerRotateCommand(program, ctx, run);
 
   for (const cmd of program.commands) {
     cmd.exitOverride().configureOutput({
