@@ -65,6 +65,13 @@ export const SEARCH_ATTRIBUTE_KEYS = {
 /** The typed key of CrosslinkOperation, set at start by every client that starts a crosslink workflow. */
 export const OPERATION_KEY = defineSearchAttributeKey(OPERATION_SEARCH_ATTRIBUTES.operation, SEARCH_ATTRIBUTE_TYPE);
 
+/** Every crosslink search attribute as a typed key (a dev server registers these at start). */
+export const ALL_SEARCH_ATTRIBUTE_KEYS = [
+  ...Object.values(SEARCH_ATTRIBUTE_KEYS),
+  OPERATION_KEY,
+  defineSearchAttributeKey(OPERATION_SEARCH_ATTRIBUTES.drift, SEARCH_ATTRIBUTE_TYPE),
+] as const;
+
 /** Every search attribute name, in a stable order (registration, checks, docs). */
 export const SEARCH_ATTRIBUTE_NAMES: readonly string[] = [
   ...Object.values(SEARCH_ATTRIBUTES),

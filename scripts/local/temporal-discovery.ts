@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { SEARCH_ATTRIBUTE_KEYS } from '../../domain';
+import { ALL_SEARCH_ATTRIBUTE_KEYS } from '../../domain';
 
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
 
@@ -93,7 +93,7 @@ export function startDevServer(options: DevServerOptions = {}): Promise<TestWork
       ip: '127.0.0.1',
       ...(options.port ? { port: options.port } : {}),
       ...(options.uiPort ? { ui: true, uiPort: options.uiPort } : {}),
-      ...(options.searchAttributes === false ? {} : { searchAttributes: Object.values(SEARCH_ATTRIBUTE_KEYS) }),
+      ...(options.searchAttributes === false ? {} : { searchAttributes: [...ALL_SEARCH_ATTRIBUTE_KEYS] }),
       log: { format: 'json', level: 'error' },
     },
   });
