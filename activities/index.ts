@@ -21,6 +21,8 @@ import { verifyRemoteConnection } from './steps/verify';
 import { discoverConnections } from './lifecycle/discover-connections';
 import { inspectConnection } from './lifecycle/inspect-connection';
 import { createNotificationActivities } from './notifications/activity';
+import { createRotatedApiKey, invalidateReplacedApiKey, invalidateRotatedApiKey } from './steps/rotate-key';
+import { reloadRotatedCredentials, restartForRotation, restoreKeystoreCredentials } from './steps/rotate-keystore';
 
 export { type ActivityDeps, DEFAULT_TIMING, type Timing } from './context';
 export {
@@ -56,6 +58,12 @@ const IMPLEMENTATIONS: { [N in ActivityName]: Implementation<N> } = {
   createRoles,
   deleteRoles,
   inspectConnection,
+  createRotatedApiKey,
+  invalidateRotatedApiKey,
+  restoreKeystoreCredentials,
+  reloadRotatedCredentials,
+  restartForRotation,
+  invalidateReplacedApiKey,
 };
 
 /**

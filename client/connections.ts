@@ -13,16 +13,19 @@ import {
   CONNECTION_WORKFLOW,
   type ConnectionRequest,
   type RejectionDecision,
+  OPERATION_KEY,
   SEARCH_ATTRIBUTE_KEYS,
   TASK_QUEUE,
   connectionId,
 } from '../domain';
 import { connectionStartMetadata } from './connection-metadata';
 import { signDecision } from './decision-token';
+import { type LifecycleStart, startLifecycle } from './lifecycle-starts';
 import { SearchAttributesMissingError } from './search-attributes';
 import { approveSignal, approveUpdate, rejectSignal, rejectUpdate } from '../workflows/messages';
 
 export { SearchAttributesMissingError };
+export type { LifecycleStart };
 
 export type StartStatus = 'started' | 'already-running';
 
@@ -36,6 +39,8 @@ export interface StartedConnection {
 export interface ConnectionGateway {
   /** Starts the connection workflow, or finds the one already running for the same connection id. */
   startConnection(request: ConnectionRequest): Promise<StartedConnection>;
+  /** Starts update-access, rotate or disconnect under the connection id, or finds the run holding it. */
+  startLifecycle(start: LifecycleStart): Promise<StartedConnection>;
   /** Fire-and-forget decisions (durable even when no worker runs). */
   signalApproval(workflowId: string, decision: ApprovalDecision): Promise<void>;
   signalRejection(workflowId: string, decision: RejectionDecision): Promise<void>;
@@ -53,6 +58,7 @@ export function initialSearchAttributes(request: ConnectionRequest): SearchAttri
     { key: k.localDeployment, value: request.local.deploymentId },
     { key: k.remoteDeployment, value: request.remote.deploymentId },
     { key: k.alias, value: request.alias },
+    { key: OPERATION_KEY, value: 'connect' },
   ];
 }
 
@@ -101,6 +107,7 @@ export function createTemporalGateway(client: Client, options: TemporalGatewayOp
   const taskQueue = options.taskQueue ?? TASK_QUEUE;
   return {
     startConnection: (request) => startOrFindConnection(client, request, taskQueue),
+    startLifecycle: (start) => startLifecycle(client, start, taskQueue),
     signalApproval: (workflowId, decision) => client.workflow.getHandle(workflowId).signal(approveSignal, decision),
     signalRejection: (workflowId, decision) => client.workflow.getHandle(workflowId).signal(rejectSignal, decision),
   };

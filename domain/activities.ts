@@ -1,5 +1,5 @@
 import { type VerifyDecisionInput, type VerifyDecisionResult } from './approval-policy';
-import { type ConnectionRequest } from './connection-request';
+import { type ConnectionRequest, type RoleSpec } from './connection-request';
 import { type StepId } from './step-ids';
 import { type NotificationInput } from './events';
 import {
@@ -7,6 +7,7 @@ import {
   type KeystoreLoadReport,
   type PlatformTrustRecord,
   type PreflightResult,
+  type SealedSecret,
   type StepRecord,
   type UndoReport,
   type VerificationReport,
@@ -25,6 +26,13 @@ export interface StepInput {
    * terminated run's leftovers too); without it an undo removes only what this run made.
    */
   reclaim?: boolean;
+}
+/**
+ * Rotate's steps: the old (working) key is preflight's `existingKey`; `previousCredential` is its
+ * credential as sealed by the run that created it, for the keystore undo to write back.
+ */
+export interface RotateStepInput extends StepInput {
+  previousCredential?: SealedSecret;
 }
 export interface SideStepInput extends StepInput {
   side: Side;
@@ -69,6 +77,19 @@ export interface StepActivities {
   createRoles(input: SideStepInput): Promise<StepRecord>;
   deleteRoles(input: SideStepInput): Promise<UndoReport>;
 
+  /** Rotate: a new key beside the working one (checks first that previousCredential opens to the working key). */
+  createRotatedApiKey(input: RotateStepInput): Promise<ApiKeyRecord>;
+  /** Rotate's undo: invalidates the new key(s) this run made; never the working key. */
+  invalidateRotatedApiKey(input: RotateStepInput): Promise<UndoReport>;
+  /** Rotate's keystore undo: the old credential back, then loaded again (a restart when the rotation restarted). */
+  restoreKeystoreCredentials(input: RotateStepInput & { restart: boolean }): Promise<UndoReport>;
+  /** Rotate: `_nodes/reload_secure_settings` always (the old credential is loaded, so "loaded" says nothing). */
+  reloadRotatedCredentials(input: StepInput): Promise<KeystoreLoadReport>;
+  /** Rotate: restart local Elasticsearch so it loads the replaced credential (versions that need it). */
+  restartForRotation(input: StepInput): Promise<KeystoreLoadReport>;
+  /** Rotate, after verify: invalidates the replaced key. */
+  invalidateReplacedApiKey(input: RotateStepInput): Promise<StepRecord>;
+
   /**
    * Lifecycle: finds a connection by its marks (discovery) and reads it the way preflight does,
    * as the request and facts its undos take, with nothing counted as there before (reclaim).
@@ -82,6 +103,16 @@ export interface InspectConnectionInput {
   /** Gates the operation always asks for (the worker's policy may add more). */
   gates: StepId[];
   deadline: string;
+  /**
+   * update-access and rotate: the change asked for. The request then carries it, and preflight's
+   * facts are kept as read (the working key as `existingKey`) instead of reclaimed for removal.
+   */
+  change?: {
+    access?: Record<string, unknown>;
+    roles?: RoleSpec[];
+    apiKeyExpiration?: string;
+    verifyTimeout?: string;
+  };
 }
 
 export interface InspectedConnection {

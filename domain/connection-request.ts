@@ -110,6 +110,11 @@ export const ApprovalPolicy = z
   .strict();
 export type ApprovalPolicy = z.infer<typeof ApprovalPolicy>;
 
+/** A cross-cluster API key's expiration in Elasticsearch duration notation (`90d`). */
+export const ApiKeyExpiration = z
+  .string()
+  .regex(/^[1-9][0-9]{0,5}(d|h|m|s)$/, 'must be an Elasticsearch duration such as "90d"');
+
 /** The connection request: what an event or the CLI asks crosslink to do. Holds no credentials. */
 export const ConnectionRequest = z
   .object({
@@ -120,10 +125,7 @@ export const ConnectionRequest = z
     /** API key model: what the cross-cluster key grants. */
     access: CrossClusterAccess.optional(),
     /** API key model: key expiration in Elasticsearch duration notation (`90d`); never expires when omitted. */
-    apiKeyExpiration: z
-      .string()
-      .regex(/^[1-9][0-9]{0,5}(d|h|m|s)$/, 'must be an Elasticsearch duration such as "90d"')
-      .optional(),
+    apiKeyExpiration: ApiKeyExpiration.optional(),
     /** API key model on 8.10-8.13 (beta there): refused unless true; the keystore then needs a reload or restart. */
     allowBetaApiKeyModel: z.boolean().default(false),
     roles: z.array(RoleSpec).default([]),

@@ -33,12 +33,35 @@ export type DriftKind = z.infer<typeof DriftKind>;
 /** The operation an operator can run (behind its approval gates) to repair the drift. */
 export const Repair = z.enum([
   'rotate',
+  're-run connect',
   're-run register-remote',
   're-run deployment-trust',
   'disconnect',
   'investigate',
 ]);
 export type Repair = z.infer<typeof Repair>;
+
+/**
+ * The command line of each repair for a connection. `rotate` needs the single working key it
+ * replaces, so an expired, invalidated or missing key is repaired by running connect again (it
+ * converges: a new key and keystore credential, the rest kept), several live keys by a disconnect.
+ */
+export function repairCommand(
+  repair: Repair,
+  c: { local: { environment: string; deploymentId: string }; alias: string },
+): string {
+  const where = `${c.local.environment} ${c.local.deploymentId} ${c.alias}`;
+  switch (repair) {
+    case 'rotate':
+      return `crosslink rotate ${where} --as <you>`;
+    case 're-run connect':
+      return 'crosslink connect <its request.json>';
+    case 'disconnect':
+      return `crosslink disconnect ${where} --as <you>`;
+    default:
+      return repair;
+  }
+}
 
 export const DriftItem = z.object({
   kind: DriftKind,
@@ -133,7 +156,7 @@ function keyDrift(c: ManagedConnection, now: number, warnMs: number): DriftItem[
         ? {
             kind: 'key-expired',
             detail: `cross-cluster API key ${expired.id} expired at ${expired.expiresAt}`,
-            repair: ['rotate'],
+            repair: ['re-run connect'],
           }
         : {
             kind: 'key-invalid',
@@ -141,7 +164,7 @@ function keyDrift(c: ManagedConnection, now: number, warnMs: number): DriftItem[
               c.keys.length > 0
                 ? `every cross-cluster API key of this connection is invalidated (${c.keys.map((k) => k.id).join(', ')})`
                 : 'no cross-cluster API key of this connection exists on the remote',
-            repair: ['rotate', 'disconnect'],
+            repair: ['re-run connect', 'disconnect'],
           },
     );
   }
@@ -158,14 +181,14 @@ function keyDrift(c: ManagedConnection, now: number, warnMs: number): DriftItem[
     out.push({
       kind: 'extra-keys',
       detail: `${active.length} active keys carry this connection's mark (${active.map((k) => k.id).join(', ')}); one is expected`,
-      repair: ['rotate', 'investigate'],
+      repair: ['disconnect', 'investigate'],
     });
   }
   if (c.keystoreCredentials === false) {
     out.push({
       kind: 'keystore-missing',
       detail: `the keystore of ${c.local.deploymentId} has no cluster.remote.${c.alias}.credentials`,
-      repair: ['rotate'],
+      repair: ['re-run connect'],
     });
   }
   return out;

@@ -9,6 +9,12 @@ export const EVENT_TYPES = {
   connectionRequested: 'io.crosslink.connection.requested.v1',
   approvalGranted: 'io.crosslink.approval.granted.v1',
   approvalDenied: 'io.crosslink.approval.denied.v1',
+  /** data: an UpdateAccessRequest (domain/lifecycle-request.ts). */
+  accessUpdateRequested: 'io.crosslink.connection.access-update.requested.v1',
+  /** data: a RotateRequest; `previousCredential` (sealed) or `noRestore: true`. */
+  rotationRequested: 'io.crosslink.connection.rotation.requested.v1',
+  /** data: a DisconnectRequest. */
+  disconnectRequested: 'io.crosslink.connection.disconnect.requested.v1',
 } as const;
 
 /**

@@ -264,3 +264,44 @@ export const UNDO_ACTIVITIES: readonly ActivityName[] = STEP_IDS.flatMap((id) =>
 });
 
 export const DEFAULT_GATES: readonly StepId[] = STEP_IDS.filter((id) => STEP_CATALOG[id].gatedByDefault);
+
+/** The activities only rotate runs, around the catalog's keystore write and verify (workflows/rotate.ts). */
+export const ROTATION = {
+  createKey: {
+    name: 'createRotatedApiKey',
+    timing: 'quick',
+    summary: ({ request }) => `new key on ${request.remote.deploymentId} for ${request.alias}`,
+  },
+  invalidateNewKey: {
+    name: 'invalidateRotatedApiKey',
+    timing: 'quick',
+    summary: ({ request }) => `new key on ${request.remote.deploymentId}`,
+  },
+  restoreKeystore: {
+    name: 'restoreKeystoreCredentials',
+    timing: 'plan-wait',
+    summary: ({ request }) => `old credential of ${request.alias} back on ${request.local.deploymentId}`,
+  },
+  reload: {
+    name: 'reloadRotatedCredentials',
+    timing: 'quick',
+    summary: ({ request }) => `on ${request.local.deploymentId}`,
+  },
+  restart: {
+    name: 'restartForRotation',
+    timing: 'plan-wait',
+    summary: ({ request }) => `${request.local.deploymentId} (load the new credential)`,
+  },
+  invalidateOldKey: {
+    name: 'invalidateReplacedApiKey',
+    timing: 'quick',
+    summary: ({ preflight }) => `old key ${preflight.existingKey?.keyId ?? '?'}`,
+  },
+} as const satisfies {
+  createKey: ActivityCall<'createRotatedApiKey'>;
+  invalidateNewKey: ActivityCall<'invalidateRotatedApiKey'>;
+  restoreKeystore: ActivityCall<'restoreKeystoreCredentials'>;
+  reload: ActivityCall<'reloadRotatedCredentials'>;
+  restart: ActivityCall<'restartForRotation'>;
+  invalidateOldKey: ActivityCall<'invalidateReplacedApiKey'>;
+};

@@ -15,6 +15,8 @@ export const WORKFLOW_TYPES = {
   listConnections: 'listConnections',
   audit: 'auditConnections',
   disconnect: 'disconnectConnection',
+  updateAccess: 'updateConnectionAccess',
+  rotate: 'rotateConnection',
 } as const;
 /** The connection workflow's type name (workflows/index.ts exports a function of this name). */
 export const CONNECTION_WORKFLOW = WORKFLOW_TYPES.connection;
@@ -24,6 +26,10 @@ export const LIST_CONNECTIONS_WORKFLOW = WORKFLOW_TYPES.listConnections;
 export const AUDIT_WORKFLOW = WORKFLOW_TYPES.audit;
 /** Removing a connection (same workflow id as the connection: one connection, one live run). */
 export const DISCONNECT_WORKFLOW = WORKFLOW_TYPES.disconnect;
+/** Changing what a connection's key grants, in place (same workflow id as the connection). */
+export const UPDATE_ACCESS_WORKFLOW = WORKFLOW_TYPES.updateAccess;
+/** Replacing a connection's key (same workflow id as the connection). */
+export const ROTATE_WORKFLOW = WORKFLOW_TYPES.rotate;
 /** The Temporal Schedule that runs the audit. */
 export const AUDIT_SCHEDULE_ID = 'crosslink-audit';
 
@@ -67,6 +73,9 @@ export const ALL_SEARCH_ATTRIBUTE_KEYS = [
   ...Object.values(SEARCH_ATTRIBUTE_KEYS),
   ...Object.values(OPERATION_SEARCH_ATTRIBUTE_KEYS),
 ];
+
+/** The typed key of CrosslinkOperation, set at start by every client that starts a crosslink workflow. */
+export const OPERATION_KEY = OPERATION_SEARCH_ATTRIBUTE_KEYS.operation;
 
 /** Every search attribute name, in a stable order (registration, checks, docs). */
 export const SEARCH_ATTRIBUTE_NAMES: readonly string[] = [

@@ -55,7 +55,7 @@ export async function connectRemoteCluster(input: ConnectionRequest): Promise<Co
     await notifier.settled();
     return progress.result(verification);
   } catch (err) {
-    return await rollBack(steps, notifier, err);
+    return await rollBack(steps, err, notifier);
   }
 }
 
@@ -78,7 +78,7 @@ function parseRequest(input: unknown): ConnectionRequest {
  * is BENIGN, and carries no workflow stack trace. The run still ends failed, so that "failed" in
  * Temporal keeps meaning "not connected" for every client and the reason's type stays the failure type.
  */
-async function rollBack(steps: StepRunner, notifier: Notifier, err: unknown): Promise<never> {
+export async function rollBack(steps: StepRunner, err: unknown, notifier?: Notifier): Promise<never> {
   const { progress, saga } = steps;
   const reason = describeFailure(err);
   const step = progress.firstFailedStep ?? progress.currentStep;
@@ -88,7 +88,7 @@ async function rollBack(steps: StepRunner, notifier: Notifier, err: unknown): Pr
   const where = step ? { step } : {};
   if (failures.length > 0) {
     const failedSteps = failures.map((f) => f.step);
-    notifier.send(
+    notifier?.send(
       {
         kind: 'failed',
         failureType: reason.type,
@@ -101,7 +101,7 @@ async function rollBack(steps: StepRunner, notifier: Notifier, err: unknown): Pr
       },
       `failed: ${failures.length} undo(s) failed`,
     );
-    await notifier.settled();
+    await notifier?.settled();
     throw ApplicationFailure.create({
       type: FailureType.CompensationFailed,
       message: `rolled back after ${reason.type} (${reason.message}), but ${failures.length} undo(s) failed: ${failures
@@ -111,11 +111,11 @@ async function rollBack(steps: StepRunner, notifier: Notifier, err: unknown): Pr
       details: [progress.snapshot()],
     });
   }
-  notifier.send(
+  notifier?.send(
     { kind: 'rolled-back', failureType: reason.type, message: reason.message.slice(0, 2000), ...where },
     `rolled back after ${reason.type}`,
   );
-  await notifier.settled();
+  await notifier?.settled();
   if (isCancellation(err)) throw err;
   const rolledBack = ApplicationFailure.create({
     type: reason.type,

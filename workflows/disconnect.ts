@@ -6,13 +6,7 @@
  * after a terminated or failed run. Shared trust objects go only when nothing else needs them (the
  * undos decide, shared-trust-users.ts). Ends with what was removed and what was kept and why.
  */
-import {
-  CancellationScope,
-  ApplicationFailure,
-  proxyActivities,
-  setHandler,
-  upsertSearchAttributes,
-} from '@temporalio/workflow';
+import { CancellationScope, ApplicationFailure, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
 import {
   type ActivityName,
   type CompensationFailure,
@@ -38,7 +32,7 @@ import {
 import { ApprovalGates } from './approvals';
 import { describeFailure } from './failures';
 import { badInput } from './lifecycle-input';
-import { progressQuery } from './messages';
+import { LifecycleProgress } from './lifecycle-progress';
 import { ConnectionProgress } from './progress';
 import { Saga } from './saga';
 import { StepRunner } from './step-runner';
@@ -66,6 +60,8 @@ export async function disconnectConnection(input: DisconnectRequestInput): Promi
   if (!parsed.success) throw badInput('request', parsed.error);
   const ask = parsed.data;
   upsertSearchAttributes([{ key: OPERATION, value: 'disconnect' }]);
+  // The progress query answers from the first activation, before the connection is inspected.
+  const live = new LifecycleProgress(ask.connectionId, ask.requestedBy);
   const inspected = await inspect({
     connectionId: ask.connectionId,
     requestedBy: ask.requestedBy,
@@ -74,7 +70,7 @@ export async function disconnectConnection(input: DisconnectRequestInput): Promi
   });
   const { request, preflight } = inspected;
   const progress = new ConnectionProgress(ask.connectionId, request);
-  setHandler(progressQuery, () => progress.snapshot());
+  live.attach(progress);
   const gates = new ApprovalGates(request, progress);
   gates.install();
   gates.adopt(preflight.approvals);

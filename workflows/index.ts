@@ -3,3 +3,5 @@ export { connectRemoteCluster } from './connect-remote-cluster';
 export { listConnections } from './list-connections';
 export { auditConnections } from './audit-connections';
 export { disconnectConnection } from './disconnect';
+export { updateConnectionAccess } from './update-access';
+export { rotateConnection } from './rotate';

@@ -31,12 +31,16 @@ function requestOf(c: ManagedConnection, input: InspectConnectionInput): Connect
     remote: { environment: remote.environment, deploymentId: remote.deploymentId },
     alias: c.alias,
     securityModel: c.model,
-    ...(c.model === 'api_key' ? { access: active?.access ?? UNKNOWN_ACCESS } : {}),
-    roles: roleNames.map((name) => ({
-      name,
-      local: {},
-      ...(c.model === 'certificate' && remoteHas(name) ? { remote: {} } : {}),
-    })),
+    ...(c.model === 'api_key' ? { access: input.change?.access ?? active?.access ?? UNKNOWN_ACCESS } : {}),
+    ...(input.change?.apiKeyExpiration ? { apiKeyExpiration: input.change.apiKeyExpiration } : {}),
+    ...(input.change?.verifyTimeout ? { verifyTimeout: input.change.verifyTimeout } : {}),
+    roles:
+      input.change?.roles ??
+      roleNames.map((name) => ({
+        name,
+        local: {},
+        ...(c.model === 'certificate' && remoteHas(name) ? { remote: {} } : {}),
+      })),
     approval: { gates: input.gates, deadline: input.deadline },
     requestedBy: input.requestedBy,
   });
@@ -76,6 +80,13 @@ export async function inspectConnection(
       nonRetryable: true,
     });
   }
+  if (input.change && c.model !== 'api_key') {
+    throw ApplicationFailure.create({
+      message: `the connection ${input.connectionId} uses the certificate model: it has no cross-cluster API key to change or rotate; its access is the roles on the remote deployment ${c.remote.deploymentId}`,
+      type: FailureType.PreflightRefused,
+      nonRetryable: true,
+    });
+  }
   const request = requestOf(c, input);
   const facts = await preflight(deps, ctx, { connectionId: input.connectionId, request });
   const parts = [
@@ -86,7 +97,8 @@ export async function inspectConnection(
   ].filter(Boolean);
   return {
     request,
-    preflight: reclaimFacts(facts, request),
+    // A change keeps the facts as read (the working key, what was there before); a removal reclaims.
+    preflight: input.change ? facts : reclaimFacts(facts, request),
     attempt: ctx.attempt,
     detail: `${c.model} connection to ${c.remote.deploymentId} (${c.remote.environment}): ${parts.join(', ') || 'marks only'}`,
   };

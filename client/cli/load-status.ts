@@ -6,7 +6,14 @@
  */
 import { type Client, WorkflowFailedError } from '@temporalio/client';
 import { type TypedSearchAttributes } from '@temporalio/common';
-import { ConnectionResult, ConnectionState, Progress, SEARCH_ATTRIBUTE_KEYS } from '../../domain';
+import {
+  ConnectionResult,
+  ConnectionState,
+  DisconnectReport,
+  LifecycleChangeReport,
+  Progress,
+  SEARCH_ATTRIBUTE_KEYS,
+} from '../../domain';
 import { progressQuery } from '../../workflows/messages';
 import { type StatusView } from './render/status';
 
@@ -42,9 +49,15 @@ export async function loadStatus(
   }
 
   try {
-    const result = ConnectionResult.safeParse(await handle.result());
-    if (!result.success)
+    const value = await handle.result();
+    const result = ConnectionResult.safeParse(value);
+    if (!result.success) {
+      // update-access, rotate and disconnect end with their own report; their progress says the rest.
+      const lifecycle = LifecycleChangeReport.safeParse(value).success || DisconnectReport.safeParse(value).success;
+      const progress = lifecycle ? await queryClosed() : undefined;
+      if (progress) return { ...base, source: 'progress-query', state: progress.state, progress };
       return { ...base, source: 'workflow-description', note: 'the workflow result is not a connection result' };
+    }
     // The result has steps and resources; a worker, when one runs, also gives details and approvals.
     const progress = await queryClosed();
     return { ...base, source: 'workflow-result', state: 'connected', result: result.data, progress };

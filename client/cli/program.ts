@@ -8,6 +8,8 @@ import { type DecideOptions, approveCommand, rejectCommand } from './commands/de
 import { keygenCommand } from './commands/keygen';
 import { registerConnectionsCommand } from './commands/connections-program';
 import { registerDisconnectCommand } from './commands/disconnect';
+import { registerRotateCommand } from './commands/rotate';
+import { registerUpdateAccessCommand } from './commands/update-access';
 import { historyCommand } from './commands/history';
 import { listCommand } from './commands/list';
 import { statusCommand } from './commands/status';
@@ -124,6 +126,8 @@ export function buildProgram(ctx: CliContext, setExit: (code: ExitCode) => void)
   registerConnectionsCommand(program, ctx, run);
   registerAuditCommand(program, ctx, run);
   registerDisconnectCommand(program, ctx, run);
+  registerUpdateAccessCommand(program, ctx, run);
+  registerRotateCommand(program, ctx, run);
 
   for (const cmd of program.commands) {
     cmd.exitOverride().configureOutput({

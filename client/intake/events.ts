@@ -9,15 +9,20 @@ import {
   ApprovalDeniedData,
   ApprovalGrantedData,
   ConnectionRequest,
+  DisconnectRequest,
   EVENT_TYPES,
+  RotateRequest,
+  UpdateAccessRequest,
   type FieldError,
   type RejectionDecision,
   fieldErrors,
 } from '../../domain';
+import { type LifecycleStart } from '../lifecycle-starts';
 import { type DistinctHeaders, decodeHttpEvent } from './binding';
 
 export type IntakeCommand =
   | { kind: 'start'; eventId: string; request: ConnectionRequest }
+  | { kind: 'lifecycle'; eventId: string; start: LifecycleStart }
   | { kind: 'approve'; eventId: string; workflowId: string; decision: ApprovalDecision }
   | { kind: 'reject'; eventId: string; workflowId: string; decision: RejectionDecision };
 
@@ -47,6 +52,33 @@ export function parseEvent(headers: DistinctHeaders, body: Buffer): ParsedEvent 
       const r = ConnectionRequest.safeParse(data);
       if (!r.success) return dataErrors(r.error);
       return { ok: true, digest, command: { kind: 'start', eventId, request: r.data } };
+    }
+    case EVENT_TYPES.accessUpdateRequested: {
+      const r = UpdateAccessRequest.safeParse(data);
+      if (!r.success) return dataErrors(r.error);
+      return {
+        ok: true,
+        digest,
+        command: { kind: 'lifecycle', eventId, start: { operation: 'update-access', request: r.data } },
+      };
+    }
+    case EVENT_TYPES.rotationRequested: {
+      const r = RotateRequest.safeParse(data);
+      if (!r.success) return dataErrors(r.error);
+      return {
+        ok: true,
+        digest,
+        command: { kind: 'lifecycle', eventId, start: { operation: 'rotate', request: r.data } },
+      };
+    }
+    case EVENT_TYPES.disconnectRequested: {
+      const r = DisconnectRequest.safeParse(data);
+      if (!r.success) return dataErrors(r.error);
+      return {
+        ok: true,
+        digest,
+        command: { kind: 'lifecycle', eventId, start: { operation: 'disconnect', request: r.data } },
+      };
     }
     case EVENT_TYPES.approvalGranted: {
       const r = ApprovalGrantedData.safeParse(data);

@@ -174,6 +174,17 @@ export function createIntakeServer(options: IntakeServerOptions): IntakeServer {
             outcome: { workflowId: started.workflowId, status: started.status },
           };
         }
+        case 'lifecycle': {
+          const started = await options.gateway.startLifecycle(command.start);
+          log?.info({ eventId: command.eventId, ...started }, `${command.start.operation} ${started.status}`);
+          return {
+            response: {
+              status: 202,
+              body: { ...started, operation: command.start.operation, eventId: command.eventId },
+            },
+            outcome: { workflowId: started.workflowId, status: started.status },
+          };
+        }
         case 'approve':
           await options.gateway.signalApproval(command.workflowId, command.decision);
           break;

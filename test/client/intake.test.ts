@@ -585,3 +585,64 @@ describe('the SDK message shapes senders use still verify', () => {
     expect(reply.status).toBe(202);
   });
 });
+
+describe('intake lifecycle events (update-access, rotate, disconnect)', () => {
+  const local = request.local;
+  const alias = request.alias;
+  const sealed = { alg: 'A256GCM', kid: 'abcd1234', iv: 'aXY=', ciphertext: 'Y2lwaGVy', tag: 'dGFn' };
+
+  test.each([
+    [
+      EVENT_TYPES.accessUpdateRequested,
+      'update-access',
+      { local, alias, access: { search: [{ names: ['logs-*'] }] }, requestedBy: 'alice' },
+    ],
+    [EVENT_TYPES.rotationRequested, 'rotate', { local, alias, previousCredential: sealed, requestedBy: 'alice' }],
+    [EVENT_TYPES.disconnectRequested, 'disconnect', { connectionId: workflowId, requestedBy: 'alice' }],
+  ])('%s starts %s under the connection id', async (type, operation, data) => {
+    const e = signed({ type, data, id: `evt-${operation}` });
+    const reply = await post(e.body, e.headers);
+    expect(reply).toMatchObject({ status: 202, body: { workflowId, status: 'started', operation } });
+    expect(temporal.workflows.get(workflowId)?.lifecycle).toMatchObject({ operation, request: data });
+  });
+
+  test('a second lifecycle event while a run holds the connection starts nothing new', async () => {
+    const c = signed(requested);
+    await post(c.body, c.headers);
+    const first = temporal.workflows.get(workflowId)!.runId;
+    const e = signed({
+      type: EVENT_TYPES.disconnectRequested,
+      data: { connectionId: workflowId, requestedBy: 'alice' },
+      id: 'evt-2',
+    });
+    const reply = await post(e.body, e.headers);
+    expect(reply).toMatchObject({ status: 202, body: { status: 'already-running', runId: first } });
+    expect(temporal.workflows.get(workflowId)?.lifecycle).toBeUndefined();
+  });
+
+  test('a rotation without the previous credential or noRestore is refused, naming the field', async () => {
+    const e = signed({
+      type: EVENT_TYPES.rotationRequested,
+      data: { local, alias, requestedBy: 'alice' },
+      id: 'evt-3',
+    });
+    const reply = await post(e.body, e.headers);
+    expect(reply.status).toBe(400);
+    expect(JSON.stringify(reply.body)).toContain('data.previousCredential');
+    expect(temporal.workflows.size).toBe(0);
+  });
+
+  test('an update-access for the certificate-only fields (remote roles) is refused', async () => {
+    const data = {
+      local,
+      alias,
+      access: { search: [{ names: ['logs-*'] }] },
+      roles: [{ name: 'r', local: {}, remote: { indices: [{ names: ['x'], privileges: ['read'] }] } }],
+      requestedBy: 'alice',
+    };
+    const e = signed({ type: EVENT_TYPES.accessUpdateRequested, data, id: 'evt-4' });
+    const reply = await post(e.body, e.headers);
+    expect(reply.status).toBe(400);
+    expect(JSON.stringify(reply.body)).toContain('data.roles[0].remote');
+  });
+});

@@ -85,7 +85,9 @@ describe('crosslink audit', () => {
     expect(text.split('\n')[0]).toBe(
       'Audit of 2026-06-01T00:00:00Z (crosslink-audit-2026): 2 connections, 2 connected, 0 degraded, 0 broken; 1 with drift (key expiry warning 14d).',
     );
-    expect(text).toMatch(/ece-a\/search-a-9\s+soon\s+key-expiring\s+rotate\s+cross-cluster API key key-1 expires at/);
+    expect(text).toMatch(
+      /ece-a\/search-a-9\s+soon\s+key-expiring\s+crosslink rotate ece-a a9 soon --as <you>\s+cross-cluster API key key-1 expires at/,
+    );
     expect(text).toContain('Repairs are suggestions: nothing was changed.');
   });
 

@@ -26,13 +26,13 @@ const cases: Array<[string, Partial<ManagedConnection>, Array<[string, string]>]
     },
     [
       ['broken', 'investigate'],
-      ['key-expired', 'rotate'],
+      ['key-expired', 're-run connect'],
     ],
   ],
-  ['key invalidated', { keys: [{ ...key, active: false, invalidated: true }] }, [['key-invalid', 'rotate']]],
-  ['no key at all', { keys: [] }, [['key-invalid', 'rotate']]],
-  ['two active keys', { keys: [key, { ...key, id: 'key-2' }] }, [['extra-keys', 'rotate']]],
-  ['keystore entry gone', { keystoreCredentials: false }, [['keystore-missing', 'rotate']]],
+  ['key invalidated', { keys: [{ ...key, active: false, invalidated: true }] }, [['key-invalid', 're-run connect']]],
+  ['no key at all', { keys: [] }, [['key-invalid', 're-run connect']]],
+  ['two active keys', { keys: [key, { ...key, id: 'key-2' }] }, [['extra-keys', 'disconnect']]],
+  ['keystore entry gone', { keystoreCredentials: false }, [['keystore-missing', 're-run connect']]],
   ['keystore unread: no finding', { keystoreCredentials: undefined }, []],
   [
     'settings removed',

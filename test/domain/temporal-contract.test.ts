@@ -54,6 +54,7 @@ describe('the Temporal contract', () => {
       [SEARCH_ATTRIBUTES.localDeployment]: DEFAULT_IDS.a9,
       [SEARCH_ATTRIBUTES.remoteDeployment]: DEFAULT_IDS.b9,
       [SEARCH_ATTRIBUTES.alias]: 'logs-b',
+      [OPERATION_SEARCH_ATTRIBUTES.operation]: 'connect',
     });
   });
 });

@@ -213,10 +213,19 @@ export function scriptedActivities(options: ScriptOptions = {}): CrosslinkActivi
       };
     },
     deleteRoles: undo('roles deleted'),
-    inspectConnection() {
-      return Promise.reject(new Error('scripted activities do not inspect connections'));
-    },
+    inspectConnection: lifecycleOnly('inspect connections'),
+    createRotatedApiKey: lifecycleOnly('rotate'),
+    invalidateRotatedApiKey: lifecycleOnly('rotate'),
+    restoreKeystoreCredentials: lifecycleOnly('rotate'),
+    reloadRotatedCredentials: lifecycleOnly('rotate'),
+    restartForRotation: lifecycleOnly('rotate'),
+    invalidateReplacedApiKey: lifecycleOnly('rotate'),
   };
+}
+
+/** The lifecycle operations run on the simulator with the real activities (test/workflows/simulator-world.ts). */
+function lifecycleOnly(what: string): () => Promise<never> {
+  return () => Promise.reject(new Error(`scripted activities do not ${what}`));
 }
 
 /** The activities as the harness takes them, with some replaced. */

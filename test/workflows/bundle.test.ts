@@ -37,6 +37,8 @@ describe('workflow bundle', () => {
       'connectRemoteCluster',
       'disconnectConnection',
       'listConnections',
+      'rotateConnection',
+      'updateConnectionAccess',
     ]);
     for (const name of Object.keys(mod)) expect(typeof mod[name]).toBe('function');
   });

@@ -1,5 +1,5 @@
 /** `crosslink audit report`: the summary, then each drifted connection with the repair it suggests. */
-import { type AuditReport } from '../../../domain/drift';
+import { type AuditReport, repairCommand } from '../../../domain/drift';
 import { formatTime, renderTable } from './format';
 
 export function renderAuditReport(report: AuditReport, run?: { workflowId: string; runId: string }): string {
@@ -13,7 +13,7 @@ export function renderAuditReport(report: AuditReport, run?: { workflowId: strin
       `${c.local.environment}/${c.local.name ?? c.local.deploymentId}`,
       c.alias,
       d.kind,
-      d.repair.join(' | '),
+      d.repair.map((r) => repairCommand(r, c)).join(' | '),
       d.detail,
     ]),
   );

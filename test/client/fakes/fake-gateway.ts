@@ -5,10 +5,13 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { type ApprovalDecision, type ConnectionRequest, type RejectionDecision, connectionId } from '../../../domain';
 import { type ConnectionGateway, type StartedConnection } from '../../../client/connections';
+import { type LifecycleStart, lifecycleWorkflowId } from '../../../client/lifecycle-starts';
 
 export interface FakeWorkflow {
   runId: string;
   request: ConnectionRequest;
+  /** Set for update-access, rotate and disconnect (then `request` is empty). */
+  lifecycle?: LifecycleStart;
   signals: Array<
     { name: 'approvalGranted'; decision: ApprovalDecision } | { name: 'approvalDenied'; decision: RejectionDecision }
   >;
@@ -24,6 +27,15 @@ export class FakeTemporal implements ConnectionGateway {
     if (existing) return { workflowId, runId: existing.runId, status: 'already-running' };
     const runId = `run-${++this.runs}`;
     this.workflows.set(workflowId, { runId, request, signals: [] });
+    return { workflowId, runId, status: 'started' };
+  }
+
+  async startLifecycle(start: LifecycleStart): Promise<StartedConnection> {
+    const workflowId = lifecycleWorkflowId(start);
+    const existing = this.workflows.get(workflowId);
+    if (existing) return { workflowId, runId: existing.runId, status: 'already-running' };
+    const runId = `run-${++this.runs}`;
+    this.workflows.set(workflowId, { runId, request: {} as ConnectionRequest, lifecycle: start, signals: [] });
     return { workflowId, runId, status: 'started' };
   }
 

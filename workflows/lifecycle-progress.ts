@@ -1,0 +1,46 @@
+/**
+ * The `progress` query of the lifecycle operations, answered from their first activation: until
+ * the connection is inspected (its remote side and model read from the systems) it reports the
+ * connection id's parts and a running preflight, then the operation's ConnectionProgress.
+ */
+import { setHandler } from '@temporalio/workflow';
+import { type Progress, parseConnectionId } from '../domain';
+import { progressQuery } from './messages';
+import { type ConnectionProgress } from './progress';
+
+export class LifecycleProgress {
+  private progress: ConnectionProgress | undefined;
+  private readonly startedAt = new Date().toISOString();
+
+  constructor(
+    private readonly connectionId: string,
+    private readonly requestedBy: string,
+  ) {
+    setHandler(progressQuery, () => this.progress?.snapshot() ?? this.provisional());
+  }
+
+  /** From now on the query answers with the operation's progress. */
+  attach(progress: ConnectionProgress): void {
+    this.progress = progress;
+  }
+
+  private provisional(): Progress {
+    const { environment, deploymentId, alias } = parseConnectionId(this.connectionId);
+    return {
+      connectionId: this.connectionId,
+      state: 'running',
+      currentStep: 'preflight',
+      // Unknown until inspected; every operation that runs before inspection reads it from there.
+      model: 'api_key',
+      alias,
+      local: { environment, deploymentId },
+      remote: { environment: '', deploymentId: '' },
+      requestedBy: this.requestedBy,
+      startedAt: this.startedAt,
+      steps: [{ id: 'preflight', status: 'running', attempts: 0, detail: 'inspecting the connection' }],
+      audit: [],
+      created: [],
+      compensationFailures: [],
+    };
+  }
+}
