@@ -160,6 +160,7 @@ async function record(
       workflowId: handle.workflowId,
       closedAs: scenario.closedAs,
       events: history.events.length,
+      ...(scenario.notifications ? { notifications: notified.length } : {}),
     };
   } finally {
     worker.shutdown();
@@ -175,13 +176,16 @@ function readme(manifest: Manifest, outDir: string): string {
     '',
     `Recorded from commit \`${manifest.commit}\` with Temporal TypeScript SDK ${manifest.temporalSdk}`,
     'by `scripts/record-histories.ts` on a `temporal server start-dev` server, with the real worker,',
-    'activities and simulator. `manifest.json` lists each run, its workflow id and how it closed.',
-    'Every history was audited for the simulator credentials, the sealing key and every sealed',
-    'plaintext before it was written.',
+    'activities and simulator. `manifest.json` lists each run, its workflow type and id, how it',
+    'closed and, for runs whose worker had a notification sink, how many notifications it received.',
+    "Decisions were signed with the test approvers' keys and checked against the approval policy of",
+    'the real-server suites. Every history was audited for the simulator credentials, the sealing',
+    'key, the notification signing secret and every sealed plaintext before it was written.',
     '',
-    ...manifest.runs.map(
-      (r) => `- \`${r.scenario}.json\` (\`${r.workflowType}\`): ${r.description} (${r.events} events).`,
-    ),
+    ...manifest.runs.map((r) => {
+      const sink = r.notifications === undefined ? '' : `; notification sink: ${r.notifications} received`;
+      return `- \`${r.scenario}.json\` (\`${r.workflowType}\`): ${r.description} (${r.events} events${sink}).`;
+    }),
     '',
     'Re-record (keep this folder while a run of this version can still be open):',
     '',

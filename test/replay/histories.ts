@@ -20,6 +20,8 @@ export interface ManifestEntry {
   workflowId: string;
   closedAs: ClosedAs;
   events: number;
+  /** Notifications the run's sink received; absent when its worker had no sink. */
+  notifications?: number;
 }
 
 export interface Manifest {

@@ -100,7 +100,7 @@ export const SCENARIOS: readonly RecordingScenario[] = [
   {
     name: 'api-key-connected',
     description:
-      'API key model, ece-a 9.x -> ece-b 9.x (private proxy CA), notification sink; a forged approval refused, then every gate approved by signed update',
+      'API key model, ece-a 9.x -> ece-b 9.x (private proxy CA): a forged approval refused, then every gate approved by signed update',
     workflowType: CONNECTION_WORKFLOW,
     start: connectRun(apiKeyRequest('logs-b')),
     async drive(handle) {
@@ -121,8 +121,7 @@ export const SCENARIOS: readonly RecordingScenario[] = [
   },
   {
     name: 'rejected-rollback',
-    description:
-      'API key model rejected (signed) at register-remote after steps ran, notification sink: rolled back, ApprovalRejected',
+    description: 'API key model rejected (signed) at register-remote after steps ran: rolled back, ApprovalRejected',
     workflowType: CONNECTION_WORKFLOW,
     start: connectRun(
       apiKeyRequest('rejected-b', {
@@ -195,7 +194,7 @@ export const SCENARIOS: readonly RecordingScenario[] = [
   },
   {
     name: 'list-connections',
-    description: 'the inventory after an API key connect (and the simulator’s pre-existing legacy remote)',
+    description: 'the inventory after an API key connect: that connection, and the pre-existing legacy remote as unmanaged',
     workflowType: LIST_CONNECTIONS_WORKFLOW,
     async start(ctx) {
       await connectFirst(ctx, apiKeyRequest('listed-b', { approval: { gates: [] } }));
@@ -210,7 +209,7 @@ export const SCENARIOS: readonly RecordingScenario[] = [
   },
   {
     name: 'audit-connections',
-    description: 'the audit after an API key connect, notification sink: no drift, so no notification',
+    description: 'the audit after an API key connect: no drift, so no notification',
     workflowType: AUDIT_WORKFLOW,
     async start(ctx) {
       await connectFirst(ctx, apiKeyRequest('audited-b', { approval: { gates: [] } }));
