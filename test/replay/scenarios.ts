@@ -194,7 +194,8 @@ export const SCENARIOS: readonly RecordingScenario[] = [
   },
   {
     name: 'list-connections',
-    description: 'the inventory after an API key connect: that connection, and the pre-existing legacy remote as unmanaged',
+    description:
+      'the inventory after an API key connect: that connection, and the pre-existing legacy remote as unmanaged',
     workflowType: LIST_CONNECTIONS_WORKFLOW,
     async start(ctx) {
       await connectFirst(ctx, apiKeyRequest('listed-b', { approval: { gates: [] } }));
