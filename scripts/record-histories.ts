@@ -2,9 +2,10 @@
  * `npx tsx scripts/record-histories.ts [outDir]`: records the workflow histories the replay suite
  * (test/replay) replays. Starts a Temporal dev server the way the real-server suites do
  * (TEMPORAL_ADDRESS, CROSSLINK_TEMPORAL_BIN, `temporal` on PATH or in the Go bin folder), then per
- * scenario a fresh simulator and a worker with the real workflow bundle and activities; drives the
- * run, checks it closed as expected, audits the history for every secret the run could have leaked
- * and writes it. outDir defaults to test/replay/histories/<package.json version>/.
+ * scenario a fresh simulator and a worker with the real workflow bundle and activities, the suites'
+ * approval policy and (where the scenario says) a notification sink on loopback; drives the run,
+ * checks it closed as expected (and that a sink received its notifications), audits the history
+ * for every secret the run could have leaked and writes it. outDir defaults to test/replay/histories/<package.json version>/.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -14,12 +15,14 @@ import { Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@t
 import { closeAllPools, createActivities } from '../activities';
 import { createEnvironmentRegistry, resolveEnvironments } from '../activities/environments';
 import { type Sealer, createSealer } from '../activities/secrets/sealing';
-import { EnvironmentsFile } from '../domain';
+import { type ResolvedNotificationSink } from '../activities/notifications';
+import { generateWebhookSecret } from '../client/intake/webhook-signature';
+import { type NotificationSink, createNotificationSink } from '../client/notifications/sink';
+import { CONNECTION_WORKFLOW, EnvironmentsFile } from '../domain';
 import { startSimulator } from '../simulator';
 import { historyToJSON } from '../test/harness/sdk-internals';
 import { configuredSecrets, createdKeySecrets, findSecrets, sealingKeySecrets } from '../test/proof/support/secrets';
-import { PLAN_DURATION_MS } from '../test/server/crosslink';
-import { startConnection } from '../test/server/runs';
+import { PLAN_DURATION_MS, SERVER_POLICY } from '../test/server/crosslink';
 import { type TestServer, startTestServer } from '../test/server/temporal-server';
 import {
   HISTORIES_ROOT,
@@ -78,9 +81,16 @@ function tappedSealer(key: Buffer, sealed: string[]): Sealer {
   };
 }
 
+/** The loopback receiver of the scenarios that have a notification sink, and the worker's view of it. */
+interface Notifications {
+  sink: NotificationSink;
+  resolved: ResolvedNotificationSink;
+}
+
 async function record(
   server: TestServer,
   bundle: WorkflowBundleWithSourceMap,
+  notifications: Notifications,
   scenario: RecordingScenario,
   outDir: string,
 ): Promise<ManifestEntry> {
@@ -94,20 +104,33 @@ async function record(
     namespace: server.namespace,
     taskQueue,
     workflowBundle: bundle,
-    activities: createActivities({ registry, sealer: tappedSealer(sealingKey, sealed), timing: ACTIVITY_TIMING }),
+    activities: createActivities({
+      registry,
+      sealer: tappedSealer(sealingKey, sealed),
+      approvals: SERVER_POLICY,
+      timing: ACTIVITY_TIMING,
+      ...(scenario.notifications ? { notifications: notifications.resolved } : {}),
+    }),
     shutdownGraceTime: '5s',
     identity: 'crosslink-history-recorder',
   });
   const running = worker.run();
   try {
-    const request = scenario.request();
-    const handle = await startConnection(server.client, request, taskQueue);
+    const handle = await scenario.start({ client: server.client, taskQueue });
     await scenario.drive(handle, server.client);
     await handle.result().catch(() => undefined);
 
-    const status = (await handle.describe()).status.name;
+    const described = await handle.describe();
+    if (described.type !== scenario.workflowType) {
+      throw new Error(`${scenario.name}: the run is a ${described.type}, expected ${scenario.workflowType}`);
+    }
+    const status = described.status.name;
     if (status !== STATUS[scenario.closedAs]) {
       throw new Error(`${scenario.name}: the run closed ${status}, expected ${STATUS[scenario.closedAs]}`);
+    }
+    const notified = notifications.sink.received.filter((r) => r.notification.runId === described.runId);
+    if (scenario.notifications && scenario.workflowType === CONNECTION_WORKFLOW && notified.length === 0) {
+      throw new Error(`${scenario.name}: the sink received no notification from the run`);
     }
     const json = historyToJSON(await handle.fetchHistory());
     const history = JSON.parse(json) as { events: Array<{ eventType?: string }> };
@@ -115,21 +138,29 @@ async function record(
     if (last !== closingEventType(scenario.closedAs)) throw new Error(`${scenario.name}: history ends with ${last}`);
 
     const text = decodedHistoryText(history);
-    const secrets = [...configuredSecrets(simulator), ...sealingKeySecrets(sealingKey), ...createdKeySecrets(sealed)];
+    const secrets = [
+      ...configuredSecrets(simulator),
+      ...sealingKeySecrets(sealingKey),
+      ...createdKeySecrets(sealed),
+      { label: 'notification sink signing secret', value: notifications.resolved.signingSecret },
+    ];
     const leaked = [...findSecrets(text, secrets), ...forbiddenFields(text)];
     if (leaked.length > 0) throw new Error(`${scenario.name}: the history holds secrets: ${leaked.join(', ')}`);
 
     writeFileSync(join(outDir, `${scenario.name}.json`), `${json}\n`);
     process.stdout.write(
-      `${scenario.name}: ${history.events.length} events, closed ${scenario.closedAs}; ` +
+      `${scenario.name} (${described.type}): ${history.events.length} events, closed ${scenario.closedAs}, ` +
+        `${notified.length} notification(s); ` +
         `audited ${secrets.length} secrets (${sealed.length} sealed), none found\n`,
     );
     return {
       scenario: scenario.name,
       description: scenario.description,
+      workflowType: described.type,
       workflowId: handle.workflowId,
       closedAs: scenario.closedAs,
       events: history.events.length,
+      ...(scenario.notifications ? { notifications: notified.length } : {}),
     };
   } finally {
     worker.shutdown();
@@ -145,11 +176,16 @@ function readme(manifest: Manifest, outDir: string): string {
     '',
     `Recorded from commit \`${manifest.commit}\` with Temporal TypeScript SDK ${manifest.temporalSdk}`,
     'by `scripts/record-histories.ts` on a `temporal server start-dev` server, with the real worker,',
-    'activities and simulator. `manifest.json` lists each run, its workflow id and how it closed.',
-    'Every history was audited for the simulator credentials, the sealing key and every sealed',
-    'plaintext before it was written.',
+    'activities and simulator. `manifest.json` lists each run, its workflow type and id, how it',
+    'closed and, for runs whose worker had a notification sink, how many notifications it received.',
+    "Decisions were signed with the test approvers' keys and checked against the approval policy of",
+    'the real-server suites. Every history was audited for the simulator credentials, the sealing',
+    'key, the notification signing secret and every sealed plaintext before it was written.',
     '',
-    ...manifest.runs.map((r) => `- \`${r.scenario}.json\`: ${r.description} (${r.events} events).`),
+    ...manifest.runs.map((r) => {
+      const sink = r.notifications === undefined ? '' : `; notification sink: ${r.notifications} received`;
+      return `- \`${r.scenario}.json\` (\`${r.workflowType}\`): ${r.description} (${r.events} events${sink}).`;
+    }),
     '',
     'Re-record (keep this folder while a run of this version can still be open):',
     '',
@@ -169,12 +205,18 @@ async function main(): Promise<void> {
     workflowsPath: require.resolve('../workflows'),
     logger: { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop },
   });
+  const signingSecret = generateWebhookSecret();
+  const sink = createNotificationSink({ secret: signingSecret, print: () => undefined });
+  const { url } = await sink.listen(0, '127.0.0.1');
   const server = await startTestServer();
   const runs: ManifestEntry[] = [];
   try {
-    for (const scenario of SCENARIOS) runs.push(await record(server, bundle, scenario, outDir));
+    for (const scenario of SCENARIOS) {
+      runs.push(await record(server, bundle, { sink, resolved: { url, signingSecret } }, scenario, outDir));
+    }
   } finally {
     await server.teardown();
+    await sink.close();
   }
   const manifest: Manifest = {
     crosslinkVersion: version,

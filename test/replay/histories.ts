@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { CONNECTION_WORKFLOW } from '../../domain';
 import { type ClosedAs } from './scenarios';
 
 export const HISTORIES_ROOT = resolve(__dirname, 'histories');
@@ -13,10 +14,14 @@ export const MANIFEST_FILE = 'manifest.json';
 export interface ManifestEntry {
   scenario: string;
   description: string;
+  /** The run's workflow type (absent in 0.1.0, whose runs were all CONNECTION_WORKFLOW). */
+  workflowType?: string;
   /** Histories carry no workflow id; replay passes the one the run had. */
   workflowId: string;
   closedAs: ClosedAs;
   events: number;
+  /** Notifications the run's sink received; absent when its worker had no sink. */
+  notifications?: number;
 }
 
 export interface Manifest {
@@ -47,6 +52,11 @@ export function loadRecordedHistories(root = HISTORIES_ROOT): RecordedHistory[] 
     }
   }
   return out;
+}
+
+/** The workflow type a recorded run was (0.1.0's manifest does not say: all its runs were connects). */
+export function workflowTypeOf(h: RecordedHistory): string {
+  return h.workflowType ?? CONNECTION_WORKFLOW;
 }
 
 /** History files in a version folder that its manifest does not list (a recording left half-done). */

@@ -8,7 +8,7 @@
 import { CONNECTION_WORKFLOW } from '../../domain';
 import { WorkflowHarness } from '../harness/workflow-harness';
 import { apiKeyRequest } from '../server/requests';
-import { loadRecordedHistories } from './histories';
+import { loadRecordedHistories, workflowTypeOf } from './histories';
 import { bundleWorkflows, installQuietRuntime, replayAll } from './replay';
 import { NEW_ACTIVITY, PATCH_ID } from './variants/new-step';
 
@@ -16,7 +16,8 @@ jest.setTimeout(120_000);
 
 type Bundle = Awaited<ReturnType<typeof bundleWorkflows>>;
 
-const recorded = loadRecordedHistories();
+/** The variants change the connection workflow only (they export nothing else): its recorded runs. */
+const recorded = loadRecordedHistories().filter((h) => workflowTypeOf(h) === CONNECTION_WORKFLOW);
 const names = recorded.map((h) => `${h.version}/${h.scenario}`);
 
 /** The first activities a fresh run of `bundle` schedules, and whether it recorded the patch marker. */

@@ -6,12 +6,14 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type WorkflowBundle } from '@temporalio/worker';
+import { WORKFLOW_TYPES } from '../../domain';
 import {
   closingEventType,
   decodedHistoryText,
   forbiddenFields,
   loadRecordedHistories,
   unlistedFiles,
+  workflowTypeOf,
 } from './histories';
 import { bundleWorkflows, installQuietRuntime, replayAll } from './replay';
 import { SCENARIOS } from './scenarios';
@@ -30,9 +32,18 @@ describe('recorded workflow histories', () => {
     expect(unlistedFiles()).toEqual([]);
   });
 
+  it('cover every workflow type for the current crosslink version', () => {
+    const types = new Set(recorded.filter((h) => h.version === currentVersion).map(workflowTypeOf));
+    expect([...types].sort()).toEqual(Object.values(WORKFLOW_TYPES).sort());
+  });
+
   it.each(recorded.map((h) => [`${h.version}/${h.scenario}`, h] as const))(
-    '%s is whole: its event count and closing event match the manifest',
+    '%s is whole: its workflow type, event count and closing event match the manifest',
     (_name, h) => {
+      const started = h.history.events[0]?.workflowExecutionStartedEventAttributes as
+        { workflowType?: { name?: string } } | undefined;
+      // The replayer runs the workflow function the started event names.
+      expect(started?.workflowType?.name).toBe(workflowTypeOf(h));
       expect(h.history.events).toHaveLength(h.events);
       expect(h.history.events.at(-1)?.eventType).toBe(closingEventType(h.closedAs));
     },

@@ -40,15 +40,18 @@ export async function replayAll(
   bundle: WorkflowBundle,
   histories: readonly RecordedHistory[],
 ): Promise<ReplayOutcome[]> {
-  const names = new Map(histories.map((h) => [h.workflowId, `${h.version}/${h.scenario}`]));
+  // The replayer takes one history at a time and yields in order; workflow ids repeat across versions
+  // (and a disconnect has its connection's id), so outcomes are named by position.
   const outcomes: ReplayOutcome[] = [];
   const results = Worker.runReplayHistories(
     { workflowBundle: bundle, replayName: 'crosslink-replay' },
     histories.map((h) => ({ workflowId: h.workflowId, history: h.history })),
   );
   for await (const result of results) {
+    const h = histories[outcomes.length];
+    if (h?.workflowId !== result.workflowId) throw new Error(`replay result out of order: ${result.workflowId}`);
     outcomes.push({
-      history: names.get(result.workflowId) ?? result.workflowId,
+      history: `${h.version}/${h.scenario}`,
       ...(result.error ? { error: `${result.error.name}: ${result.error.message}` } : {}),
     });
   }

@@ -1,29 +1,50 @@
 /**
  * The runs whose histories the replay suite keeps: each drives a real run (real worker, activities
- * and simulator on a real Temporal server) the way a user would, through every kind of ending the
- * workflow has. scripts/record-histories.ts runs them; the manifest names what each must end with.
+ * and simulator on a real Temporal server) the way a user would, through every kind of ending and
+ * every workflow type. scripts/record-histories.ts runs them; the manifest names what each must end with.
  */
 import { type Client, type WorkflowHandle } from '@temporalio/client';
-import { type ConnectionRequest } from '../../domain';
+import {
+  AUDIT_WORKFLOW,
+  CONNECTION_WORKFLOW,
+  type ConnectionRequest,
+  DISCONNECT_WORKFLOW,
+  LIST_CONNECTIONS_WORKFLOW,
+  OPERATION_SEARCH_ATTRIBUTE_KEYS,
+  type StepId,
+  connectionId,
+} from '../../domain';
 import { DEFAULT_IDS } from '../../simulator/api';
-import { approveSignal } from '../../workflows/messages';
-import { APPROVER, apiKeyRequest, certificateRequest } from '../server/requests';
-import { TERMINAL, approve, reject, untilAwaiting, untilGateOrEnd } from '../server/runs';
+import { approveSignal, approveUpdate } from '../../workflows/messages';
+import { sign } from '../harness/approvers';
+import { APPROVER, REQUESTER, apiKeyRequest, certificateRequest } from '../server/requests';
+import { TERMINAL, approve, reject, signFor, startConnection, untilAwaiting, untilGateOrEnd } from '../server/runs';
 
 /** How a recorded run closed: the last event of its history. */
 export type ClosedAs = 'completed' | 'failed' | 'canceled';
+
+/** Where a scenario starts its runs: the recording server's client and the worker's task queue. */
+export interface RecordingContext {
+  client: Client;
+  taskQueue: string;
+}
 
 export interface RecordingScenario {
   /** File name (without .json) under test/replay/histories/<version>/. */
   name: string;
   description: string;
-  request: () => ConnectionRequest;
+  /** The workflow type of the recorded run (a run it needs first, such as a connect before a disconnect, is not kept). */
+  workflowType: string;
+  /** Runs what the recorded run needs, then starts it. */
+  start: (ctx: RecordingContext) => Promise<WorkflowHandle>;
   /** Decides the run's gates (or cancels it) once it started. */
   drive: (handle: WorkflowHandle, client: Client) => Promise<void>;
   closedAs: ClosedAs;
+  /** The worker has a notification sink (runs send notifications only then). */
+  notifications?: boolean;
 }
 
-/** Approves every gate the run stops at, by update or by signal, until it ends. */
+/** Approves every gate the run stops at with signed decisions, by update or by signal, until it ends. */
 async function approveEveryGate(handle: WorkflowHandle, via: 'update' | 'signal'): Promise<void> {
   let signalled: string | undefined;
   for (;;) {
@@ -35,68 +56,192 @@ async function approveEveryGate(handle: WorkflowHandle, via: 'update' | 'signal'
     } else if (signalled !== gate) {
       // A signal is fire-and-forget: send it once per gate, then wait for the run to move on.
       signalled = gate;
-      await handle.signal(approveSignal, { gate, approver: APPROVER, comment: 'recorded run' });
+      const comment = 'recorded run';
+      const token = await signFor(handle, APPROVER, gate, 'approve', comment);
+      await handle.signal(approveSignal, { gate, approver: APPROVER, comment, token });
     } else {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
 }
 
+/** A decision naming the approver but signed with the requester's key: the run must refuse it. */
+async function refuseForgery(handle: WorkflowHandle, gate: StepId): Promise<void> {
+  const { runId } = await handle.describe();
+  const token = await sign(APPROVER, {
+    workflowId: handle.workflowId,
+    runId,
+    gate,
+    decision: 'approve',
+    keyOf: REQUESTER,
+  });
+  const entry = await handle.executeUpdate(approveUpdate, { args: [{ gate, approver: APPROVER, token }] });
+  if (entry.decision !== 'refused') throw new Error(`a forged approval of ${gate} was ${entry.decision}`);
+}
+
+/** A connect run of `request`, started the way the CLI does. */
+const connectRun = (request: ConnectionRequest) => (ctx: RecordingContext) =>
+  startConnection(ctx.client, request, ctx.taskQueue);
+
+/** Connects `request` (every gate approved) before the recorded run starts. */
+async function connectFirst(ctx: RecordingContext, request: ConnectionRequest): Promise<void> {
+  const handle = await startConnection(ctx.client, request, ctx.taskQueue);
+  await approveEveryGate(handle, 'update');
+  // Progress says "connected" just before the run closes: wait for the close (a failure throws).
+  await handle.result();
+}
+
+const wider = (request: ConnectionRequest): ConnectionRequest => ({
+  ...request,
+  access: { search: [{ names: ['logs-*', 'metrics-*'] }] },
+});
+
 export const SCENARIOS: readonly RecordingScenario[] = [
   {
     name: 'api-key-connected',
-    description: 'API key model, ece-a 9.x -> ece-b 9.x (private proxy CA), every gate approved by update',
-    request: () => apiKeyRequest('logs-b'),
-    drive: (handle) => approveEveryGate(handle, 'update'),
+    description:
+      'API key model, ece-a 9.x -> ece-b 9.x (private proxy CA): a forged approval refused, then every gate approved by signed update',
+    workflowType: CONNECTION_WORKFLOW,
+    start: connectRun(apiKeyRequest('logs-b')),
+    async drive(handle) {
+      const first = await untilAwaiting(handle);
+      await refuseForgery(handle, first.pendingGate!.gate);
+      await approveEveryGate(handle, 'update');
+    },
     closedAs: 'completed',
+    notifications: true,
   },
   {
     name: 'certificate-connected',
-    description: 'certificate model, ece-a 8.15 -> ece-b 8.15, platform-trust approved by signal',
-    request: () => certificateRequest('metrics_b'),
+    description: 'certificate model, ece-a 8.15 -> ece-b 8.15, platform-trust approved by signed signal',
+    workflowType: CONNECTION_WORKFLOW,
+    start: connectRun(certificateRequest('metrics_b')),
     drive: (handle) => approveEveryGate(handle, 'signal'),
     closedAs: 'completed',
   },
   {
     name: 'rejected-rollback',
-    description: 'API key model rejected at register-remote after steps ran: rolled back, ApprovalRejected',
-    request: () =>
+    description: 'API key model rejected (signed) at register-remote after steps ran: rolled back, ApprovalRejected',
+    workflowType: CONNECTION_WORKFLOW,
+    start: connectRun(
       apiKeyRequest('rejected-b', {
         local: { environment: 'ece-a', deploymentId: DEFAULT_IDS.a815 },
         remote: { environment: 'ece-b', deploymentId: DEFAULT_IDS.b815 },
         approval: { gates: ['register-remote'], approvers: [APPROVER], deadline: '1h' },
       }),
+    ),
     async drive(handle) {
       await untilAwaiting(handle, 'register-remote');
       await reject(handle, 'register-remote', 'not this quarter');
     },
     closedAs: 'failed',
+    notifications: true,
   },
   {
     name: 'deadline-rollback',
     description: 'API key model whose register-remote gate deadline (2s) passes: rolled back, ApprovalTimeout',
-    request: () =>
+    workflowType: CONNECTION_WORKFLOW,
+    start: connectRun(
       apiKeyRequest('deadline-b', {
         local: { environment: 'ece-a', deploymentId: DEFAULT_IDS.a815 },
         remote: { environment: 'ece-b', deploymentId: DEFAULT_IDS.b815 },
         approval: { gates: ['register-remote'], approvers: [APPROVER], deadline: '2s' },
       }),
+    ),
     drive: async () => undefined,
     closedAs: 'failed',
   },
   {
     name: 'cancelled-rollback',
     description: 'certificate model cancelled while it waits at the verify gate: rolled back, then cancelled',
-    request: () =>
+    workflowType: CONNECTION_WORKFLOW,
+    start: connectRun(
       certificateRequest('cancelled_cert', {
         local: { environment: 'ece-a', deploymentId: DEFAULT_IDS.a9 },
         remote: { environment: 'ece-b', deploymentId: DEFAULT_IDS.b9 },
         approval: { gates: ['verify'], approvers: [APPROVER], deadline: '1h' },
       }),
+    ),
     async drive(handle) {
       await untilAwaiting(handle, 'verify');
       await handle.cancel();
     },
     closedAs: 'canceled',
+  },
+  {
+    name: 'converge-unchanged',
+    description: 'API key model started again with the same request on a working connection: a no-op that says so',
+    workflowType: CONNECTION_WORKFLOW,
+    async start(ctx) {
+      const request = apiKeyRequest('converge-b');
+      await connectFirst(ctx, request);
+      return startConnection(ctx.client, request, ctx.taskQueue);
+    },
+    drive: (handle) => approveEveryGate(handle, 'update'),
+    closedAs: 'completed',
+  },
+  {
+    name: 'converge-wider-access',
+    description: 'API key model started again with wider access on a working connection: the key is updated in place',
+    workflowType: CONNECTION_WORKFLOW,
+    async start(ctx) {
+      const request = apiKeyRequest('widen-b');
+      await connectFirst(ctx, request);
+      return startConnection(ctx.client, wider(request), ctx.taskQueue);
+    },
+    drive: (handle) => approveEveryGate(handle, 'update'),
+    closedAs: 'completed',
+  },
+  {
+    name: 'list-connections',
+    description:
+      'the inventory after an API key connect: that connection, and the pre-existing legacy remote as unmanaged',
+    workflowType: LIST_CONNECTIONS_WORKFLOW,
+    async start(ctx) {
+      await connectFirst(ctx, apiKeyRequest('listed-b', { approval: { gates: [] } }));
+      return ctx.client.workflow.start(LIST_CONNECTIONS_WORKFLOW, {
+        taskQueue: ctx.taskQueue,
+        workflowId: 'recorded-list-connections',
+        args: [{}],
+      });
+    },
+    drive: async () => undefined,
+    closedAs: 'completed',
+  },
+  {
+    name: 'audit-connections',
+    description: 'the audit after an API key connect: no drift, so no notification',
+    workflowType: AUDIT_WORKFLOW,
+    async start(ctx) {
+      await connectFirst(ctx, apiKeyRequest('audited-b', { approval: { gates: [] } }));
+      return ctx.client.workflow.start(AUDIT_WORKFLOW, {
+        taskQueue: ctx.taskQueue,
+        workflowId: 'recorded-audit-connections',
+        args: [{ expiryWarning: '14d' }],
+      });
+    },
+    drive: async () => undefined,
+    closedAs: 'completed',
+    notifications: true,
+  },
+  {
+    name: 'disconnected',
+    description: 'disconnect after an API key connect: register-remote approved by signed update, everything removed',
+    workflowType: DISCONNECT_WORKFLOW,
+    async start(ctx) {
+      const request = apiKeyRequest('removed-b', { approval: { gates: [] } });
+      await connectFirst(ctx, request);
+      return ctx.client.workflow.start(DISCONNECT_WORKFLOW, {
+        taskQueue: ctx.taskQueue,
+        workflowId: connectionId(request),
+        args: [{ connectionId: connectionId(request), requestedBy: REQUESTER, reason: 'recorded run' }],
+        typedSearchAttributes: [{ key: OPERATION_SEARCH_ATTRIBUTE_KEYS.operation, value: 'disconnect' }],
+      });
+    },
+    async drive(handle) {
+      await untilAwaiting(handle, 'register-remote');
+      await approve(handle, 'register-remote');
+    },
+    closedAs: 'completed',
   },
 ];
