@@ -11,9 +11,15 @@ import {
   DISCONNECT_WORKFLOW,
   LIST_CONNECTIONS_WORKFLOW,
   OPERATION_SEARCH_ATTRIBUTE_KEYS,
+  ROTATE_WORKFLOW,
+  RotateRequest,
   type StepId,
+  UPDATE_ACCESS_WORKFLOW,
+  UpdateAccessRequest,
   connectionId,
 } from '../../domain';
+import { startLifecycle } from '../../client/lifecycle-starts';
+import { findPreviousCredential } from '../../client/previous-credential';
 import { DEFAULT_IDS } from '../../simulator/api';
 import { approveSignal, approveUpdate } from '../../workflows/messages';
 import { sign } from '../harness/approvers';
@@ -242,6 +248,52 @@ export const SCENARIOS: readonly RecordingScenario[] = [
       await untilAwaiting(handle, 'register-remote');
       await approve(handle, 'register-remote');
     },
+    closedAs: 'completed',
+  },
+  {
+    name: 'access-updated',
+    description:
+      'update-access after an API key connect: the api-key gate approved by signed update, the key changed in place',
+    workflowType: UPDATE_ACCESS_WORKFLOW,
+    async start(ctx) {
+      const request = apiKeyRequest('updated-b', { approval: { gates: [] } });
+      await connectFirst(ctx, request);
+      const update = UpdateAccessRequest.parse({
+        local: request.local,
+        alias: request.alias,
+        access: wider(request).access,
+        requestedBy: request.requestedBy,
+      });
+      const started = await startLifecycle(ctx.client, { operation: 'update-access', request: update }, ctx.taskQueue);
+      return ctx.client.workflow.getHandle(started.workflowId, started.runId);
+    },
+    async drive(handle) {
+      await untilAwaiting(handle, 'api-key');
+      await approve(handle, 'api-key');
+    },
+    closedAs: 'completed',
+  },
+  {
+    name: 'rotated',
+    description: 'rotate after an API key connect: new key, keystore replaced, reloaded, verified, old key invalidated',
+    workflowType: ROTATE_WORKFLOW,
+    async start(ctx) {
+      const request = apiKeyRequest('rotated-b', { approval: { gates: [] } });
+      await connectFirst(ctx, request);
+      const id = connectionId(request);
+      const previous = await findPreviousCredential(ctx.client, id);
+      if (!previous) throw new Error('rotated: no previous credential in the connect run');
+      const rotate = RotateRequest.parse({
+        local: request.local,
+        alias: request.alias,
+        requestedBy: request.requestedBy,
+        expiration: '30d',
+        previousCredential: previous.sealed,
+      });
+      const started = await startLifecycle(ctx.client, { operation: 'rotate', request: rotate }, ctx.taskQueue);
+      return ctx.client.workflow.getHandle(started.workflowId, started.runId);
+    },
+    drive: (handle) => approveEveryGate(handle, 'update'),
     closedAs: 'completed',
   },
 ];
