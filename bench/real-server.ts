@@ -126,6 +126,8 @@ async function startWorkerProcess(
       CROSSLINK_READY_FILE: readyFile,
       CROSSLINK_LOG_LEVEL: 'warn',
       CROSSLINK_SHUTDOWN_GRACE_TIME: '2s',
+      // As the image runs it (Dockerfile): fewer glibc malloc arenas, less fragmented native memory.
+      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
     },
     stdio: ['ignore', log, log],
   });

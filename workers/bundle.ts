@@ -14,8 +14,16 @@ export const WORKFLOW_BUNDLE_PATH = COMPILED
   ? join(CODE_ROOT, 'workflow-bundle.js')
   : join(CODE_ROOT, 'dist', 'workflow-bundle.js');
 export const WORKFLOWS_PATH = join(CODE_ROOT, 'workflows', `index${SOURCE_EXTENSION}`);
-/** Folders whose code ends up in the bundle. */
-const BUNDLED_SOURCES = [join(CODE_ROOT, 'workflows'), join(CODE_ROOT, 'domain')];
+/** Loaded once per workflow thread and shared by every run in it (see the file). */
+export const WORKFLOW_PRELOAD_PATH = join(CODE_ROOT, 'workers', `workflow-preload${SOURCE_EXTENSION}`);
+/**
+ * The bundler options of every workflow bundle: the prebuilt one, the sources at start, tests.
+ * The preload module is the same flavour (.ts or compiled .js) as the workflows, so both resolve
+ * the same zod build and the runs use the shared copy.
+ */
+export const WORKFLOW_BUNDLER_OPTIONS = { preloadModules: [WORKFLOW_PRELOAD_PATH] };
+/** Folders and files whose code ends up in the bundle. */
+const BUNDLED_SOURCES = [join(CODE_ROOT, 'workflows'), join(CODE_ROOT, 'domain'), WORKFLOW_PRELOAD_PATH];
 
 export type WorkflowCodeMode = 'auto' | 'prebuilt' | 'source';
 
@@ -43,6 +51,10 @@ function newestSource(dirs: readonly string[]): number {
   let newest = 0;
   for (const dir of dirs) {
     if (!existsSync(dir)) continue;
+    if (statSync(dir).isFile()) {
+      newest = Math.max(newest, statSync(dir).mtimeMs);
+      continue;
+    }
     for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
       if (entry.isFile() && entry.name.endsWith(SOURCE_EXTENSION)) {
         newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);

@@ -15,7 +15,7 @@ import {
 } from '../activities';
 import { TASK_QUEUE, timingOverrides } from '../domain';
 import { type TemporalTarget, resolveTemporalTarget } from '../client/temporal-connection';
-import { type WorkflowCodeMode, workflowCode } from './bundle';
+import { WORKFLOW_BUNDLER_OPTIONS, type WorkflowCodeMode, workflowCode } from './bundle';
 import { type WorkerConfig } from './config';
 import { createLogger } from './logging';
 import { installRuntime } from './runtime';
@@ -79,7 +79,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
       interceptors: { activity: [logActivityOutcome] },
       ...(code.kind === 'prebuilt'
         ? { workflowBundle: { codePath: code.codePath } }
-        : { workflowsPath: code.workflowsPath }),
+        : { workflowsPath: code.workflowsPath, bundlerOptions: WORKFLOW_BUNDLER_OPTIONS }),
       shutdownGraceTime: options.shutdownGraceTime ?? '30s',
       ...(options.identity ? { identity: options.identity } : {}),
     });

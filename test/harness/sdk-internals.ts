@@ -8,10 +8,11 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import { msToTs, optionalTsToMs } from '@temporalio/common/lib/time';
 import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { WORKFLOW_BUNDLER_OPTIONS } from '../../workers/bundle';
 
 /** Bundle the workflows once (for callers that pass `{ code }` to WorkflowSandbox.create). */
 export async function bundleWorkflows(workflowsPath: string): Promise<string> {
-  return (await bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger })).code;
+  return (await bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger, ...WORKFLOW_BUNDLER_OPTIONS })).code;
 }
 import { parseWorkflowCode } from '@temporalio/worker/lib/worker';
 import { ReusableVMWorkflowCreator } from '@temporalio/worker/lib/workflow/reusable-vm';
@@ -75,7 +76,7 @@ export class WorkflowSandbox {
   static async create(source: string | { code: string }): Promise<WorkflowSandbox> {
     const { code } =
       typeof source === 'string'
-        ? await bundleWorkflowCode({ workflowsPath: source, logger: quietBundlerLogger })
+        ? await bundleWorkflowCode({ workflowsPath: source, logger: quietBundlerLogger, ...WORKFLOW_BUNDLER_OPTIONS })
         : source;
     const creator = await ReusableVMWorkflowCreator.create(parseWorkflowCode(code), 5_000, new Set());
     return new WorkflowSandbox(creator);

@@ -4,6 +4,7 @@
  * that are still open when it is deployed.
  */
 import { DefaultLogger, Runtime, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import { WORKFLOW_BUNDLER_OPTIONS } from '../../workers/bundle';
 import { type RecordedHistory } from './histories';
 
 export interface ReplayOutcome {
@@ -30,6 +31,7 @@ export async function bundleWorkflows(workflowsPath: string): Promise<{ code: st
   const noop = () => undefined;
   const { code } = await bundleWorkflowCode({
     workflowsPath,
+    ...WORKFLOW_BUNDLER_OPTIONS,
     logger: { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop },
   });
   return { code };

@@ -1,7 +1,8 @@
 import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { workflowCode } from '../../workers/bundle';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { WORKFLOWS_PATH, WORKFLOW_BUNDLER_OPTIONS, workflowCode } from '../../workers/bundle';
 
 const dir = mkdtempSync(join(tmpdir(), 'crosslink-bundle-'));
 
@@ -28,4 +29,23 @@ describe('which workflow code a worker runs', () => {
     expect(workflowCode('prebuilt', stale)).toEqual({ kind: 'prebuilt', codePath: stale });
     expect(workflowCode('source', stale)).toMatchObject({ kind: 'source' });
   });
+});
+
+describe('the workflow bundle shares zod between runs', () => {
+  test('zod is loaded once, by the preload, and the workflows use that one copy', async () => {
+    const noop = () => undefined;
+    const { code } = await bundleWorkflowCode({
+      workflowsPath: WORKFLOWS_PATH,
+      ...WORKFLOW_BUNDLER_OPTIONS,
+      logger: { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop },
+    });
+    // The preload function the SDK runs once per workflow thread, before any run, requires it.
+    const preload = /exports\.preloadModules = function preloadModules\(\) \{([^}]*)\}/.exec(code)?.[1] ?? '';
+    expect(preload).toContain('workflow-preload');
+    // One zod build in the bundle: a second (the other module format) would be evaluated per run.
+    const zodObjectModules = [
+      ...code.matchAll(/^\/\*\*\*\/ "(\.\/node_modules\/zod\/[^"]*\/schemas\.[a-z]*js)"/gm),
+    ].map((m) => m[1]);
+    expect(zodObjectModules.filter((m) => m!.includes('/classic/'))).toHaveLength(1);
+  }, 60_000);
 });
