@@ -15,6 +15,7 @@ export const WORKFLOW_TYPES = {
   listConnections: 'listConnections',
   audit: 'auditConnections',
   disconnect: 'disconnectConnection',
+  fanOut: 'connectFanOut',
 } as const;
 /** The connection workflow's type name (workflows/index.ts exports a function of this name). */
 export const CONNECTION_WORKFLOW = WORKFLOW_TYPES.connection;
@@ -24,6 +25,8 @@ export const LIST_CONNECTIONS_WORKFLOW = WORKFLOW_TYPES.listConnections;
 export const AUDIT_WORKFLOW = WORKFLOW_TYPES.audit;
 /** Removing a connection (same workflow id as the connection: one connection, one live run). */
 export const DISCONNECT_WORKFLOW = WORKFLOW_TYPES.disconnect;
+/** One local deployment connected to many remotes: a parent of one connection run per pair. */
+export const FAN_OUT_WORKFLOW = WORKFLOW_TYPES.fanOut;
 /** The Temporal Schedule that runs the audit. */
 export const AUDIT_SCHEDULE_ID = 'crosslink-audit';
 

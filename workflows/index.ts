@@ -3,3 +3,4 @@ export { connectRemoteCluster } from './connect-remote-cluster';
 export { listConnections } from './list-connections';
 export { auditConnections } from './audit-connections';
 export { disconnectConnection } from './disconnect';
+export { connectFanOut } from './connect-fan-out';
