@@ -71,9 +71,12 @@ export function pairRequests(request: FanOutRequest): ConnectionRequest[] {
   return request.remotes.map((pair) => ConnectionRequest.parse(pairRequestInput(request, pair)));
 }
 
+/** Every fan-out's workflow id starts with this (a connection id starts with `crosslink.`). */
+export const FAN_OUT_ID_PREFIX = 'crosslink-fan-out.';
+
 /** The fan-out's workflow id: its local deployment and request id (one run per request). */
 export function fanOutId(request: Pick<FanOutRequest, 'local' | 'requestId'>): string {
-  return `crosslink-fan-out.${request.local.environment}.${request.local.deploymentId}.${request.requestId}`;
+  return `${FAN_OUT_ID_PREFIX}${request.local.environment}.${request.local.deploymentId}.${request.requestId}`;
 }
 
 /** True when a request file holds a fan-out (a `remotes` list) rather than one connection. */
