@@ -18,6 +18,9 @@ import { type TopologyInput } from '../../simulator/topology';
 import { startCrosslinkSuite, type CrosslinkSuite, type Scenario } from './crosslink';
 import { APPROVER, REQUESTER } from './requests';
 import { approve, eventually, progress, reject, untilGateOrEnd } from './runs';
+import { comparableState } from '../../simulator/api';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { CancelledFailure } from '@temporalio/common';
 import { describeIfServer } from './temporal-server';
 
 const LOCAL = 'a1000000000000000000000000000001';
@@ -60,12 +63,24 @@ function fanOutRequest(): FanOutRequest {
   });
 }
 
+/** Approves any gate before `verify` (the worker's policy may add some); returns at the verify gate. */
+async function untilVerifyGate(child: WorkflowHandle): Promise<void> {
+  for (;;) {
+    const p = await eventually(`${child.workflowId} to start`, () => untilGateOrEnd(child));
+    expect(p.state).toBe('awaiting-approval');
+    if (p.pendingGate!.gate === 'verify') return;
+    await approve(child, p.pendingGate!.gate);
+  }
+}
+
 describeIfServer('fan-out: one local deployment, many remotes (real server)', () => {
   let suite: CrosslinkSuite;
   let stack: Scenario;
 
   beforeAll(async () => {
     suite = await startCrosslinkSuite('fan-out');
+  });
+  beforeEach(async () => {
     stack = await suite.scenario({ topology: topology() });
   });
   afterAll(async () => {
@@ -91,14 +106,7 @@ describeIfServer('fan-out: one local deployment, many remotes (real server)', ()
     const children = pairs.map((p) => client.workflow.getHandle(`crosslink.ece-a.${LOCAL}.${p.alias}`));
 
     // Each pair waits at its own verify gate (approving any gate the worker's policy adds first).
-    for (const child of children) {
-      for (;;) {
-        const p = await eventually(`${child.workflowId} to start`, () => untilGateOrEnd(child));
-        expect(p.state).toBe('awaiting-approval');
-        if (p.pendingGate!.gate === 'verify') break;
-        await approve(child, p.pendingGate!.gate);
-      }
-    }
+    for (const child of children) await untilVerifyGate(child);
     // Everything on the local deployment is done up to verify: one plan, both environments' CAs.
     expect(localState().plans.length - plansBefore).toBe(1);
     expect(proxyCaNames().sort()).toEqual(
@@ -140,5 +148,33 @@ describeIfServer('fan-out: one local deployment, many remotes (real server)', ()
       const remote = stack.simulator.snapshot()['ece-b']!.deployments[b]!;
       expect(remote.apiKeys.filter((k) => k.type === 'cross_cluster' && !k.invalidated)).toHaveLength(1);
     }
+  });
+
+  it('cancelling the fan-out cancels every pair; all roll back and the batch entries go', async () => {
+    const client = suite.server.client;
+    const before = comparableState(stack.simulator.snapshot());
+    const request = fanOutRequest();
+    const handle = await client.workflow.start(FAN_OUT_WORKFLOW, {
+      workflowId: fanOutId(request),
+      taskQueue: stack.taskQueue,
+      args: [request],
+    });
+    const children = pairRequests(request).map((p) => client.workflow.getHandle(`crosslink.ece-a.${LOCAL}.${p.alias}`));
+    for (const child of children) await untilVerifyGate(child);
+    expect(proxyCaNames()).toHaveLength(2);
+
+    await handle.cancel();
+    const err = await handle.result().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+    const status = await handle.query(fanOutStatusQuery);
+    expect(status.map((s) => [s.alias, s.state, s.reason?.type])).toEqual([
+      ['logs-b1', 'rolled-back', 'Cancelled'],
+      ['logs-b2', 'rolled-back', 'Cancelled'],
+      ['logs-c1', 'rolled-back', 'Cancelled'],
+    ]);
+    for (const child of children) expect((await progress(child)).state).toBe('rolled-back');
+    // Nothing of the fan-out is left: every system is as it was (plan history and invalidated keys aside).
+    expect(comparableState(stack.simulator.snapshot())).toEqual(before);
   });
 });
