@@ -1,6 +1,7 @@
 import {
   type ActivityName,
   type CrosslinkActivities,
+  type FanOutActivities,
   type LifecycleActivities,
   type InputOf,
   type ResultOf,
@@ -14,6 +15,7 @@ import { removeKeystoreCredentials, writeKeystoreCredentials } from './steps/key
 import { ensurePlatformTrust, removePlatformTrust } from './steps/platform-trust';
 import { preflight } from './steps/preflight';
 import { ensureProxyCaTrust, removeProxyCaTrust } from './steps/proxy-ca';
+import { ensureProxyCaTrustForMany, removeProxyCaTrustForMany } from './steps/proxy-ca-batch';
 import { registerRemoteCluster, unregisterRemoteCluster } from './steps/register-remote';
 import { reloadSecureSettings, restartElasticsearch } from './steps/restart';
 import { createRoles, deleteRoles } from './steps/roles';
@@ -72,7 +74,9 @@ const IMPLEMENTATIONS: { [N in ActivityName]: Implementation<N> } = {
  * Their outcomes are logged by `logActivityOutcome`, the worker's activity interceptor. With a
  * notification sink, `sendNotification` delivers to it (and preflight tells the workflow so).
  */
-export function createActivities(activityDeps: ActivityDeps): CrosslinkActivities & LifecycleActivities {
+export function createActivities(
+  activityDeps: ActivityDeps,
+): CrosslinkActivities & LifecycleActivities & FanOutActivities {
   const deps: Deps = {
     registry: activityDeps.registry,
     sealer: activityDeps.sealer,
@@ -91,6 +95,8 @@ export function createActivities(activityDeps: ActivityDeps): CrosslinkActivitie
     ...steps,
     verifyApprovalDecision: (input) => verifyApprovalDecision(deps.approvals, input),
     discoverConnections: (filter) => discoverConnections(deps, stepContext(), filter),
+    ensureProxyCaTrustForMany: (input) => ensureProxyCaTrustForMany(deps, stepContext(), input),
+    removeProxyCaTrustForMany: (input) => removeProxyCaTrustForMany(deps, stepContext(), input),
     ...createNotificationActivities(activityDeps.notifications),
   };
 }

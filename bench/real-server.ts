@@ -19,12 +19,12 @@ import { temporal } from '@temporalio/proto';
 import { Command } from 'commander';
 import { startOrFindConnection } from '../client/connections';
 import { ensureSearchAttributes } from '../client/search-attributes';
-import { type ConnectionResult, ConnectionRequest } from '../domain';
+import { type ConnectionResult } from '../domain';
 import { findTemporalCli, startDevServer } from '../scripts/local/temporal-discovery';
 import { isPortFree } from '../scripts/local/ports';
 import { API_KEY_PATH, criticalPathMs, minimumCalls } from './minimum';
 import { startRemoteSimulator } from './remote-simulator';
-import { LOCAL_ID, fanOutTopology, remoteId } from './topology';
+import { LOCAL_ID, fanOutRequest, fanOutTopology } from './topology';
 
 const program = new Command('bench:server')
   .description('N connections from one local deployment on a real Temporal server with the production worker')
@@ -60,26 +60,6 @@ interface SizeResult {
   bytes: number[];
   failures: Map<string, number>;
   wallMs: number;
-}
-
-function request(size: number, i: number): ConnectionRequest {
-  const alias = `n${size}-r${i}`;
-  return ConnectionRequest.parse({
-    local: { environment: 'ece-a', deploymentId: LOCAL_ID },
-    remote: { environment: 'ece-b', deploymentId: remoteId(i) },
-    alias,
-    securityModel: 'api_key',
-    access: { search: [{ names: ['logs-*'] }] },
-    roles: [
-      {
-        name: `crosslink-${alias}-reader`,
-        local: { remote_indices: [{ clusters: [alias], names: ['logs-*'], privileges: ['read'] }] },
-      },
-    ],
-    // No gates: the benchmark measures the connection, not people.
-    approval: { gates: [], approvers: ['bench'] },
-    requestedBy: 'bench',
-  });
 }
 
 function quantile(values: number[], q: number): number {
@@ -179,7 +159,7 @@ async function runSize(client: Client, address: string, size: number): Promise<S
     const deadline = Number(opts.deadline) * 60_000;
     const outcomes: RunOutcome[] = await Promise.all(
       Array.from({ length: size }, async (_, k) => {
-        const req = request(size, k + 1);
+        const req = fanOutRequest(`n${size}`, k + 1);
         const { workflowId } = await startOrFindConnection(client, req);
         const handle = client.workflow.getHandle(workflowId);
         let connected = false;

@@ -1,4 +1,5 @@
 /** A fan-out topology: one local deployment in ece-a, `remotes` deployments in ece-b (private proxy CA). */
+import { ConnectionRequest } from '../domain';
 import { type TopologyInput } from '../simulator/topology';
 
 export const LOCAL_ID = 'a9000000000000000000000000000001';
@@ -27,4 +28,28 @@ export function fanOutTopology(remotes: number): TopologyInput {
       },
     },
   };
+}
+
+/**
+ * The i-th connection of a fan-out (1-based): the local deployment to `remoteId(i)`, API key model,
+ * no approval gates (what is measured is the connection, not people). `prefix` keeps aliases of
+ * different batches apart.
+ */
+export function fanOutRequest(prefix: string, i: number): ConnectionRequest {
+  const alias = `${prefix}-r${i}`;
+  return ConnectionRequest.parse({
+    local: { environment: 'ece-a', deploymentId: LOCAL_ID },
+    remote: { environment: 'ece-b', deploymentId: remoteId(i) },
+    alias,
+    securityModel: 'api_key',
+    access: { search: [{ names: ['logs-*'] }] },
+    roles: [
+      {
+        name: `crosslink-${alias}-reader`,
+        local: { remote_indices: [{ clusters: [alias], names: ['logs-*'], privileges: ['read'] }] },
+      },
+    ],
+    approval: { gates: [], approvers: ['bench'] },
+    requestedBy: 'bench',
+  });
 }

@@ -14,3 +14,4 @@ export * from './temporal-contract';
 export * from './inventory';
 export * from './drift';
 export * from './lifecycle-request';
+export * from './fan-out';

@@ -17,6 +17,7 @@ export const WORKFLOW_TYPES = {
   disconnect: 'disconnectConnection',
   updateAccess: 'updateConnectionAccess',
   rotate: 'rotateConnection',
+  fanOut: 'connectFanOut',
 } as const;
 /** The connection workflow's type name (workflows/index.ts exports a function of this name). */
 export const CONNECTION_WORKFLOW = WORKFLOW_TYPES.connection;
@@ -30,6 +31,8 @@ export const DISCONNECT_WORKFLOW = WORKFLOW_TYPES.disconnect;
 export const UPDATE_ACCESS_WORKFLOW = WORKFLOW_TYPES.updateAccess;
 /** Replacing a connection's key (same workflow id as the connection). */
 export const ROTATE_WORKFLOW = WORKFLOW_TYPES.rotate;
+/** One local deployment connected to many remotes: a parent of one connection run per pair. */
+export const FAN_OUT_WORKFLOW = WORKFLOW_TYPES.fanOut;
 /** The Temporal Schedule that runs the audit. */
 export const AUDIT_SCHEDULE_ID = 'crosslink-audit';
 

@@ -5,3 +5,4 @@ export { auditConnections } from './audit-connections';
 export { disconnectConnection } from './disconnect';
 export { updateConnectionAccess } from './update-access';
 export { rotateConnection } from './rotate';
+export { connectFanOut } from './connect-fan-out';

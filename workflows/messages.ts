@@ -3,7 +3,13 @@
  * (the pattern of samples-typescript message-passing/introduction).
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import { type ApprovalDecision, type AuditEntry, type Progress, type RejectionDecision } from '../domain';
+import {
+  type ApprovalDecision,
+  type AuditEntry,
+  type FanOutPairStatus,
+  type Progress,
+  type RejectionDecision,
+} from '../domain';
 
 /**
  * Approve the pending gate with a signed decision. The validator refuses only a malformed decision,
@@ -20,3 +26,6 @@ export const rejectSignal = defineSignal<[RejectionDecision]>('approvalDenied');
 
 /** Full progress: state, steps, pending gate, audit trail, what was created. */
 export const progressQuery = defineQuery<Progress>('progress');
+
+/** A fan-out's per-pair status (workflows/connect-fan-out.ts): each pair's connection id and state. */
+export const fanOutStatusQuery = defineQuery<FanOutPairStatus[]>('fanOutStatus');

@@ -9,6 +9,10 @@ import {
   CONNECTION_WORKFLOW,
   type ConnectionRequest,
   DISCONNECT_WORKFLOW,
+  FAN_OUT_WORKFLOW,
+  FanOutRequest,
+  fanOutId,
+  pairRequests,
   LIST_CONNECTIONS_WORKFLOW,
   OPERATION_SEARCH_ATTRIBUTE_KEYS,
   ROTATE_WORKFLOW,
@@ -101,6 +105,23 @@ const wider = (request: ConnectionRequest): ConnectionRequest => ({
   ...request,
   access: { search: [{ names: ['logs-*', 'metrics-*'] }] },
 });
+
+/** The recorded fan-out: ece-a 9.x to two ece-b deployments, no gates of its own. */
+function recordedFanOut(): FanOutRequest {
+  const pair = (deploymentId: string, alias: string) => ({
+    remote: { environment: 'ece-b', deploymentId },
+    alias,
+    access: { search: [{ names: ['logs-*'] }] },
+  });
+  return FanOutRequest.parse({
+    requestId: 'recorded',
+    local: { environment: 'ece-a', deploymentId: DEFAULT_IDS.a9 },
+    remotes: [pair(DEFAULT_IDS.b9, 'fan-b9'), pair(DEFAULT_IDS.b815, 'fan-b815')],
+    securityModel: 'api_key',
+    approval: { gates: [] },
+    requestedBy: REQUESTER,
+  });
+}
 
 export const SCENARIOS: readonly RecordingScenario[] = [
   {
@@ -294,6 +315,38 @@ export const SCENARIOS: readonly RecordingScenario[] = [
       return ctx.client.workflow.getHandle(started.workflowId, started.runId);
     },
     drive: (handle) => approveEveryGate(handle, 'update'),
+    closedAs: 'completed',
+  },
+  {
+    name: 'fan-out-connected',
+    description:
+      'fan-out of ece-a 9.x to two ece-b deployments: one batch proxy-CA plan, then one connection run per pair',
+    workflowType: FAN_OUT_WORKFLOW,
+    start: (ctx) =>
+      ctx.client.workflow.start(FAN_OUT_WORKFLOW, {
+        workflowId: fanOutId(recordedFanOut()),
+        taskQueue: ctx.taskQueue,
+        args: [recordedFanOut()],
+      }),
+    async drive(handle, client) {
+      // Each pair is a connection run of its own: approve whatever gates the worker's policy gives it.
+      await Promise.all(
+        pairRequests(recordedFanOut()).map(async (pair) => {
+          const child = client.workflow.getHandle(connectionId(pair));
+          for (let tries = 0; ; tries++) {
+            const started = await child.describe().then(
+              () => true,
+              () => false,
+            );
+            if (started) break;
+            if (tries > 600) throw new Error(`fan-out-connected: ${child.workflowId} never started`);
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
+          await approveEveryGate(child, 'update');
+        }),
+      );
+      await handle.result();
+    },
     closedAs: 'completed',
   },
 ];

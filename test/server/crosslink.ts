@@ -12,6 +12,7 @@ import { createSealer } from '../../activities/secrets/sealing';
 import { EnvironmentsFile } from '../../domain';
 import { startSimulator } from '../../simulator';
 import { type SimulatorHandle } from '../../simulator/api';
+import { type TopologyInput } from '../../simulator/topology';
 import { resolveTemporalTarget } from '../../client/temporal-connection';
 import { loadWorkerConfig } from '../../workers/config';
 import { createLogger } from '../../workers/logging';
@@ -61,8 +62,11 @@ export interface Scenario {
 
 export interface CrosslinkSuite {
   server: TestServer;
-  /** A fresh simulator and queue; `worker: false` leaves starting workers to the scenario. */
-  scenario(options?: { worker?: boolean }): Promise<Scenario>;
+  /**
+   * A fresh simulator and queue; `worker: false` leaves starting workers to the scenario; a
+   * topology and plan duration replace the default ones.
+   */
+  scenario(options?: { worker?: boolean; topology?: TopologyInput; planDurationMs?: number }): Promise<Scenario>;
   /** Ends the current scenario: its workers, then its simulator. */
   endScenario(): Promise<void>;
   /** Ends the scenario and stops the server. */
@@ -167,9 +171,9 @@ export async function startCrosslinkSuite(name: string): Promise<CrosslinkSuite>
 
   return {
     server,
-    async scenario({ worker = true } = {}) {
+    async scenario({ worker = true, topology, planDurationMs = PLAN_DURATION_MS } = {}) {
       await endScenario();
-      const simulator = await startSimulator({ planDurationMs: PLAN_DURATION_MS });
+      const simulator = await startSimulator({ planDurationMs, ...(topology ? { topology } : {}) });
       const workers = new Set<RunningWorker>();
       current = { simulator, workers };
       const taskQueue = `crosslink-${name}-${++count}`;

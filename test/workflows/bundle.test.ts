@@ -34,6 +34,7 @@ describe('workflow bundle', () => {
     const mod = (await import('../../workflows')) as Record<string, unknown>;
     expect(Object.keys(mod).sort()).toEqual([
       'auditConnections',
+      'connectFanOut',
       'connectRemoteCluster',
       'disconnectConnection',
       'listConnections',

@@ -1,5 +1,13 @@
-import { ConnectionRequest, parseOrThrow } from '../../../domain';
+import {
+  ConnectionRequest,
+  FanOutRequest,
+  connectionId,
+  isFanOutInput,
+  pairRequests,
+  parseOrThrow,
+} from '../../../domain';
 import { createTemporalGateway } from '../../connections';
+import { startOrFindFanOut } from '../../fan-out';
 import { workflowUiUrl } from '../../temporal-connection';
 import { type CliContext } from '../context';
 import { CliError } from '../errors';
@@ -18,6 +26,8 @@ export async function connectCommand(ctx: CliContext, file: string, opts: { json
   } catch (err) {
     throw new CliError(EXIT.INVALID_INPUT, `${file} is not valid JSON: ${(err as Error).message}`);
   }
+  if (isFanOutInput(raw))
+    return connectFanOut(ctx, parseOrThrow(FanOutRequest, raw, `fan-out request in ${file}`), opts);
   const request = parseOrThrow(ConnectionRequest, raw, `connection request in ${file}`);
   const client = await ctx.client();
   const started = await createTemporalGateway(client).startConnection(request);
@@ -33,6 +43,29 @@ export async function connectCommand(ctx: CliContext, file: string, opts: { json
         : `Connection ${started.workflowId} is already running (run ${started.runId}); nothing new was started.`,
       `Web UI:  ${url}`,
       `Watch:   crosslink status ${started.workflowId} --watch`,
+    ].join('\n'),
+  );
+  return EXIT.OK;
+}
+
+/** A request file with `remotes`: one run for the fan-out, one connection run per pair under it. */
+async function connectFanOut(ctx: CliContext, request: FanOutRequest, opts: { json?: boolean }): Promise<ExitCode> {
+  const client = await ctx.client();
+  const started = await startOrFindFanOut(client, request);
+  const url = workflowUiUrl(ctx.target(), started.workflowId);
+  const pairs = pairRequests(request).map((p) => ({ alias: p.alias, connectionId: connectionId(p) }));
+  if (opts.json) {
+    ctx.out(JSON.stringify({ ...started, url, pairs }));
+    return EXIT.OK;
+  }
+  ctx.out(
+    [
+      started.status === 'started'
+        ? `Started fan-out ${started.workflowId} (run ${started.runId}): ${pairs.length} pairs.`
+        : `Fan-out ${started.workflowId} is already running (run ${started.runId}); nothing new was started.`,
+      ...pairs.map((p) => `  ${p.alias}: crosslink status ${p.connectionId} --watch`),
+      `Web UI:  ${url}`,
+      `Watch:   crosslink status ${started.workflowId}`,
     ].join('\n'),
   );
   return EXIT.OK;

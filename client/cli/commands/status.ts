@@ -1,3 +1,4 @@
+import { fanOutStatus, isFanOutId, renderFanOutStatus } from '../../fan-out';
 import { workflowUiUrl } from '../../temporal-connection';
 import { type CliContext } from '../context';
 import { EXIT, type ExitCode } from '../exit-codes';
@@ -14,6 +15,16 @@ export interface StatusOptions {
 export async function statusCommand(ctx: CliContext, workflowId: string, opts: StatusOptions): Promise<ExitCode> {
   const client = await ctx.client();
   const url = workflowUiUrl(ctx.target(), workflowId);
+  if (isFanOutId(workflowId)) {
+    // Per pair; each pair's own run has the full status (crosslink status <connection id>).
+    const pairs = await fanOutStatus(client, workflowId);
+    ctx.out(
+      opts.json
+        ? JSON.stringify({ workflowId, pairs, url })
+        : `${renderFanOutStatus(workflowId, pairs)}\n\nWeb UI:    ${url}`,
+    );
+    return EXIT.OK;
+  }
   let last = '';
   for (;;) {
     const view = await loadStatus(client, workflowId);
