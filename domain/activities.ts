@@ -16,11 +16,24 @@ import {
 /** Which deployment (or its environment) an activity acts on. */
 export type Side = 'local' | 'remote';
 
+/**
+ * What the step activities read of preflight's result. The fields only the workflow uses (the step
+ * decisions, the approval policy, whether to notify) stay out of every activity input, and so out
+ * of the history, where each scheduled activity stores its input.
+ */
+export type PreflightFacts = Omit<PreflightResult, 'steps' | 'approvals' | 'notify'>;
+
+/** `preflight` without the workflow's own fields (PreflightFacts). */
+export function preflightFacts(preflight: PreflightFacts & Partial<PreflightResult>): PreflightFacts {
+  const { steps: _steps, approvals: _approvals, notify: _notify, ...facts } = preflight;
+  return facts;
+}
+
 /** Input of every step activity and undo after preflight. Names environments, never credentials. */
 export interface StepInput {
   connectionId: string;
   request: ConnectionRequest;
-  preflight: PreflightResult;
+  preflight: PreflightFacts;
   /**
    * Disconnect only: the undos reclaim every object of this connection, whichever run made it (a
    * terminated run's leftovers too); without it an undo removes only what this run made.

@@ -11,6 +11,7 @@ import {
   FailureType,
   STEP_CATALOG as STEPS,
   type StepInput,
+  preflightFacts,
   connectionId,
   fieldErrors,
 } from '../domain';
@@ -45,7 +46,7 @@ export async function connectRemoteCluster(input: ConnectionRequest): Promise<Co
     progress.applyDecisions(preflight.steps);
     gates.adopt(preflight.approvals);
     notifier.adopt(preflight.notify);
-    const stepInput: StepInput = { connectionId: id, request, preflight };
+    const stepInput: StepInput = { connectionId: id, request, preflight: preflightFacts(preflight) };
     const verification =
       request.securityModel === 'certificate'
         ? await certificateModel(steps, stepInput)

@@ -26,6 +26,7 @@ import {
   type Side,
   type StepId,
   type StepInput,
+  preflightFacts,
   type StepRow,
   type UndoReport,
 } from '../domain';
@@ -85,7 +86,12 @@ export async function disconnectConnection(input: DisconnectRequestInput): Promi
     STEP_IDS.map((id) => ({ id, applies: undoSteps.includes(id), reason: 'a disconnect has nothing to undo here' })),
   );
 
-  const stepInput: StepInput = { connectionId: ask.connectionId, request, preflight, reclaim: true };
+  const stepInput: StepInput = {
+    connectionId: ask.connectionId,
+    request,
+    preflight: preflightFacts(preflight),
+    reclaim: true,
+  };
   const removed: CreatedResource[] = [];
   const kept: KeptResource[] = [];
   const failures: CompensationFailure[] = [];

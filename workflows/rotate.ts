@@ -28,6 +28,7 @@ import {
   STEP_IDS,
   type StepId,
   type StepInput,
+  preflightFacts,
   type UndoReport,
   connectionId,
 } from '../domain';
@@ -87,7 +88,7 @@ export async function rotateConnection(input: RotateRequestInput): Promise<Lifec
     STEP_IDS.map((step) => ({ id: step, applies: step in rows, reason: 'a rotation changes only the key' })),
   );
 
-  const stepInput: StepInput = { connectionId: id, request, preflight };
+  const stepInput: StepInput = { connectionId: id, request, preflight: preflightFacts(preflight) };
   const rotateInput: RotateStepInput = {
     ...stepInput,
     ...(ask.previousCredential ? { previousCredential: ask.previousCredential } : {}),

@@ -16,6 +16,7 @@ import {
   STEP_IDS,
   type StepId,
   type StepInput,
+  preflightFacts,
   UpdateAccessRequest,
   type UpdateAccessRequestInput,
   connectionId,
@@ -84,7 +85,7 @@ export async function updateConnectionAccess(input: UpdateAccessRequestInput): P
       reason: applies[step]?.[1] ?? 'update-access changes only the key and the roles named',
     })),
   );
-  const stepInput: StepInput = { connectionId: id, request, preflight };
+  const stepInput: StepInput = { connectionId: id, request, preflight: preflightFacts(preflight) };
   const changes: string[] = [];
   try {
     if (changesKey) {

@@ -1,12 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { type Side } from '../../domain/activities';
+import { type PreflightFacts, type Side } from '../../domain/activities';
 import { FailureType } from '../../domain/failures';
-import {
-  type CreatedResource,
-  type DeploymentFacts,
-  type PreflightResult,
-  type TrustSettings,
-} from '../../domain/records';
+import { type CreatedResource, type DeploymentFacts, type TrustSettings } from '../../domain/records';
 import { type Deps, type StepContext } from '../context';
 import { type EceClient } from '../ece/client';
 import { awaitPlanSlot, classifyWriteRace } from '../ece/await-plan-slot';
@@ -27,7 +22,7 @@ import {
 import { waitForPlan } from '../ece/plan-tracker';
 import { type EsClient } from '../elasticsearch/client';
 
-export function facts(preflight: PreflightResult, side: Side): DeploymentFacts {
+export function facts(preflight: PreflightFacts, side: Side): DeploymentFacts {
   return side === 'local' ? preflight.local : preflight.remote;
 }
 

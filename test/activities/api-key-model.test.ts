@@ -1,6 +1,6 @@
-import { type StepInput } from '../../domain/activities';
+import { type StepInput, preflightFacts } from '../../domain/activities';
 import { connectionId } from '../../domain/connection-request';
-import { type ApiKeyRecord } from '../../domain/records';
+import { type ApiKeyRecord, type PreflightResult } from '../../domain/records';
 import { comparableState } from '../../simulator/api';
 import { apiKeyName, proxyCaEntryName } from '../../activities/marks';
 import { restartElasticsearchResource } from '../../activities/ece/restart';
@@ -15,10 +15,13 @@ afterAll(() => h.close());
 const state = () => comparableState(h.sim.snapshot());
 const dep = (env: string, id: string) => h.sim.snapshot()[env]!.deployments[id]!;
 
-async function stepInput(overrides: Parameters<typeof apiKeyRequest>[0] = {}): Promise<StepInput> {
+async function stepInput(
+  overrides: Parameters<typeof apiKeyRequest>[0] = {},
+): Promise<StepInput & { steps: PreflightResult['steps'] }> {
   const request = apiKeyRequest(overrides);
   const preflight = await runPreflight(h, request);
-  return { connectionId: connectionId(request), request, preflight };
+  // As the workflow passes it: preflight's facts; the step decisions kept apart for the assertions.
+  return { connectionId: connectionId(request), request, preflight: preflightFacts(preflight), steps: preflight.steps };
 }
 
 describe('API key model, 9.x local to 9.x remote with a private proxy CA', () => {
@@ -29,7 +32,7 @@ describe('API key model, 9.x local to 9.x remote with a private proxy CA', () =>
     const remote = DEFAULT_IDS.b9;
     expect(input.preflight.proxyCa?.private).toBe(true);
     expect(input.preflight.restartExpected).toBe(false);
-    const applies = Object.fromEntries(input.preflight.steps.map((s) => [s.id, s.applies]));
+    const applies = Object.fromEntries(input.steps.map((s) => [s.id, s.applies]));
     expect(applies).toMatchObject({
       'api-key': true,
       'proxy-ca': true,
@@ -230,7 +233,7 @@ describe('8.13 local (beta API key model): the keystore needs a restart', () => 
       roles: [], // 8.13 accepts no remote_indices
     });
     expect(input.preflight.restartExpected).toBe(true);
-    expect(input.preflight.steps.find((s) => s.id === 'restart')?.reason).toContain('does not reload');
+    expect(input.steps.find((s) => s.id === 'restart')?.reason).toContain('does not reload');
     const key = await h.run('createCrossClusterApiKey', input);
     await h.run('ensureProxyCaTrust', input);
     await h.run('writeKeystoreCredentials', { ...input, apiKey: key });

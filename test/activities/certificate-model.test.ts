@@ -1,4 +1,4 @@
-import { type SideStepInput, type StepInput } from '../../domain/activities';
+import { type SideStepInput, type StepInput, preflightFacts } from '../../domain/activities';
 import { connectionId } from '../../domain/connection-request';
 import { comparableState } from '../../simulator/api';
 import { MockActivityEnvironment } from '@temporalio/testing';
@@ -7,7 +7,7 @@ import { listTrustRelationships } from '../../activities/ece/trust-relationships
 import { createEnvironmentRegistry, resolveEnvironments } from '../../activities/environments';
 import { trustRelationshipName } from '../../activities/marks';
 import { EnvironmentsFile } from '../../domain/environment-config';
-import { type PlatformTrustRecord } from '../../domain/records';
+import { type PlatformTrustRecord, type PreflightResult } from '../../domain/records';
 import {
   DEFAULT_IDS,
   type Harness,
@@ -26,10 +26,13 @@ afterAll(() => h.close());
 const state = () => comparableState(h.sim.snapshot());
 const snap = () => h.sim.snapshot();
 
-async function stepInput(overrides: Parameters<typeof certificateRequest>[0] = {}): Promise<StepInput> {
+async function stepInput(
+  overrides: Parameters<typeof certificateRequest>[0] = {},
+): Promise<StepInput & { steps: PreflightResult['steps'] }> {
   const request = certificateRequest(overrides);
   const preflight = await runPreflight(h, request);
-  return { connectionId: connectionId(request), request, preflight };
+  // As the workflow passes it: preflight's facts; the step decisions kept apart for the assertions.
+  return { connectionId: connectionId(request), request, preflight: preflightFacts(preflight), steps: preflight.steps };
 }
 const sides = (input: StepInput): [SideStepInput, SideStepInput] => [
   { ...input, side: 'local' },
@@ -41,7 +44,7 @@ describe('certificate model', () => {
     const input = await stepInput({ remote: { environment: 'ece-b', deploymentId: DEFAULT_IDS.b815 } });
     const [local, remote] = sides(input);
     expect(input.preflight.proxyCa).toBeUndefined();
-    expect(input.preflight.steps.find((s) => s.id === 'preflight')?.reason).toContain('deprecated');
+    expect(input.steps.find((s) => s.id === 'preflight')?.reason).toContain('deprecated');
     const before: Record<string, ReturnType<typeof state>> = {};
 
     before.platform = state();

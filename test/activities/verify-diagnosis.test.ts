@@ -55,7 +55,6 @@ function stepInput(model: 'api_key' | 'certificate'): StepInput {
         ? { proxyCa: { rootPem, fingerprintSha256: 'ab', subject: 'CN=proxy root', private: true } }
         : {}),
       restartExpected: false,
-      steps: [],
       attempt: 1,
     },
   };
