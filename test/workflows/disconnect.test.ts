@@ -13,7 +13,7 @@ import {
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { signedApproval } from '../harness/approvers';
 import { type HarnessRun } from '../harness/workflow-harness';
-import { APPROVER, REQUESTER, apiKeyRequest, progressOf, startConnection } from './fixtures';
+import { APPROVER, REQUESTER, apiKeyRequest, certificateRequest, progressOf, startConnection } from './fixtures';
 import { useSimulatorWorld } from './simulator-world';
 
 const t = useSimulatorWorld();
@@ -50,6 +50,28 @@ it('removes a connection a connect made: settings, keystore, key, roles, proxy C
     ['api-key', 'keystore-secret', 'proxy-ca-trust', 'remote-cluster-settings', 'role'].sort(),
   );
   expect((await progressOf(run)).state).toBe('disconnected');
+  expect(t.world.state()).toEqual(t.world.before);
+});
+
+it('removes a certificate connection on both sides: both relationships, both trust.external entries, roles', async () => {
+  const request = certificateRequest();
+  const connect = await startConnection(t.harness, request, {
+    activities: t.world.activities,
+    workflowId: connectionId(request),
+  });
+  await expect(connect.resultValue()).resolves.toMatchObject({ state: 'connected' });
+
+  const report = await approveAndFinish(await disconnect(request));
+  expect(report.state).toBe('disconnected');
+  const removedIn = (kind: string) =>
+    report.removed
+      .filter((r) => r.kind === kind)
+      .map((r) => r.environment)
+      .sort();
+  expect(removedIn('trust-relationship')).toEqual(['ece-a', 'ece-b']);
+  expect(removedIn('deployment-trust')).toEqual(['ece-a', 'ece-b']);
+  expect(removedIn('role')).toEqual(['ece-a', 'ece-b']);
+  expect(report.kept).toEqual([]);
   expect(t.world.state()).toEqual(t.world.before);
 });
 
