@@ -33,6 +33,9 @@ function requestOf(c: ManagedConnection, input: InspectConnectionInput): Connect
     alias: c.alias,
     securityModel: c.model,
     ...(c.model === 'api_key' ? { access: input.change?.access ?? active?.access ?? UNKNOWN_ACCESS } : {}),
+    // The connection already uses the API key model: where that is beta (8.10-8.13), its connect
+    // accepted the beta; rotating, changing or removing it accepts nothing new.
+    ...(c.model === 'api_key' ? { allowBetaApiKeyModel: true } : {}),
     ...(input.change?.apiKeyExpiration ? { apiKeyExpiration: input.change.apiKeyExpiration } : {}),
     ...(input.change?.verifyTimeout ? { verifyTimeout: input.change.verifyTimeout } : {}),
     roles:
