@@ -13,7 +13,7 @@ import {
 } from '../../domain/records';
 import { type Side } from '../../domain/activities';
 import { type TrustRelationship } from '../ece/schemas';
-import { trustRelationshipName } from '../marks';
+import { isTrustRelationshipMark, trustRelationshipName } from '../marks';
 
 type External = NonNullable<TrustSettings['external']>[number];
 
@@ -33,7 +33,8 @@ function deploymentOf(p: PreflightResult, side: Side): DeploymentFacts {
 
 /**
  * The relationships the connection uses in `side`'s environment, the way platform-trust picks
- * them: the one carrying the connection's name, or an existing one for the other environment's account.
+ * them: the one carrying the connection's name, or an existing one for the other environment's
+ * account (`used`); of those, the crosslink-made ones (`named`: not counted as there before).
  */
 function connectionRelationships(
   p: PreflightResult,
@@ -43,9 +44,13 @@ function connectionRelationships(
 ): { named: string[]; used: string[] } {
   const name = trustRelationshipName(request[otherSide(side)].environment, p.connectionId);
   const peerAccount = environmentOf(p, otherSide(side)).accountId;
-  const named = listed.filter((r) => !r.local && r.name === name).map((r) => r.id);
-  const reused = listed.filter((r) => !r.local && (r.account_ids ?? []).includes(peerAccount)).map((r) => r.id);
-  return { named, used: [...new Set([...named, ...reused])] };
+  const named = listed.filter((r) => !r.local && r.name === name);
+  const reused = listed.filter((r) => !r.local && (r.account_ids ?? []).includes(peerAccount));
+  const used = [...new Set([...named, ...reused])];
+  // crosslink-made (its own, or another connection's it reused): the disconnect's to remove when unreferenced.
+  const peerEnvironment = request[otherSide(side)].environment;
+  const made = used.filter((r) => isTrustRelationshipMark(r.name, peerEnvironment));
+  return { named: made.map((r) => r.id), used: used.map((r) => r.id) };
 }
 
 /**

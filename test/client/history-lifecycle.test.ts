@@ -14,7 +14,7 @@ const ID = 'crosslink.ece-a.a9000000000000000000000000000001.logs-b';
 const payloads = (value: unknown) => ({ payloads: [defaultPayloadConverter.toPayload(value)!] });
 let eventId = 0;
 const event = (attributes: Partial<Event>): Event => ({
-  eventId: ++eventId,
+  eventId: ++eventId as unknown as Event['eventId'],
   eventTime: { seconds: 1_790_000_000 + eventId, nanos: 0 } as never,
   ...attributes,
 });
