@@ -16,6 +16,15 @@ export function trustRelationshipName(otherEnvironment: string, connectionId: st
   return `crosslink ${otherEnvironment} ${connectionHash(connectionId)}`;
 }
 
+/**
+ * Whether a relationship name is crosslink's mark for the other environment (made by any
+ * connection's run): a disconnect reclaims one its connection used once nothing references it.
+ */
+export function isTrustRelationshipMark(name: string, otherEnvironment: string): boolean {
+  const prefix = `crosslink ${otherEnvironment} `;
+  return name.startsWith(prefix) && /^[0-9a-f]{8}$/.test(name.slice(prefix.length));
+}
+
 export function apiKeyName(alias: string, connectionId: string): string {
   return `crosslink-${alias}-${connectionHash(connectionId)}`;
 }

@@ -3,8 +3,9 @@
  * (discovery's marks: key metadata, role metadata, trust relationship names, `cluster.remote.<alias>`
  * settings, keystore names), so a disconnect also works after a terminated or failed run whose
  * workflow input is gone. The facts are preflight's, read now, with nothing counted as "there
- * before": every object carrying this connection's marks is the disconnect's to remove, while the
- * shared objects' undos still decide from their other users (shared-trust-users.ts).
+ * before" on either side (reclaim.ts): every object carrying this connection's marks is the
+ * disconnect's to remove, while the shared objects' undos still decide from their other users
+ * (shared-trust-users.ts).
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { type InspectConnectionInput, type InspectedConnection } from '../../domain/activities';
@@ -12,11 +13,11 @@ import { ConnectionRequest } from '../../domain/connection-request';
 import { FailureType } from '../../domain/failures';
 import { type ManagedConnection } from '../../domain/inventory';
 import { parseConnectionId } from '../../domain/lifecycle-request';
-import { type PreflightResult } from '../../domain/records';
 import { type Deps, type StepContext } from '../context';
-import { trustRelationshipName } from '../marks';
+import { listTrustRelationships } from '../ece/trust-relationships';
 import { preflight } from '../steps/preflight';
 import { discoverConnections } from './discover-connections';
+import { type RelationshipsBySide, reclaimFacts } from './reclaim';
 
 /** Stands in for a key's access the version did not return; the undos never send it. */
 const UNKNOWN_ACCESS = { search: [{ names: ['*'] }] };
@@ -32,6 +33,9 @@ function requestOf(c: ManagedConnection, input: InspectConnectionInput): Connect
     alias: c.alias,
     securityModel: c.model,
     ...(c.model === 'api_key' ? { access: input.change?.access ?? active?.access ?? UNKNOWN_ACCESS } : {}),
+    // The connection already uses the API key model: where that is beta (8.10-8.13), its connect
+    // accepted the beta; rotating, changing or removing it accepts nothing new.
+    ...(c.model === 'api_key' ? { allowBetaApiKeyModel: true } : {}),
     ...(input.change?.apiKeyExpiration ? { apiKeyExpiration: input.change.apiKeyExpiration } : {}),
     ...(input.change?.verifyTimeout ? { verifyTimeout: input.change.verifyTimeout } : {}),
     roles:
@@ -46,21 +50,18 @@ function requestOf(c: ManagedConnection, input: InspectConnectionInput): Connect
   });
 }
 
-/** Nothing of this connection counts as there before: its undos remove what carries its marks. */
-export function reclaimFacts(p: PreflightResult, request: ConnectionRequest): PreflightResult {
-  const ours = (peer: string) => trustRelationshipName(peer, p.connectionId);
-  const { existingKey: _existing, localAliasBefore: _alias, ...rest } = p;
-  return {
-    ...rest,
-    local: { ...p.local, rolesBefore: [] },
-    remote: { ...p.remote, rolesBefore: [] },
-    localEnvironment: {
-      ...p.localEnvironment,
-      trustRelationshipsBefore: p.localEnvironment.trustRelationshipsBefore.filter(
-        (id) => id !== ours(request.remote.environment),
-      ),
-    },
-  };
+/**
+ * The non-local trust relationships of both environments (certificate model only: the API key
+ * model has none), for reclaim to tell which are the connection's.
+ */
+async function relationshipsOf(deps: Deps, ctx: StepContext, request: ConnectionRequest): Promise<RelationshipsBySide> {
+  if (request.securityModel !== 'certificate') return { local: [], remote: [] };
+  const [local, remote] = await Promise.all(
+    (['local', 'remote'] as const).map((side) =>
+      listTrustRelationships(deps.registry.ece(request[side].environment), 'non-local', { signal: ctx.signal }),
+    ),
+  );
+  return { local: local!, remote: remote! };
 }
 
 export async function inspectConnection(
@@ -98,7 +99,7 @@ export async function inspectConnection(
   return {
     request,
     // A change keeps the facts as read (the working key, what was there before); a removal reclaims.
-    preflight: input.change ? facts : reclaimFacts(facts, request),
+    preflight: input.change ? facts : reclaimFacts(facts, request, await relationshipsOf(deps, ctx, request)),
     attempt: ctx.attempt,
     detail: `${c.model} connection to ${c.remote.deploymentId} (${c.remote.environment}): ${parts.join(', ') || 'marks only'}`,
   };

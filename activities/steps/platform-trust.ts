@@ -14,7 +14,7 @@ import {
 } from '../ece/trust-relationships';
 import { externalTrustOfAll } from '../ece/deployment-list';
 import { unexpectedResponse } from '../http/classify';
-import { trustRelationshipName } from '../marks';
+import { isTrustRelationshipMark, trustRelationshipName } from '../marks';
 import { relationshipReferences } from './shared-trust-users';
 
 function environments(input: SideStepInput) {
@@ -106,7 +106,8 @@ export async function ensurePlatformTrust(
 }
 
 /**
- * Delete only relationships carrying this connection's name and absent before the run, and only
+ * Delete only relationships carrying this connection's name (a disconnect: crosslink's name for
+ * the other environment) and absent before the run (reclaim.ts decides which for a disconnect), and only
  * when no deployment of the environment still references them in `trust.external` (read now:
  * another connection may have come to use the relationship this run created). 404 = done.
  */
@@ -115,9 +116,11 @@ export async function removePlatformTrust(deps: Deps, ctx: StepContext, input: S
   const ece = deps.registry.ece(self.environment);
   const name = trustRelationshipName(peer.environment, input.connectionId);
   const existing = await listTrustRelationships(ece, 'non-local', { signal: ctx.signal });
-  const candidates = existing.filter(
-    (r) => !r.local && r.name === name && !self.trustRelationshipsBefore.includes(r.id),
-  );
+  // A disconnect also reclaims another connection's relationship this one reused (kept then
+  // because this one still referenced it); a connect's rollback only its own.
+  const mine = (r: { name: string }) =>
+    r.name === name || (input.reclaim === true && isTrustRelationshipMark(r.name, peer.environment));
+  const candidates = existing.filter((r) => !r.local && mine(r) && !self.trustRelationshipsBefore.includes(r.id));
   const usage = candidates.length ? await externalTrustOfAll(ece, ctx.signal) : [];
   const removed: CreatedResource[] = [];
   const kept: KeptResource[] = [];
@@ -127,7 +130,7 @@ export async function removePlatformTrust(deps: Deps, ctx: StepContext, input: S
       environment: self.environment,
       kind: 'trust-relationship',
       id: r.id,
-      description: `trust relationship "${name}" in ${self.environment}`,
+      description: `trust relationship "${r.name}" in ${self.environment}`,
     };
     const users = relationshipReferences(usage, r.id);
     if (users.length) {

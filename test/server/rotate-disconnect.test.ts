@@ -17,6 +17,8 @@ import {
   DisconnectRequest,
   connectionId,
 } from '../../domain';
+import { auditTrailFromHistory } from '../../client/cli/history/audit-trail';
+import { renderHistory } from '../../client/cli/render/history';
 import { startLifecycle } from '../../client/lifecycle-starts';
 import { findPreviousCredential } from '../../client/previous-credential';
 import { progressQuery } from '../../workflows/messages';
@@ -100,6 +102,13 @@ describeIfServer('connection lifecycle on a real server: update-access, rotate, 
     expect(afterRotate.keys.find((k) => k.id === firstKey)).toMatchObject({ invalidated: true });
     const described = await rotateHandle.describe();
     expect(described.searchAttributes[OPERATION_SEARCH_ATTRIBUTES.operation]).toEqual(['rotate']);
+    // `crosslink history` of the rotation: the operation, its steps by name, and what it changed.
+    const rotateTrail = renderHistory(auditTrailFromHistory(await rotateHandle.fetchHistory(), id));
+    expect(rotateTrail).toMatch(/rotate requested\s+by \S+; \S+ remote cluster "cycle-a"/);
+    expect(rotateTrail).toMatch(/api-key\s+completed \(createRotatedApiKey\)/);
+    expect(rotateTrail).toMatch(/api-key\s+completed \(invalidateReplacedApiKey\)/);
+    expect(rotateTrail).not.toContain('(undo)');
+    expect(rotateTrail).toMatch(new RegExp(`closed\\s+connected: .*${firstKey}`));
     // The next rotation would restore the key this rotation made.
     expect(await findPreviousCredential(client, id)).toMatchObject({ keyId: active[0]!.id, runId: rotating.runId });
 
@@ -111,6 +120,15 @@ describeIfServer('connection lifecycle on a real server: update-access, rotate, 
     await approve(removeHandle, 'register-remote');
     const report = (await removeHandle.result()) as DisconnectReport;
     expect(report.state).toBe('disconnected');
+    // `crosslink history` of the disconnect: the gate and its approval, the removals, and the end.
+    const trail = auditTrailFromHistory(await removeHandle.fetchHistory(), id);
+    expect(trail.entries[0]).toMatchObject({ kind: 'requested', operation: 'disconnect', connection: id });
+    expect(trail.entries.at(-1)).toMatchObject({ kind: 'closed', outcome: 'disconnected' });
+    const removeTrail = renderHistory(trail);
+    expect(removeTrail).toContain(`disconnect requested`);
+    expect(removeTrail).toContain('register-remote: approval asked');
+    expect(removeTrail).toMatch(/register-remote: approval\s+by \S+ via update.*: approved/);
+    expect(removeTrail).toMatch(/closed\s+disconnected: removed .*cross-cluster API key/);
     // Elasticsearch keeps invalidated keys until it purges them, so their marks may still be found;
     // nothing live of the connection is left.
     const left = await inventory('cycle-a');

@@ -4,6 +4,7 @@
  * behind, it removes everything of the connection and the simulator is back to its first state.
  */
 import {
+  type ConnectionInventory,
   type ConnectionRequest,
   type DisconnectReport,
   DISCONNECT_WORKFLOW,
@@ -11,9 +12,10 @@ import {
   connectionId,
 } from '../../domain';
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { DEFAULT_IDS } from '../../simulator/api';
 import { signedApproval } from '../harness/approvers';
 import { type HarnessRun } from '../harness/workflow-harness';
-import { APPROVER, REQUESTER, apiKeyRequest, progressOf, startConnection } from './fixtures';
+import { APPROVER, REQUESTER, apiKeyRequest, certificateRequest, progressOf, startConnection } from './fixtures';
 import { useSimulatorWorld } from './simulator-world';
 
 const t = useSimulatorWorld();
@@ -50,6 +52,77 @@ it('removes a connection a connect made: settings, keystore, key, roles, proxy C
     ['api-key', 'keystore-secret', 'proxy-ca-trust', 'remote-cluster-settings', 'role'].sort(),
   );
   expect((await progressOf(run)).state).toBe('disconnected');
+  expect(t.world.state()).toEqual(t.world.before);
+});
+
+it('removes a certificate connection on both sides: both relationships, both trust.external entries, roles', async () => {
+  const request = certificateRequest();
+  const connect = await startConnection(t.harness, request, {
+    activities: t.world.activities,
+    workflowId: connectionId(request),
+  });
+  await expect(connect.resultValue()).resolves.toMatchObject({ state: 'connected' });
+
+  const report = await approveAndFinish(await disconnect(request));
+  expect(report.state).toBe('disconnected');
+  const removedIn = (kind: string) =>
+    report.removed
+      .filter((r) => r.kind === kind)
+      .map((r) => r.environment)
+      .sort();
+  expect(removedIn('trust-relationship')).toEqual(['ece-a', 'ece-b']);
+  expect(removedIn('deployment-trust')).toEqual(['ece-a', 'ece-b']);
+  expect(removedIn('role')).toEqual(['ece-a', 'ece-b']);
+  expect(report.kept).toEqual([]);
+  expect(t.world.state()).toEqual(t.world.before);
+});
+
+it('a certificate disconnect keeps the relationships another connection uses, and that connection keeps working', async () => {
+  const first = certificateRequest();
+  const second = certificateRequest({
+    local: { environment: 'ece-a', deploymentId: DEFAULT_IDS.a9 },
+    remote: { environment: 'ece-b', deploymentId: DEFAULT_IDS.b9 },
+    alias: 'metrics-c',
+    roles: [
+      {
+        name: 'crosslink-metrics-c-reader',
+        local: { remote_indices: [{ clusters: ['metrics-c'], names: ['metrics-*'], privileges: ['read'] }] },
+        remote: { indices: [{ names: ['metrics-*'], privileges: ['read'] }] },
+      },
+    ],
+  });
+  for (const request of [first, second]) {
+    const run = await startConnection(t.harness, request, {
+      activities: t.world.activities,
+      workflowId: connectionId(request),
+    });
+    await expect(run.resultValue()).resolves.toMatchObject({ state: 'connected' });
+  }
+
+  const report = await approveAndFinish(await disconnect(first));
+  expect(report.state).toBe('disconnected');
+  // The second connection reused the first one's relationships: they stay, with the reason.
+  expect(report.kept.map((k) => [k.resource.kind, k.resource.environment]).sort()).toEqual([
+    ['trust-relationship', 'ece-a'],
+    ['trust-relationship', 'ece-b'],
+  ]);
+  expect(report.kept.every((k) => k.reason.includes('still used by the trust.external of'))).toBe(true);
+  // The first connection's own allowlist entries went from both deployments.
+  expect(
+    report.removed
+      .filter((r) => r.kind === 'deployment-trust')
+      .map((r) => r.deploymentId)
+      .sort(),
+  ).toEqual([DEFAULT_IDS.a815, DEFAULT_IDS.b815]);
+  const discover = t.world.activities.discoverConnections as (f: object) => Promise<ConnectionInventory>;
+  const inventory: ConnectionInventory = await new MockActivityEnvironment().run(discover, {
+    environment: 'ece-a',
+    deploymentId: DEFAULT_IDS.a9,
+  });
+  expect(inventory.connections.find((c) => c.alias === 'metrics-c')?.health.status).toBe('connected');
+
+  // Removing the second connection too leaves the simulator as it was.
+  await expect(approveAndFinish(await disconnect(second))).resolves.toMatchObject({ state: 'disconnected', kept: [] });
   expect(t.world.state()).toEqual(t.world.before);
 });
 

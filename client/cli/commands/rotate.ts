@@ -58,6 +58,14 @@ export async function rotateCommand(
 ): Promise<ExitCode> {
   const ref = { local: { environment: where.environment, deploymentId: where.deploymentId }, alias: where.alias };
   const id = connectionId(ref);
+  const ask = {
+    ...ref,
+    requestedBy: opts.as,
+    ...(opts.expiration ? { expiration: opts.expiration } : {}),
+    ...(opts.reason ? { reason: opts.reason } : {}),
+  };
+  // The arguments are checked before Temporal is asked for the old credential.
+  parseOrThrow(RotateRequest, { ...ask, noRestore: true }, 'rotate request');
   const found = opts.restore ? await findPreviousCredential(await ctx.client(), id) : undefined;
   if (opts.restore && !found) {
     throw new CliError(
@@ -67,13 +75,7 @@ export async function rotateCommand(
   }
   const request = parseOrThrow(
     RotateRequest,
-    {
-      ...ref,
-      requestedBy: opts.as,
-      ...(opts.expiration ? { expiration: opts.expiration } : {}),
-      ...(found ? { previousCredential: found.sealed } : { noRestore: true }),
-      ...(opts.reason ? { reason: opts.reason } : {}),
-    },
+    { ...ask, ...(found ? { previousCredential: found.sealed } : { noRestore: true }) },
     'rotate request',
   );
   return startAndReport(

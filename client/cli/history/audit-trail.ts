@@ -5,7 +5,7 @@
  */
 import { type Payload, defaultPayloadConverter } from '@temporalio/common';
 import { type temporal } from '@temporalio/proto';
-import { SEARCH_ATTRIBUTES } from '../../../domain';
+import { SEARCH_ATTRIBUTES, WORKFLOW_TYPES } from '../../../domain';
 import { stepOfActivity } from '../../activity-steps';
 
 type History = temporal.api.history.v1.IHistory;
@@ -14,12 +14,35 @@ type Failure = temporal.api.failure.v1.IFailure;
 
 export type StepOutcome = 'completed' | 'failed' | 'timed-out' | 'cancelled' | 'running';
 export type CloseOutcome =
-  'connected' | 'rolled-back' | 'failed' | 'cancelled' | 'terminated' | 'timed-out' | 'continued-as-new';
+  | 'connected'
+  | 'disconnected'
+  | 'completed'
+  | 'rolled-back'
+  | 'failed'
+  | 'cancelled'
+  | 'terminated'
+  | 'timed-out'
+  | 'continued-as-new';
+
+/** The operation a workflow type runs, as the CLI names it. */
+const OPERATION_OF: Record<string, string> = {
+  [WORKFLOW_TYPES.connection]: 'connect',
+  [WORKFLOW_TYPES.updateAccess]: 'update-access',
+  [WORKFLOW_TYPES.rotate]: 'rotate',
+  [WORKFLOW_TYPES.disconnect]: 'disconnect',
+  [WORKFLOW_TYPES.listConnections]: 'list',
+  [WORKFLOW_TYPES.audit]: 'audit',
+};
 
 export type TrailEntry =
   | {
       at: string;
       kind: 'requested';
+      /** connect, update-access, rotate, disconnect (from the workflow type). */
+      operation?: string;
+      /** The connection id a disconnect names (the other requests name their sides). */
+      connection?: string;
+      reason?: string;
       by?: string;
       model?: string;
       local?: string;
@@ -96,6 +119,9 @@ export function auditTrailFromHistory(history: History, workflowId?: string): Au
       entries.push({
         at,
         kind: 'requested',
+        operation: OPERATION_OF[a.workflowType?.name ?? ''] ?? str(a.workflowType?.name),
+        connection: str(req?.connectionId),
+        reason: str(req?.reason),
         by: str(req?.requestedBy),
         model: str(req?.securityModel),
         local: sideName(req?.local),
@@ -201,7 +227,8 @@ export function auditTrailFromHistory(history: History, workflowId?: string): Au
       const a = event.workflowExecutionCancelRequestedEventAttributes;
       entries.push({ at, kind: 'cancel-requested', by: a.identity || undefined, cause: a.cause || undefined });
     } else if (event.workflowExecutionCompletedEventAttributes) {
-      entries.push({ at, kind: 'closed', outcome: 'connected' });
+      const result = asRecord(decode(event.workflowExecutionCompletedEventAttributes.result?.payloads?.[0]));
+      entries.push({ at, kind: 'closed', ...completion(result) });
     } else if (event.workflowExecutionFailedEventAttributes) {
       const failure = event.workflowExecutionFailedEventAttributes.failure;
       const progress = asRecord(decode(failure?.applicationFailureInfo?.details?.payloads?.[0]));
@@ -238,6 +265,25 @@ export function auditTrailFromHistory(history: History, workflowId?: string): Au
     entry.attempt = attempts.get(key);
     return entry;
   }
+}
+
+/** How a run that completed ended: its result's state, and what a lifecycle operation changed. */
+function completion(result: Record<string, unknown> | undefined): { outcome: CloseOutcome; message?: string } {
+  const state = str(result?.state);
+  const outcome: CloseOutcome = state === 'connected' || state === 'disconnected' ? state : 'completed';
+  if (Array.isArray(result?.removed)) {
+    // A disconnect: what went, what stayed and why.
+    const removed = result.removed.map((r) => str(asRecord(r)?.description) ?? str(asRecord(r)?.id) ?? '?');
+    const kept = (Array.isArray(result.kept) ? result.kept : []).map((k) => {
+      const item = asRecord(k);
+      return `${str(asRecord(item?.resource)?.description) ?? '?'} (${str(item?.reason) ?? 'no reason given'})`;
+    });
+    const parts = [removed.length ? `removed ${removed.join('; ')}` : 'removed nothing'];
+    if (kept.length) parts.push(`kept ${kept.join('; ')}`);
+    return { outcome, message: parts.join('. ') };
+  }
+  const changes = strings(result?.changes).filter(Boolean);
+  return changes.length ? { outcome, message: changes.join('; ') } : { outcome };
 }
 
 function decisionEntry(

@@ -11,7 +11,7 @@ export function renderHistory(trail: AuditTrail): string {
 function what(e: TrailEntry): string {
   switch (e.kind) {
     case 'requested':
-      return 'requested';
+      return e.operation && e.operation !== 'connect' ? `${e.operation} requested` : 'requested';
     case 'gate-opened':
       return `${e.gate}: approval asked`;
     case 'step': {
@@ -34,6 +34,9 @@ function detail(e: TrailEntry): string {
     case 'requested': {
       const parts = [`by ${e.by ?? 'unknown'}`];
       if (e.model) parts.push(`${e.model} ${e.local ?? '?'} -> ${e.remote ?? '?'} as "${e.alias ?? '?'}"`);
+      else if (e.connection) parts.push(`connection ${e.connection}`);
+      else if (e.local) parts.push(`${e.local} remote cluster "${e.alias ?? '?'}"`);
+      if (e.reason) parts.push(`reason "${e.reason}"`);
       if (e.gates.length > 0) parts.push(`gates ${e.gates.join(', ')}`);
       return parts.join('; ');
     }

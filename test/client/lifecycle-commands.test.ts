@@ -1,0 +1,164 @@
+/**
+ * `crosslink rotate` and `crosslink update-access` on the command line: argument and request
+ * errors are refused before Temporal is reached, the old credential is found in a recorded connect
+ * history (sealed, never printed), and what is started and printed is what the user asked for.
+ */
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { runCli } from '../../client/cli/program';
+import { sealedCredentialIn } from '../../client/previous-credential';
+import { ROTATE_WORKFLOW, UPDATE_ACCESS_WORKFLOW } from '../../domain';
+import { recordingContext } from './cli-context';
+import { WORKFLOW_ID, recordedHistory } from './cli-fixtures';
+
+const WHERE = ['ece-a', 'a9000000000000000000000000000001', 'logs-b'];
+
+interface Started {
+  type: string;
+  options: { workflowId: string; args: unknown[]; typedSearchAttributes: unknown[] };
+}
+
+/** A Temporal client whose history holds `completedRuns` (each the recorded connected run), recording starts. */
+function temporal(completedRuns: string[], opts: { running?: string } = {}) {
+  const started: Started[] = [];
+  const client = {
+    workflow: {
+      async *list({ query }: { query: string }) {
+        expect(query).toBe(`WorkflowId = '${WORKFLOW_ID}' AND ExecutionStatus = 'Completed'`);
+        for (const [i, runId] of completedRuns.entries())
+          yield { runId, startTime: new Date(Date.UTC(2026, 0, i + 1)) };
+      },
+      getHandle: (_id: string, _runId?: string) => ({
+        fetchHistory: async () => recordedHistory('connected'),
+        describe: async () => ({ runId: opts.running }),
+      }),
+      start: async (type: string, options: Started['options']) => {
+        if (opts.running) throw new WorkflowExecutionAlreadyStartedError('running', options.workflowId, type);
+        started.push({ type, options });
+        return { firstExecutionRunId: 'new-run' };
+      },
+    },
+  };
+  return { client, started };
+}
+
+const sealed = sealedCredentialIn(recordedHistory('connected').events ?? [])!;
+
+describe('crosslink rotate', () => {
+  it('without --as is a usage error, before Temporal', async () => {
+    const ctx = recordingContext();
+    expect(await runCli(['rotate', ...WHERE], ctx)).toBe(2);
+    expect(ctx.stderr.join('\n')).toContain('--as');
+    expect(ctx.clientsCreated).toBe(0);
+  });
+
+  it('a malformed expiration or alias is invalid input naming the field, before Temporal', async () => {
+    const ctx = recordingContext();
+    expect(await runCli(['rotate', ...WHERE, '--as', 'alice', '--expiration', 'soon'], ctx)).toBe(3);
+    expect(ctx.stderr.join('\n')).toContain('expiration');
+    const bad = recordingContext();
+    expect(await runCli(['rotate', 'ece-a', 'a9000000000000000000000000000001', 'Logs B!', '--as', 'alice'], bad)).toBe(
+      3,
+    );
+    expect(bad.stderr.join('\n')).toContain('alias');
+    expect(ctx.clientsCreated + bad.clientsCreated).toBe(0);
+  });
+
+  it('refuses when history holds no credential to put back, and says --no-restore; nothing starts', async () => {
+    const { client, started } = temporal([]);
+    const ctx = recordingContext(client);
+    expect(await runCli(['rotate', ...WHERE, '--as', 'alice'], ctx)).toBe(4);
+    expect(ctx.stderr.join('\n')).toContain(`no completed run of ${WORKFLOW_ID}`);
+    expect(ctx.stderr.join('\n')).toContain('--no-restore');
+    expect(started).toEqual([]);
+  });
+
+  it('starts the rotation with the sealed credential of the newest run and prints where, not the credential', async () => {
+    const { client, started } = temporal(['run-old', 'run-new']);
+    const ctx = recordingContext(client);
+    expect(await runCli(['rotate', ...WHERE, '--as', 'alice', '--expiration', '90d'], ctx)).toBe(0);
+    expect(started).toHaveLength(1);
+    expect(started[0]!.type).toBe(ROTATE_WORKFLOW);
+    expect(started[0]!.options.workflowId).toBe(WORKFLOW_ID);
+    expect(started[0]!.options.args).toEqual([
+      expect.objectContaining({
+        alias: 'logs-b',
+        requestedBy: 'alice',
+        expiration: '90d',
+        previousCredential: sealed.sealed,
+        noRestore: false,
+      }),
+    ]);
+    const out = ctx.stdout.join('\n');
+    expect(out).toContain(`Started rotate ${WORKFLOW_ID} (run new-run)`);
+    expect(out).toContain(`the old credential (key ${sealed.keyId}, from run run-new) is put back on failure`);
+    expect(out).toContain(`crosslink status ${WORKFLOW_ID} --watch`);
+    expect(out).not.toContain(sealed.sealed.ciphertext);
+  });
+
+  it('--no-restore starts without looking for the credential and says so', async () => {
+    const { client, started } = temporal([]);
+    const ctx = recordingContext(client);
+    expect(await runCli(['rotate', ...WHERE, '--as', 'alice', '--no-restore', '--json'], ctx)).toBe(0);
+    expect(started[0]!.options.args).toEqual([expect.objectContaining({ noRestore: true })]);
+    expect(started[0]!.options.args[0]).not.toHaveProperty('previousCredential');
+    expect(JSON.parse(ctx.stdout.join('\n'))).toEqual({
+      workflowId: WORKFLOW_ID,
+      runId: 'new-run',
+      operation: 'rotate',
+      url: expect.stringContaining(encodeURIComponent(WORKFLOW_ID)),
+    });
+  });
+
+  it('a run of the connection in progress is a refusal naming it', async () => {
+    const { client } = temporal(['run-1'], { running: 'busy-run' });
+    const ctx = recordingContext(client);
+    expect(await runCli(['rotate', ...WHERE, '--as', 'alice'], ctx)).toBe(4);
+    expect(ctx.stderr.join('\n')).toContain(`a run of the connection ${WORKFLOW_ID} is in progress (run busy-run)`);
+  });
+});
+
+describe('crosslink update-access', () => {
+  const request = {
+    local: { environment: 'ece-a', deploymentId: 'a9000000000000000000000000000001' },
+    alias: 'logs-b',
+    access: { search: [{ names: ['logs-*', 'metrics-*'] }] },
+    requestedBy: 'alice',
+  };
+
+  it('a missing file, bad JSON or an invalid request is invalid input, before Temporal', async () => {
+    const missing = recordingContext();
+    expect(await runCli(['update-access', 'nope.json'], missing)).toBe(3);
+    expect(missing.stderr.join('\n')).toContain('cannot read nope.json');
+    const garbled = recordingContext(undefined, { 'r.json': '{ "alias": ' });
+    expect(await runCli(['update-access', 'r.json'], garbled)).toBe(3);
+    expect(garbled.stderr.join('\n')).toContain('r.json is not valid JSON');
+    const remoteRole = {
+      ...request,
+      roles: [{ name: 'reader', local: {}, remote: { indices: [{ names: ['logs-*'], privileges: ['read'] }] } }],
+    };
+    const invalid = recordingContext(undefined, { 'r.json': JSON.stringify(remoteRole) });
+    expect(await runCli(['update-access', 'r.json'], invalid)).toBe(3);
+    expect(invalid.stderr.join('\n')).toContain('roles[0].remote');
+    expect(invalid.stderr.join('\n')).toContain('local cluster only');
+    expect(missing.clientsCreated + garbled.clientsCreated + invalid.clientsCreated).toBe(0);
+  });
+
+  it('starts the update under the connection id and says it waits for the api-key gate', async () => {
+    const { client, started } = temporal([]);
+    const ctx = recordingContext(client, { 'r.json': JSON.stringify(request) });
+    expect(await runCli(['update-access', 'r.json'], ctx)).toBe(0);
+    expect(started).toEqual([
+      {
+        type: UPDATE_ACCESS_WORKFLOW,
+        options: expect.objectContaining({
+          workflowId: WORKFLOW_ID,
+          args: [expect.objectContaining({ access: request.access, deadline: '24h' })],
+          typedSearchAttributes: [expect.objectContaining({ value: 'update-access' })],
+        }),
+      },
+    ]);
+    expect(ctx.stdout.join('\n')).toContain(
+      `Started update-access ${WORKFLOW_ID} (run new-run); it waits for approval of "api-key".`,
+    );
+  });
+});
