@@ -30,13 +30,9 @@ import {
   type StepRow,
   type UndoReport,
 } from '../domain';
-import { ApprovalGates } from './approvals';
 import { describeFailure } from './failures';
 import { badInput } from './lifecycle-input';
-import { LifecycleProgress } from './lifecycle-progress';
-import { ConnectionProgress } from './progress';
-import { Saga } from './saga';
-import { StepRunner } from './step-runner';
+import { LifecycleProgress, lifecycleRun } from './lifecycle-progress';
 
 const OPERATION = OPERATION_SEARCH_ATTRIBUTE_KEYS.operation;
 /** The gate every disconnect waits for: removing `cluster.remote.<alias>` takes the link down. */
@@ -70,14 +66,7 @@ export async function disconnectConnection(input: DisconnectRequestInput): Promi
     deadline: ask.deadline,
   });
   const { request, preflight } = inspected;
-  const progress = new ConnectionProgress(ask.connectionId, request);
-  live.attach(progress);
-  const gates = new ApprovalGates(request, progress);
-  gates.install();
-  gates.adopt(preflight.approvals);
-  const steps = new StepRunner(progress, gates, new Saga(progress), request);
-  progress.stepStarted('preflight');
-  progress.stepSucceeded('preflight', [inspected], `found ${inspected.detail}`);
+  const { progress, gates, steps } = lifecycleRun(ask.connectionId, inspected, live);
   const undoSteps = STEP_IDS.filter((id) => {
     const row: StepRow = STEP_CATALOG[id];
     return row.undo !== null && row.models.includes(request.securityModel);

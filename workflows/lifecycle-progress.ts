@@ -4,9 +4,12 @@
  * connection id's parts and a running preflight, then the operation's ConnectionProgress.
  */
 import { setHandler } from '@temporalio/workflow';
-import { type Progress, parseConnectionId } from '../domain';
+import { type InspectedConnection, type Progress, parseConnectionId } from '../domain';
+import { ApprovalGates } from './approvals';
 import { progressQuery } from './messages';
-import { type ConnectionProgress } from './progress';
+import { ConnectionProgress } from './progress';
+import { Saga } from './saga';
+import { StepRunner } from './step-runner';
 
 export class LifecycleProgress {
   private progress: ConnectionProgress | undefined;
@@ -43,4 +46,23 @@ export class LifecycleProgress {
       compensationFailures: [],
     };
   }
+}
+
+/**
+ * The machinery of a lifecycle operation once its connection is inspected: the operation's progress
+ * (answered by the query from now on), the gates under the worker's approval policy, the saga and
+ * the step runner; the inspection is shown as the preflight step.
+ */
+export function lifecycleRun(connectionId: string, inspected: InspectedConnection, live: LifecycleProgress) {
+  const { request, preflight } = inspected;
+  const progress = new ConnectionProgress(connectionId, request);
+  live.attach(progress);
+  const gates = new ApprovalGates(request, progress);
+  gates.install();
+  gates.adopt(preflight.approvals);
+  const saga = new Saga(progress);
+  const steps = new StepRunner(progress, gates, saga, request);
+  progress.stepStarted('preflight');
+  progress.stepSucceeded('preflight', [inspected], `found ${inspected.detail}`);
+  return { progress, gates, saga, steps };
 }

@@ -32,16 +32,14 @@ import {
   type UndoReport,
   connectionId,
 } from '../domain';
-import { ApprovalGates } from './approvals';
 import { verify } from './common-steps';
 import { rollBack } from './connect-remote-cluster';
 import { describeFailure } from './failures';
 import { badInput } from './lifecycle-input';
 import { inspectConnection } from './lifecycle-inspect';
-import { LifecycleProgress } from './lifecycle-progress';
-import { ConnectionProgress, type Recorded } from './progress';
-import { Saga } from './saga';
-import { StepRunner } from './step-runner';
+import { LifecycleProgress, lifecycleRun } from './lifecycle-progress';
+import { type ConnectionProgress, type Recorded } from './progress';
+import { type StepRunner } from './step-runner';
 
 /** The gate a rotation waits for where the version needs a restart to load the new credential. */
 export const ROTATE_RESTART_GATE: StepId = 'restart';
@@ -69,15 +67,7 @@ export async function rotateConnection(input: RotateRequestInput): Promise<Lifec
       nonRetryable: true,
     });
   }
-  const progress = new ConnectionProgress(id, request);
-  live.attach(progress);
-  const gates = new ApprovalGates(request, progress);
-  gates.install();
-  gates.adopt(preflight.approvals);
-  const saga = new Saga(progress);
-  const steps = new StepRunner(progress, gates, saga, request);
-  progress.stepStarted('preflight');
-  progress.stepSucceeded('preflight', [inspected], `found ${inspected.detail}`);
+  const { progress, gates, saga, steps } = lifecycleRun(id, inspected, live);
   const rows: Partial<Record<StepId, string>> = {
     'api-key': 'a new key beside the working one; the old key is invalidated only after verify',
     keystore: 'the credential replaced under the same alias',

@@ -21,15 +21,11 @@ import {
   type UpdateAccessRequestInput,
   connectionId,
 } from '../domain';
-import { ApprovalGates } from './approvals';
 import { verify } from './common-steps';
 import { rollBack } from './connect-remote-cluster';
 import { badInput } from './lifecycle-input';
 import { inspectConnection } from './lifecycle-inspect';
-import { LifecycleProgress } from './lifecycle-progress';
-import { ConnectionProgress } from './progress';
-import { Saga } from './saga';
-import { StepRunner } from './step-runner';
+import { LifecycleProgress, lifecycleRun } from './lifecycle-progress';
 
 /** The gate every update-access waits for (the roles named ride on the same approval). */
 export const UPDATE_ACCESS_GATE: StepId = 'api-key';
@@ -61,14 +57,7 @@ export async function updateConnectionAccess(input: UpdateAccessRequestInput): P
       nonRetryable: true,
     });
   }
-  const progress = new ConnectionProgress(id, request);
-  live.attach(progress);
-  const gates = new ApprovalGates(request, progress);
-  gates.install();
-  gates.adopt(preflight.approvals);
-  const steps = new StepRunner(progress, gates, new Saga(progress), request);
-  progress.stepStarted('preflight');
-  progress.stepSucceeded('preflight', [inspected], `found ${inspected.detail}`);
+  const { progress, steps } = lifecycleRun(id, inspected, live);
   const changesKey = !existing.matches;
   const changesRoles = ask.roles !== undefined && ask.roles.length > 0;
   const applies: Partial<Record<StepId, [boolean, string]>> = {

@@ -114,28 +114,34 @@ async function readDeployment(
   request: ConnectionRequest,
   side: Side,
 ): Promise<DeploymentRead> {
-  const ref = request[side];
+  const { facts, es } = await readDeploymentFacts(deps, ctx, ece, request[side]);
+  return { facts, pendingPlan: planPending(es) };
+}
+
+/** One deployment's facts as the steps use them (its Elasticsearch resource `ref.refId`, or the first). */
+export async function readDeploymentFacts(
+  deps: Deps,
+  ctx: StepContext,
+  ece: EceClient,
+  ref: { environment: string; deploymentId: string; refId?: string },
+): Promise<{ facts: DeploymentFacts; es: ReturnType<typeof elasticsearchResource> }> {
   const { deployment } = await getDeployment(ece, ref.deploymentId, ctx.signal);
   const es = elasticsearchResource(ece, deployment, ref.refId);
-  const endpoint = es.info.metadata.endpoint ?? '';
-  const esUrl = deps.registry.elasticsearch(ref.environment, ref.deploymentId, es.info.metadata.service_url).url;
-  return {
-    facts: {
-      environment: ref.environment,
-      deploymentId: deployment.id,
-      name: deployment.name,
-      refId: es.ref_id,
-      region: es.region,
-      version: versionOf(es),
-      clusterId: es.info.cluster_id ?? es.id,
-      endpoint,
-      esUrl,
-      healthy: deployment.healthy && es.info.healthy,
-      trustBefore: trustOf(es),
-      rolesBefore: [],
-    },
-    pendingPlan: planPending(es),
+  const facts: DeploymentFacts = {
+    environment: ref.environment,
+    deploymentId: deployment.id,
+    name: deployment.name,
+    refId: es.ref_id,
+    region: es.region,
+    version: versionOf(es),
+    clusterId: es.info.cluster_id ?? es.id,
+    endpoint: es.info.metadata.endpoint ?? '',
+    esUrl: deps.registry.elasticsearch(ref.environment, ref.deploymentId, es.info.metadata.service_url).url,
+    healthy: deployment.healthy && es.info.healthy,
+    trustBefore: trustOf(es),
+    rolesBefore: [],
   };
+  return { facts, es };
 }
 
 /**

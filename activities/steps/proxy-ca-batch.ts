@@ -15,7 +15,8 @@ import {
   type UndoReport,
 } from '../../domain';
 import { type Deps, type StepContext } from '../context';
-import { directHoldsPem, elasticsearchResource, getDeployment, trustOf, versionOf } from '../ece/deployments';
+import { directHoldsPem, elasticsearchResource, getDeployment } from '../ece/deployments';
+import { readDeploymentFacts } from './preflight-reads';
 import { getKeystoreNames } from '../ece/keystore';
 import { certificateFacts, getProxyChain } from '../ece/platform';
 import { getPersistentSettings } from '../elasticsearch/cluster';
@@ -37,23 +38,7 @@ interface Needed {
 }
 
 async function readLocal(deps: Deps, ctx: StepContext, input: BatchInput): Promise<DeploymentFacts> {
-  const ece = deps.registry.ece(input.local.environment);
-  const { deployment } = await getDeployment(ece, input.local.deploymentId, ctx.signal);
-  const es = elasticsearchResource(ece, deployment, input.local.refId);
-  return {
-    environment: input.local.environment,
-    deploymentId: deployment.id,
-    name: deployment.name,
-    refId: es.ref_id,
-    region: es.region,
-    version: versionOf(es),
-    clusterId: es.info.cluster_id ?? es.id,
-    endpoint: es.info.metadata.endpoint ?? '',
-    esUrl: deps.registry.elasticsearch(input.local.environment, deployment.id, es.info.metadata.service_url).url,
-    healthy: deployment.healthy && es.info.healthy,
-    trustBefore: trustOf(es),
-    rolesBefore: [],
-  };
+  return (await readDeploymentFacts(deps, ctx, deps.registry.ece(input.local.environment), input.local)).facts;
 }
 
 /** Per remote environment: its proxy's root CA when private (public ones need no entry), and its proxy domain. */
