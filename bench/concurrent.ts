@@ -3,12 +3,12 @@ import { randomBytes } from 'node:crypto';
 import { closeAllPools, createActivities } from '../activities';
 import { createEnvironmentRegistry, resolveEnvironments } from '../activities/environments';
 import { createSealer } from '../activities/secrets/sealing';
-import { CONNECTION_WORKFLOW, ConnectionRequest, EnvironmentsFile } from '../domain';
+import { CONNECTION_WORKFLOW, EnvironmentsFile } from '../domain';
 import { type ActivityImplementations, type WorkflowHarness } from '../test/harness/workflow-harness';
 import { PROOF_TIMING } from '../test/proof/support/world';
 import { startRemoteSimulator } from './remote-simulator';
 import { type BenchSettings } from './single';
-import { LOCAL_ID, fanOutTopology, remoteId } from './topology';
+import { fanOutRequest, fanOutTopology } from './topology';
 
 export interface ConcurrentResult {
   connections: number;
@@ -22,25 +22,6 @@ export interface ConcurrentResult {
   /** Peak RSS of the simulator, which runs in its own process. */
   simulatorPeakRssMb: number;
   calls: number;
-}
-
-function request(i: number): ConnectionRequest {
-  const alias = `r${i}`;
-  return ConnectionRequest.parse({
-    local: { environment: 'ece-a', deploymentId: LOCAL_ID },
-    remote: { environment: 'ece-b', deploymentId: remoteId(i) },
-    alias,
-    securityModel: 'api_key',
-    access: { search: [{ names: ['logs-*'] }] },
-    roles: [
-      {
-        name: `crosslink-${alias}-reader`,
-        local: { remote_indices: [{ clusters: [alias], names: ['logs-*'], privileges: ['read'] }] },
-      },
-    ],
-    approval: { gates: [], approvers: ['bob'] },
-    requestedBy: 'alice',
-  });
 }
 
 export async function runConcurrent(
@@ -69,7 +50,7 @@ export async function runConcurrent(
     const outcomes = await Promise.all(
       Array.from({ length: connections }, async (_, i) => {
         // Under its connection id (the harness's default for a connection): one connection, one run.
-        const run = await harness.start(CONNECTION_WORKFLOW, [request(i + 1)], { activities });
+        const run = await harness.start(CONNECTION_WORKFLOW, [fanOutRequest('c', i + 1)], { activities });
         const outcome = await run.outcome();
         // A worker evicts a closed workflow from its cache; the harness keeps it until told.
         await run.dispose();
