@@ -16,7 +16,7 @@ import {
   type SealedSecret,
   connectionId,
 } from '../../domain';
-import { DEFAULT_IDS } from '../../simulator/api';
+import { DEFAULT_IDS, type RouteId } from '../../simulator/api';
 import { type ActivityImplementations, type HarnessRun } from '../harness/workflow-harness';
 import { apiKeyRequest, failureProgress, progressOf, REQUESTER, startConnection } from './fixtures';
 import { useSimulatorWorld } from './simulator-world';
@@ -99,37 +99,21 @@ it('new key, keystore replaced, reloaded, verified, and only then the old key in
   expect((await progressOf(run)).state).toBe('connected');
 });
 
-it('a failed keystore write leaves the old key working and the new key invalidated', async () => {
-  const [old] = remoteKeys();
-  t.world.simulator.inject({
-    route: 'set-deployment-es-resource-keystore',
-    kind: 'status',
-    status: 403,
-    message: 'injected',
-    times: 1,
-  });
-  const outcome = await (await rotate(ask())).outcome();
-  expect(outcome.status).toBe('failed');
-  if (outcome.status === 'failed')
-    expect(failureProgress(outcome.failure)).toMatchObject({ state: 'rolled-back', reason: { step: 'keystore' } });
-  await expectOldKeyBackAndWorking(old!.id);
-});
-
-it('a failed reload puts the old credential back and the old key still works', async () => {
-  const [old] = remoteKeys();
-  t.world.simulator.inject({
-    route: 'nodes.reload_secure_settings',
-    kind: 'status',
-    status: 403,
-    message: 'injected',
-    times: 1,
-  });
-  const outcome = await (await rotate(ask())).outcome();
-  expect(outcome.status).toBe('failed');
-  if (outcome.status === 'failed')
-    expect(failureProgress(outcome.failure)).toMatchObject({ state: 'rolled-back', reason: { step: 'restart' } });
-  await expectOldKeyBackAndWorking(old!.id);
-});
+it.each<{ what: string; route: RouteId; step: string }>([
+  { what: 'keystore write', route: 'set-deployment-es-resource-keystore', step: 'keystore' },
+  { what: 'reload', route: 'nodes.reload_secure_settings', step: 'restart' },
+])(
+  'a failed $what puts the old credential back, invalidates the new key, and the old key still works',
+  async ({ route, step }) => {
+    const [old] = remoteKeys();
+    t.world.simulator.inject({ route, kind: 'status', status: 403, message: 'injected', times: 1 });
+    const outcome = await (await rotate(ask())).outcome();
+    expect(outcome.status).toBe('failed');
+    if (outcome.status === 'failed')
+      expect(failureProgress(outcome.failure)).toMatchObject({ state: 'rolled-back', reason: { step } });
+    await expectOldKeyBackAndWorking(old!.id);
+  },
+);
 
 it('a failed verify puts the old credential back and the old key still works', async () => {
   const [old] = remoteKeys();
