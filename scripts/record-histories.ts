@@ -16,7 +16,7 @@ import { closeAllPools, createActivities } from '../activities';
 import { createEnvironmentRegistry, resolveEnvironments } from '../activities/environments';
 import { type Sealer, createSealer } from '../activities/secrets/sealing';
 import { type ResolvedNotificationSink } from '../activities/notifications';
-import { generateWebhookSecret } from '../client/intake/webhook-signature';
+import { generateWebhookSecret } from '../common/webhook-signature';
 import { type NotificationSink, createNotificationSink } from '../client/notifications/sink';
 import { CONNECTION_WORKFLOW, EnvironmentsFile } from '../domain';
 import { startSimulator } from '../simulator';

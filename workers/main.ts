@@ -2,7 +2,7 @@
 import { type Duration } from '@temporalio/common';
 import { rmSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createLogger } from './logging';
+import { createLogger } from '../common/logging';
 import { loadWorkerConfig } from './config';
 import { startWorker } from './worker';
 import { tlsOverrideWarning } from '../activities/http/pool';

@@ -6,7 +6,7 @@
 import { type LogLevel, type LogMetadata } from '@temporalio/common';
 import { DefaultLogger } from '@temporalio/worker';
 import { type Logger } from 'pino';
-import { stepOfActivity } from '../client/activity-steps';
+import { stepOfActivity } from '../domain/activity-steps';
 
 /** Flattens the SDK's log attributes into the names every crosslink log line uses. */
 export function normalizeLogMeta(meta: LogMetadata = {}): Record<string, unknown> {

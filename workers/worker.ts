@@ -17,7 +17,7 @@ import { TASK_QUEUE, timingOverrides } from '../domain';
 import { type TemporalTarget, resolveTemporalTarget } from '../client/temporal-connection';
 import { WORKFLOW_BUNDLER_OPTIONS, type WorkflowCodeMode, workflowCode } from './bundle';
 import { type WorkerConfig } from './config';
-import { createLogger } from './logging';
+import { createLogger } from '../common/logging';
 import { installRuntime } from './runtime';
 import { requireSearchAttributes } from './search-attributes';
 

@@ -1,6 +1,6 @@
 /** The notification sink with its secret references read (at worker start, like every other secret). */
 import { type NotificationsConfig } from '../../domain';
-import { webhookKey } from '../../client/intake/webhook-signature';
+import { webhookKey } from '../../common/webhook-signature';
 import { type ReferenceOptions, referenceReader } from '../secret-refs';
 
 export interface ResolvedNotificationSink {

@@ -7,7 +7,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { HTTP } from 'cloudevents';
 import { Agent, request } from 'undici';
 import { FailureType, type Notification } from '../../domain';
-import { signatureHeaders, webhookKey } from '../../client/intake/webhook-signature';
+import { signatureHeaders, webhookKey } from '../../common/webhook-signature';
 import { type ResolvedNotificationSink } from './config';
 import { notificationEvent } from './event';
 

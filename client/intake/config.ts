@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parseOrThrow } from '../../domain';
 import { DEFAULT_BODY_LIMIT, DEFAULT_REPLAY_WINDOW_SECONDS, MIN_REPLAY_WINDOW_SECONDS } from './server';
-import { webhookKey } from './webhook-signature';
+import { webhookKey } from '../../common/webhook-signature';
 
 export const DEFAULT_INTAKE_PORT = 8080;
 

@@ -1,5 +1,5 @@
 /** `npm run intake`: the CloudEvents intake as a process. */
-import { createLogger } from '../../workers/logging';
+import { createLogger } from '../../common/logging';
 import { createTemporalGateway } from '../connections';
 import { connectClient, resolveTemporalTarget } from '../temporal-connection';
 import { loadIntakeConfig } from './config';

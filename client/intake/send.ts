@@ -1,7 +1,7 @@
 /** Sends one CloudEvent to the intake signed the Standard Webhooks way, as an automation would. */
 import { randomUUID } from 'node:crypto';
 import { CloudEvent, HTTP } from 'cloudevents';
-import { signatureHeaders, webhookKey } from './webhook-signature';
+import { signatureHeaders, webhookKey } from '../../common/webhook-signature';
 
 export interface EventToSend {
   type: string;

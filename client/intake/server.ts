@@ -12,7 +12,12 @@ import { listenOn } from '../listen';
 import { readBody } from './body';
 import { type IntakeCommand, parseEvent } from './events';
 import { type Outcome, ReplayWindow } from './replay-window';
-import { TIMESTAMP_TOLERANCE_SECONDS, WEBHOOK_HEADERS, checkSignature, webhookKey } from './webhook-signature';
+import {
+  TIMESTAMP_TOLERANCE_SECONDS,
+  WEBHOOK_HEADERS,
+  checkSignature,
+  webhookKey,
+} from '../../common/webhook-signature';
 
 export const DEFAULT_BODY_LIMIT = 256 * 1024;
 /** How much of a refused body is read and dropped before the connection is cut. */

@@ -10,7 +10,7 @@ import { decodeHttpEvent } from '../intake/binding';
 import { readBody } from '../intake/body';
 import { ReplayWindow } from '../intake/replay-window';
 import { MIN_REPLAY_WINDOW_SECONDS } from '../intake/server';
-import { checkSignature, webhookKey } from '../intake/webhook-signature';
+import { checkSignature, webhookKey } from '../../common/webhook-signature';
 
 export interface ReceivedNotification {
   id: string;

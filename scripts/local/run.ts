@@ -5,7 +5,7 @@
  * the result, and everything shut down again, whatever happens (with `keep`: after Ctrl-C).
  */
 import { randomBytes } from 'node:crypto';
-import { generateWebhookSecret } from '../../client/intake/webhook-signature';
+import { generateWebhookSecret } from '../../common/webhook-signature';
 import { type ReceivedNotification, createNotificationSink } from '../../client/notifications/sink';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,7 +31,7 @@ import { renderHistory } from '../../client/cli/render/history';
 import { type StatusView, isTerminal, renderStatus } from '../../client/cli/render/status';
 import { workflowUiUrl } from '../../client/temporal-connection';
 import { loadWorkerConfig } from '../../workers/config';
-import { createLogger } from '../../workers/logging';
+import { createLogger } from '../../common/logging';
 import { installRuntime } from '../../workers/runtime';
 import { type WorkerHandle, startWorker } from '../../workers/worker';
 import { type LocalTemporal, PortInUseError, type TemporalSource, obtainTemporal } from './temporal-server';

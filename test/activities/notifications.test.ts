@@ -9,7 +9,7 @@ import { type AddressInfo } from 'node:net';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { HTTP } from 'cloudevents';
-import { generateWebhookSecret, signatureHeaders, webhookKey } from '../../client/intake/webhook-signature';
+import { generateWebhookSecret, signatureHeaders, webhookKey } from '../../common/webhook-signature';
 import { type NotificationSink, createNotificationSink } from '../../client/notifications/sink';
 import { type NotificationInput, NOTIFICATION_TYPES } from '../../domain';
 import { createNotificationActivities, notificationEvent } from '../../activities/notifications';

@@ -5,9 +5,9 @@ import { CloudEvent, HTTP } from 'cloudevents';
 import { EVENT_TYPES, connectionId, ConnectionRequest } from '../../domain';
 import { type IntakeServer, createIntakeServer } from '../../client/intake/server';
 import { type EventToSend, signedEventRequest } from '../../client/intake/send';
-import { generateWebhookSecret, signatureHeaders, webhookKey } from '../../client/intake/webhook-signature';
+import { generateWebhookSecret, signatureHeaders, webhookKey } from '../../common/webhook-signature';
 import { defaultLocalRequest } from '../../scripts/local/default-request';
-import { createLogger } from '../../workers/logging';
+import { createLogger } from '../../common/logging';
 import { FakeTemporal } from './fakes/fake-gateway';
 import { sendThenRead } from './intake-raw-client';
 

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { type IntakeServer, createIntakeServer } from '../../client/intake/server';
-import { signatureHeaders, webhookKey } from '../../client/intake/webhook-signature';
+import { signatureHeaders, webhookKey } from '../../common/webhook-signature';
 import { FakeTemporal } from '../client/fakes/fake-gateway';
 
 const SECRET = 'whsec_' + Buffer.from('corpus-intake-secret-0123456789-0123').toString('base64');

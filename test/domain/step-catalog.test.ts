@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { README, readmeTableRows, stepTableRows } from '../../scripts/docs/step-table';
 import { STEP_IDS, UNDO_ACTIVITIES, stepActivities } from '../../domain';
-import { stepOfActivity } from '../../client/activity-steps';
+import { stepOfActivity } from '../../domain/activity-steps';
 
 describe('the step catalog', () => {
   it("is what the README's step table says (regenerate with npm run docs:steps)", () => {

@@ -17,7 +17,7 @@ import { auditTrailFromHistory } from '../../client/cli/history/audit-trail';
 import { renderHistory } from '../../client/cli/render/history';
 import { type StatusView, renderStatus } from '../../client/cli/render/status';
 import { createIntakeServer } from '../../client/intake/server';
-import { signatureHeaders, webhookKey } from '../../client/intake/webhook-signature';
+import { signatureHeaders, webhookKey } from '../../common/webhook-signature';
 import {
   CONNECTION_WORKFLOW,
   type ConnectionRequest,
@@ -27,7 +27,7 @@ import {
   connectionId,
 } from '../../domain';
 import { DEFAULT_IDS } from '../../simulator/api';
-import { createLogger } from '../../workers/logging';
+import { createLogger } from '../../common/logging';
 import { PinoTemporalLogger } from '../../workers/temporal-logger';
 import { type HarnessRun, WorkflowHarness } from '../harness/workflow-harness';
 import { FakeTemporal } from '../client/fakes/fake-gateway';

@@ -6,7 +6,7 @@
  */
 import { type temporal } from '@temporalio/proto';
 import { type WorkflowHandle } from '@temporalio/client';
-import { generateWebhookSecret } from '../../client/intake/webhook-signature';
+import { generateWebhookSecret } from '../../common/webhook-signature';
 import { type NotificationSink, createNotificationSink } from '../../client/notifications/sink';
 import { auditTrailFromHistory } from '../../client/cli/history/audit-trail';
 import { renderHistory } from '../../client/cli/render/history';

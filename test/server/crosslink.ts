@@ -15,7 +15,7 @@ import { type SimulatorHandle } from '../../simulator/api';
 import { type TopologyInput } from '../../simulator/topology';
 import { resolveTemporalTarget } from '../../client/temporal-connection';
 import { loadWorkerConfig } from '../../workers/config';
-import { createLogger } from '../../workers/logging';
+import { createLogger } from '../../common/logging';
 import { startWorker as startCrosslinkWorker } from '../../workers/worker';
 import { startTestServer, type TestServer } from './temporal-server';
 import { testPolicy } from '../harness/approvers';

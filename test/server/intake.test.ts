@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { createTemporalGateway } from '../../client/connections';
 import { EVENTS_PATH, createIntakeServer, type IntakeServer } from '../../client/intake/server';
 import { type SignedRequest, signedEventRequest } from '../../client/intake/send';
-import { generateWebhookSecret } from '../../client/intake/webhook-signature';
+import { generateWebhookSecret } from '../../common/webhook-signature';
 import { EVENT_TYPES, connectionId } from '../../domain';
 import { DEFAULT_IDS } from '../../simulator/api';
 import { startCrosslinkSuite, type CrosslinkSuite, type Scenario } from './crosslink';

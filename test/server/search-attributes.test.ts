@@ -10,7 +10,7 @@ import { SEARCH_ATTRIBUTE_NAMES, connectionId } from '../../domain';
 import { startSimulator } from '../../simulator';
 import { type SimulatorHandle } from '../../simulator/api';
 import { loadWorkerConfig } from '../../workers/config';
-import { createLogger } from '../../workers/logging';
+import { createLogger } from '../../common/logging';
 import { startWorker } from '../../workers/worker';
 import { apiKeyRequest } from './requests';
 import { type TestServer, describeIfServer, serverSource, startTestServer } from './temporal-server';

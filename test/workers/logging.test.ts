@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { logActivityOutcome } from '../../activities';
 import { FailureType } from '../../domain';
-import { createLogger } from '../../workers/logging';
+import { createLogger } from '../../common/logging';
 import { PinoTemporalLogger } from '../../workers/temporal-logger';
 
 function capture(secrets: string[]) {

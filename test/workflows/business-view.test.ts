@@ -7,7 +7,7 @@
 import { type ApplicationFailure } from '@temporalio/common';
 import { type AuditEntry, FailureType, NOTIFICATION_TYPES } from '../../domain';
 import { type NotificationSink, createNotificationSink } from '../../client/notifications/sink';
-import { generateWebhookSecret } from '../../client/intake/webhook-signature';
+import { generateWebhookSecret } from '../../common/webhook-signature';
 import { type ResolvedNotificationSink } from '../../activities/notifications';
 import { sign, signedApproval } from '../harness/approvers';
 import { type ScriptOptions, fails, scriptedActivities, withOverrides } from '../harness/scripted-activities';

@@ -6,7 +6,7 @@
 import { type Payload, defaultPayloadConverter } from '@temporalio/common';
 import { type temporal } from '@temporalio/proto';
 import { SEARCH_ATTRIBUTES, WORKFLOW_TYPES } from '../../../domain';
-import { stepOfActivity } from '../../activity-steps';
+import { stepOfActivity } from '../../../domain/activity-steps';
 
 type History = temporal.api.history.v1.IHistory;
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;

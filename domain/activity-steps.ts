@@ -1,14 +1,7 @@
 /** Which crosslink step an activity type performs or undoes (for logs and the audit trail), from the step catalog. */
-import {
-  type ActivityName,
-  INSPECT_CONNECTION,
-  ROTATION,
-  STEP_CATALOG,
-  STEP_IDS,
-  type StepId,
-  type StepRow,
-  stepActivities,
-} from '../domain';
+import { type ActivityName } from './activities';
+import { INSPECT_CONNECTION, ROTATION, STEP_CATALOG, type StepRow, stepActivities } from './step-catalog';
+import { STEP_IDS, type StepId } from './step-ids';
 
 export interface ActivityStep {
   step: StepId;
