@@ -5,7 +5,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { type ConnectionRequest } from '../../domain/connection-request';
-import { type PreflightResult, type StepDecision } from '../../domain/records';
+import { type PreflightResult } from '../../domain/records';
 import { isActive } from '../elasticsearch/api-keys';
 import { apiKeyCarriesMark } from '../marks';
 import { type PreflightSnapshot } from './preflight-reads';
@@ -48,24 +48,4 @@ export function existingKeyOf(
     ...(key.access ? { access: key.access } : {}),
     matches: accessMatches(key.access, request.access),
   };
-}
-
-/**
- * The step decisions for a connection that exists: its key is kept (matching access) or updated
- * in place (differing access); the keystore keeps the working credential, so neither the keystore
- * write nor a reload applies. The other steps are idempotent and run as decided.
- */
-export function convergeDecisions(decisions: StepDecision[], existing: PreflightResult['existingKey']): StepDecision[] {
-  if (!existing) return decisions;
-  const override: Partial<Record<StepDecision['id'], [boolean, string]>> = {
-    'api-key': existing.matches
-      ? [false, `the connection exists and its key ${existing.keyId} grants the requested access: nothing to change`]
-      : [true, `the connection exists and its key ${existing.keyId} grants other access: updated in place`],
-    keystore: [false, `the keystore already holds the working credential of key ${existing.keyId}`],
-    restart: [false, 'the keystore is unchanged: nothing to reload'],
-  };
-  return decisions.map((d) => {
-    const o = override[d.id];
-    return o ? { id: d.id, applies: o[0], reason: o[1] } : d;
-  });
 }

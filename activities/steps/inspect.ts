@@ -13,11 +13,12 @@ import { ConnectionRequest } from '../../domain/connection-request';
 import { FailureType } from '../../domain/failures';
 import { type ManagedConnection } from '../../domain/inventory';
 import { parseConnectionId } from '../../domain/lifecycle-request';
-import { type Deps, type StepContext } from '../context';
+import { decidePlan, lifecyclePlan } from '../../domain/plans';
+import { type Deps, type StepContext, type StepImplementations } from '../context';
 import { listTrustRelationships } from '../ece/trust-relationships';
-import { preflight } from '../steps/preflight';
-import { discoverConnections } from './discover-connections';
-import { type RelationshipsBySide, reclaimFacts } from './reclaim';
+import { preflight } from './preflight';
+import { discoverConnections } from '../lifecycle/discover-connections';
+import { type RelationshipsBySide, reclaimFacts } from '../lifecycle/reclaim';
 
 /** Stands in for a key's access the version did not return; the undos never send it. */
 const UNKNOWN_ACCESS = { search: [{ names: ['*'] }] };
@@ -96,11 +97,21 @@ export async function inspectConnection(
     c.keys.length ? `${c.keys.filter((k) => k.active).length} active key(s)` : undefined,
     c.roles.length ? `roles ${c.roles.map((r) => r.name).join(', ')}` : undefined,
   ].filter(Boolean);
+  const decisions = input.operation
+    ? decidePlan(lifecyclePlan(input.operation, request.securityModel), {
+        request,
+        ...(facts.existingKey ? { existingKey: facts.existingKey } : {}),
+        changesRoles: (input.change?.roles?.length ?? 0) > 0,
+      })
+    : undefined;
   return {
     request,
+    ...(decisions ? { decisions } : {}),
     // A change keeps the facts as read (the working key, what was there before); a removal reclaims.
     preflight: input.change ? facts : reclaimFacts(facts, request, await relationshipsOf(deps, ctx, request)),
     attempt: ctx.attempt,
     detail: `${c.model} connection to ${c.remote.deploymentId} (${c.remote.environment}): ${parts.join(', ') || 'marks only'}`,
   };
 }
+
+export const activities = { inspectConnection } satisfies StepImplementations;
