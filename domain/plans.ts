@@ -11,6 +11,7 @@
 import { type Side, type StepInput } from './activities';
 import { type ConnectionRequest } from './connection-request';
 import { FailureType } from './failures';
+import { WORKFLOW_TYPES } from './temporal-contract';
 import { type ProxyCaBatchInput } from './fan-out';
 import { type PreflightResult, type SealedSecret, type StepDecision } from './records';
 import {
@@ -390,6 +391,24 @@ export function lifecyclePlan(operation: Operation, model: SecurityModel): Plan<
       return disconnectPlan(model);
     default:
       return connectPlan(model);
+  }
+}
+
+/** The plan a workflow type runs, for a connection of `model` (`crosslink status --format mermaid`). */
+export function planOfWorkflow(workflowType: string, model: SecurityModel): Plan<never> | undefined {
+  switch (workflowType) {
+    case WORKFLOW_TYPES.connection:
+      return connectPlan(model);
+    case WORKFLOW_TYPES.updateAccess:
+      return UPDATE_ACCESS;
+    case WORKFLOW_TYPES.rotate:
+      return ROTATE as Plan<never>;
+    case WORKFLOW_TYPES.disconnect:
+      return disconnectPlan(model);
+    case WORKFLOW_TYPES.fanOut:
+      return FAN_OUT as Plan<never>;
+    default:
+      return undefined;
   }
 }
 

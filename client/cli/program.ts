@@ -96,8 +96,17 @@ export function buildProgram(ctx: CliContext, setExit: (code: ExitCode) => void)
     .option('--watch', 'refresh until the run ends (exit 0 connected, 7 otherwise)')
     .option('--interval <seconds>', 'refresh interval for --watch', positiveInt, 2)
     .option('--json', 'print the status as JSON (one line per change with --watch)')
-    .action((id: string, opts: { watch?: boolean; json?: boolean; interval: number }) =>
-      run(statusCommand(ctx, id, opts)),
+    .addOption(
+      new Option(
+        '--format <format>',
+        'text, json, or mermaid: the run drawn as its plan, each step coloured by its state',
+      )
+        .choices(['text', 'json', 'mermaid'])
+        .default('text'),
+    )
+    .action(
+      (id: string, opts: { watch?: boolean; json?: boolean; interval: number; format: 'text' | 'json' | 'mermaid' }) =>
+        run(statusCommand(ctx, id, opts)),
     );
 
   program
