@@ -88,14 +88,22 @@ function describeWithChromium(name: string, body: () => void): void {
 let browser: Browser;
 let context: BrowserContext;
 let dir: string;
+/** Every request a page made, and every console error (a load the page's policy refused logs one). */
 const requested: string[] = [];
+const consoleErrors: string[] = [];
+
+function watch(page: Page): void {
+  page.on('request', (r) => requested.push(r.url()));
+  page.on('console', (m) => void (m.type() === 'error' && consoleErrors.push(m.text())));
+  page.on('pageerror', (e) => consoleErrors.push(e.message));
+}
 
 /** Opens the HTML as a file with the network off; records every request the page makes. */
 async function openHtml(name: string, html: string): Promise<Page> {
   const file = join(dir, `${name}.html`);
   writeFileSync(file, html);
   const page = await context.newPage();
-  page.on('request', (r) => requested.push(r.url()));
+  watch(page);
   await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
   return page;
 }
@@ -236,6 +244,7 @@ describeWithChromium('the estate picture in headless Chromium', () => {
   });
   beforeEach(() => {
     requested.length = 0;
+    consoleErrors.length = 0;
   });
 
   it("draws the local run's estate: its connection, the unmanaged remote, the legend; loads nothing", async () => {
@@ -252,6 +261,7 @@ describeWithChromium('the estate picture in headless Chromium', () => {
     );
     expect(clusters).toEqual(['ece-a (3 deployments)', 'ece-b (3 deployments)']);
     expect(requested).toEqual([expect.stringMatching(/^file:.*local-run\.html$/)]);
+    expect(consoleErrors).toEqual([]);
     await screenshot(page, 'local-run');
     expect(await dominantHealthColours(page)).toEqual({
       [edgeElementId({ id: estate.connections[0]!.connectionId })]: 'connected',
@@ -279,6 +289,7 @@ describeWithChromium('the estate picture in headless Chromium', () => {
     const marks = await page.$$eval('#legend [data-kind]', (li) => li.map((x) => x.getAttribute('data-kind')));
     expect(marks).toEqual(expect.arrayContaining(['in-progress', 'leftover']));
     expect(requested).toEqual([expect.stringMatching(/^file:.*every-kind\.html$/)]);
+    expect(consoleErrors).toEqual([]);
     await screenshot(page, 'every-kind');
     const dominant = await dominantHealthColours(page);
     expect(Object.values(dominant)).toHaveLength(edges.length);
@@ -292,7 +303,7 @@ describeWithChromium('the estate picture in headless Chromium', () => {
 
   it('renders the Mermaid text with Mermaid itself: every link with its label', async () => {
     const page = await context.newPage();
-    page.on('request', (r) => requested.push(r.url()));
+    watch(page);
     await page.setContent('<!doctype html><html><body><div id="out"></div></body></html>');
     await page.addScriptTag({ path: require.resolve('mermaid/dist/mermaid.min.js') });
     for (const [name, estate] of [
@@ -319,6 +330,7 @@ describeWithChromium('the estate picture in headless Chromium', () => {
       await screenshot(page, `mermaid-${name}`);
     }
     expect(requested).toEqual([]);
+    expect(consoleErrors).toEqual([]);
     await page.close();
   });
 });

@@ -85,7 +85,7 @@ describe('estateDot', () => {
   it('hides residue unless asked, and says how many it hid', async () => {
     const hidden = estateDot(everyKindEstate());
     expect(hidden).not.toContain('ghost');
-    expect(hidden).toContain('1 residue hidden (--all shows it)');
+    expect(hidden).toContain('1 residue not shown');
     const all = await parseDot(estateDot(everyKindEstate(), { all: true }));
     const ghost = all.edges.find((e) => aliasOf(e.label) === 'ghost');
     expect(ghost).toMatchObject({ style: 'dotted', id: 'edge-crosslink.ece-a.a9.ghost' });

@@ -17,9 +17,10 @@ export function registerConnectionsCommand(
     .option('--environment <name>', 'only connections with a side in this environment')
     .option('--deployment <id>', 'only connections with this deployment on either side')
     .addOption(
-      new Option('--format <format>', 'table (default), json, or a picture: mermaid, dot, svg, html').choices(
-        CONNECTIONS_FORMATS,
-      ),
+      new Option(
+        '--format <format>',
+        'a table (the default), the inventory as JSON, or a picture of the estate',
+      ).choices(CONNECTIONS_FORMATS),
     )
     .addOption(new Option('--json', 'print the inventory as JSON (the same as --format json)').conflicts('format'))
     .option('--output <file>', 'write to this file instead of standard output')

@@ -306,7 +306,7 @@ export function pictureSummary(p: EstatePicture): string {
     `discovered ${p.discoveredAt.replace(/\.\d{3}Z$/, 'Z')}`,
     `${managed} connection${managed === 1 ? '' : 's'} in ${p.groups.length} environment${p.groups.length === 1 ? '' : 's'}`,
   ];
-  if (p.hiddenResidue) parts.push(`${p.hiddenResidue} residue hidden (--all shows it)`);
+  if (p.hiddenResidue) parts.push(`${p.hiddenResidue} residue not shown`);
   if (p.errors.length)
     parts.push(`${p.errors.length} read${p.errors.length === 1 ? '' : 's'} failed: incomplete there`);
   if (p.truncated) parts.push('truncated: narrow with --environment or --deployment');

@@ -23,7 +23,7 @@ export const KIND_STYLES = {
   connection: { line: 'solid', meaning: 'a connection' },
   'in-progress': { line: 'dashed', meaning: 'a run in progress (connect, rotate, ...)' },
   leftover: { line: 'dotted', meaning: 'a leftover of a run that ended: clean it up' },
-  residue: { line: 'dotted', meaning: 'residue (shown with --all)' },
+  residue: { line: 'dotted', meaning: 'residue of an earlier run (drawn only when asked)' },
   unmanaged: { line: 'dotted', meaning: "a remote cluster without crosslink marks (not crosslink's)" },
 } as const satisfies Record<EdgeKind, KindStyle>;
 
