@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { ConnectionInventory, DiscoveryFilter, LIST_CONNECTIONS_WORKFLOW } from '../../../domain';
 import { TASK_QUEUE } from '../../../domain';
 import { type CliContext } from '../context';
-import { EXIT, type ExitCode } from '../exit-codes';
-import { renderConnections } from '../render/connections';
+import { type ExitCode } from '../exit-codes';
+import { type ConnectionsOutputOptions, printInventory } from './connections-output';
 
 /**
  * `crosslink connections`: a short workflow runs discovery on a worker (only workers hold ECE and
@@ -11,7 +11,7 @@ import { renderConnections } from '../render/connections';
  */
 export async function connectionsCommand(
   ctx: CliContext,
-  opts: { json?: boolean; environment?: string; deployment?: string },
+  opts: ConnectionsOutputOptions & { environment?: string; deployment?: string },
 ): Promise<ExitCode> {
   const filter = DiscoveryFilter.parse({
     ...(opts.environment ? { environment: opts.environment } : {}),
@@ -25,6 +25,5 @@ export async function connectionsCommand(
     workflowExecutionTimeout: '30m',
   });
   const inventory = ConnectionInventory.parse(result);
-  ctx.out(opts.json ? JSON.stringify(inventory) : renderConnections(inventory, ctx.now()));
-  return EXIT.OK;
+  return printInventory(ctx, inventory, opts);
 }
