@@ -59,8 +59,8 @@ export function esSite(state: SimState, dep: Deployment): Site {
   add('GET', '/_security/role/{name}', 'security.get_role', (r) => getRoles(dep, r));
   add('GET', '/_security/role', 'security.get_role', (r) => getRoles(dep, r));
   add('DELETE', '/_security/role/{name}', 'security.delete_role', (r) => deleteRole(dep, r));
-  add('POST', '/_nodes/reload_secure_settings', 'nodes.reload_secure_settings', () => reloadSecure(dep));
-  add('POST', '/_nodes/{node_id}/reload_secure_settings', 'nodes.reload_secure_settings', () => reloadSecure(dep));
+  add('POST', '/_nodes/reload_secure_settings', 'nodes.reload_secure_settings', (r) => reloadSecure(dep, r));
+  add('POST', '/_nodes/{node_id}/reload_secure_settings', 'nodes.reload_secure_settings', (r) => reloadSecure(dep, r));
   add('GET', '/_resolve/cluster/{name}', 'indices.resolve_cluster', (r) => resolveCluster(state, dep, r));
   add('GET', '/_resolve/cluster', 'indices.resolve_cluster', (r) => resolveCluster(state, dep, r));
 

@@ -15,6 +15,7 @@ import { listen } from './server';
 import { snapshotState } from './snapshot';
 import { type SimState } from './state';
 import { parseTopology, type TopologyInput } from './topology';
+import { type Readings, readingsOf } from './unconfirmed';
 
 export { DEFAULT_IDS, comparableState } from './api';
 export type * from './api';
@@ -29,6 +30,8 @@ export interface SimulatorOptions {
   latencyMs?: number;
   /** Where logs go (default: nowhere). `npm run simulator` logs to stderr. */
   log?: (message: string) => void;
+  /** The other reading of an UNCONFIRMED behaviour, for tests that run both (simulator/unconfirmed.ts). */
+  readings?: Partial<Readings>;
 }
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<SimulatorHandle> {
@@ -38,6 +41,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     environments: new Map(),
     planDurationMs: options.planDurationMs ?? 1000,
     latencyMs: options.latencyMs ?? 0,
+    readings: readingsOf(options.readings),
   };
   const faults = new FaultBook();
   const built = await buildEnvironments(topology);

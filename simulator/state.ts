@@ -1,6 +1,7 @@
 /** The simulator's in-memory state: what ECE and each Elasticsearch cluster hold. */
 import type * as https from 'node:https';
 import { type Issuer } from './certs';
+import { type Readings } from './unconfirmed';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 export type JsonObject = { [k: string]: Json };
@@ -135,6 +136,8 @@ export interface SimState {
   environments: Map<string, Environment>;
   planDurationMs: number;
   latencyMs: number;
+  /** The reading of each UNCONFIRMED behaviour a test can switch (simulator/unconfirmed.ts). */
+  readings: Readings;
 }
 
 export const nowIso = () => new Date().toISOString();

@@ -2,6 +2,14 @@
  * Every behaviour docs/sources.md marks UNCONFIRMED, and the choice the simulator makes.
  * Kept in one place so a finding on a real ECE changes one line. docs/simulator.md lists them.
  */
+/** The two readings of `null` lists in a deployment update (UNCONFIRMED.nullListsInDeploymentUpdate). */
+export type NullListsReading = 'accepted' | 'refused';
+
+/** The UNCONFIRMED choices a simulator can be started with the other reading of, to test both. */
+export interface Readings {
+  nullListsInDeploymentUpdate: NullListsReading;
+}
+
 export const UNCONFIRMED = {
   /** docs/sources.md §2, §11.3: the status and code of a `?version=` mismatch on deployment PUT. */
   deploymentVersionConflict: { status: 409, code: 'deployments.deployment_version_conflict' },
@@ -57,4 +65,18 @@ export const UNCONFIRMED = {
    * (GET /account) when the platform default was changed is not documented.
    */
   absentTrustDefault: 'own-account-trust-all' as const,
+  /**
+   * A deployment update with `null` for an empty list or an omitted resource (`resources.kibana`,
+   * `trust.direct`, `trust_allowlist`, ...), as Elastic's Go SDK sends it: its generated models
+   * (`DeploymentUpdateResources`, `ElasticsearchClusterTrustSettings`) have no `omitempty` on lists.
+   * The spec types these as optional arrays and says nothing of null. Choice: 'accepted', a null
+   * taken as the field omitted (the SDK is Elastic's own client of this API); the other reading is
+   * 'refused'. crosslink sends no such null and works under both (test/activities/null-lists.test.ts).
+   */
+  nullListsInDeploymentUpdate: 'accepted' as NullListsReading,
 } as const;
+
+/** The readings a simulator runs with: UNCONFIRMED's choices, or the other reading where asked. */
+export function readingsOf(overrides: Partial<Readings> = {}): Readings {
+  return { nullListsInDeploymentUpdate: UNCONFIRMED.nullListsInDeploymentUpdate, ...overrides };
+}

@@ -6,7 +6,6 @@
 import { type SideStepInput, type StepInput } from '../../domain/activities';
 import { connectionId } from '../../domain/connection-request';
 import { type Harness, apiKeyRequest, certificateRequest, runPreflight } from '../activities/support/harness';
-import { atLeast } from '../../activities/steps/versions';
 import { deploymentIdFor } from './versions';
 
 export type Model = 'api_key' | 'certificate';
@@ -31,16 +30,9 @@ export async function runCell(
     local: { environment: 'ece-a', deploymentId: deploymentIdFor('a', localVersion) },
     remote: { environment: 'ece-b', deploymentId: deploymentIdFor('b', remoteVersion) },
   };
-  // Before 8.14 a local role cannot hold remote_indices (preflight refuses it): a local-only role then.
-  const localOnlyRole = [{ name: `matrix-${model}-${localVersion}-${remoteVersion}`, local: { cluster: ['monitor'] } }];
+  // Every supported local (8.10 and later) takes the request's role with remote_indices (docs/sources.md §8A).
   const request =
-    model === 'api_key'
-      ? apiKeyRequest({
-          ...sides,
-          allowBetaApiKeyModel: true,
-          ...(atLeast(localVersion, '8.14.0') ? {} : { roles: localOnlyRole }),
-        })
-      : certificateRequest(sides);
+    model === 'api_key' ? apiKeyRequest({ ...sides, allowBetaApiKeyModel: true }) : certificateRequest(sides);
   h.sim.resetCalls();
   const preflight = await runPreflight(h, request);
   const input: StepInput = { connectionId: connectionId(request), request, preflight };

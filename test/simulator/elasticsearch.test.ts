@@ -175,14 +175,14 @@ describe('roles', () => {
     expect((await es('GET', '/_security/role/remote-search')).status).toBe(404);
   });
 
-  test('remote_indices needs 8.14 and remote_cluster 8.15, refused in Elasticsearch style', async () => {
-    const old = await es('PUT', '/_security/role/r', remoteIndices, undefined, a813);
+  test('remote_indices from 8.10 (so on 8.13), remote_cluster from 8.15, refused in Elasticsearch style', async () => {
+    expect((await es('PUT', '/_security/role/r', remoteIndices, undefined, a813)).status).toBe(200);
+    const old = await es('PUT', '/_security/role/r', remoteCluster, undefined, a813);
     expect(old.status).toBe(400);
     expect(old.body.error).toMatchObject({
       type: 'parse_exception',
-      reason: 'failed to parse role [r]. unexpected field [remote_indices]',
+      reason: 'failed to parse role [r]. unexpected field [remote_cluster]',
     });
-    expect((await es('PUT', '/_security/role/r', remoteCluster, undefined, a813)).status).toBe(400);
     expect((await es('PUT', '/_security/role/r', { ...remoteIndices, ...remoteCluster }, undefined, a815)).status).toBe(
       200,
     );
