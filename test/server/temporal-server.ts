@@ -175,7 +175,7 @@ async function throwawayNamespaceServer(source: Extract<ServerSource, { kind: 'e
   });
 }
 
-/** Waits until the frontend serves the namespace (it reaches the namespace cache some seconds after registering). */
+/** Waits until the frontend serves the namespace (a server may serve it only once its namespace cache refreshes). */
 async function untilNamespaceServed(admin: Connection, namespace: string): Promise<void> {
   const deadline = Date.now() + NAMESPACE_READY_MS;
   for (;;) {
