@@ -76,6 +76,11 @@ export interface CallRecord {
   status: number;
   /** Set when a fault shaped this call. */
   fault?: FaultSpec['kind'];
+  /**
+   * Milliseconds the simulator held the call before handling it (a latency fault plus setTiming's
+   * latencyMs), as it applied them; absent when it held none. Tests see latency here, not by timing.
+   */
+  delayMs?: number;
 }
 
 /** Everything a run can change, per environment: compare two snapshots to prove a rollback. */

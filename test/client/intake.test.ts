@@ -268,9 +268,8 @@ describe('intake follows the CloudEvents HTTP binding', () => {
   const withoutHeader = (name: string) => Object.fromEntries(Object.entries(ce).filter(([k]) => k !== name));
 
   test.each(['ce-specversion', 'ce-id', 'ce-source', 'ce-type'])('binary mode without %s answers 400', async (name) => {
-    const id = name === 'ce-id' ? 'evt-b' : 'evt-b';
-    const reply = await post(body, signRaw(id, body, withoutHeader(name)));
-    expect(reply.status).toBe(name === 'ce-id' ? 400 : 400);
+    const reply = await post(body, signRaw('evt-b', body, withoutHeader(name)));
+    expect(reply.status).toBe(400);
     expect(reply.body.errors?.map((e) => e.field)).toContain(name.slice(3));
     expect(temporal.workflows.size).toBe(0);
   });

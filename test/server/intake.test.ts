@@ -2,7 +2,8 @@
  * The CloudEvents intake end to end on a real Temporal server: a signed "connection requested"
  * event starts the workflow (a repeat finds the same run), a signed "approval granted" event
  * reaches it as a signal, and the run ends connected. Afterwards a byte-identical replay of the
- * first event, and the same event re-signed as if captured long ago, start no new run.
+ * first event, and the same event re-signed as if captured long ago, start no new run; a replayed
+ * approval event reaches the run as one signal.
  */
 import { randomUUID } from 'node:crypto';
 import { createTemporalGateway } from '../../client/connections';
@@ -11,7 +12,8 @@ import { type SignedRequest, signedEventRequest } from '../../client/intake/send
 import { generateWebhookSecret } from '../../common/webhook-signature';
 import { EVENT_TYPES, connectionId } from '../../domain';
 import { DEFAULT_IDS } from '../../simulator/api';
-import { startCrosslinkSuite, type CrosslinkSuite, type Scenario } from './crosslink';
+import { approveSignal } from '../../workflows/messages';
+import { startCrosslinkSuite, type CrosslinkSuite, type Scenario, type WorkerOptions } from './crosslink';
 import { APPROVER, apiKeyRequest } from './requests';
 import { approveAll, connectedResult, progress, signFor, untilAudit, untilAwaiting } from './runs';
 import { describeIfServer } from './temporal-server';
@@ -21,23 +23,34 @@ const SECRET = generateWebhookSecret();
 describeIfServer('event intake on a real Temporal server', () => {
   let suite: CrosslinkSuite;
   let stack: Scenario;
-  let intake: IntakeServer;
+  let intake: IntakeServer | undefined;
   let url: string;
 
   beforeAll(async () => {
     suite = await startCrosslinkSuite('intake');
+  });
+  afterEach(async () => {
+    await intake?.close();
+    intake = undefined;
+  });
+  afterAll(async () => {
+    await suite?.close();
+  });
+
+  /**
+   * Per test, a fresh simulator and queue (a run changes its deployments: the next run on them would
+   * find the proxy CA trusted and no gate), served by `worker` unless none, and an intake starting
+   * runs on that queue.
+   */
+  async function freshIntake(worker?: WorkerOptions['kind']): Promise<void> {
     stack = await suite.scenario({ worker: false });
-    await stack.startWorker({ kind: 'crosslink' }); // the worker users run
+    if (worker) await stack.startWorker({ kind: worker });
     intake = createIntakeServer({
       gateway: createTemporalGateway(suite.server.client, { taskQueue: stack.taskQueue }),
       secret: SECRET,
     });
     url = (await intake.listen(0)).url + EVENTS_PATH;
-  });
-  afterAll(async () => {
-    await intake?.close();
-    await suite?.close();
-  });
+  }
 
   /** An event in the given CloudEvents mode, signed like a real sender signs it (at `at`). */
   function signed(mode: 'structured' | 'binary', type: string, data: unknown, at?: Date): SignedRequest {
@@ -52,6 +65,7 @@ describeIfServer('event intake on a real Temporal server', () => {
   const send = (mode: 'structured' | 'binary', type: string, data: unknown) => post(signed(mode, type, data));
 
   it('connection requested -> workflow running -> approval granted -> connected', async () => {
+    await freshIntake('crosslink'); // the worker users run
     const request = apiKeyRequest('intake-b');
     const workflowId = connectionId(request);
 
@@ -107,7 +121,35 @@ describeIfServer('event intake on a real Temporal server', () => {
     expect(described.status.name).toBe('COMPLETED');
   });
 
+  it('a replayed approval event is signalled once: the run holds one approval signal', async () => {
+    await freshIntake('sdk');
+    const request = apiKeyRequest('intake-replay-b');
+    const workflowId = connectionId(request);
+    expect(await send('structured', EVENT_TYPES.connectionRequested, request)).toMatchObject({ status: 202 });
+    const handle = suite.server.client.workflow.getHandle(workflowId);
+    await untilAwaiting(handle, 'proxy-ca');
+
+    const approval = signed('binary', EVENT_TYPES.approvalGranted, {
+      workflowId,
+      gate: 'proxy-ca',
+      approver: APPROVER,
+      token: await signFor(handle, APPROVER, 'proxy-ca', 'approve'),
+    });
+    expect(await post(approval)).toMatchObject({ status: 202, body: { workflowId, status: 'signalled' } });
+    // The same bytes again while the run still waits on its first signal, as a sender retry or a replay would.
+    expect(await post(approval)).toMatchObject({ status: 200, body: { status: 'duplicate', first: 'signalled' } });
+    await untilAudit(handle, { gate: 'proxy-ca', decision: 'approved', via: 'signal' });
+    expect(await connectedResult(handle)).toMatchObject({ state: 'connected', alias: 'intake-replay-b' });
+
+    const signals = ((await handle.fetchHistory()).events ?? [])
+      .map((e) => e.workflowExecutionSignaledEventAttributes?.signalName)
+      .filter((name) => name != null);
+    expect(signals).toEqual([approveSignal.name]);
+    expect((await progress(handle)).audit.filter((a) => a.decision === 'approved')).toHaveLength(1);
+  });
+
   it('deeply nested data answers 400 from the real gateway, not 503', async () => {
+    await freshIntake();
     const request = apiKeyRequest('intake-deep-b');
     const deep = '['.repeat(3000) + ']'.repeat(3000);
     const message = signedEventRequest(SECRET, {
@@ -126,6 +168,7 @@ describeIfServer('event intake on a real Temporal server', () => {
   });
 
   it('an event with a bad signature starts nothing', async () => {
+    await freshIntake();
     const request = apiKeyRequest('intake-unsigned-b');
     const message = signedEventRequest(generateWebhookSecret(), {
       id: randomUUID(),
