@@ -30,7 +30,7 @@ describeIfServer('event intake on a real Temporal server', () => {
     await stack.startWorker({ kind: 'crosslink' }); // the worker users run
     intake = createIntakeServer({
       gateway: createTemporalGateway(suite.server.client, { taskQueue: stack.taskQueue }),
-      secret: SECRET,
+      secrets: [SECRET],
     });
     url = (await intake.listen(0)).url + EVENTS_PATH;
   });
