@@ -75,7 +75,8 @@ const MAX_SIGNATURES = 8;
 
 function signatureSyntaxError(header: string): string | undefined {
   const entries = header.split(' ');
-  if (entries.length > MAX_SIGNATURES) return `${WEBHOOK_HEADERS.signature} carries more than ${MAX_SIGNATURES} signatures`;
+  if (entries.length > MAX_SIGNATURES)
+    return `${WEBHOOK_HEADERS.signature} carries more than ${MAX_SIGNATURES} signatures`;
   if (entries.every((e) => SIGNATURE_ENTRY.test(e))) return undefined;
   return `${WEBHOOK_HEADERS.signature} must be space-separated "v1,<base64 signature>" entries`;
 }
@@ -85,7 +86,11 @@ function signatureSyntaxError(header: string): string | undefined {
  * signature under one key suffices). The header checks here give precise refusals (which header,
  * its syntax, stale or from the future); the library decides validity.
  */
-export function checkSignature(keys: Webhook | readonly Webhook[], headers: HeaderValues, body: string): SignatureCheck {
+export function checkSignature(
+  keys: Webhook | readonly Webhook[],
+  headers: HeaderValues,
+  body: string,
+): SignatureCheck {
   const values: Record<string, string> = {};
   for (const name of Object.values(WEBHOOK_HEADERS)) {
     const raw = headers[name];

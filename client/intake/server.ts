@@ -197,7 +197,11 @@ async function receiveEvent(intake: Intake, req: IncomingMessage): Promise<Intak
 
   const authentication = await authenticate(intake.authenticators, req, read.body);
   if (!authentication.ok) {
-    log?.warn({ refused: authentication.reason, remote: req.socket.remoteAddress }, 'intake refused an event');
+    const { reason, response } = authentication;
+    log?.warn(
+      { refused: reason, why: response.body?.error, remote: req.socket.remoteAddress },
+      'intake refused an event',
+    );
     return authentication.response;
   }
   const parsed = parseEvent(req.headersDistinct, read.body);
