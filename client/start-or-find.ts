@@ -278,7 +278,7 @@ async function findEventRun(
   if (latestEvent?.id === event.id) return { runId: latest.runId, event: latestEvent };
   const now = (options.now ?? (() => new Date()))();
   const since = new Date(now.getTime() - (options.eventLookbackSeconds ?? DEFAULT_EVENT_LOOKBACK_SECONDS) * 1000);
-  const query = `WorkflowId = '${workflowId}' AND StartTime >= '${since.toISOString()}'`;
+  const query = `WorkflowId = '${workflowId.replace(/'/g, "\\'")}' AND StartTime >= '${since.toISOString()}'`;
   for await (const run of client.workflow.list({ query })) {
     const recorded = startRecordOf(run)?.event;
     if (recorded?.id === event.id && run.startTime >= since) return { runId: run.runId, event: recorded };
