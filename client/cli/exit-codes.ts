@@ -16,5 +16,10 @@ export const EXIT = {
   UNAVAILABLE: 6,
   /** `status --watch`: the connection ended without connecting (rolled back, failed, cancelled). */
   NOT_CONNECTED: 7,
+  /**
+   * Another run holds the connection (or fan-out) id: another operation, or the same one with a
+   * different request. The message names the run and what differs; nothing was started.
+   */
+  CONFLICT: 8,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -29,7 +29,8 @@ localhost:7233), TEMPORAL_NAMESPACE (default "default"), TEMPORAL_API_KEY, TEMPO
 TEMPORAL_PROFILE / TEMPORAL_CONFIG_FILE. TEMPORAL_UI_URL sets the Web UI base for links.
 
 Exit codes: 0 ok, 1 unexpected error, 2 usage, 3 invalid input, 4 refused by the workflow,
-5 workflow not found, 6 Temporal or worker unavailable, 7 (status --watch) ended not connected.`;
+5 workflow not found, 6 Temporal or worker unavailable, 7 (status --watch) ended not connected,
+8 another run holds the connection with another operation or a different request.`;
 
 export function buildProgram(ctx: CliContext, setExit: (code: ExitCode) => void): Command {
   const program = new Command('crosslink')

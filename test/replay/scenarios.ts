@@ -22,7 +22,7 @@ import {
   UpdateAccessRequest,
   connectionId,
 } from '../../domain';
-import { startLifecycle } from '../../client/lifecycle-starts';
+import { startOrFind, startedOrThrow } from '../../client/start-or-find';
 import { findPreviousCredential } from '../../client/previous-credential';
 import { DEFAULT_IDS } from '../../simulator/api';
 import { approveSignal, approveUpdate } from '../../workflows/messages';
@@ -285,7 +285,9 @@ export const SCENARIOS: readonly RecordingScenario[] = [
         access: wider(request).access,
         requestedBy: request.requestedBy,
       });
-      const started = await startLifecycle(ctx.client, { operation: 'update-access', request: update }, ctx.taskQueue);
+      const started = startedOrThrow(
+        await startOrFind(ctx.client, { operation: 'update-access', request: update }, { taskQueue: ctx.taskQueue }),
+      );
       return ctx.client.workflow.getHandle(started.workflowId, started.runId);
     },
     async drive(handle) {
@@ -311,7 +313,9 @@ export const SCENARIOS: readonly RecordingScenario[] = [
         expiration: '30d',
         previousCredential: previous.sealed,
       });
-      const started = await startLifecycle(ctx.client, { operation: 'rotate', request: rotate }, ctx.taskQueue);
+      const started = startedOrThrow(
+        await startOrFind(ctx.client, { operation: 'rotate', request: rotate }, { taskQueue: ctx.taskQueue }),
+      );
       return ctx.client.workflow.getHandle(started.workflowId, started.runId);
     },
     drive: (handle) => approveEveryGate(handle, 'update'),

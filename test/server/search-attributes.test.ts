@@ -50,7 +50,10 @@ describeIfServer('a namespace that lacks the Crosslink* search attributes', () =
 
   it('a start through the gateway fails loudly and creates no run', async () => {
     const request = apiKeyRequest('no-sa');
-    const start = createTemporalGateway(server.client, { taskQueue: 'no-search-attributes' }).startConnection(request);
+    const start = createTemporalGateway(server.client, { taskQueue: 'no-search-attributes' }).start({
+      operation: 'connect',
+      request,
+    });
     await expect(start).rejects.toBeInstanceOf(SearchAttributesMissingError);
     await expect(start).rejects.toThrow(/CrosslinkState/);
     await expect(server.client.workflow.getHandle(connectionId(request)).describe()).rejects.toMatchObject({

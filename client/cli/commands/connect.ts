@@ -6,12 +6,12 @@ import {
   pairRequests,
   parseOrThrow,
 } from '../../../domain';
-import { createTemporalGateway } from '../../connections';
-import { startOrFindFanOut } from '../../fan-out';
+import { startOrFind } from '../../start-or-find';
 import { workflowUiUrl } from '../../temporal-connection';
 import { type CliContext } from '../context';
 import { CliError } from '../errors';
 import { EXIT, type ExitCode } from '../exit-codes';
+import { refuseUnlessStartedOrSame } from './lifecycle-start';
 
 export async function connectCommand(ctx: CliContext, file: string, opts: { json?: boolean }): Promise<ExitCode> {
   let text: string;
@@ -30,7 +30,7 @@ export async function connectCommand(ctx: CliContext, file: string, opts: { json
     return connectFanOut(ctx, parseOrThrow(FanOutRequest, raw, `fan-out request in ${file}`), opts);
   const request = parseOrThrow(ConnectionRequest, raw, `connection request in ${file}`);
   const client = await ctx.client();
-  const started = await createTemporalGateway(client).startConnection(request);
+  const started = refuseUnlessStartedOrSame(await startOrFind(client, { operation: 'connect', request }));
   const url = workflowUiUrl(ctx.target(), started.workflowId);
   if (opts.json) {
     ctx.out(JSON.stringify({ ...started, url }));
@@ -51,7 +51,7 @@ export async function connectCommand(ctx: CliContext, file: string, opts: { json
 /** A request file with `remotes`: one run for the fan-out, one connection run per pair under it. */
 async function connectFanOut(ctx: CliContext, request: FanOutRequest, opts: { json?: boolean }): Promise<ExitCode> {
   const client = await ctx.client();
-  const started = await startOrFindFanOut(client, request);
+  const started = refuseUnlessStartedOrSame(await startOrFind(client, { operation: 'fan-out', request }));
   const url = workflowUiUrl(ctx.target(), started.workflowId);
   const pairs = pairRequests(request).map((p) => ({ alias: p.alias, connectionId: connectionId(p) }));
   if (opts.json) {
