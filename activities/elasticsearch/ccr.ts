@@ -118,8 +118,34 @@ async function idempotent(call: Promise<unknown>, type: string, reason: RegExp):
     if (failureStatus(err) === 400 && failureCode(err) === type && reason.test((err as Error).message)) {
       return 'already';
     }
-    throw explainRemoteDenial(err);
+    throw remoteUnreachable(explainRemoteDenial(err));
   }
+}
+
+/**
+ * Elasticsearch error types that mean the remote cluster was not reached through the alias. Which
+ * status they come with is UNCONFIRMED (docs/sources.md §13): whatever it is, they are Transient,
+ * because while a migration switches the alias it is briefly absent or not yet connected.
+ */
+const REMOTE_UNREACHABLE = new Set([
+  'connect_transport_exception',
+  'no_such_remote_cluster_exception',
+  'node_not_connected_exception',
+  'node_disconnected_exception',
+  'no_seed_node_left_exception',
+]);
+
+function remoteUnreachable(err: unknown): unknown {
+  const code = failureCode(err);
+  if (!(err instanceof ApplicationFailure) || code === undefined || !REMOTE_UNREACHABLE.has(code)) return err;
+  // The classified message ends with what to fix (after its last ': '): replaced by what happens.
+  const said = err.message.slice(0, err.message.lastIndexOf(': '));
+  return ApplicationFailure.create({
+    message: `${said}: the remote cluster is not reachable through the alias yet; will retry`,
+    type: FailureType.Transient,
+    nonRetryable: false,
+    details: err.details as unknown[],
+  });
 }
 
 /**

@@ -1,12 +1,14 @@
 /**
  * One cell of the version matrix: every step that sends an Elasticsearch request, run as crosslink's
- * activities against the strict simulator, connect then undo. Returns the Elasticsearch calls the
- * simulator refused (an empty list is a green cell).
+ * activities against the strict simulator, connect then undo; while connected, the cross-cluster
+ * replication requests a security-model migration sends (ccr-cell.ts). Returns the Elasticsearch
+ * calls the simulator refused (an empty list is a green cell) and what the CCR requests saw.
  */
 import { type SideStepInput, type StepInput } from '../../domain/activities';
 import { connectionId } from '../../domain/connection-request';
 import { type Harness, apiKeyRequest, certificateRequest, runPreflight } from '../activities/support/harness';
 import { atLeast } from '../../activities/steps/versions';
+import { type CcrOutcome, CCR_LEADER_NAMES, runCcrRequests } from './ccr-cell';
 import { deploymentIdFor } from './versions';
 
 export type Model = 'api_key' | 'certificate';
@@ -17,6 +19,8 @@ export interface CellResult {
   verifyError?: string;
   /** Elasticsearch calls answered 4xx/5xx, except the lookups crosslink expects to miss (404). */
   refused: string[];
+  /** The CCR requests' results while connected (undefined when the connection failed). */
+  ccr?: CcrOutcome;
 }
 
 const ES_LOOKUPS_THAT_MAY_MISS = new Set(['security.get_role', 'security.delete_role', 'security.get_api_key']);
@@ -38,6 +42,8 @@ export async function runCell(
       ? apiKeyRequest({
           ...sides,
           allowBetaApiKeyModel: true,
+          // Replication too: the cell follows a leader index through the connection.
+          access: { search: [{ names: ['logs-*'] }], replication: [{ names: [CCR_LEADER_NAMES] }] },
           ...(atLeast(localVersion, '8.14.0') ? {} : { roles: localOnlyRole }),
         })
       : certificateRequest(sides);
@@ -48,12 +54,20 @@ export async function runCell(
   const remote: SideStepInput = { ...input, side: 'remote' };
   let connected = false;
   let verifyError: string | undefined;
-  const verify = async () => {
+  let ccr: CcrOutcome | undefined;
+  const verifyThenReplicate = async () => {
     try {
       connected = (await h.run('verifyRemoteConnection', input)).connected;
     } catch (err) {
       verifyError = (err as Error).message;
     }
+    if (!connected) return;
+    ccr = await runCcrRequests(h, {
+      local: h.registry.elasticsearch(sides.local.environment, sides.local.deploymentId, preflight.local.esUrl),
+      remote: sides.remote,
+      alias: request.alias,
+      tag: `${model}-${localVersion}-${remoteVersion}`,
+    });
   };
   if (model === 'api_key') {
     const key = await h.run('createCrossClusterApiKey', input);
@@ -63,7 +77,7 @@ export async function runCell(
     const reload = await h.run('reloadSecureSettings', input);
     if (!reload.loaded) await h.run('restartElasticsearch', input);
     await h.run('createRoles', local);
-    await verify();
+    await verifyThenReplicate();
     await h.run('deleteRoles', local);
     await h.run('unregisterRemoteCluster', input);
     await h.run('removeKeystoreCredentials', input);
@@ -76,7 +90,7 @@ export async function runCell(
     await h.run('registerRemoteCluster', input);
     await h.run('createRoles', local);
     await h.run('createRoles', remote);
-    await verify();
+    await verifyThenReplicate();
     await h.run('deleteRoles', local);
     await h.run('deleteRoles', remote);
     await h.run('unregisterRemoteCluster', input);
@@ -90,5 +104,5 @@ export async function runCell(
     .filter((call) => esRoutes(call.route) && call.status >= 400)
     .filter((call) => !(call.status === 404 && ES_LOOKUPS_THAT_MAY_MISS.has(call.route)))
     .map((call) => `${call.method} ${call.path} -> ${call.status} (${call.deploymentId})`);
-  return { connected, verifyError, refused };
+  return { connected, verifyError, refused, ccr };
 }
