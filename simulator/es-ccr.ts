@@ -29,6 +29,7 @@ import { type Reply, type SimRequest } from './server';
 import { type Deployment, type JsonObject, type SimState } from './state';
 import { UNCONFIRMED } from './unconfirmed';
 
+/** A route a module adds to a deployment's Elasticsearch listener (simulator/es-site.ts). */
 export interface EsRoute {
   method: string;
   pattern: string;

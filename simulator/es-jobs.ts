@@ -5,18 +5,11 @@
  * transform.get_transform_stats, ml.get_datafeeds, ml.get_datafeed_stats), the missing-id messages
  * from the server (TransformMessages, ml Messages).
  */
-import { type CcrRouteId } from './api';
 import { type DatafeedSeed, type TransformSeed, simpleMatch } from './ccr-model';
+import { type EsRoute } from './es-ccr';
 import { esError } from './es-errors';
 import { type Reply, type SimRequest } from './server';
 import { type Deployment, type JsonObject } from './state';
-
-export interface JobRoute {
-  method: string;
-  pattern: string;
-  id: CcrRouteId;
-  handler: (req: SimRequest) => Reply;
-}
 
 /**
  * The ids an expression (`_all`, `*`, a comma list with wildcards) selects, or the first explicit id
@@ -154,7 +147,7 @@ function getDatafeedStats(dep: Deployment, req: SimRequest): Reply {
   return { status: 200, body: { count: datafeeds.length, datafeeds } };
 }
 
-export function jobRoutes(dep: Deployment): JobRoute[] {
+export function jobRoutes(dep: Deployment): EsRoute[] {
   return [
     { method: 'GET', pattern: '/_transform', id: 'transform.get_transform', handler: (r) => getTransforms(dep, r) },
     {
