@@ -6,6 +6,7 @@ import type * as https from 'node:https';
 import { type EnvironmentConfigInput } from '../domain';
 import { type FaultSpec, type SimulatorHandle } from './api';
 import { buildEnvironments } from './build';
+import { ccrControls } from './ccr-controls';
 import { DEFAULT_TOPOLOGY } from './default-topology';
 import { eceSite } from './ece-site';
 import { esSite } from './es-site';
@@ -136,6 +137,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       if (latencyMs !== undefined) state.latencyMs = latencyMs;
     },
     clearFaults: () => faults.clear(),
+    ccr: ccrControls(state),
     get calls() {
       return faults.calls;
     },

@@ -1,5 +1,6 @@
 /** The simulator's in-memory state: what ECE and each Elasticsearch cluster hold. */
 import type * as https from 'node:https';
+import { type CcrState } from './ccr-model';
 import { type Issuer } from './certs';
 import { type Readings } from './unconfirmed';
 
@@ -110,6 +111,8 @@ export interface Deployment {
   roles: Record<string, JsonObject>;
   apiKeys: ApiKey[];
   users: Record<string, { password: string; roles: string[] }>;
+  /** Indices, followers, auto-follow patterns, transforms and datafeeds (simulator/ccr-model.ts). */
+  ccr: CcrState;
   esServer?: https.Server;
 }
 
