@@ -21,6 +21,7 @@ import { reloadSecureSettings, restartElasticsearch } from './steps/restart';
 import { createRoles, deleteRoles } from './steps/roles';
 import { verifyRemoteConnection } from './steps/verify';
 import { discoverConnections } from './lifecycle/discover-connections';
+import { activityRunReader } from './lifecycle/runs';
 import { inspectConnection } from './lifecycle/inspect-connection';
 import { createNotificationActivities } from './notifications/activity';
 import { createRotatedApiKey, invalidateReplacedApiKey, invalidateRotatedApiKey } from './steps/rotate-key';
@@ -94,7 +95,8 @@ export function createActivities(
   return {
     ...steps,
     verifyApprovalDecision: (input) => verifyApprovalDecision(deps.approvals, input),
-    discoverConnections: (filter) => discoverConnections(deps, stepContext(), filter),
+    // With the worker's Temporal client: the runs on each connection id decide in-progress and leftovers.
+    discoverConnections: (filter) => discoverConnections(deps, stepContext(), filter, { runs: activityRunReader() }),
     ensureProxyCaTrustForMany: (input) => ensureProxyCaTrustForMany(deps, stepContext(), input),
     removeProxyCaTrustForMany: (input) => removeProxyCaTrustForMany(deps, stepContext(), input),
     ...createNotificationActivities(activityDeps.notifications),
