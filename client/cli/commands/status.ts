@@ -27,7 +27,10 @@ export async function statusCommand(ctx: CliContext, workflowId: string, opts: S
   }
   let last = '';
   for (;;) {
-    const view = await loadStatus(client, workflowId);
+    const view = await loadStatus(client, workflowId, {
+      progress: (line) => ctx.err(line),
+      sleep: (ms) => ctx.sleep(ms),
+    });
     const text = opts.json ? JSON.stringify({ ...view, url }) : `${renderStatus(view, ctx.now())}\n\nWeb UI:    ${url}`;
     if (!opts.watch) {
       ctx.out(text);
