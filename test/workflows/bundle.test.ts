@@ -36,6 +36,7 @@ describe('workflow bundle', () => {
       'auditConnections',
       'connectFanOut',
       'connectRemoteCluster',
+      'crosslinkInventory',
       'disconnectConnection',
       'listConnections',
       'rotateConnection',
