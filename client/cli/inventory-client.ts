@@ -29,6 +29,9 @@ export interface InventoryReadOptions {
   filter?: DiscoveryFilter;
   /** Ask for a new discovery and wait for it (the reason is kept in the inventory's history). */
   refresh?: { reason: string; connectionId?: string };
+  /** An inventory older than this is refreshed first (with this reason), as if `refresh` was asked. */
+  maxAge?: { ms: number; reason: string };
+  now?: () => Date;
   /** How long to wait for a discovery (the first one, or the requested refresh). */
   waitMs: number;
   /** Where a reader that waits says so (the CLI's stderr: stdout stays the answer). */
@@ -134,6 +137,15 @@ export async function readInventory(client: Client, opts: InventoryReadOptions):
     waitingFor = 'refresh';
   }
   let view = await query(client, opts.filter, timeoutMs);
+  if (!waitingFor && view.inventory && opts.maxAge && tooOld(view, opts.maxAge.ms, opts.now?.() ?? new Date())) {
+    await client.workflow
+      .getHandle(INVENTORY_WORKFLOW_ID)
+      .signal(refreshSignal, { reason: opts.maxAge.reason, requestId });
+    opts.progress(
+      `The inventory is older than ${Math.round(opts.maxAge.ms / 1000)}s; asked for a new discovery and waiting for it...`,
+    );
+    waitingFor = 'refresh';
+  }
   if (!waitingFor) {
     if (view.inventory) return { view };
     waitingFor = 'first';
@@ -167,6 +179,29 @@ export async function readInventory(client: Client, opts: InventoryReadOptions):
     view = await query(client, opts.filter, timeoutMs);
   }
   return { view };
+}
+
+/** Whether the inventory was discovered longer ago than `ms` (and no refresh is running already). */
+function tooOld(view: InventoryView, ms: number, now: Date): boolean {
+  const at = Date.parse(view.inventory?.discoveredAt ?? '');
+  return !view.refreshing && !(now.getTime() - at <= ms);
+}
+
+/**
+ * Asks a running inventory workflow to read the systems again, without waiting; does nothing when
+ * none runs (the next `crosslink connections` starts one, with a fresh discovery).
+ */
+export async function refreshIfRunning(
+  client: Client,
+  request: { reason: string; connectionId?: string },
+): Promise<boolean> {
+  try {
+    await client.workflow.getHandle(INVENTORY_WORKFLOW_ID).signal(refreshSignal, request);
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    throw err;
+  }
 }
 
 function connectionOf(opts: InventoryReadOptions): { connectionId?: string } {

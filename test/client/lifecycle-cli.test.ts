@@ -141,8 +141,10 @@ describe('crosslink connections reads the inventory workflow', () => {
     };
     return { client, calls, signals, queries };
   }
+  /** Three minutes before the recording context's clock (2026-11-27T23:58:00Z). */
+  const RECENT = '2026-11-27T23:55:00.000Z';
   const viewOf = (extra: Partial<InventoryView> = {}): InventoryView => ({
-    inventory: inventory([apiKeyConnection()]),
+    inventory: { ...inventory([apiKeyConnection()]), discoveredAt: RECENT },
     generation: 3,
     reasons: ['audit crosslink-audit-2026'],
     pending: 0,
@@ -158,7 +160,7 @@ describe('crosslink connections reads the inventory workflow', () => {
     expect(ns.queries).toEqual([{ environment: 'ece-a', deploymentId: 'a9' }]);
     const out = ctx.stdout.join('\n');
     expect(out).toMatch(/^LOCAL\s+ALIAS/);
-    expect(out).toContain('Discovered 2026-06-01T00:00:00.000Z (');
+    expect(out).toContain('Discovered 2026-11-27T23:55:00.000Z (3m ago)');
     expect(out).toContain(
       'by the inventory workflow crosslink-inventory (refresh 3; asked by: audit crosslink-audit-2026)',
     );
@@ -180,7 +182,31 @@ describe('crosslink connections reads the inventory workflow', () => {
     ]);
     expect(ns.signals).toEqual([{ reason: 'first inventory', requestId: expect.any(String) }]);
     expect(ctx.stderr.join('\n')).toContain('Starting the inventory workflow crosslink-inventory');
-    expect(JSON.parse(ctx.stdout.join(''))).toEqual(inventory([apiKeyConnection()]));
+    expect(JSON.parse(ctx.stdout.join(''))).toEqual({ ...inventory([apiKeyConnection()]), discoveredAt: RECENT });
+  });
+
+  it('an inventory older than --max-age is read again first; --max-age 0 never', async () => {
+    const old = viewOf({ inventory: inventory([apiKeyConnection()]) }); // discovered 2026-06-01
+    const stale = inventoryNamespace({ running: true, views: [old] });
+    const handle = stale.client.workflow.getHandle;
+    stale.client.workflow.getHandle = (id: string) => ({
+      ...handle(id),
+      query: async () =>
+        stale.signals.length === 0
+          ? old
+          : viewOf({ generation: 4, served: [(stale.signals[0] as { requestId: string }).requestId] }),
+    });
+    const ctx = recordingContext(stale.client);
+    expect(await runCli(['connections'], ctx)).toBe(0);
+    expect(stale.signals).toEqual([
+      { reason: 'crosslink connections (inventory too old)', requestId: expect.any(String) },
+    ]);
+    expect(ctx.stderr.join('\n')).toContain('The inventory is older than 600s; asked for a new discovery');
+    expect(ctx.stdout.join('\n')).toContain('(refresh 4;');
+
+    const never = inventoryNamespace({ running: true, views: [old] });
+    expect(await runCli(['connections', '--max-age', '0'], recordingContext(never.client))).toBe(0);
+    expect(never.signals).toEqual([]);
   });
 
   it('--refresh signals a request and waits until a refresh covered it', async () => {

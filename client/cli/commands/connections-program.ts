@@ -1,7 +1,13 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { type CliContext } from '../context';
 import { type ExitCode } from '../exit-codes';
-import { type ConnectionsOptions, connectionsCommand } from './connections';
+import { type ConnectionsOptions, DEFAULT_MAX_AGE_S, connectionsCommand } from './connections';
+
+function wholeSeconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number of seconds');
+  return n;
+}
 
 function seconds(value: string): number {
   const n = Number(value);
@@ -24,6 +30,12 @@ export function registerConnectionsCommand(
     .option('--all', 'also list residue: marks of rolled-back or disconnected runs (such as invalidated keys)')
     .option('--refresh', 'ask the inventory workflow for a new discovery and wait for it')
     .option('--wait <seconds>', 'how long to wait for a discovery', seconds, 300)
+    .option(
+      '--max-age <seconds>',
+      'read the systems again first when the inventory is older than this (0: never)',
+      wholeSeconds,
+      DEFAULT_MAX_AGE_S,
+    )
     .option('--json', 'print the inventory as JSON (every class: connection, in-progress, leftover, residue)')
     .action((opts: ConnectionsOptions) => run(connectionsCommand(ctx, opts)));
 }

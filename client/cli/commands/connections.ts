@@ -14,7 +14,12 @@ export interface ConnectionsOptions {
   refresh?: boolean;
   /** Seconds to wait for a discovery (the first one, or the one --refresh asks for). */
   wait?: number;
+  /** An inventory older than this many seconds is read again first (0: never). */
+  maxAge?: number;
 }
+
+/** Operations ask for a refresh when they end and the audit schedule does on each run: this bounds the rest. */
+export const DEFAULT_MAX_AGE_S = 600;
 
 /**
  * `crosslink connections`: the inventory workflow's latest discovery, read with the `inventory`
@@ -30,6 +35,15 @@ export async function connectionsCommand(ctx: CliContext, opts: ConnectionsOptio
   const { view, note } = await readInventory(client, {
     filter,
     ...(opts.refresh ? { refresh: { reason: 'crosslink connections --refresh' } } : {}),
+    ...((opts.maxAge ?? DEFAULT_MAX_AGE_S) > 0
+      ? {
+          maxAge: {
+            ms: (opts.maxAge ?? DEFAULT_MAX_AGE_S) * 1000,
+            reason: 'crosslink connections (inventory too old)',
+          },
+        }
+      : {}),
+    now: () => ctx.now(),
     waitMs: (opts.wait ?? 300) * 1000,
     progress: (line) => ctx.err(line),
     sleep: (ms) => ctx.sleep(ms),

@@ -2,6 +2,7 @@ import { fanOutStatus, isFanOutId, renderFanOutStatus } from '../../fan-out';
 import { workflowUiUrl } from '../../temporal-connection';
 import { type CliContext } from '../context';
 import { EXIT, type ExitCode } from '../exit-codes';
+import { refreshIfRunning } from '../inventory-client';
 import { loadStatus } from '../load-status';
 import { type StatusView, isTerminal, renderStatus } from '../render/status';
 
@@ -40,7 +41,14 @@ export async function statusCommand(ctx: CliContext, workflowId: string, opts: S
     if (ctx.isTTY && !opts.json) ctx.out(`\x1b[2J\x1b[H${text}`);
     else if (text !== last) ctx.out(opts.json ? text : `${text}\n`);
     last = text;
-    if (isTerminal(view)) return watchExit(view);
+    if (isTerminal(view)) {
+      // The run changed the estate: the inventory reads it again (when an inventory workflow runs).
+      await refreshIfRunning(client, {
+        reason: `crosslink status --watch saw ${workflowId} end`,
+        connectionId: workflowId,
+      }).catch(() => undefined);
+      return watchExit(view);
+    }
     await ctx.sleep((opts.interval ?? 2) * 1000);
   }
 }
