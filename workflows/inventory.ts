@@ -154,7 +154,7 @@ export async function crosslinkInventory(input: InventoryInput = {}): Promise<vo
   }
   if (state.generation > 0) setCurrentDetails(detailsOf(state));
   const perRun = input.refreshesPerRun ?? DEFAULT_REFRESHES_PER_RUN;
-  for (let refreshes = 0; refreshes < perRun; ) {
+  for (let refreshes = 0; refreshes < perRun;) {
     await condition(() => state.pending.length > 0);
     await refresh(state);
     refreshes += 1;

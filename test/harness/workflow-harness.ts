@@ -278,7 +278,9 @@ export class HarnessRun {
     if (this.externalSignals.length > 0) {
       const due = this.externalSignals.splice(0);
       await this.activate(
-        due.map((d) => ({ resolveSignalExternalWorkflow: { seq: d.seq, ...(d.failure ? { failure: d.failure } : {}) } })),
+        due.map((d) => ({
+          resolveSignalExternalWorkflow: { seq: d.seq, ...(d.failure ? { failure: d.failure } : {}) },
+        })),
       );
       return true;
     }
@@ -447,7 +449,10 @@ export class HarnessRun {
       const target = this.context.externalWorkflows[workflowId];
       this.record({ kind: 'signal-external', workflowId, name, args, delivered: target !== undefined });
       if (target instanceof HarnessRun) target.deliveredSignals.push({ name, args });
-      this.externalSignals.push({ seq: signal.seq ?? 0, ...(target === undefined ? { failure: EXTERNAL_NOT_FOUND } : {}) });
+      this.externalSignals.push({
+        seq: signal.seq ?? 0,
+        ...(target === undefined ? { failure: EXTERNAL_NOT_FOUND } : {}),
+      });
     } else if (command.continueAsNewWorkflowExecution) {
       const args = (command.continueAsNewWorkflowExecution.arguments ?? []).map((p) =>
         defaultPayloadConverter.fromPayload(p),

@@ -169,7 +169,9 @@ it('a terminated connect leaves a leftover: the run, what is left (key, keystore
   const left = found.leftover!.left.join('\n');
   expect(left).toContain(`cluster.remote.logs-b.* (4 settings) on ece-a/${DEFAULT_IDS.a815}`);
   expect(left).toContain(`keystore credential cluster.remote.logs-b.credentials on ece-a/${DEFAULT_IDS.a815}`);
-  expect(left).toMatch(new RegExp(`cross-cluster API key \\S+ \\(crosslink-logs-b-[0-9a-f]{8}\\) on ece-b/${DEFAULT_IDS.b9}`));
+  expect(left).toMatch(
+    new RegExp(`cross-cluster API key \\S+ \\(crosslink-logs-b-[0-9a-f]{8}\\) on ece-b/${DEFAULT_IDS.b9}`),
+  );
   expect(left).toMatch(/proxy-CA trust entry "crosslink proxy CA ece-b [0-9a-f]{8}"/);
   expect(found.leftover!.left).toHaveLength(4);
 

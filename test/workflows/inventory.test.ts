@@ -115,7 +115,11 @@ describe('crosslinkInventory', () => {
     d.release();
     await run.until((r) => resolved(r) === 2);
     expect(d.calls).toHaveLength(2);
-    expect(await view(run)).toMatchObject({ generation: 2, reasons: ['crosslink connections'], served: ['a', 'b', 'c'] });
+    expect(await view(run)).toMatchObject({
+      generation: 2,
+      reasons: ['crosslink connections'],
+      served: ['a', 'b', 'c'],
+    });
 
     await run.signal('refresh', { reason: 'audit', requestId: 'd' });
     await run.until((r) => resolved(r) === 3);
