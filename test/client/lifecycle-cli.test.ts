@@ -256,6 +256,28 @@ describe('crosslink audit', () => {
     expect(text).toContain('Repairs are suggestions: nothing was changed.');
   });
 
+  it('says what it did not audit, and lists a leftover with its disconnect command', () => {
+    const cut = apiKeyConnection({
+      connectionId: 'crosslink.ece-a.a9.cut',
+      alias: 'cut',
+      class: 'leftover',
+      run: { workflowId: 'crosslink.ece-a.a9.cut', runId: 'r9', operation: 'connect', status: 'terminated' },
+      leftover: { left: ['keystore credential x'], cleanup: 'crosslink disconnect ece-a a9 cut --as <you>' },
+    });
+    const busy = apiKeyConnection({ connectionId: 'crosslink.ece-a.a9.busy', alias: 'busy', class: 'in-progress' });
+    const gone = apiKeyConnection({ connectionId: 'crosslink.ece-a.a9.gone', alias: 'gone', class: 'residue' });
+    const text = renderAuditReport(
+      auditReport(inventory([apiKeyConnection(), cut, busy, gone]), AuditOptions.parse({}), NOW),
+    );
+    expect(text.split('\n')[0]).toBe(
+      'Audit of 2026-06-01T00:00:00Z: 1 connection, 1 connected, 0 degraded, 0 broken, 1 leftover of ended runs; 1 with drift (key expiry warning 14d).',
+    );
+    expect(text).toContain(
+      'Not audited: 1 in progress (a run is changing them), 1 residue (marks of rolled-back or disconnected runs; not connections).',
+    );
+    expect(text).toMatch(/ece-a\/search-a-9\s+cut\s+leftover\s+crosslink disconnect ece-a a9 cut --as <you>\s+run r9/);
+  });
+
   it('refuses a malformed interval before reaching Temporal', async () => {
     const ctx = recordingContext();
     expect(await runCli(['audit', 'schedule', '--every', 'often'], ctx)).toBe(2);
