@@ -8,6 +8,7 @@ import {
 import { type ActivityDeps, DEFAULT_TIMING, type Deps, type StepImplementations, stepContext } from './context';
 import { verifyApprovalDecision } from './approvals/verify';
 import { discoverConnections } from './lifecycle/discover-connections';
+import { activityRunReader } from './lifecycle/runs';
 import { createNotificationActivities } from './notifications/activity';
 
 export { type ActivityDeps, DEFAULT_TIMING, type Timing } from './context';
@@ -70,7 +71,8 @@ export function createActivities(activityDeps: ActivityDeps): CrosslinkActivitie
   return {
     ...steps,
     verifyApprovalDecision: (input) => verifyApprovalDecision(deps.approvals, input),
-    discoverConnections: (filter) => discoverConnections(deps, stepContext(), filter),
+    // With the worker's Temporal client: the runs on each connection id decide in-progress and leftovers.
+    discoverConnections: (filter) => discoverConnections(deps, stepContext(), filter, { runs: activityRunReader() }),
     ...createNotificationActivities(activityDeps.notifications),
   };
 }

@@ -22,16 +22,19 @@ export interface ConnectionsOutputOptions {
 async function render(inventory: ConnectionInventory, format: ConnectionsFormat, ctx: CliContext, all: boolean) {
   if (format === 'json') return JSON.stringify(inventory);
   if (isPictureFormat(format)) return renderEstate(format, inventory, { all });
-  return renderConnections(inventory, ctx.now());
+  return renderConnections(inventory, ctx.now(), { all });
 }
 
+/** Prints (or writes) the inventory in the format asked for; `tableFooter`: lines under the table (its freshness). */
 export async function printInventory(
   ctx: CliContext,
   inventory: ConnectionInventory,
   opts: ConnectionsOutputOptions,
+  tableFooter: readonly string[] = [],
 ): Promise<ExitCode> {
   const format = opts.format ?? (opts.json ? 'json' : 'table');
-  const text = await render(inventory, format, ctx, opts.all === true);
+  const rendered = await render(inventory, format, ctx, opts.all === true);
+  const text = format === 'table' && tableFooter.length ? [rendered, '', ...tableFooter].join('\n') : rendered;
   if (!opts.output) {
     ctx.out(text);
     return EXIT.OK;

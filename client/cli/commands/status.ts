@@ -5,6 +5,7 @@ import { EXIT, type ExitCode } from '../exit-codes';
 import { CliError } from '../errors';
 import { planMermaid } from '../render/plan-diagram';
 import { planOfWorkflow } from '../../../domain';
+import { refreshIfRunning } from '../inventory-client';
 import { loadStatus } from '../load-status';
 import { type StatusView, isTerminal, renderStatus } from '../render/status';
 
@@ -34,7 +35,10 @@ export async function statusCommand(ctx: CliContext, workflowId: string, opts: S
   if (opts.format === 'json') opts = { ...opts, json: true };
   let last = '';
   for (;;) {
-    const view = await loadStatus(client, workflowId);
+    const view = await loadStatus(client, workflowId, {
+      progress: (line) => ctx.err(line),
+      sleep: (ms) => ctx.sleep(ms),
+    });
     const text = opts.json ? JSON.stringify({ ...view, url }) : `${renderStatus(view, ctx.now())}\n\nWeb UI:    ${url}`;
     if (!opts.watch) {
       ctx.out(text);
@@ -44,7 +48,14 @@ export async function statusCommand(ctx: CliContext, workflowId: string, opts: S
     if (ctx.isTTY && !opts.json) ctx.out(`\x1b[2J\x1b[H${text}`);
     else if (text !== last) ctx.out(opts.json ? text : `${text}\n`);
     last = text;
-    if (isTerminal(view)) return watchExit(view);
+    if (isTerminal(view)) {
+      // The run changed the estate: the inventory reads it again (when an inventory workflow runs).
+      await refreshIfRunning(client, {
+        reason: `crosslink status --watch saw ${workflowId} end`,
+        connectionId: workflowId,
+      }).catch(() => undefined);
+      return watchExit(view);
+    }
     await ctx.sleep((opts.interval ?? 2) * 1000);
   }
 }
