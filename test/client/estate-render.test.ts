@@ -240,17 +240,24 @@ describe('estateHtml', () => {
 });
 
 describe('crosslink connections --format', () => {
+  /** A namespace whose inventory workflow answers with `inv` (the CLI reads it with the `inventory` query). */
   function serving(inv: unknown) {
-    return { workflow: { execute: async () => inv } };
+    const view = { inventory: inv, generation: 1, reasons: ['test'], pending: 0, served: [] };
+    return {
+      withDeadline: <R>(_deadline: number, fn: () => Promise<R>) => fn(),
+      workflow: {
+        getHandle: () => ({ describe: async () => ({ status: { name: 'RUNNING' } }), query: async () => view }),
+      },
+    };
   }
 
   it('prints Mermaid and DOT of the estate the worker discovered', async () => {
     const estate = localRunEstate();
     const mermaid = recordingContext(serving(estate));
-    expect(await runCli(['connections', '--format', 'mermaid'], mermaid)).toBe(0);
+    expect(await runCli(['connections', '--max-age', '0', '--format', 'mermaid'], mermaid)).toBe(0);
     expect(mermaid.stdout.join('\n')).toBe(estateMermaid(estate));
     const dot = recordingContext(serving(estate));
-    expect(await runCli(['connections', '--format', 'dot'], dot)).toBe(0);
+    expect(await runCli(['connections', '--max-age', '0', '--format', 'dot'], dot)).toBe(0);
     expect(dot.stdout.join('\n')).toContain(
       'n0 -> n1 [id="edge-crosslink.ece-a.a9000000000000000000000000000001.logs-b"',
     );
@@ -261,7 +268,7 @@ describe('crosslink connections --format', () => {
     try {
       const ctx = recordingContext(serving(localRunEstate()));
       const file = join(dir, 'estate.html');
-      expect(await runCli(['connections', '--format', 'html', '--output', file], ctx)).toBe(0);
+      expect(await runCli(['connections', '--max-age', '0', '--format', 'html', '--output', file], ctx)).toBe(0);
       expect(ctx.stdout).toEqual([`Wrote ${file} (html; 1 connection discovered).`]);
       const html = readFileSync(file, 'utf8');
       expect(html).toMatch(/^<!doctype html>[\s\S]*<svg [\s\S]*<\/svg>/);
@@ -273,19 +280,19 @@ describe('crosslink connections --format', () => {
 
   it('keeps --json and the table', async () => {
     const json = recordingContext(serving(inventory([apiKeyConnection()])));
-    expect(await runCli(['connections', '--json'], json)).toBe(0);
+    expect(await runCli(['connections', '--max-age', '0', '--json'], json)).toBe(0);
     expect(JSON.parse(json.stdout.join(''))).toEqual(inventory([apiKeyConnection()]));
     const table = recordingContext(serving(inventory([apiKeyConnection()])));
-    expect(await runCli(['connections', '--format', 'table'], table)).toBe(0);
+    expect(await runCli(['connections', '--max-age', '0', '--format', 'table'], table)).toBe(0);
     expect(table.stdout.join('\n')).toMatch(/^LOCAL\s+ALIAS/);
   });
 
   it('refuses an unknown format, and --json with --format, before reaching Temporal', async () => {
     const png = recordingContext();
-    expect(await runCli(['connections', '--format', 'png'], png)).toBe(2);
+    expect(await runCli(['connections', '--max-age', '0', '--format', 'png'], png)).toBe(2);
     expect(png.stderr.join('\n')).toContain('Allowed choices are table, json, mermaid, dot, svg, html');
     const both = recordingContext();
-    expect(await runCli(['connections', '--json', '--format', 'dot'], both)).toBe(2);
+    expect(await runCli(['connections', '--max-age', '0', '--json', '--format', 'dot'], both)).toBe(2);
     expect(both.stderr.join('\n')).toContain("option '--json' cannot be used with option '--format <format>'");
     expect(png.clientsCreated + both.clientsCreated).toBe(0);
   });
