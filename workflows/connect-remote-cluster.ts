@@ -32,9 +32,17 @@ export async function connectRemoteCluster(input: ConnectionRequest): Promise<Co
   const notifier = new Notifier(request);
   const gates = new ApprovalGates(request, progress, notifier);
   gates.install();
-  const runner = new PlanRunner({ connectionId: id, request, view: progress, gates, notifier, extra: undefined });
+  const runner = new PlanRunner({
+    connectionId: id,
+    request,
+    view: progress,
+    gates,
+    notifier,
+    extra: undefined,
+    operation: 'connect',
+  });
   await runner.run(plan);
-  progress.finished('connected');
+  await runner.finish('connected');
   notifier.send({ kind: 'connected' }, 'connected');
   await notifier.settled();
   return progress.result(runner.records('verify')[0] as VerificationReport);

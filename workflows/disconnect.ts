@@ -30,7 +30,7 @@ export async function disconnectConnection(input: DisconnectRequestInput): Promi
   await runner.run(plan);
   const { removed, kept, failures } = runner.undone;
   const state = failures.length > 0 ? 'failed' : 'disconnected';
-  progress.finished(state);
+  await runner.finish(state);
   const report: DisconnectReport = {
     connectionId: ask.connectionId,
     state,

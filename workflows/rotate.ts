@@ -41,7 +41,7 @@ export async function rotateConnection(input: RotateRequestInput): Promise<Lifec
     { noRestore: ask.noRestore, ...(ask.previousCredential ? { previousCredential: ask.previousCredential } : {}) },
   );
   await runner.run(ROTATE);
-  progress.finished('connected');
+  await runner.finish('connected');
   const changes = [
     ...runner.records('rotate-key'),
     ...runner.records('rotate-keystore'),

@@ -36,7 +36,7 @@ export async function updateConnectionAccess(input: UpdateAccessRequestInput): P
     undefined,
   );
   await runner.run(UPDATE_ACCESS);
-  progress.finished('connected');
+  await runner.finish('connected');
   const changes = [...runner.records('api-key'), ...runner.records('roles')].map((r) => r.detail ?? '');
   const keyId = inspected.preflight.existingKey?.keyId ?? '?';
   return {

@@ -132,6 +132,7 @@ export async function inspectForPlan<Extra>(
     // Runs inspected before the inspection decided (0.2.0) decide here, from the same facts.
     decisions: inspected.decisions ?? decidePlan(plan as Plan<never>, facts),
     extra,
+    operation: plan.operation,
   });
   return { plan, runner, progress, inspected };
 }

@@ -9,7 +9,7 @@
  * original reason; after a `commit` row there is nothing to roll back to, and a failure is reported.
  */
 import { ApplicationFailureCategory } from '@temporalio/common';
-import { ApplicationFailure, CancellationScope, isCancellation, proxyActivities } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, isCancellation, patched, proxyActivities } from '@temporalio/workflow';
 import {
   type ActivityName,
   type AnyCall,
@@ -38,6 +38,7 @@ import {
 import { activityOptions } from '../activity-timing';
 import { type ApprovalGates } from '../approvals';
 import { describeFailure } from '../failures';
+import { requestInventoryRefresh } from '../inventory-refresh';
 import { type Notifier } from '../notifier';
 import { type Recorded, type RunView } from '../progress';
 
@@ -55,7 +56,12 @@ export interface RunnerOptions<Extra> {
   extra: Extra;
   /** A `children` entry: runs the child workflows; resolves whether every child succeeded. */
   children?: () => Promise<boolean>;
+  /** The operation's name in the inventory's refresh reason; absent: the run does not ask for a refresh (a fan-out: its pairs do). */
+  operation?: string;
 }
+
+/** Runs recorded before operations asked the inventory to refresh replay without the signal. */
+export const REFRESH_INVENTORY_PATCH = 'operations-refresh-inventory';
 
 /** One undo, registered before its step ran: a step's undo per side, run in order. */
 interface Compensation {
@@ -115,6 +121,21 @@ export class PlanRunner<Extra = unknown> {
     return this.decisions.get(step)?.applies ?? true;
   }
 
+  /**
+   * The run ends: its progress says so, and the inventory workflow is asked to read the estate
+   * again (the connection changed), in runs new enough to do so.
+   */
+  async finish(state: Parameters<RunView['finished']>[0]): Promise<void> {
+    this.view.finished(state);
+    await this.refreshInventory(state);
+  }
+
+  private async refreshInventory(outcome: string): Promise<void> {
+    const operation = this.options.operation;
+    if (operation === undefined || !patched(REFRESH_INVENTORY_PATCH)) return;
+    await requestInventoryRefresh(`${operation} ${outcome}`, this.options.connectionId);
+  }
+
   /** The records a row produced (its activity's results; the follow-up's after them). */
   records(row: RowId): Recorded[] {
     return (this.results.get(row) ?? []) as Recorded[];
@@ -153,7 +174,7 @@ export class PlanRunner<Extra = unknown> {
       }
     } catch (err) {
       const failure = asWorkflowFailure(err);
-      if (this.committed) throw this.afterCommit(plan, failure);
+      if (this.committed) throw await this.afterCommit(plan, failure);
       return this.rollBack(failure);
     }
   }
@@ -353,7 +374,7 @@ export class PlanRunner<Extra = unknown> {
     const step = view.firstFailedStep ?? view.currentStep;
     view.compensating({ ...reason, ...(step ? { step } : {}) });
     const { failures } = await this.compensate();
-    view.finished(failures.length > 0 ? 'failed' : 'rolled-back');
+    await this.finish(failures.length > 0 ? 'failed' : 'rolled-back');
     const where = step ? { step } : {};
     if (failures.length > 0) {
       const failedSteps = failures.map((f) => f.step);
@@ -399,9 +420,9 @@ export class PlanRunner<Extra = unknown> {
   }
 
   /** A failure once the plan committed: nothing to roll back to; the run ends failed and says what to do. */
-  private afterCommit(plan: Plan<Extra>, err: unknown): ApplicationFailure {
+  private async afterCommit(plan: Plan<Extra>, err: unknown): Promise<ApplicationFailure> {
     const reason = describeFailure(err);
-    this.view.finished('failed');
+    await this.finish('failed');
     return ApplicationFailure.create({
       ...(plan.afterCommit ? plan.afterCommit(reason.message) : reason),
       nonRetryable: true,
