@@ -25,6 +25,14 @@ function compiledFrom(distFile: string): string | undefined {
 /** Images their maintainers no longer update (temporalio/auto-setup: replaced by server + admin-tools). */
 const DEPRECATED_IMAGES = [/^temporalio\/auto-setup:/, /^temporalio\/web:/, /^temporalio\/temporalite/, /-tctl-/];
 
+/**
+ * Dynamic config keys whose description in the server (go.temporal.io/server
+ * common/dynamicconfig/constants.go, v1.31.0) says they are for testing: "This should not be
+ * turned on in production." The dev server turns this one on and raises the persistence QPS
+ * limits to pay for it (temporalio/cli, temporalcli/commands.server.go).
+ */
+const TESTING_ONLY_DYNAMIC_CONFIG = ['system.forceSearchAttributesCacheRefreshOnRead'];
+
 interface Service {
   image?: string;
   build?: unknown;
@@ -85,6 +93,12 @@ describe('docker-compose.yml', () => {
     const mount = services.temporal?.volumes?.[0]?.split(':') ?? [];
     expect(existsSync(join(root, mount[0] ?? ''))).toBe(true);
     expect(services.temporal?.environment?.DYNAMIC_CONFIG_FILE_PATH).toBe(mount[1]?.replace(/^\/etc\/temporal\//, ''));
+  });
+
+  test('the dynamic config sets nothing Temporal documents as not for production', () => {
+    const mount = services.temporal?.volumes?.[0]?.split(':') ?? [];
+    const settings = yaml.load(readFileSync(join(root, mount[0] ?? ''), 'utf8')) as Record<string, unknown>;
+    expect(Object.keys(settings).filter((key) => TESTING_ONLY_DYNAMIC_CONFIG.includes(key))).toEqual([]);
   });
 
   test('every service has an image or a build, and every dependency exists', () => {
