@@ -220,6 +220,17 @@ server_healthy() {
   "$(temporal_cli)" operator cluster health --address "$ADDRESS" >/dev/null 2>&1
 }
 
+# The file compose mounts, checked by the server itself: a key it does not know (a typo, a setting
+# of another version) is only a warning to `validate-dynamic-config` and silently ignored at run time.
+check_dynamic_config() {
+  local report
+  if ! report="$("$(tools_dir)/server" validate-dynamic-config "$ROOT/deploy/temporal/dynamicconfig.yaml" 2>&1)" ||
+    grep -qE '^[[:space:]]+(error|warning):' <<<"$report"; then
+    die "deploy/temporal/dynamicconfig.yaml does not suit the server $SERVER_VERSION:
+$report"
+  fi
+}
+
 # What the `temporal` service's environment in docker-compose.yml sets, with loopback and the ports
 # above; the image's entrypoint then runs `temporal-server start`, which fills its embedded template.
 start_server() {
@@ -227,6 +238,7 @@ start_server() {
   if pid="$(server_pid)"; then
     say "Temporal server already runs ($ADDRESS, pid $pid)"
   else
+    check_dynamic_config
     say "starting the Temporal server $SERVER_VERSION on $ADDRESS (log: $SERVER_DIR/server.log)"
     (
       cd "$SERVER_DIR"
