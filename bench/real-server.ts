@@ -307,7 +307,8 @@ async function freePortInRange(from: number, to: number): Promise<number> {
 /** The dev server this bench starts, or the existing one `--address` / TEMPORAL_ADDRESS names. */
 async function connectServer(): Promise<{ env: TestWorkflowEnvironment; target: ServerTarget; what: string }> {
   const found = discoverTemporal(opts.address ? { ...process.env, TEMPORAL_ADDRESS: opts.address } : process.env);
-  if (found.kind === 'none') throw new Error(`${found.reason}: set CROSSLINK_TEMPORAL_BIN, TEMPORAL_ADDRESS or --address`);
+  if (found.kind === 'none')
+    throw new Error(`${found.reason}: set CROSSLINK_TEMPORAL_BIN, TEMPORAL_ADDRESS or --address`);
   if (found.kind === 'existing') {
     const env = await TestWorkflowEnvironment.createFromExistingServer(found);
     const info = await env.client.workflowService.getSystemInfo({});

@@ -2,7 +2,9 @@
  * No Docker engine runs here: this checks docker-compose.yml and the Dockerfile structurally
  * (parsed with js-yaml) against the code they start and the build that compiles it.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as yaml from 'js-yaml';
 
@@ -192,5 +194,36 @@ describe('Dockerfile', () => {
     };
     for (const loader of ['tsx', 'ts-node', 'typescript', 'ts-jest'])
       expect(pkg.dependencies).not.toHaveProperty(loader);
+  });
+});
+
+describe('scripts/production-topology.sh (compose without Docker)', () => {
+  const script = join(root, 'scripts', 'production-topology.sh');
+  const stateDir = mkdtempSync(join(tmpdir(), 'crosslink-topology-'));
+  afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
+  const run = (args: string[], env: Record<string, string> = {}) =>
+    spawnSync('bash', [script, ...args], {
+      encoding: 'utf8',
+      // An empty offset means the default one.
+      env: {
+        ...process.env,
+        CROSSLINK_TOPOLOGY_DIR: join(stateDir, 'state'),
+        CROSSLINK_TOPOLOGY_PORT_OFFSET: '',
+        ...env,
+      },
+    });
+
+  test('serves the server version compose pins, on loopback ports below the SMALLINT limit', () => {
+    const version = services.temporal?.image?.split(':')[1];
+    const status = run(['status']);
+    expect([status.status, status.stdout]).toEqual([0, expect.stringContaining(`server v${version} from `)]);
+    expect(run(['env']).stdout).toBe('export TEMPORAL_ADDRESS=127.0.0.1:27233\nexport TEMPORAL_NAMESPACE=default\n');
+  });
+
+  test('refuses ports whose membership port cluster_membership.rpc_port (SMALLINT) cannot hold, before any change', () => {
+    const up = run(['up'], { CROSSLINK_TOPOLOGY_PORT_OFFSET: '30000' });
+    expect(up.status).toBe(1);
+    expect(up.stderr).toContain('membership port 36933 does not fit cluster_membership.rpc_port (SMALLINT');
+    expect(existsSync(join(stateDir, 'state'))).toBe(false);
   });
 });
