@@ -8,7 +8,8 @@
  * builds first). Each size gets a fresh simulator and workers on the same server.
  * Reports per size: connected count, elapsed per run vs the critical path (median, p95), plans on
  * the shared local deployment, API calls per connection vs the minimum, the worker's peak RSS
- * (VmHWM; the largest of the workers') and history events and bytes per run. docs/proof.md defines the critical path and minimum.
+ * (VmHWM; the largest of the workers') and history events and bytes per run. docs/proof.md
+ * defines the critical path and minimum.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

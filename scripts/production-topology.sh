@@ -14,7 +14,8 @@
 #   scripts/production-topology.sh destroy stop, then delete the state directory (databases, logs)
 #
 # Variables: CROSSLINK_TOPOLOGY_DIR (state; default /var/tmp/crosslink-production-topology),
-# CROSSLINK_TOPOLOGY_PORT_OFFSET (added to every default port; default 20000, see port_plan),
+# CROSSLINK_TOPOLOGY_PORT_OFFSET (added to every default port; default 20000, see the ports below),
+# CROSSLINK_TOPOLOGY_TOOLS (where the server binaries go; default $(go env GOPATH)/bin/temporal-server-<v>),
 # TEMPORAL_CLI (the `temporal` CLI for the namespace step; default: scripts/ensure-temporal.sh).
 # Idempotent: a second `up` reuses the binaries, the databases, and the running processes.
 set -euo pipefail
