@@ -58,6 +58,10 @@ export function buildProgram(ctx: CliContext, setExit: (code: ExitCode) => void)
       .option('--wait <seconds>', 'how long to wait for a worker to take the decision', positiveInt, 30)
       .option('--ttl <seconds>', 'how long the signed decision stays valid', positiveInt, 300)
       .option('--print-token', 'print the signed decision (for an approval event) instead of sending it')
+      .option(
+        '--digest <sha256:...>',
+        'the digest of the change you reviewed (crosslink status shows it): refused when the gate now guards another',
+      )
       .option('--json', 'print the recorded decision as JSON');
 
   decisionOptions(

@@ -126,7 +126,17 @@ export async function signFor(
   text?: string,
 ): Promise<string> {
   const { runId } = await handle.describe();
-  return sign(approver, { workflowId: handle.workflowId, runId, gate, decision, ...(text ? { text } : {}) });
+  // The change the gate shows, as `crosslink approve` reads and signs it.
+  const progress = await handle.query(progressQuery);
+  const change = progress.pendingGate?.gate === gate ? progress.pendingGate.change?.digest : undefined;
+  return sign(approver, {
+    workflowId: handle.workflowId,
+    runId,
+    gate,
+    decision,
+    ...(text ? { text } : {}),
+    ...(change ? { change } : {}),
+  });
 }
 
 export async function approve(handle: WorkflowHandle, gate: StepId, approver = APPROVER) {
