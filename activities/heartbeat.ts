@@ -4,7 +4,7 @@
  * heartbeat their own progress through StepContext; between those, the worker's interceptor repeats
  * the last details every HEARTBEAT_EVERY_MS, so a liveness beat never erases what a retry resumes from.
  */
-import { Context } from '@temporalio/activity';
+import { type Context } from '@temporalio/activity';
 
 /** How often the interceptor beats: well under the shortest heartbeat timeout (activity-timing.ts). */
 export const HEARTBEAT_EVERY_MS = 3_000;

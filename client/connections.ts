@@ -72,7 +72,7 @@ export async function decideGate(
 ): Promise<AuditEntry> {
   const { runId } = await client.workflow.getHandle(workflowId).describe();
   // The change the gate shows, checked against its digest: the decision signs what it shows.
-  const { change } = await pendingGateChange(client, workflowId, d.gate, 5_000);
+  const { change } = await pendingGateChange(client.workflow, workflowId, d.gate, 5_000);
   if (change && !digestMatches(change)) throw new Error(`gate ${d.gate} shows a change that is not its digest`);
   const token = await signDecision(key, {
     approver: d.approver,

@@ -3,7 +3,7 @@
  * `progress` query when a worker answers, else from history (the last `describeChange` result for
  * that gate, which Temporal keeps with no worker running), so a decision can still be queued.
  */
-import { type Client } from '@temporalio/client';
+import { type WorkflowClient } from '@temporalio/client';
 import { type Payload, defaultPayloadConverter } from '@temporalio/common';
 import { GateChange, Progress, type StepId } from '../domain';
 import { progressQuery } from '../workflows/messages';
@@ -17,12 +17,12 @@ export interface PendingChange {
 
 /** `gate`'s change, read from the run; undefined when the gate is not pending (progress) or never described (history). */
 export async function pendingGateChange(
-  client: Client,
+  client: WorkflowClient,
   workflowId: string,
   gate: StepId,
   queryTimeoutMs: number,
 ): Promise<PendingChange> {
-  const handle = client.workflow.getHandle(workflowId);
+  const handle = client.getHandle(workflowId);
   try {
     const progress = Progress.parse(
       await client.withDeadline(Date.now() + queryTimeoutMs, () => handle.query(progressQuery)),
@@ -34,10 +34,10 @@ export async function pendingGateChange(
   }
 }
 
-async function changeFromHistory(client: Client, workflowId: string, gate: StepId): Promise<PendingChange> {
+async function changeFromHistory(client: WorkflowClient, workflowId: string, gate: StepId): Promise<PendingChange> {
   let history;
   try {
-    history = await client.workflow.getHandle(workflowId).fetchHistory();
+    history = await client.getHandle(workflowId).fetchHistory();
   } catch {
     return { source: 'none' };
   }

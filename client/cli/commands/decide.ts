@@ -141,7 +141,7 @@ async function changeToSign(
   gate: StepId,
   opts: DecideOptions,
 ): Promise<string | undefined> {
-  const { change } = await pendingGateChange(client, workflowId, gate, QUERY_TIMEOUT_MS);
+  const { change } = await pendingGateChange(client.workflow, workflowId, gate, QUERY_TIMEOUT_MS);
   if (!change) return opts.digest;
   if (!digestMatches(change)) {
     throw new CliError(
