@@ -8,6 +8,7 @@ import {
 import { type ActivityDeps, DEFAULT_TIMING, type Deps, type StepImplementations, stepContext } from './context';
 import { verifyApprovalDecision } from './approvals/verify';
 import { describeChange } from './changes';
+import { resolveStepInput } from './step-input';
 import { discoverConnections } from './lifecycle/discover-connections';
 import { activityRunReader } from './lifecycle/runs';
 import { createNotificationActivities } from './notifications/activity';
@@ -66,7 +67,7 @@ export function createActivities(activityDeps: ActivityDeps): CrosslinkActivitie
   const steps = Object.fromEntries(
     [...stepImplementations()].map(([name, implementation]) => [
       name,
-      (input: never) => implementation(deps, stepContext(), input),
+      async (input: never) => implementation(deps, stepContext(), await resolveStepInput(input)),
     ]),
   ) as unknown as StepActivities;
   return {
