@@ -72,6 +72,11 @@ export interface RowEntry<R extends RowId = RowId, Extra = unknown> {
   readonly unlisted?: boolean;
   /** The row's result holds the facts the later steps take: preflight's (decisions, policy, notify). */
   readonly facts?: boolean;
+  /**
+   * A row added to a plan after runs of it were recorded: the `patched()` id under which it runs.
+   * A run recorded before it (replayed on this code) goes on without it; every new run runs it.
+   */
+  readonly patch?: string;
 }
 
 export interface ParallelEntry<Extra = unknown> {

@@ -216,13 +216,17 @@ export class PlanRunner<Extra = unknown> {
   private async step(entry: RowEntry<RowId, Extra>, gateDecided = false): Promise<void> {
     const row = rowOf(entry.row);
     if (!entry.unlisted && !this.applies(row.step)) return;
+    // A row added after runs were recorded: those runs replay without it (README "Changing workflow code").
+    if (entry.patch !== undefined && !patched(entry.patch)) return;
     if (!gateDecided && gatePlacement(entry) !== 'inside') await this.approve(entry);
     await this.perform(entry);
   }
 
   /** Every gate of the group first (nothing is created until the group is approved), then all rows at once. */
   private async parallel(entry: ParallelEntry<Extra>): Promise<void> {
-    const rows = entry.rows.filter((e) => this.applies(rowOf(e.row).step));
+    const rows = entry.rows.filter(
+      (e) => this.applies(rowOf(e.row).step) && (e.patch === undefined || patched(e.patch)),
+    );
     for (const e of rows) if (gatePlacement(e) !== 'inside') await this.approve(e);
     const runs = rows.map((e) => this.perform(e));
     const settled = await Promise.allSettled(runs);
