@@ -265,6 +265,14 @@ export const UNDO_ACTIVITIES: readonly ActivityName[] = STEP_IDS.flatMap((id) =>
 
 export const DEFAULT_GATES: readonly StepId[] = STEP_IDS.filter((id) => STEP_CATALOG[id].gatedByDefault);
 
+/** The gates of `gates` that can open in a run of `model` (a request's defaults name gates of both models). */
+export function gatesOfModel(gates: readonly string[], model: SecurityModel): string[] {
+  return gates.filter((g) => {
+    const step: StepRow | undefined = STEP_CATALOG[g as StepId];
+    return !step || step.models.includes(model);
+  });
+}
+
 /** The activities only rotate runs, around the catalog's keystore write and verify (workflows/rotate.ts). */
 export const ROTATION = {
   createKey: {

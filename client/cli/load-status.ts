@@ -15,23 +15,38 @@ import {
   SEARCH_ATTRIBUTE_KEYS,
 } from '../../domain';
 import { progressQuery } from '../../workflows/messages';
-import { type StatusView } from './render/status';
+import { CANCELLED } from '../../workflows/failures';
+import { type TrailEntry, auditTrailFromHistory } from './history/audit-trail';
+import { type CancelRequest, type StatusView } from './render/status';
 
 export const QUERY_TIMEOUT_MS = 5_000;
 const CLOSED_QUERY_TIMEOUT_MS = 2_000;
 
+export interface LoadStatusOptions {
+  /** A given run of the workflow id (default: its latest run). */
+  runId?: string;
+  queryTimeoutMs?: number;
+}
+
 export async function loadStatus(
   client: Client,
   workflowId: string,
-  queryTimeoutMs = QUERY_TIMEOUT_MS,
+  options: LoadStatusOptions = {},
 ): Promise<StatusView> {
-  const handle = client.workflow.getHandle(workflowId);
+  const view = await loadView(client, workflowId, options);
+  return cancelledOrCancelling(view) ? { ...view, cancelRequest: await cancelRequestOf(client, view) } : view;
+}
+
+async function loadView(client: Client, workflowId: string, options: LoadStatusOptions): Promise<StatusView> {
+  const queryTimeoutMs = options.queryTimeoutMs ?? QUERY_TIMEOUT_MS;
+  const handle = client.workflow.getHandle(workflowId, options.runId);
   const desc = await handle.describe();
   const base = {
     workflowId,
     runId: desc.runId,
     executionStatus: desc.status.name,
     state: stateFromSearchAttributes(desc.typedSearchAttributes),
+    ...(desc.parentExecution?.workflowId ? { parentWorkflowId: desc.parentExecution.workflowId } : {}),
   };
 
   if (desc.status.name === 'RUNNING') {
@@ -85,6 +100,24 @@ export async function loadStatus(
       .withDeadline(Date.now() + Math.min(queryTimeoutMs, CLOSED_QUERY_TIMEOUT_MS), () => handle.query(progressQuery))
       .then((raw) => Progress.safeParse(raw).data)
       .catch(() => undefined);
+  }
+}
+
+function cancelledOrCancelling(view: StatusView): boolean {
+  return view.executionStatus === 'CANCELLED' || view.progress?.reason?.type === CANCELLED;
+}
+
+/** The last cancellation request in the run's history (history needs no worker). */
+async function cancelRequestOf(client: Client, view: StatusView): Promise<CancelRequest | undefined> {
+  try {
+    const history = await client.workflow.getHandle(view.workflowId, view.runId).fetchHistory();
+    const requests = auditTrailFromHistory(history, view.workflowId).entries.filter(
+      (e): e is Extract<TrailEntry, { kind: 'cancel-requested' }> => e.kind === 'cancel-requested',
+    );
+    const last = requests.at(-1);
+    return last && { at: last.at, ...(last.cause ? { reason: last.cause } : {}), ...(last.by ? { by: last.by } : {}) };
+  } catch {
+    return undefined; // The view stands without it.
   }
 }
 

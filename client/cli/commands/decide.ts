@@ -8,7 +8,7 @@ import { ApprovalDecision, type AuditEntry, type DecisionKind, RejectionDecision
 import { approveUpdate, rejectUpdate } from '../../../workflows/messages';
 import { readPrivateKey, signDecision } from '../../decision-token';
 import { formatTime } from '../render/format';
-import { type CliContext } from '../context';
+import { type CliContext, cliCommand } from '../context';
 import { CliError, grpcCode } from '../errors';
 import { EXIT, type ExitCode } from '../exit-codes';
 
@@ -69,7 +69,7 @@ async function decide(
   if (desc.status.name !== 'RUNNING') {
     throw new CliError(
       EXIT.REFUSED,
-      `${workflowId} is closed (${desc.status.name.toLowerCase()}); there is no gate to decide. \`crosslink history ${workflowId}\` shows how it ended`,
+      `${workflowId} is closed (${desc.status.name.toLowerCase()}); there is no gate to decide. \`${cliCommand(ctx)} history ${workflowId}\` shows how it ended`,
     );
   }
   const now = ctx.now();
@@ -129,7 +129,7 @@ function report(ctx: CliContext, entry: AuditEntry, workflowId: string, json?: b
     const more = entry.remaining ? `; the gate stays open: it needs ${entry.remaining}` : '';
     ctx.out(
       `Gate ${entry.gate} of ${workflowId}: ${entry.decision} by ${entry.by ?? '?'} at ${formatTime(entry.at)}${more}.\n` +
-        `Watch:   crosslink status ${workflowId} --watch`,
+        `Watch:   ${cliCommand(ctx)} status ${workflowId} --watch`,
     );
   }
   return EXIT.OK;

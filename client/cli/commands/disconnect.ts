@@ -9,7 +9,7 @@ import {
   parseOrThrow,
 } from '../../../domain';
 import { workflowUiUrl } from '../../temporal-connection';
-import { type CliContext } from '../context';
+import { type CliContext, cliCommand } from '../context';
 import { CliError } from '../errors';
 import { EXIT, type ExitCode } from '../exit-codes';
 
@@ -78,7 +78,7 @@ export async function disconnectCommand(
         [
           `Started disconnect ${id} (run ${handle.firstExecutionRunId}); it waits for approval of "register-remote".`,
           `Web UI:  ${url}`,
-          `Watch:   crosslink status ${id} --watch`,
+          `Watch:   ${cliCommand(ctx)} status ${id} --watch`,
         ].join('\n'),
       );
     return EXIT.OK;
@@ -86,7 +86,7 @@ export async function disconnectCommand(
     if (err instanceof WorkflowExecutionAlreadyStartedError) {
       throw new CliError(
         EXIT.REFUSED,
-        `a run of the connection ${id} is in progress: wait for it to end (crosslink status ${id}) or cancel it first`,
+        `a run of the connection ${id} is in progress: wait for it to end (${cliCommand(ctx)} status ${id}) or cancel it first`,
       );
     }
     throw err;

@@ -1,7 +1,7 @@
 /** Starting a lifecycle operation from the CLI and saying what happened (shared by update-access, rotate, disconnect). */
 import { type LifecycleStart, startLifecycle } from '../../lifecycle-starts';
 import { workflowUiUrl } from '../../temporal-connection';
-import { type CliContext } from '../context';
+import { type CliContext, cliCommand } from '../context';
 import { CliError } from '../errors';
 import { EXIT, type ExitCode } from '../exit-codes';
 
@@ -33,7 +33,7 @@ export async function startAndReport(
   if (started.status !== 'started') {
     throw new CliError(
       EXIT.REFUSED,
-      `a run of the connection ${id} is in progress (run ${started.runId}): wait for it to end (crosslink status ${id}) or cancel it first`,
+      `a run of the connection ${id} is in progress (run ${started.runId}): wait for it to end (${cliCommand(ctx)} status ${id}) or cancel it first`,
     );
   }
   const url = workflowUiUrl(ctx.target(), id);
@@ -43,7 +43,7 @@ export async function startAndReport(
       [
         `Started ${start.operation} ${id} (run ${started.runId}); ${waitsFor}.`,
         `Web UI:  ${url}`,
-        `Watch:   crosslink status ${id} --watch`,
+        `Watch:   ${cliCommand(ctx)} status ${id} --watch`,
       ].join('\n'),
     );
   return EXIT.OK;

@@ -1,6 +1,6 @@
 import { fanOutStatus, isFanOutId, renderFanOutStatus } from '../../fan-out';
 import { workflowUiUrl } from '../../temporal-connection';
-import { type CliContext } from '../context';
+import { type CliContext, cliCommand } from '../context';
 import { EXIT, type ExitCode } from '../exit-codes';
 import { loadStatus } from '../load-status';
 import { type StatusView, isTerminal, renderStatus } from '../render/status';
@@ -28,7 +28,9 @@ export async function statusCommand(ctx: CliContext, workflowId: string, opts: S
   let last = '';
   for (;;) {
     const view = await loadStatus(client, workflowId);
-    const text = opts.json ? JSON.stringify({ ...view, url }) : `${renderStatus(view, ctx.now())}\n\nWeb UI:    ${url}`;
+    const text = opts.json
+      ? JSON.stringify({ ...view, url })
+      : `${renderStatus(view, ctx.now(), cliCommand(ctx))}\n\nWeb UI:    ${url}`;
     if (!opts.watch) {
       ctx.out(text);
       return EXIT.OK;

@@ -5,7 +5,7 @@
  */
 import { type Payload, defaultPayloadConverter } from '@temporalio/common';
 import { type temporal } from '@temporalio/proto';
-import { SEARCH_ATTRIBUTES, WORKFLOW_TYPES } from '../../../domain';
+import { SEARCH_ATTRIBUTES, SecurityModel, WORKFLOW_TYPES, gatesOfModel } from '../../../domain';
 import { stepOfActivity } from '../../../domain/activity-steps';
 
 type History = temporal.api.history.v1.IHistory;
@@ -127,7 +127,7 @@ export function auditTrailFromHistory(history: History, workflowId?: string): Au
         local: sideName(req?.local),
         remote: sideName(req?.remote),
         alias: str(req?.alias),
-        gates: strings(approval?.gates),
+        gates: gatesOfRequest(strings(approval?.gates), str(req?.securityModel)),
       });
     } else if (event.activityTaskScheduledEventAttributes?.activityType?.name === VERIFY_ACTIVITY) {
       const input = asRecord(decode(event.activityTaskScheduledEventAttributes.input?.payloads?.[0]));
@@ -328,6 +328,12 @@ function decode(payload: Payload | null | undefined): unknown {
 function keyword(payload: Payload | null | undefined): string | undefined {
   const v = decode(payload);
   return Array.isArray(v) ? str(v[0]) : str(v);
+}
+
+/** The requested gates that can open for the request's model (all of them when the model is unknown). */
+function gatesOfRequest(gates: string[], model: string | undefined): string[] {
+  const parsed = SecurityModel.safeParse(model);
+  return parsed.success ? gatesOfModel(gates, parsed.data) : gates;
 }
 
 function eventTime(event: HistoryEvent): string {

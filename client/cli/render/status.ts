@@ -11,6 +11,7 @@ import {
   type StepStatus,
   STEP_CATALOG,
 } from '../../../domain';
+import { CANCELLED } from '../../../workflows/failures';
 import { durationBetween, formatDeadline, formatDuration, formatTime, renderTable } from './format';
 
 export type StatusSource = 'progress-query' | 'workflow-result' | 'workflow-failure' | 'workflow-description';
@@ -28,6 +29,17 @@ export interface StatusView {
   note?: string;
   /** Failure message of a closed run whose details carried no Progress. */
   failure?: string;
+  /** The cancellation request in history (`crosslink cancel --reason`): why, who, when. */
+  cancelRequest?: CancelRequest;
+  /** The fan-out that started this run as one of its pairs, if any. */
+  parentWorkflowId?: string;
+}
+
+export interface CancelRequest {
+  reason?: string;
+  /** The Temporal client identity that asked. */
+  by?: string;
+  at: string;
 }
 
 export const TERMINAL_STATES: readonly string[] = ['connected', 'rolled-back', 'failed'];
@@ -45,12 +57,14 @@ const STATUS_MARK: Record<StepStatus, string> = {
   succeeded: '✓',
   skipped: '-',
   failed: '✗',
+  rejected: '⊘',
   compensating: '<',
   compensated: '↺',
   'compensation-failed': '!',
 };
 
-export function renderStatus(view: StatusView, now: Date): string {
+/** `cli`: how to run the CLI in the commands it prints (client/cli/invocation.ts). */
+export function renderStatus(view: StatusView, now: Date, cli = 'crosslink'): string {
   const out: string[] = [];
   const p = view.progress;
   out.push(`Connection ${view.workflowId}${view.runId ? ` (run ${view.runId})` : ''}`);
@@ -81,8 +95,8 @@ export function renderStatus(view: StatusView, now: Date): string {
       `Waiting for approval of gate "${g.gate}" (${STEP_CATALOG[g.gate].summary}).`,
       `  requested ${formatTime(g.requestedAt)}, deadline ${formatDeadline(g.deadline, now)}`,
       ...approverLines(g),
-      `  approve: crosslink approve ${view.workflowId} ${g.gate} --as <approver> --key <file> [--comment "..."]`,
-      `  reject:  crosslink reject ${view.workflowId} ${g.gate} --as <approver> --key <file> --reason "..."`,
+      `  approve: ${cli} approve ${view.workflowId} ${g.gate} --as <approver> --key <file> [--comment "..."]`,
+      `  reject:  ${cli} reject ${view.workflowId} ${g.gate} --as <approver> --key <file> --reason "..."`,
     );
   }
   const created = p?.created ?? view.result?.created ?? [];
@@ -103,7 +117,9 @@ export function renderStatus(view: StatusView, now: Date): string {
       out.push(`  ${formatTime(a.at)}  ${a.gate}  ${a.decision}${a.by ? ` by ${a.by}` : ''} via ${a.via}${extra}`);
     }
   }
-  if (p?.reason) {
+  const cancel = cancelLine(view);
+  if (cancel) out.push('', cancel);
+  if (p?.reason && p.reason.type !== CANCELLED) {
     out.push('', `Reason:    ${p.reason.type}${p.reason.step ? ` at ${p.reason.step}` : ''}: ${p.reason.message}`);
   }
   if (view.failure) out.push('', `Failure:   ${view.failure}`);
@@ -112,6 +128,17 @@ export function renderStatus(view: StatusView, now: Date): string {
     for (const f of p.compensationFailures) out.push(`  ${f.step} (${f.activity}): ${f.message}`);
   }
   return out.join('\n');
+}
+
+/** Why the run was cancelled: the operator's words from history when there, else what the progress says. */
+function cancelLine(view: StatusView): string | undefined {
+  const c = view.cancelRequest;
+  if (c) {
+    const who = [c.by ? `by ${c.by}` : '', c.at ? `at ${formatTime(c.at)}` : ''].filter(Boolean).join(' ');
+    return `Cancelled: ${c.reason ?? '(no reason given)'}${who ? ` (requested ${who})` : ''}`;
+  }
+  const reason = view.progress?.reason;
+  return reason?.type === CANCELLED ? `Cancelled: ${reason.message}` : undefined;
 }
 
 function stepRows(view: StatusView, now: Date): string[][] {
