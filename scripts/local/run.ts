@@ -94,6 +94,9 @@ export interface LocalRunResult {
   approverKeyFile?: string;
 }
 
+/** How long the run waits, once the progress shows an end, for the workflow to close. */
+const CLOSE_WAIT_MS = 30_000;
+
 export class LocalRunInterrupted extends Error {
   constructor() {
     super('interrupted');
@@ -208,7 +211,11 @@ export async function runLocal(options: LocalRunOptions = {}): Promise<LocalRunR
 
     const cli = cliCommand(server, env);
     const view = await follow(server, workflowId, approver, options, say, cli);
-    const history = await server.client.workflow.getHandle(workflowId).fetchHistory();
+    // The progress says "connected" (or rolled back) a moment before the workflow closes (it sends
+    // its notification first): wait for the close, briefly, so the history printed ends with it.
+    const handle = server.client.workflow.getHandle(workflowId);
+    if (view) await server.client.withDeadline(Date.now() + CLOSE_WAIT_MS, () => handle.result()).catch(() => undefined);
+    const history = await handle.fetchHistory();
     const trail = auditTrailFromHistory(history, workflowId);
     if (view) {
       say('', renderStatus(view, new Date()), '', renderHistory(trail), '');

@@ -231,15 +231,9 @@ describeIfServer('the local run on a real Temporal server', () => {
   });
 
   it('SIGTERM to `npm run local` stops everything it started: no process, port or key file is left', async () => {
-    const ports = { temporal: await freePort(), ui: await freePort(), intake: await freePort() };
     const tmp = sigtermTmp;
+    // The run picks its ports (free ones, taken at once): it prints them.
     const args = ['run', 'local', '--', '--auto-approve', '--keep'];
-    for (const [flag, port] of Object.entries({
-      '--temporal-port': ports.temporal,
-      '--ui-port': ports.ui,
-      '--intake-port': ports.intake,
-    }))
-      args.push(flag, String(port));
     // Its own process group, so the test can see (and, if it fails, stop) everything it started.
     const npm = spawn('npm', args, {
       cwd: ROOT,
@@ -258,6 +252,12 @@ describeIfServer('the local run on a real Temporal server', () => {
         150_000,
         () => output,
       );
+      const ports = {
+        temporal: Number(/^ {2}Temporal: +127\.0\.0\.1:(\d+) /m.exec(output)?.[1]),
+        ui: Number(/^ {2}Web UI: +http:\/\/localhost:(\d+)\//m.exec(output)?.[1]),
+        intake: Number(/^ {2}Intake: +http:\/\/127\.0\.0\.1:(\d+)\//m.exec(output)?.[1]),
+      };
+      expect(Object.values(ports).every((port) => port > 0)).toBe(true);
       expect(processGroup(group).length).toBeGreaterThan(1);
       expect(readdirSync(tmp).filter((name) => name.startsWith('crosslink-local-'))).toHaveLength(1);
 
