@@ -214,7 +214,8 @@ export async function runLocal(options: LocalRunOptions = {}): Promise<LocalRunR
     // The progress says "connected" (or rolled back) a moment before the workflow closes (it sends
     // its notification first): wait for the close, briefly, so the history printed ends with it.
     const handle = server.client.workflow.getHandle(workflowId);
-    if (view) await server.client.withDeadline(Date.now() + CLOSE_WAIT_MS, () => handle.result()).catch(() => undefined);
+    if (view)
+      await server.client.withDeadline(Date.now() + CLOSE_WAIT_MS, () => handle.result()).catch(() => undefined);
     const history = await handle.fetchHistory();
     const trail = auditTrailFromHistory(history, workflowId);
     if (view) {
