@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import { type ActivityName, type InputOf, type ResultOf } from '../domain/activities';
 import { type ApprovalPolicyConfig } from '../domain/approval-policy';
 import { type EnvironmentRegistry } from './environments';
 import { type ResolvedNotificationSink } from './notifications/config';
@@ -84,3 +85,16 @@ export function stepContext(): StepContext {
     runId: ctx.info.workflowExecution?.runId,
   };
 }
+
+/** An activity's implementation: its dependencies, its context, the input its catalog row declares. */
+export type Implementation<N extends ActivityName> = (
+  deps: Deps,
+  ctx: StepContext,
+  input: InputOf<N>,
+) => Promise<ResultOf<N>>;
+
+/**
+ * What a step file (activities/steps/<row id>.ts) exports as `activities`: its activities by name,
+ * each checked against the signature its catalog row declares (domain/step-catalog.ts).
+ */
+export type StepImplementations = { readonly [N in ActivityName]?: Implementation<N> };

@@ -1,30 +1,15 @@
 import {
-  type ActivityName,
+  CATALOG_ACTIVITIES,
   type CrosslinkActivities,
-  type FanOutActivities,
   type LifecycleActivities,
-  type InputOf,
-  type ResultOf,
+  ROW_IDS,
   type StepActivities,
 } from '../domain';
-import { type ActivityDeps, DEFAULT_TIMING, type Deps, type StepContext, stepContext } from './context';
+import { type ActivityDeps, DEFAULT_TIMING, type Deps, type StepImplementations, stepContext } from './context';
 import { verifyApprovalDecision } from './approvals/verify';
-import { createCrossClusterApiKey, invalidateCrossClusterApiKey } from './steps/api-key';
-import { ensureDeploymentTrust, removeDeploymentTrust } from './steps/deployment-trust';
-import { removeKeystoreCredentials, writeKeystoreCredentials } from './steps/keystore';
-import { ensurePlatformTrust, removePlatformTrust } from './steps/platform-trust';
-import { preflight } from './steps/preflight';
-import { ensureProxyCaTrust, removeProxyCaTrust } from './steps/proxy-ca';
-import { ensureProxyCaTrustForMany, removeProxyCaTrustForMany } from './steps/proxy-ca-batch';
-import { registerRemoteCluster, unregisterRemoteCluster } from './steps/register-remote';
-import { reloadSecureSettings, restartElasticsearch } from './steps/restart';
-import { createRoles, deleteRoles } from './steps/roles';
-import { verifyRemoteConnection } from './steps/verify';
 import { discoverConnections } from './lifecycle/discover-connections';
-import { inspectConnection } from './lifecycle/inspect-connection';
+import { activityRunReader } from './lifecycle/runs';
 import { createNotificationActivities } from './notifications/activity';
-import { createRotatedApiKey, invalidateReplacedApiKey, invalidateRotatedApiKey } from './steps/rotate-key';
-import { reloadRotatedCredentials, restartForRotation, restoreKeystoreCredentials } from './steps/rotate-keystore';
 
 export { type ActivityDeps, DEFAULT_TIMING, type Timing } from './context';
 export {
@@ -37,36 +22,31 @@ export { createSealer, parseSealingKey, type Sealer } from './secrets/sealing';
 export { closeAllPools } from './http/pool';
 export { logActivityOutcome } from './logging-interceptor';
 
-type Implementation<N extends ActivityName> = (deps: Deps, ctx: StepContext, input: InputOf<N>) => Promise<ResultOf<N>>;
+type AnyImplementation = (deps: Deps, ctx: ReturnType<typeof stepContext>, input: never) => Promise<unknown>;
 
-/** Each activity's implementation: one file per step in activities/steps/, each named as its activity. */
-const IMPLEMENTATIONS: { [N in ActivityName]: Implementation<N> } = {
-  preflight,
-  ensurePlatformTrust,
-  removePlatformTrust,
-  ensureDeploymentTrust,
-  removeDeploymentTrust,
-  createCrossClusterApiKey,
-  invalidateCrossClusterApiKey,
-  ensureProxyCaTrust,
-  removeProxyCaTrust,
-  writeKeystoreCredentials,
-  removeKeystoreCredentials,
-  registerRemoteCluster,
-  unregisterRemoteCluster,
-  reloadSecureSettings,
-  restartElasticsearch,
-  verifyRemoteConnection,
-  createRoles,
-  deleteRoles,
-  inspectConnection,
-  createRotatedApiKey,
-  invalidateRotatedApiKey,
-  restoreKeystoreCredentials,
-  reloadRotatedCredentials,
-  restartForRotation,
-  invalidateReplacedApiKey,
-};
+/**
+ * Each row's activities, from its step file: `activities/steps/<row id>.ts` exports them as
+ * `activities`, checked there against the catalog's signatures. A step is a row and a file: nothing
+ * here names a step. A catalog activity no step file implements stops the worker at start.
+ */
+export function stepImplementations(): ReadonlyMap<string, AnyImplementation> {
+  const found = new Map<string, AnyImplementation>();
+  for (const id of ROW_IDS) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the file of each catalog row, by convention
+    const file = require(`./steps/${id}`) as { activities?: StepImplementations };
+    if (!file.activities) throw new Error(`activities/steps/${id}.ts exports no \`activities\` for its catalog row`);
+    for (const [name, implementation] of Object.entries(file.activities)) {
+      found.set(name, implementation as AnyImplementation);
+    }
+  }
+  const missing = CATALOG_ACTIVITIES.filter((call) => !found.has(call.name)).map((call) => call.name);
+  if (missing.length > 0) {
+    throw new Error(
+      `no step file implements ${missing.join(', ')}: export each from its row's activities/steps/<row id>.ts`,
+    );
+  }
+  return found;
+}
 
 /**
  * The activities the worker registers: each step of the catalog and its undo, bound to the
@@ -74,9 +54,7 @@ const IMPLEMENTATIONS: { [N in ActivityName]: Implementation<N> } = {
  * Their outcomes are logged by `logActivityOutcome`, the worker's activity interceptor. With a
  * notification sink, `sendNotification` delivers to it (and preflight tells the workflow so).
  */
-export function createActivities(
-  activityDeps: ActivityDeps,
-): CrosslinkActivities & LifecycleActivities & FanOutActivities {
+export function createActivities(activityDeps: ActivityDeps): CrosslinkActivities & LifecycleActivities {
   const deps: Deps = {
     registry: activityDeps.registry,
     sealer: activityDeps.sealer,
@@ -84,19 +62,17 @@ export function createActivities(
     approvals: activityDeps.approvals,
     notify: activityDeps.notifications !== undefined,
   };
-  const bind = <N extends ActivityName>(name: N) => {
-    const implementation = IMPLEMENTATIONS[name] as Implementation<N>;
-    return (input: InputOf<N>) => implementation(deps, stepContext(), input);
-  };
   const steps = Object.fromEntries(
-    (Object.keys(IMPLEMENTATIONS) as ActivityName[]).map((name) => [name, bind(name)]),
+    [...stepImplementations()].map(([name, implementation]) => [
+      name,
+      (input: never) => implementation(deps, stepContext(), input),
+    ]),
   ) as unknown as StepActivities;
   return {
     ...steps,
     verifyApprovalDecision: (input) => verifyApprovalDecision(deps.approvals, input),
-    discoverConnections: (filter) => discoverConnections(deps, stepContext(), filter),
-    ensureProxyCaTrustForMany: (input) => ensureProxyCaTrustForMany(deps, stepContext(), input),
-    removeProxyCaTrustForMany: (input) => removeProxyCaTrustForMany(deps, stepContext(), input),
+    // With the worker's Temporal client: the runs on each connection id decide in-progress and leftovers.
+    discoverConnections: (filter) => discoverConnections(deps, stepContext(), filter, { runs: activityRunReader() }),
     ...createNotificationActivities(activityDeps.notifications),
   };
 }

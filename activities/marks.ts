@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type SecurityModel } from '../domain/step-ids';
+import { type SecurityModel } from '../domain/step-catalog';
 
 /**
  * Ownership marks: how crosslink recognises what a run created, so undos (which take the step's

@@ -17,7 +17,7 @@ import { type Client, WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { Command } from 'commander';
-import { startOrFindConnection } from '../client/connections';
+import { startOrFind } from '../client/start-or-find';
 import { ensureSearchAttributes } from '../client/search-attributes';
 import { type ConnectionResult } from '../domain';
 import { findTemporalCli, startDevServer } from '../scripts/local/temporal-discovery';
@@ -160,7 +160,7 @@ async function runSize(client: Client, address: string, size: number): Promise<S
     const outcomes: RunOutcome[] = await Promise.all(
       Array.from({ length: size }, async (_, k) => {
         const req = fanOutRequest(`n${size}`, k + 1);
-        const { workflowId } = await startOrFindConnection(client, req);
+        const { workflowId } = await startOrFind(client, { operation: 'connect', request: req });
         const handle = client.workflow.getHandle(workflowId);
         let connected = false;
         let failure: string | undefined;

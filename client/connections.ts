@@ -1,115 +1,60 @@
 /**
  * The Temporal operations the CLI and the intake perform on connection workflows, behind one small
- * interface so the intake can be tested with an in-memory fake and the CLI shares the same start.
+ * interface so the intake can be tested against an in-memory Temporal and the CLI shares the same
+ * start (client/start-or-find.ts).
  */
-import { type Client, WorkflowExecutionAlreadyStartedError, isGrpcServiceError } from '@temporalio/client';
-import { type SearchAttributePair } from '@temporalio/common';
+import { type Client } from '@temporalio/client';
 import { type KeyObject } from 'node:crypto';
 import {
   type ApprovalDecision,
   type AuditEntry,
   type DecisionKind,
   type StepId,
-  CONNECTION_WORKFLOW,
-  type ConnectionRequest,
   type RejectionDecision,
-  OPERATION_KEY,
-  SEARCH_ATTRIBUTE_KEYS,
   TASK_QUEUE,
-  connectionId,
 } from '../domain';
-import { connectionStartMetadata } from './connection-metadata';
 import { signDecision } from './decision-token';
-import { type LifecycleStart, startLifecycle } from './lifecycle-starts';
 import { SearchAttributesMissingError } from './search-attributes';
+import { type EventMark, type StartOutcome, type StartRequest, startOrFind } from './start-or-find';
 import { approveSignal, approveUpdate, rejectSignal, rejectUpdate } from '../workflows/messages';
 
 export { SearchAttributesMissingError };
-export type { LifecycleStart };
 
-export type StartStatus = 'started' | 'already-running';
-
-export interface StartedConnection {
-  workflowId: string;
-  runId: string;
-  status: StartStatus;
-}
-
-/** What the intake needs from Temporal (tests implement it in memory). */
+/** What the intake needs from Temporal. */
 export interface ConnectionGateway {
-  /** Starts the connection workflow, or finds the one already running for the same connection id. */
-  startConnection(request: ConnectionRequest): Promise<StartedConnection>;
-  /** Starts update-access, rotate or disconnect under the connection id, or finds the run holding it. */
-  startLifecycle(start: LifecycleStart): Promise<StartedConnection>;
+  /**
+   * Starts an operation or a fan-out, or says what holds its id (client/start-or-find.ts); with an
+   * event, first looks for the run it started within the last `eventLookbackSeconds`.
+   */
+  start(start: StartRequest, event?: EventMark, eventLookbackSeconds?: number): Promise<StartOutcome>;
   /** Fire-and-forget decisions (durable even when no worker runs). */
   signalApproval(workflowId: string, decision: ApprovalDecision): Promise<void>;
   signalRejection(workflowId: string, decision: RejectionDecision): Promise<void>;
-}
-
-/**
- * The search attributes a run starts with (what the workflow upserts first). Passing them at start
- * makes the server refuse the start, loudly, in a namespace where they are not registered.
- */
-export function initialSearchAttributes(request: ConnectionRequest): SearchAttributePair[] {
-  const k = SEARCH_ATTRIBUTE_KEYS;
-  return [
-    { key: k.state, value: 'running' },
-    { key: k.step, value: 'preflight' },
-    { key: k.localDeployment, value: request.local.deploymentId },
-    { key: k.remoteDeployment, value: request.remote.deploymentId },
-    { key: k.alias, value: request.alias },
-    { key: OPERATION_KEY, value: 'connect' },
-  ];
-}
-
-/**
- * Starts the run, or finds the one already running under the same connection id: the start uses
- * the FAIL conflict policy, so the server answers "already started" for a running run (a closed one
- * is replaced by a new run), and the running run's id is then read with `describe`.
- */
-export async function startOrFindConnection(
-  client: Client,
-  request: ConnectionRequest,
-  taskQueue: string = TASK_QUEUE,
-): Promise<StartedConnection> {
-  const workflowId = connectionId(request);
-  try {
-    const handle = await client.workflow.start(CONNECTION_WORKFLOW, {
-      workflowId,
-      taskQueue,
-      args: [request],
-      workflowIdConflictPolicy: 'FAIL',
-      typedSearchAttributes: initialSearchAttributes(request),
-      ...connectionStartMetadata(request),
-    });
-    return { workflowId, runId: handle.firstExecutionRunId, status: 'started' };
-  } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) {
-      const running = await client.workflow.getHandle(workflowId).describe();
-      return { workflowId, runId: running.runId, status: 'already-running' };
-    }
-    const cause = (err as Error).cause ?? err;
-    if (isGrpcServiceError(cause) && cause.code === 3 && /search attribute/i.test(cause.details)) {
-      throw new SearchAttributesMissingError(
-        client.options.namespace,
-        `the server refused the start: ${cause.details}`,
-      );
-    }
-    throw err;
-  }
+  /** Resolves when the Temporal frontend answers; rejects with the reason when it does not. */
+  checkReachable(): Promise<void>;
 }
 
 export interface TemporalGatewayOptions {
   taskQueue?: string;
+  /** How long the reachability check waits for the frontend. */
+  reachabilityTimeoutMs?: number;
 }
 
 export function createTemporalGateway(client: Client, options: TemporalGatewayOptions = {}): ConnectionGateway {
   const taskQueue = options.taskQueue ?? TASK_QUEUE;
   return {
-    startConnection: (request) => startOrFindConnection(client, request, taskQueue),
-    startLifecycle: (start) => startLifecycle(client, start, taskQueue),
+    start: (start, event, eventLookbackSeconds) =>
+      startOrFind(client, start, {
+        taskQueue,
+        ...(event ? { event } : {}),
+        ...(eventLookbackSeconds ? { eventLookbackSeconds } : {}),
+      }),
     signalApproval: (workflowId, decision) => client.workflow.getHandle(workflowId).signal(approveSignal, decision),
     signalRejection: (workflowId, decision) => client.workflow.getHandle(workflowId).signal(rejectSignal, decision),
+    checkReachable: async () => {
+      const deadline = Date.now() + (options.reachabilityTimeoutMs ?? 2_000);
+      await client.withDeadline(deadline, () => client.workflowService.getSystemInfo({}));
+    },
   };
 }
 

@@ -2,7 +2,9 @@
  * Standard Webhooks (standardwebhooks.com) signatures, for the intake's inbound events and the
  * notifications crosslink sends: HMAC-SHA256 over `webhook-id.webhook-timestamp.body` with a
  * `whsec_` secret, a timestamp tolerance against replays, and the `standardwebhooks` library
- * doing the cryptography (constant-time compare, several signatures for key rotation).
+ * doing the cryptography (constant-time compare). Key rotation works both ways the standard
+ * allows: a sender may send several signatures, and a receiver may hold several secrets; one
+ * valid signature under one of them suffices.
  */
 import { randomBytes } from 'node:crypto';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
@@ -35,6 +37,12 @@ export function webhookKey(secret: string, what = 'the signing secret'): Webhook
   return new Webhook(secret);
 }
 
+/** Signers/verifiers for several secrets (a receiver's list during a rotation); at least one. */
+export function webhookKeys(secrets: readonly string[], what = 'the signing secret'): Webhook[] {
+  if (secrets.length === 0) throw new Error(`${what}: at least one secret is needed`);
+  return secrets.map((secret, i) => webhookKey(secret, secrets.length > 1 ? `${what} #${i + 1}` : what));
+}
+
 /** A fresh secret in the standard's format (32 random bytes). */
 export function generateWebhookSecret(): string {
   return SECRET_PREFIX + randomBytes(32).toString('base64');
@@ -53,22 +61,50 @@ export type SignatureCheck =
   | { ok: true; id: string; timestamp: number }
   | { ok: false; reason: 'missing' | 'malformed' | 'stale' | 'future' | 'mismatch'; message: string };
 
+/** Header values as Node gives them: `req.headers` (repeats joined) or `req.headersDistinct` (arrays). */
 type HeaderValues = Record<string, string | string[] | undefined>;
 
 /**
- * Verifies the signature headers against the exact body bytes. The header checks here only give
- * precise refusals (which header, stale or from the future); the library decides validity.
+ * One signature of the space-separated list: `<version>,<base64>`, exactly one comma. The library
+ * reads only the first two comma-separated parts, so `v1,<valid>,junk` and a repeated header that
+ * Node joined into `v1,<a>, v1,<b>` would pass it; they are refused here.
  */
-export function checkSignature(key: Webhook, headers: HeaderValues, body: string): SignatureCheck {
+const SIGNATURE_ENTRY = /^v[0-9]+[a-z]*,[A-Za-z0-9+/]+={0,2}$/;
+/** More than this many signatures in one header is not a key rotation. */
+const MAX_SIGNATURES = 8;
+
+function signatureSyntaxError(header: string): string | undefined {
+  const entries = header.split(' ');
+  if (entries.length > MAX_SIGNATURES)
+    return `${WEBHOOK_HEADERS.signature} carries more than ${MAX_SIGNATURES} signatures`;
+  if (entries.every((e) => SIGNATURE_ENTRY.test(e))) return undefined;
+  return `${WEBHOOK_HEADERS.signature} must be space-separated "v1,<base64 signature>" entries`;
+}
+
+/**
+ * Verifies the signature headers against the exact body bytes under any of `keys` (one valid
+ * signature under one key suffices). The header checks here give precise refusals (which header,
+ * its syntax, stale or from the future); the library decides validity.
+ */
+export function checkSignature(
+  keys: Webhook | readonly Webhook[],
+  headers: HeaderValues,
+  body: string,
+): SignatureCheck {
   const values: Record<string, string> = {};
   for (const name of Object.values(WEBHOOK_HEADERS)) {
-    const value = headers[name];
+    const raw = headers[name];
+    if (Array.isArray(raw) && raw.length > 1) {
+      return { ok: false, reason: 'malformed', message: `${name} appears more than once` };
+    }
+    const value = Array.isArray(raw) ? raw[0] : raw;
     if (value === undefined || value === '') {
       return { ok: false, reason: 'missing', message: `missing ${name} header (Standard Webhooks signature)` };
     }
-    if (Array.isArray(value)) return { ok: false, reason: 'malformed', message: `${name} appears more than once` };
     values[name] = value;
   }
+  const syntax = signatureSyntaxError(values[WEBHOOK_HEADERS.signature]!);
+  if (syntax) return { ok: false, reason: 'malformed', message: syntax };
   const id = values[WEBHOOK_HEADERS.id]!;
   const stamp = values[WEBHOOK_HEADERS.timestamp]!;
   if (!/^[0-9]{1,12}$/.test(stamp)) {
@@ -90,12 +126,18 @@ export function checkSignature(key: Webhook, headers: HeaderValues, body: string
       message: `${WEBHOOK_HEADERS.timestamp} is more than ${TIMESTAMP_TOLERANCE_SECONDS} seconds in the future; check the sender's clock`,
     };
   }
+  const list: readonly Webhook[] = keys instanceof Webhook ? [keys] : keys;
+  if (list.some((key) => verifies(key, body, values))) return { ok: true, id, timestamp };
+  return { ok: false, reason: 'mismatch', message: `invalid ${WEBHOOK_HEADERS.signature}` };
+}
+
+function verifies(key: Webhook, body: string, headers: Record<string, string>): boolean {
   try {
-    key.verify(body, values, { jsonParse: false });
+    key.verify(body, headers, { jsonParse: false });
+    return true;
   } catch (err) {
-    if (!(err instanceof WebhookVerificationError)) throw err;
-    // Re-checked after our own checks: only a clock tick between them could make this stale.
-    return { ok: false, reason: 'mismatch', message: `invalid ${WEBHOOK_HEADERS.signature}` };
+    // The library re-checks the timestamp after ours: only a clock tick between them could fail it here.
+    if (err instanceof WebhookVerificationError) return false;
+    throw err;
   }
-  return { ok: true, id, timestamp };
 }

@@ -1,17 +1,9 @@
 import { type VerifyDecisionInput, type VerifyDecisionResult } from './approval-policy';
 import { type ConnectionRequest, type RoleSpec } from './connection-request';
-import { type StepId } from './step-ids';
+import { type CatalogCall, type InputOfCall, type ResultOfCall, type StepId } from './step-catalog';
 import { type NotificationInput } from './events';
-import {
-  type ApiKeyRecord,
-  type KeystoreLoadReport,
-  type PlatformTrustRecord,
-  type PreflightResult,
-  type SealedSecret,
-  type StepRecord,
-  type UndoReport,
-  type VerificationReport,
-} from './records';
+import { type PreflightResult, type SealedSecret, type StepDecision } from './records';
+import { type Operation } from './plans';
 
 /** Which deployment (or its environment) an activity acts on. */
 export type Side = 'local' | 'remote';
@@ -52,66 +44,20 @@ export interface SideStepInput extends StepInput {
 }
 
 /**
- * The activities the workflow orchestrates: one per step of the catalog (domain/steps.ts) and one
- * per undo. Every undo takes the same input as its step, not the step's result, so it also
+ * The activities of the step catalog (a step, its follow-up or its undo), with the signatures the
+ * catalog's rows declare (domain/step-catalog.ts): one definition, read by the workflows, the worker
+ * and the tests. Every undo takes the same input as its step, not the step's result, so it also
  * cleans up after a step whose response was lost: it removes what differs from the preflight
  * snapshot and carries this run's ownership marks. Every activity is safe to run twice.
  */
-export interface StepActivities {
-  preflight(input: { connectionId: string; request: ConnectionRequest }): Promise<PreflightResult>;
-
-  /** In the `side` environment, a trust relationship for the other environment. */
-  ensurePlatformTrust(input: SideStepInput): Promise<PlatformTrustRecord>;
-  removePlatformTrust(input: SideStepInput): Promise<UndoReport>;
-
-  /** On the `side` deployment, `trust.external` allowlisting the other deployment's ES cluster id. */
-  ensureDeploymentTrust(input: SideStepInput & { trustRelationshipId: string }): Promise<StepRecord>;
-  removeDeploymentTrust(input: SideStepInput): Promise<UndoReport>;
-
-  createCrossClusterApiKey(input: StepInput): Promise<ApiKeyRecord>;
-  invalidateCrossClusterApiKey(input: StepInput): Promise<UndoReport>;
-
-  ensureProxyCaTrust(input: StepInput): Promise<StepRecord>;
-  removeProxyCaTrust(input: StepInput): Promise<UndoReport>;
-
-  writeKeystoreCredentials(input: StepInput & { apiKey: ApiKeyRecord }): Promise<StepRecord>;
-  removeKeystoreCredentials(input: StepInput): Promise<UndoReport>;
-
-  registerRemoteCluster(input: StepInput): Promise<StepRecord>;
-  unregisterRemoteCluster(input: StepInput): Promise<UndoReport>;
-
-  /** Whether the credentials are loaded; calls `_nodes/reload_secure_settings` when they are not. */
-  reloadSecureSettings(input: StepInput): Promise<KeystoreLoadReport>;
-  /** Restarts local Elasticsearch and waits for its plan; heartbeats while waiting. */
-  restartElasticsearch(input: StepInput): Promise<KeystoreLoadReport>;
-
-  verifyRemoteConnection(input: StepInput): Promise<VerificationReport>;
-
-  createRoles(input: SideStepInput): Promise<StepRecord>;
-  deleteRoles(input: SideStepInput): Promise<UndoReport>;
-
-  /** Rotate: a new key beside the working one (checks first that previousCredential opens to the working key). */
-  createRotatedApiKey(input: RotateStepInput): Promise<ApiKeyRecord>;
-  /** Rotate's undo: invalidates the new key(s) this run made; never the working key. */
-  invalidateRotatedApiKey(input: RotateStepInput): Promise<UndoReport>;
-  /** Rotate's keystore undo: the old credential back, then loaded again (a restart when the rotation restarted). */
-  restoreKeystoreCredentials(input: RotateStepInput & { restart: boolean }): Promise<UndoReport>;
-  /** Rotate: `_nodes/reload_secure_settings` always (the old credential is loaded, so "loaded" says nothing). */
-  reloadRotatedCredentials(input: StepInput): Promise<KeystoreLoadReport>;
-  /** Rotate: restart local Elasticsearch so it loads the replaced credential (versions that need it). */
-  restartForRotation(input: StepInput): Promise<KeystoreLoadReport>;
-  /** Rotate, after verify: invalidates the replaced key. */
-  invalidateReplacedApiKey(input: RotateStepInput): Promise<StepRecord>;
-
-  /**
-   * Lifecycle: finds a connection by its marks (discovery) and reads it the way preflight does,
-   * as the request and facts its undos take, with nothing counted as there before (reclaim).
-   */
-  inspectConnection(input: InspectConnectionInput): Promise<InspectedConnection>;
-}
+export type StepActivities = {
+  [C in CatalogCall as C['name']]: (input: InputOfCall<C>) => Promise<ResultOfCall<C>>;
+};
 
 export interface InspectConnectionInput {
   connectionId: string;
+  /** The operation the inspection is for: its plan's decisions come back (absent in runs before 0.3.0). */
+  operation?: Operation;
   requestedBy: string;
   /** Gates the operation always asks for (the worker's policy may add more). */
   gates: StepId[];
@@ -134,6 +80,8 @@ export interface InspectedConnection {
   attempt: number;
   /** What discovery found, one line (shown in progress). */
   detail: string;
+  /** Which of the operation's steps apply, decided from what is there now (absent in runs before 0.3.0). */
+  decisions?: StepDecision[];
 }
 
 /** Activities outside the step catalog: the approval gates' check of a signed decision. */
@@ -153,8 +101,10 @@ export interface NotificationActivities {
   sendNotification(notification: NotificationInput): Promise<NotificationResult>;
 }
 
-/** The connection workflow's activities (the lifecycle workflows' are LifecycleActivities, domain/inventory.ts). */
+/** The activities the operations' workflows call (discovery's are LifecycleActivities, domain/inventory.ts). */
 export type CrosslinkActivities = StepActivities & ApprovalActivities & NotificationActivities;
 
-/** The activities of the step catalog (a step or its undo). */
+/** The activities of the step catalog (a step, its follow-up or its undo). */
 export type ActivityName = keyof StepActivities;
+export type InputOf<N extends ActivityName> = Parameters<StepActivities[N]>[0];
+export type ResultOf<N extends ActivityName> = Awaited<ReturnType<StepActivities[N]>>;

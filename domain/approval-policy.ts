@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { DeploymentId, Duration, EnvironmentName, Identity } from './ids';
-import { StepId } from './step-ids';
+import { StepId } from './step-catalog';
 
 /** `aud` of every decision token. */
 export const DECISION_AUDIENCE = 'crosslink';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Alias, DeploymentId, Duration, EnvironmentName, Identity, IndexPattern, RefId, RoleName } from './ids';
-import { SecurityModel, StepId } from './step-ids';
+import { SecurityModel, StepId } from './step-catalog';
 import { DEFAULT_GATES } from './step-catalog';
 
 /** One side of the connection: a deployment in an environment the worker knows by name. */

@@ -27,6 +27,8 @@ export const DriftKind = z.enum([
   'extra-keys',
   'keystore-missing',
   'trust-missing',
+  /** Not a connection: what a run that ended without undoing left (repair: disconnect). */
+  'leftover',
 ]);
 export type DriftKind = z.infer<typeof DriftKind>;
 
@@ -98,7 +100,12 @@ export const AuditReport = z.object({
   connections: z.array(ConnectionAudit),
   /** Connections with at least one drift item. */
   driftCount: z.number().int(),
+  /** Health of the connections (leftovers are not connections: they are counted apart). */
   health: z.object({ connected: z.number().int(), degraded: z.number().int(), broken: z.number().int() }),
+  /** Leftovers of runs that ended without undoing, each one drift item (absent in reports from before). */
+  leftovers: z.number().int().optional(),
+  /** Not audited: connections a run is changing now, and residue (absent in reports from before). */
+  skipped: z.object({ inProgress: z.number().int(), residue: z.number().int() }).optional(),
   unmanaged: z.number().int(),
   errors: z.array(DiscoveryError),
   truncated: z.boolean(),
@@ -220,17 +227,44 @@ export function connectionDrift(c: ManagedConnection, now: number, expiryWarning
   return [...healthDrift(c), ...settingsDrift(c), ...keyDrift(c, now, expiryWarningMs), ...trustDrift(c)];
 }
 
+/** One drift item for a leftover: the run that left it, what is there, and the disconnect that removes it. */
+function leftoverDrift(c: ManagedConnection): DriftItem[] {
+  const run = c.run ? `run ${c.run.runId} (${c.run.operation ?? 'unknown operation'}, ${c.run.status})` : 'a run';
+  return [
+    {
+      kind: 'leftover',
+      detail: `${run} ended without undoing what it created; still there: ${c.leftover?.left.join('; ') || 'unknown'}`,
+      repair: ['disconnect'],
+    },
+  ];
+}
+
+/**
+ * The class of a discovered connection; inventories recorded before the classes (replayed
+ * histories hand the workflow their activity results unparsed) hold connections only.
+ */
+const classOf = (c: ManagedConnection): ManagedConnection['class'] => c.class ?? 'connection';
+
+/**
+ * Drift of what exists or is left: connections (health and what differs from what crosslink
+ * wrote) and leftovers (clean up). A connection a run is changing now is that run's business, and
+ * residue is no connection at all: neither is audited, so a rejection, a rollback or a disconnect
+ * never reads as drift.
+ */
 export function auditReport(inventory: ConnectionInventory, options: AuditOptions, now: number): AuditReport {
   const warnMs = durationToMs(options.expiryWarning);
-  const connections = inventory.connections.map((c) => ({
+  const audited = inventory.connections.filter((c) => classOf(c) === 'connection' || classOf(c) === 'leftover');
+  const connections = audited.map((c) => ({
     connectionId: c.connectionId,
     alias: c.alias,
     local: c.local,
     ...(c.remote ? { remote: c.remote } : {}),
     health: c.health.status,
-    drift: connectionDrift(c, now, warnMs),
+    drift: classOf(c) === 'leftover' ? leftoverDrift(c) : connectionDrift(c, now, warnMs),
   }));
-  const count = (h: Health) => connections.filter((c) => c.health === h).length;
+  const live = connections.filter((_, i) => classOf(audited[i]!) === 'connection');
+  const count = (h: Health) => live.filter((c) => c.health === h).length;
+  const skipped = (k: ManagedConnection['class']) => inventory.connections.filter((c) => classOf(c) === k).length;
   return {
     auditedAt: new Date(now).toISOString(),
     discoveredAt: inventory.discoveredAt,
@@ -238,6 +272,8 @@ export function auditReport(inventory: ConnectionInventory, options: AuditOption
     connections,
     driftCount: connections.filter((c) => c.drift.length > 0).length,
     health: { connected: count('connected'), degraded: count('degraded'), broken: count('broken') },
+    leftovers: connections.length - live.length,
+    skipped: { inProgress: skipped('in-progress'), residue: skipped('residue') },
     unmanaged: inventory.unmanaged.length,
     errors: inventory.errors,
     truncated: inventory.truncated,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Alias, Identity } from './ids';
 import { ApprovalDecision, DecisionToken, RejectionDecision } from './progress-report';
 import { DeploymentRef } from './connection-request';
-import { StepId } from './step-ids';
+import { StepId } from './step-catalog';
 
 /** CloudEvents `type` values the intake accepts. */
 export const EVENT_TYPES = {

@@ -118,14 +118,11 @@ export interface FanOutResult {
   proxyCa: { created: string[]; planned: boolean; undo?: UndoReport };
 }
 
-/** The fan-out workflow's own activities (activities/steps/proxy-ca-batch.ts). */
-export interface FanOutActivities {
-  /** Adds every proxy-CA entry the pairs need on the local deployment in one deployment PUT. */
-  ensureProxyCaTrustForMany(input: {
-    batchId: string;
-    local: DeploymentRef;
-    remotes: Array<{ environment: string; deploymentId: string }>;
-  }): Promise<ProxyCaBatchRecord>;
-  /** Removes the entries the batch added that nothing on the local cluster needs now. */
-  removeProxyCaTrustForMany(input: { batch: ProxyCaBatchRecord }): Promise<UndoReport>;
+/** The fan-out's proxy-CA step (row `proxy-ca-batch`): every entry the pairs need, in one deployment change. */
+export interface ProxyCaBatchInput {
+  /** The fan-out's id: the entries' names carry its hash, the mark by which its undo knows them. */
+  batchId: string;
+  local: DeploymentRef;
+  remotes: Array<{ environment: string; deploymentId: string }>;
 }
+export type ProxyCaBatch = ProxyCaBatchRecord;

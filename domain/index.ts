@@ -1,5 +1,5 @@
 export * from './ids';
-export * from './step-ids';
+
 export * from './step-catalog';
 export * from './connection-request';
 export * from './approval-policy';
@@ -15,3 +15,4 @@ export * from './inventory';
 export * from './drift';
 export * from './lifecycle-request';
 export * from './fan-out';
+export * from './plans';

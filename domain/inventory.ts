@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { WORKFLOW_TYPES } from './temporal-contract';
 
 /**
  * What crosslink finds on the systems themselves: every connection it manages, recognised by the
@@ -74,8 +75,67 @@ export const HealthReport = z.object({
 });
 export type HealthReport = z.infer<typeof HealthReport>;
 
+/**
+ * What a discovered set of marks is, decided from the systems' current state and Temporal's view
+ * of the runs on its connection id (activities/lifecycle/classify.ts):
+ * - `connection`: it exists (API key model: settings, keystore credential or a valid key; the
+ *   certificate model's settings or roles), healthy or not: the audit checks it;
+ * - `in-progress`: a run is open on its id (`run`): the audit leaves it to that run;
+ * - `leftover`: the last run ended without undoing (terminated, timed out, failed with undo
+ *   failures) and left objects (`leftover.left`, cleaned up by `leftover.cleanup`);
+ * - `residue`: nothing live remains, only marks the systems keep for a while (an invalidated key
+ *   Elasticsearch keeps for its retention period, a shared trust object another connection uses):
+ *   never a connection, never drift; `crosslink connections --all` shows it.
+ */
+export const ConnectionClass = z.enum(['connection', 'in-progress', 'leftover', 'residue']);
+export type ConnectionClass = z.infer<typeof ConnectionClass>;
+
+/** Temporal's execution status of a run, as crosslink names it. */
+export const RunStatus = z.enum([
+  'running',
+  'completed',
+  'failed',
+  'cancelled',
+  'terminated',
+  'timed-out',
+  'continued-as-new',
+]);
+export type RunStatus = z.infer<typeof RunStatus>;
+
+/** The operation each workflow type runs, as the CLI and the inventory name it. */
+export const OPERATION_OF_WORKFLOW_TYPE: Readonly<Record<string, string>> = {
+  [WORKFLOW_TYPES.connection]: 'connect',
+  [WORKFLOW_TYPES.updateAccess]: 'update-access',
+  [WORKFLOW_TYPES.rotate]: 'rotate',
+  [WORKFLOW_TYPES.disconnect]: 'disconnect',
+  [WORKFLOW_TYPES.listConnections]: 'list',
+  [WORKFLOW_TYPES.audit]: 'audit',
+  [WORKFLOW_TYPES.inventory]: 'inventory',
+};
+
+/** A run on a connection id: the open one (in-progress) or the one that ended without undoing (leftover). */
+export const ConnectionRun = z.object({
+  workflowId: z.string(),
+  runId: z.string(),
+  /** connect, update-access, rotate, disconnect (from the workflow type). */
+  operation: z.string().optional(),
+  status: RunStatus,
+});
+export type ConnectionRun = z.infer<typeof ConnectionRun>;
+
+/** What an ended run left, and the exact command that removes it. */
+export const Leftover = z.object({
+  left: z.array(z.string()),
+  cleanup: z.string(),
+});
+export type Leftover = z.infer<typeof Leftover>;
+
 export const ManagedConnection = z.object({
   connectionId: z.string(),
+  /** Older inventories (recorded before the classes) hold connections only. */
+  class: ConnectionClass.default('connection'),
+  run: ConnectionRun.optional(),
+  leftover: Leftover.optional(),
   local: DeploymentSide,
   alias: z.string(),
   /** Absent when neither the settings nor a key name a deployment discovery can find. */
@@ -128,6 +188,12 @@ export const MAX_INVENTORY_CONNECTIONS = 500;
 
 export const ConnectionInventory = z.object({
   discoveredAt: z.string(),
+  /**
+   * Whether Temporal's view of the runs on each connection id was read: without it, a run in
+   * progress or the leftovers of an ended run cannot be told from a connection (absent in
+   * inventories from before the classes).
+   */
+  runs: z.object({ read: z.boolean(), error: z.string().optional() }).optional(),
   /** Whether the worker has a notification sink: the audit then notifies about drift. */
   notify: z.boolean().optional(),
   environments: z.array(z.object({ name: z.string(), deployments: z.number().int() })),
@@ -138,6 +204,67 @@ export const ConnectionInventory = z.object({
   truncated: z.boolean(),
 });
 export type ConnectionInventory = z.infer<typeof ConnectionInventory>;
+
+/** Whether a deployment side passes the filter. */
+export function sideWanted(filter: DiscoveryFilter, side: { environment: string; deploymentId: string }): boolean {
+  return (
+    (!filter.environment || side.environment === filter.environment) &&
+    (!filter.deploymentId || side.deploymentId === filter.deploymentId)
+  );
+}
+
+/** A connection matches when either side does: `--deployment X` shows X's remotes and who uses X. */
+export function connectionWanted(
+  filter: DiscoveryFilter,
+  c: { local: { environment: string; deploymentId: string }; remote?: { environment: string; deploymentId: string } },
+): boolean {
+  return sideWanted(filter, c.local) || (c.remote !== undefined && sideWanted(filter, c.remote));
+}
+
+/**
+ * The part of an inventory a filter keeps: connections with a side that matches, unmanaged remotes
+ * by their deployment.
+ * Errors stay: the inventory is incomplete there whatever the filter.
+ */
+export function filterInventory(inventory: ConnectionInventory, filter: DiscoveryFilter): ConnectionInventory {
+  if (!filter.environment && !filter.deploymentId) return inventory;
+  return {
+    ...inventory,
+    connections: inventory.connections.filter((c) => connectionWanted(filter, c)),
+    unmanaged: inventory.unmanaged.filter((u) => sideWanted(filter, u)),
+  };
+}
+
+/** A request to refresh the inventory: who asks and why (kept in the inventory workflow's history). */
+export const RefreshRequest = z
+  .object({
+    reason: z.string().min(1).max(500),
+    /** The connection the requester changed, when it is about one. */
+    connectionId: z.string().max(400).optional(),
+    /** Set by a requester that waits: the view lists it under `served` once a refresh covered it. */
+    requestId: z.string().max(100).optional(),
+  })
+  .strict();
+export type RefreshRequest = z.infer<typeof RefreshRequest>;
+
+/** The `inventory` query's answer: the latest inventory and how fresh it is. */
+export const InventoryView = z.object({
+  /** Absent until the first discovery completed. */
+  inventory: ConnectionInventory.optional(),
+  /** Completed refreshes since the inventory workflow was first started (continue-as-new keeps counting). */
+  generation: z.number().int(),
+  /** The reasons the latest completed refresh covered. */
+  reasons: z.array(z.string()),
+  /** A discovery running now, since when, and why. */
+  refreshing: z.object({ since: z.string(), reasons: z.array(z.string()) }).optional(),
+  /** Requests waiting for the next discovery. */
+  pending: z.number().int(),
+  /** `requestId`s of the newest requests a completed refresh covered (newest last). */
+  served: z.array(z.string()),
+  /** The last discovery that failed (the inventory above is the one before it). */
+  error: z.object({ at: z.string(), message: z.string() }).optional(),
+});
+export type InventoryView = z.infer<typeof InventoryView>;
 
 /** The read-only activities of the connection lifecycle. */
 export interface LifecycleActivities {

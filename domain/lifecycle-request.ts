@@ -22,7 +22,15 @@ export function parseConnectionId(id: string): { environment: string; deployment
 }
 
 /** Which lifecycle operation a workflow runs (search attribute CrosslinkOperation). */
-export const LifecycleOperation = z.enum(['connect', 'update-access', 'rotate', 'disconnect', 'audit', 'list']);
+export const LifecycleOperation = z.enum([
+  'connect',
+  'update-access',
+  'rotate',
+  'disconnect',
+  'audit',
+  'list',
+  'inventory',
+]);
 export type LifecycleOperation = z.infer<typeof LifecycleOperation>;
 
 /** `crosslink disconnect`: remove everything of the connection (also after a terminated or failed run). */

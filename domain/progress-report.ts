@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { GateApprovers } from './approval-policy';
 import { Identity } from './ids';
 import { CreatedResource } from './records';
-import { SecurityModel, StepId } from './step-ids';
+import { SecurityModel, StepId } from './step-catalog';
 
 export const ConnectionState = z.enum([
   'running',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConnectionApprovals } from './approval-policy';
-import { SecurityModel, StepId } from './step-ids';
+import { SecurityModel, StepId } from './step-catalog';
 
 /**
  * What activities return to the workflow. Everything here enters workflow history, so nothing

@@ -1,68 +1,157 @@
 /**
- * The step catalog: one row per step, in the documented order. A row names the activity that does
- * the step, the one that undoes it, how long each may take (their timing) and the one-line summary
- * the Web UI shows next to each scheduled activity. The workflow runs the rows (workflows/step-runner.ts);
- * the README's step table, the CLI's activity-to-step map and the tests' undo list are read from them.
+ * The step catalog: one row per step. A row names the activity that does the step, the one that
+ * undoes it, a follow-up the step may need, how long each may take (their timing), the one-line
+ * summary the Web UI shows next to each scheduled activity, the sides a per-side step runs on, and
+ * when the step applies. The operations (domain/plans.ts) are lists of these rows, run by the one
+ * runner (workflows/engine/plan-runner.ts). Everything else is derived from here: the activities'
+ * signatures (domain/activities.ts), their registration (activities/index.ts loads
+ * `activities/steps/<row id>.ts`), the README's step table, docs/operations.md, the CLI's
+ * activity-to-step map and the tests' activity lists.
+ *
+ * A documented step's row is keyed by its step id; a variant (rotate's new key beside the working
+ * one, the lifecycle operations' inspection) has a row id of its own and names the step it shows as.
  */
-import { type ActivityName, type Side, type StepActivities, type StepInput } from './activities';
-import { type UndoReport } from './records';
-import { type SecurityModel, STEP_IDS, type StepId } from './step-ids';
+import { z } from 'zod';
+import { type SideStepInput, type StepInput, type RotateStepInput, type Side } from './activities';
+import { type ConnectionRequest } from './connection-request';
+import {
+  type ApiKeyRecord,
+  type DeploymentFacts,
+  type KeystoreLoadReport,
+  type PlatformTrustRecord,
+  type PreflightResult,
+  type ProxyCaFacts,
+  type StepRecord,
+  type UndoReport,
+  type VerificationReport,
+} from './records';
+import { type InspectConnectionInput, type InspectedConnection } from './activities';
+import { type ProxyCaBatch, type ProxyCaBatchInput } from './fan-out';
 
-export type InputOf<N extends ActivityName> = Parameters<StepActivities[N]>[0];
-export type ResultOf<N extends ActivityName> = Awaited<ReturnType<StepActivities[N]>>;
+/**
+ * The steps' ids, in the documented order. They are stable: they name progress rows, approval
+ * gates and the rows of the catalog below. A new step: its id here, and its row below.
+ */
+export const STEP_IDS = [
+  'preflight',
+  'platform-trust',
+  'deployment-trust',
+  'api-key',
+  'proxy-ca',
+  'keystore',
+  'register-remote',
+  'restart',
+  'verify',
+  'roles',
+] as const;
+export const StepId = z.enum(STEP_IDS);
+export type StepId = z.infer<typeof StepId>;
 
-/** Activities that undo a step: they report what they removed. */
-export type UndoName = { [N in ActivityName]: ResultOf<N> extends UndoReport ? N : never }[ActivityName];
-/** The undos that take `Do`'s own input: an undo runs with exactly the input its step ran with. */
-export type UndoFor<Do extends ActivityName> = {
-  [U in UndoName]: InputOf<Do> extends InputOf<U> ? U : never;
-}[UndoName];
+export const SecurityModel = z.enum(['api_key', 'certificate']);
+export type SecurityModel = z.infer<typeof SecurityModel>;
 
 /**
  * How long an activity may take: `quick` (one read or idempotent write), `plan-wait` (a write
- * followed by an ECE plan, heartbeating) or `verify` (bounded by the request's verifyTimeout).
+ * followed by an ECE plan, heartbeating), `discovery` (reads every deployment, heartbeating per
+ * deployment) or `verify` (bounded by the request's verifyTimeout).
  * workflows/activity-timing.ts turns these into timeouts and retry policies; undos get a longer budget.
  */
-export type ActivityTiming = 'quick' | 'plan-wait' | 'verify';
+export type ActivityTiming = 'quick' | 'plan-wait' | 'discovery' | 'verify';
 
-export interface ActivityCall<N extends ActivityName> {
-  readonly name: N;
-  readonly timing: ActivityTiming;
-  /** One line the Web UI shows next to the scheduled activity (never a secret). */
-  summary(input: InputOf<N>): string;
+/** Type only: what an activity takes and returns. At run time an empty object. */
+export interface Signature<I, R> {
+  readonly __signature?: (input: I) => Promise<R>;
+}
+export function takes<I, R>(): Signature<I, R> {
+  return {};
 }
 
-export interface StepRow<
-  Do extends ActivityName = ActivityName,
-  Undo extends ActivityName = ActivityName,
-  Id extends StepId = StepId,
-> {
-  readonly id: Id;
+export interface ActivityCall<N extends string = string, I = never, R = unknown> {
+  readonly name: N;
+  readonly timing: ActivityTiming;
+  readonly signature: Signature<I, R>;
+  /** One line the Web UI shows next to the scheduled activity (never a secret). */
+  summary(input: I): string;
+}
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyCall = ActivityCall<string, any, any>;
+export type InputOfCall<C> = C extends ActivityCall<string, infer I, unknown> ? I : never;
+export type ResultOfCall<C> = C extends ActivityCall<string, never, infer R> ? R : never;
+
+/** What a step's follow-up needs: when the step's result asks for it, and whether its gate sits before it. */
+export interface FollowUp<R> {
+  readonly call: AnyCall;
+  /** True when the step's result asks for the follow-up. */
+  when(result: R): boolean;
+  /** The step's approval gate sits before the follow-up, not before the step (only a needed follow-up waits). */
+  readonly gateInside: boolean;
+}
+
+/** Whether a step applies, and why (shown in progress). */
+export type Decision = readonly [applies: boolean, reason: string];
+
+/** What the decisions read: the request and what preflight (or an inspection) found, no I/O. */
+export interface DecisionFacts {
+  request: ConnectionRequest;
+  local: DeploymentFacts;
+  remote: DeploymentFacts;
+  proxyCa?: ProxyCaFacts;
+  /** The name of the `trust.direct` entry that already holds the remote proxy root CA, if any. */
+  proxyCaTrustedAs?: string;
+  /** The name the proxy-ca step gives its entry. */
+  proxyCaEntryName?: string;
+  restartExpected: boolean;
+  versionNote: string;
+  expectedAddress: string;
+  /** Extra lines for preflight's reason (pending plans that writes will wait for). */
+  notes?: readonly string[];
+  existingKey?: PreflightResult['existingKey'];
+}
+
+export interface StepRow<Do extends AnyCall = AnyCall, Undo extends AnyCall | null = AnyCall | null> {
+  /** The progress row and approval gate the row shows as (a documented step's row: its own id). */
+  readonly step: StepId;
   readonly models: readonly SecurityModel[];
-  /** What the step does, in one line (approval prompts). */
+  /** What the step does, in one line (approval prompts, docs/operations.md). */
   readonly summary: string;
   /** The README's step table: what the step does and what its undo does. */
   readonly docs: { readonly does: string; readonly undo: string };
   /** Whether the default approval policy gates this step. */
   readonly gatedByDefault: boolean;
   /** The activity that performs the step. */
-  readonly activity: ActivityCall<Do>;
-  /** An activity the step runs after the first one when that one's result asks for it (restart only). */
-  readonly followUp?: ActivityCall<ActivityName>;
+  readonly activity: Do;
+  /** An activity the step runs after the first one when that one's result asks for it. */
+  readonly followUp?: FollowUp<ResultOfCall<Do>>;
   /** The activity that undoes the step, or null when the step changes nothing that can be undone. */
-  readonly undo: ActivityCall<Undo> | null;
+  readonly undo: Undo;
+  /** A per-side step: the sides it runs on (in parallel), per security model. Absent: once. */
+  readonly sides?: { readonly [M in SecurityModel]?: readonly Side[] };
+  /**
+   * A result that is not a success: the failure message (the step fails with `failureType`).
+   * verify: a connection that does not work fails the step.
+   */
+  readonly refuse?: (result: ResultOfCall<Do>) => string | undefined;
+  /** Whether the step applies to a connect (preflight's decision). Absent: always, for the row's models. */
+  readonly decide?: (facts: DecisionFacts) => Decision;
 }
 
-/** Refuses, at compile time, a row whose undo could not take its step's input or reports no UndoReport. */
-type UndoTakesStepInput<Do extends ActivityName, Undo extends ActivityName> = [ActivityName] extends [Undo]
-  ? unknown // `undo: null`: nothing to check
-  : [Undo] extends [UndoFor<Do>]
-    ? unknown
-    : { undo: 'the undo must take its step input and return an UndoReport' };
+/** Compile-time checks of a row: the undo takes the step's own input; a per-side row's activity takes a side. */
+type RowChecks<Do extends AnyCall, Undo extends AnyCall | null, R> = (Undo extends AnyCall
+  ? [InputOfCall<Do>] extends [InputOfCall<Undo>]
+    ? ResultOfCall<Undo> extends UndoReport
+      ? unknown
+      : { undo: 'an undo must report what it removed (UndoReport)' }
+    : { undo: 'the undo must take its step input' }
+  : unknown) &
+  (R extends { sides: object }
+    ? InputOfCall<Do> extends SideStepInput
+      ? unknown
+      : { sides: 'a per-side step must take a SideStepInput' }
+    : unknown);
 
-function row<Id extends StepId, Do extends ActivityName, Undo extends ActivityName = never>(
-  r: StepRow<Do, Undo, Id> & UndoTakesStepInput<Do, Undo>,
-): StepRow<Do, Undo, Id> {
+function row<const Do extends AnyCall, const Undo extends AnyCall | null, const R extends StepRow<Do, Undo>>(
+  r: R & StepRow<Do, Undo> & RowChecks<Do, Undo, R>,
+): R {
   return r;
 }
 
@@ -72,24 +161,31 @@ const deploymentOf = (input: StepInput, side: Side) => input.request[side].deplo
 const onLocal = (input: StepInput) => `on ${input.request.local.deploymentId}`;
 const aliasOnLocal = (input: StepInput) =>
   `cluster.remote.${input.request.alias} on ${input.request.local.deploymentId}`;
+const BOTH: readonly Side[] = ['local', 'remote'];
+const apiKeyOnly = (f: DecisionFacts) => f.request.securityModel === 'api_key';
+const CERTIFICATE_ONLY = 'the API key model needs no platform or deployment trust';
+const KEY_ONLY = 'the certificate model uses no API key';
 
-/** restart's follow-up: a restart when reloading secure settings did not load the credentials. */
-export const RESTART_ELASTICSEARCH: ActivityCall<'restartElasticsearch'> = {
-  name: 'restartElasticsearch',
+/** The keystore write (connect, and rotate with the new key). */
+const WRITE_KEYSTORE = {
+  name: 'writeKeystoreCredentials',
+  // plan-wait: the write waits for the deployment's plan slot (another change's plan), which takes minutes.
   timing: 'plan-wait',
-  summary: ({ request }) => `${request.local.deploymentId} (keystore not reloaded)`,
-};
+  signature: takes<StepInput & { apiKey: ApiKeyRecord }, StepRecord>(),
+  summary: ({ request }) => `cluster.remote.${request.alias}.credentials on ${request.local.deploymentId}`,
+} as const satisfies AnyCall;
 
-/** The lifecycle operations' first activity: the connection rebuilt from its marks (discovery, heartbeating). */
-export const INSPECT_CONNECTION: ActivityCall<'inspectConnection'> = {
-  name: 'inspectConnection',
-  timing: 'plan-wait',
-  summary: ({ connectionId }) => connectionId,
-};
+/** verify: the connection works (connect, update-access, rotate, and rotate's last check). */
+const VERIFY = {
+  name: 'verifyRemoteConnection',
+  timing: 'verify',
+  signature: takes<StepInput, VerificationReport>(),
+  summary: ({ request }) => `${request.alias} from ${request.local.deploymentId}`,
+} as const satisfies AnyCall;
 
 export const STEP_CATALOG = {
   preflight: row({
-    id: 'preflight',
+    step: 'preflight',
     models: ['api_key', 'certificate'],
     summary: 'read both deployments and environments; refuse early with a clear reason',
     docs: {
@@ -100,12 +196,14 @@ export const STEP_CATALOG = {
     activity: {
       name: 'preflight',
       timing: 'quick',
+      signature: takes<{ connectionId: string; request: ConnectionRequest }, PreflightResult>(),
       summary: ({ request }) => `${request.local.deploymentId} -> ${request.remote.deploymentId}`,
     },
     undo: null,
+    decide: (f) => [true, [`versions ${f.versionNote}`, ...(f.notes ?? [])].join('; ')],
   }),
   'platform-trust': row({
-    id: 'platform-trust',
+    step: 'platform-trust',
     models: ['certificate'],
     summary: 'trust relationship for the other environment in each environment',
     docs: {
@@ -113,19 +211,24 @@ export const STEP_CATALOG = {
       undo: 'delete the relationships this run created',
     },
     gatedByDefault: true,
+    sides: { certificate: BOTH },
     activity: {
       name: 'ensurePlatformTrust',
       timing: 'quick',
+      signature: takes<SideStepInput, PlatformTrustRecord>(),
       summary: (input) => `${envOf(input, input.side)} trusts ${envOf(input, otherSide(input.side))}`,
     },
     undo: {
       name: 'removePlatformTrust',
       timing: 'quick',
+      signature: takes<SideStepInput, UndoReport>(),
       summary: (input) => `${envOf(input, input.side)} stops trusting ${envOf(input, otherSide(input.side))}`,
     },
+    decide: (f) =>
+      apiKeyOnly(f) ? [false, CERTIFICATE_ONLY] : [true, 'each environment must trust the other (both directions)'],
   }),
   'deployment-trust': row({
-    id: 'deployment-trust',
+    step: 'deployment-trust',
     models: ['certificate'],
     summary: 'trust.external on both deployments allowlisting the other ES cluster id',
     docs: {
@@ -133,19 +236,26 @@ export const STEP_CATALOG = {
       undo: 'remove exactly the entry or allowlist id this run added',
     },
     gatedByDefault: false,
+    sides: { certificate: BOTH },
     activity: {
       name: 'ensureDeploymentTrust',
       timing: 'plan-wait',
+      signature: takes<SideStepInput & { trustRelationshipId: string }, StepRecord>(),
       summary: (input) => `${deploymentOf(input, input.side)} trusts ${deploymentOf(input, otherSide(input.side))}`,
     },
     undo: {
       name: 'removeDeploymentTrust',
       timing: 'plan-wait',
+      signature: takes<SideStepInput, UndoReport>(),
       summary: (input) => `${deploymentOf(input, input.side)} restores its trust`,
     },
+    decide: (f) =>
+      apiKeyOnly(f)
+        ? [false, CERTIFICATE_ONLY]
+        : [true, `each deployment allowlists the other's cluster id (${f.local.clusterId} <-> ${f.remote.clusterId})`],
   }),
   'api-key': row({
-    id: 'api-key',
+    step: 'api-key',
     models: ['api_key'],
     summary: 'cross-cluster API key on the remote deployment',
     docs: {
@@ -156,16 +266,26 @@ export const STEP_CATALOG = {
     activity: {
       name: 'createCrossClusterApiKey',
       timing: 'quick',
+      signature: takes<StepInput, ApiKeyRecord>(),
       summary: ({ request }) => `on ${request.remote.deploymentId} for ${request.alias}`,
     },
     undo: {
       name: 'invalidateCrossClusterApiKey',
       timing: 'quick',
+      signature: takes<StepInput, UndoReport>(),
       summary: ({ request }) => `on ${request.remote.deploymentId}`,
+    },
+    decide: (f) => {
+      if (!apiKeyOnly(f)) return [false, KEY_ONLY];
+      const existing = f.existingKey;
+      if (!existing) return [true, `cross-cluster API key on the remote deployment ${f.remote.deploymentId}`];
+      return existing.matches
+        ? [false, `the connection exists and its key ${existing.keyId} grants the requested access: nothing to change`]
+        : [true, `the connection exists and its key ${existing.keyId} grants other access: updated in place`];
     },
   }),
   'proxy-ca': row({
-    id: 'proxy-ca',
+    step: 'proxy-ca',
     models: ['api_key'],
     summary: "local deployment trusts the remote environment's private proxy root CA (trust.direct, type proxy)",
     docs: {
@@ -176,26 +296,46 @@ export const STEP_CATALOG = {
     activity: {
       name: 'ensureProxyCaTrust',
       timing: 'plan-wait',
+      signature: takes<StepInput, StepRecord>(),
       summary: ({ request }) => `${request.local.deploymentId} trusts ${request.remote.environment}'s proxy CA`,
     },
-    undo: { name: 'removeProxyCaTrust', timing: 'plan-wait', summary: onLocal },
+    undo: {
+      name: 'removeProxyCaTrust',
+      timing: 'plan-wait',
+      signature: takes<StepInput, UndoReport>(),
+      summary: onLocal,
+    },
+    decide: (f) => {
+      const ca = f.proxyCa;
+      if (!apiKeyOnly(f) || !ca) return [false, 'only the API key model uploads the remote proxy CA'];
+      if (!ca.private) return [false, `the remote proxy root CA (${ca.subject}) is publicly trusted`];
+      if (f.proxyCaTrustedAs)
+        return [false, `the local deployment already trusts the remote proxy root CA (entry "${f.proxyCaTrustedAs}")`];
+      return [true, `the remote proxy root CA (${ca.subject}) is private: trust.direct "${f.proxyCaEntryName ?? ''}"`];
+    },
   }),
   keystore: row({
-    id: 'keystore',
+    step: 'keystore',
     models: ['api_key'],
     summary: 'cluster.remote.<alias>.credentials in the local keystore',
     docs: { does: '`cluster.remote.<alias>.credentials` in the local keystore', undo: 'remove the secret' },
     gatedByDefault: false,
-    activity: {
-      name: 'writeKeystoreCredentials',
-      // plan-wait: the write waits for the deployment's plan slot (another change's plan), which takes minutes.
+    activity: WRITE_KEYSTORE,
+    undo: {
+      name: 'removeKeystoreCredentials',
       timing: 'plan-wait',
-      summary: ({ request }) => `cluster.remote.${request.alias}.credentials on ${request.local.deploymentId}`,
+      signature: takes<StepInput, UndoReport>(),
+      summary: onLocal,
     },
-    undo: { name: 'removeKeystoreCredentials', timing: 'plan-wait', summary: onLocal },
+    decide: (f) => {
+      if (!apiKeyOnly(f)) return [false, KEY_ONLY];
+      if (f.existingKey)
+        return [false, `the keystore already holds the working credential of key ${f.existingKey.keyId}`];
+      return [true, `cluster.remote.${f.request.alias}.credentials in the local keystore`];
+    },
   }),
   'register-remote': row({
-    id: 'register-remote',
+    step: 'register-remote',
     models: ['api_key', 'certificate'],
     summary: 'cluster.remote.<alias> in proxy mode on the local cluster',
     docs: {
@@ -203,11 +343,22 @@ export const STEP_CATALOG = {
       undo: 'null exactly those settings',
     },
     gatedByDefault: false,
-    activity: { name: 'registerRemoteCluster', timing: 'quick', summary: aliasOnLocal },
-    undo: { name: 'unregisterRemoteCluster', timing: 'quick', summary: aliasOnLocal },
+    activity: {
+      name: 'registerRemoteCluster',
+      timing: 'quick',
+      signature: takes<StepInput, StepRecord>(),
+      summary: aliasOnLocal,
+    },
+    undo: {
+      name: 'unregisterRemoteCluster',
+      timing: 'quick',
+      signature: takes<StepInput, UndoReport>(),
+      summary: aliasOnLocal,
+    },
+    decide: (f) => [true, `cluster.remote.${f.request.alias} in proxy mode to ${f.expectedAddress}`],
   }),
   restart: row({
-    id: 'restart',
+    step: 'restart',
     models: ['api_key'],
     summary: 'reload secure settings; restart Elasticsearch only if the credentials are still not loaded',
     docs: {
@@ -215,12 +366,39 @@ export const STEP_CATALOG = {
       undo: 'none (recorded)',
     },
     gatedByDefault: true,
-    activity: { name: 'reloadSecureSettings', timing: 'quick', summary: onLocal },
-    followUp: RESTART_ELASTICSEARCH,
+    activity: {
+      name: 'reloadSecureSettings',
+      timing: 'quick',
+      signature: takes<StepInput, KeystoreLoadReport>(),
+      summary: onLocal,
+    },
+    followUp: {
+      call: {
+        name: 'restartElasticsearch',
+        timing: 'plan-wait',
+        signature: takes<StepInput, KeystoreLoadReport>(),
+        summary: ({ request }: StepInput) => `${request.local.deploymentId} (keystore not reloaded)`,
+      },
+      when: (reload: KeystoreLoadReport) => !reload.loaded,
+      gateInside: true,
+    },
     undo: null,
+    decide: (f) => {
+      if (!apiKeyOnly(f)) return [false, 'the certificate model changes no keystore'];
+      if (f.existingKey) return [false, 'the keystore is unchanged: nothing to reload'];
+      return f.restartExpected
+        ? [
+            true,
+            `local ${f.local.version} does not reload the keystore by itself: reload secure settings, restart if still not loaded`,
+          ]
+        : [
+            true,
+            `local ${f.local.version} reloads the keystore by itself: the step confirms the credentials are loaded`,
+          ];
+    },
   }),
   verify: row({
-    id: 'verify',
+    step: 'verify',
     models: ['api_key', 'certificate'],
     summary: '_remote/info connected (with cluster_credentials for API keys), then an active probe',
     docs: {
@@ -228,15 +406,18 @@ export const STEP_CATALOG = {
       undo: 'none',
     },
     gatedByDefault: false,
-    activity: {
-      name: 'verifyRemoteConnection',
-      timing: 'verify',
-      summary: ({ request }) => `${request.alias} from ${request.local.deploymentId}`,
-    },
+    activity: VERIFY,
     undo: null,
+    refuse: (report: VerificationReport) => (report.connected ? undefined : report.detail),
+    decide: (f) => [
+      true,
+      apiKeyOnly(f)
+        ? '_remote/info connected with cluster_credentials, then _resolve/cluster'
+        : '_remote/info connected, then _resolve/cluster',
+    ],
   }),
   roles: row({
-    id: 'roles',
+    step: 'roles',
     models: ['api_key', 'certificate'],
     summary: 'roles with remote_indices / remote_cluster (API key: local; certificate: same name on both)',
     docs: {
@@ -244,24 +425,193 @@ export const STEP_CATALOG = {
       undo: 'delete the roles this run created',
     },
     gatedByDefault: false,
-    activity: { name: 'createRoles', timing: 'quick', summary: (input) => `on ${deploymentOf(input, input.side)}` },
-    undo: { name: 'deleteRoles', timing: 'quick', summary: (input) => `on ${deploymentOf(input, input.side)}` },
+    sides: { api_key: ['local'], certificate: BOTH },
+    activity: {
+      name: 'createRoles',
+      timing: 'quick',
+      signature: takes<SideStepInput, StepRecord>(),
+      summary: (input) => `on ${deploymentOf(input, input.side)}`,
+    },
+    undo: {
+      name: 'deleteRoles',
+      timing: 'quick',
+      signature: takes<SideStepInput, UndoReport>(),
+      summary: (input) => `on ${deploymentOf(input, input.side)}`,
+    },
+    decide: (f) =>
+      f.request.roles.length > 0
+        ? [
+            true,
+            `${f.request.roles.map((r) => r.name).join(', ')} ${apiKeyOnly(f) ? 'on the local deployment' : 'on both deployments'}`,
+          ]
+        : [false, 'the request names no roles'],
   }),
-} as const satisfies { readonly [K in StepId]: StepRow<ActivityName, ActivityName, K> };
+
+  // Variants: rows of the lifecycle operations, shown as one of the steps above.
+
+  /** update-access, rotate, disconnect: the connection rebuilt from its marks stands in for preflight. */
+  inspect: row({
+    step: 'preflight',
+    models: ['api_key', 'certificate'],
+    summary: 'find the connection from its marks and read it as preflight does',
+    docs: {
+      does: 'the connection rebuilt from the marks on what crosslink created, read as preflight reads',
+      undo: 'none',
+    },
+    gatedByDefault: false,
+    activity: {
+      name: 'inspectConnection',
+      timing: 'discovery',
+      signature: takes<InspectConnectionInput, InspectedConnection>(),
+      summary: ({ connectionId }) => connectionId,
+    },
+    undo: null,
+  }),
+  /** rotate: a new key beside the working one; its undo invalidates only the key(s) this run made. */
+  'rotate-key': row({
+    step: 'api-key',
+    models: ['api_key'],
+    summary: 'a new cross-cluster API key beside the working one',
+    docs: {
+      does: 'a new key beside the working one (checks first that the sealed credential opens to the working key)',
+      undo: 'invalidate the new key(s) this run made; never the working key',
+    },
+    gatedByDefault: false,
+    activity: {
+      name: 'createRotatedApiKey',
+      timing: 'quick',
+      signature: takes<RotateStepInput, ApiKeyRecord>(),
+      summary: ({ request }) => `new key on ${request.remote.deploymentId} for ${request.alias}`,
+    },
+    undo: {
+      name: 'invalidateRotatedApiKey',
+      timing: 'quick',
+      signature: takes<RotateStepInput, UndoReport>(),
+      summary: ({ request }) => `new key on ${request.remote.deploymentId}`,
+    },
+  }),
+  /** rotate: the keystore credential replaced under the same alias; its undo writes the old one back. */
+  'rotate-keystore': row({
+    step: 'keystore',
+    models: ['api_key'],
+    summary: 'the keystore credential replaced under the same alias',
+    docs: {
+      does: "the new key's credential written under the same alias",
+      undo: 'the old credential back (from its sealed copy), loaded again',
+    },
+    gatedByDefault: false,
+    activity: WRITE_KEYSTORE,
+    undo: {
+      name: 'restoreKeystoreCredentials',
+      timing: 'plan-wait',
+      signature: takes<RotateStepInput & { apiKey: ApiKeyRecord; restart?: boolean }, UndoReport>(),
+      summary: ({ request }) => `old credential of ${request.alias} back on ${request.local.deploymentId}`,
+    },
+  }),
+  /** rotate: reload always (the old credential is loaded, so "loaded" says nothing); restart where needed. */
+  'rotate-reload': row({
+    step: 'restart',
+    models: ['api_key'],
+    summary: 'reload; a restart (gated) where the version needs one',
+    docs: {
+      does: '`_nodes/reload_secure_settings`; a restart (gated) where the version loads keystore changes only then',
+      undo: 'none',
+    },
+    gatedByDefault: true,
+    activity: {
+      name: 'reloadRotatedCredentials',
+      timing: 'quick',
+      signature: takes<StepInput, KeystoreLoadReport>(),
+      summary: ({ request }) => `on ${request.local.deploymentId}`,
+    },
+    followUp: {
+      call: {
+        name: 'restartForRotation',
+        timing: 'plan-wait',
+        signature: takes<StepInput, KeystoreLoadReport>(),
+        summary: ({ request }: StepInput) => `${request.local.deploymentId} (load the new credential)`,
+      },
+      when: (reload: KeystoreLoadReport) => !reload.loaded,
+      gateInside: true,
+    },
+    undo: null,
+  }),
+  /** rotate, after verify: the replaced key invalidated. From here on there is nothing to roll back to. */
+  'invalidate-replaced-key': row({
+    step: 'api-key',
+    models: ['api_key'],
+    summary: 'the replaced key invalidated, once the new one is verified',
+    docs: { does: 'invalidates the replaced key', undo: 'none: an invalidated key cannot be restored' },
+    gatedByDefault: false,
+    activity: {
+      name: 'invalidateReplacedApiKey',
+      timing: 'quick',
+      signature: takes<RotateStepInput, StepRecord>(),
+      summary: ({ preflight }) => `old key ${preflight.existingKey?.keyId ?? '?'}`,
+    },
+    undo: null,
+  }),
+  /** fan-out: every pair's proxy-CA entry onto the local deployment in one change (one plan). */
+  'proxy-ca-batch': row({
+    step: 'proxy-ca',
+    models: ['api_key'],
+    summary: "the local deployment trusts every remote environment's private proxy root CA, in one change",
+    docs: {
+      does: 'every missing proxy-CA entry of the pairs in one deployment change (one plan)',
+      undo: 'remove the entries no pair (nor anything else) needs',
+    },
+    gatedByDefault: false,
+    activity: {
+      name: 'ensureProxyCaTrustForMany',
+      timing: 'plan-wait',
+      signature: takes<ProxyCaBatchInput, ProxyCaBatch>(),
+      summary: ({ local, remotes }) => `${local.deploymentId} trusts the proxy CA of ${remotes.length} remote(s)`,
+    },
+    undo: {
+      name: 'removeProxyCaTrustForMany',
+      timing: 'plan-wait',
+      signature: takes<ProxyCaBatchInput, UndoReport>(),
+      summary: ({ local }) => `entries on ${local.deploymentId} no pair needs`,
+    },
+  }),
+} as const satisfies { readonly [K in StepId]: StepRow & { step: K } } & { readonly [id: string]: StepRow };
 
 export type StepCatalog = typeof STEP_CATALOG;
+export type RowId = keyof StepCatalog;
+export const ROW_IDS = Object.keys(STEP_CATALOG) as RowId[];
 
-/** The activities that perform the step, in the order they may run. */
-export function stepActivities(id: StepId): ActivityName[] {
-  const r: StepRow = STEP_CATALOG[id];
-  return r.followUp ? [r.activity.name, r.followUp.name] : [r.activity.name];
+/** Every call of a row: its activity, its follow-up's and its undo. */
+type CallsOf<R> = R extends { activity: infer A; undo: infer U }
+  ? A | Exclude<U, null> | (R extends { followUp: { call: infer F } } ? F : never)
+  : never;
+export type CatalogCall = CallsOf<StepCatalog[RowId]>;
+export type RowActivity<R extends RowId> = StepCatalog[R]['activity'];
+export type RowUndo<R extends RowId> = StepCatalog[R]['undo'];
+
+export function rowOf(id: RowId): StepRow {
+  return STEP_CATALOG[id] as StepRow;
+}
+
+/** The activities that perform a row, in the order they may run. */
+export function rowActivities(id: RowId): string[] {
+  const r = rowOf(id);
+  return r.followUp ? [r.activity.name, r.followUp.call.name] : [r.activity.name];
 }
 
 /** Every undo activity of the catalog. */
-export const UNDO_ACTIVITIES: readonly ActivityName[] = STEP_IDS.flatMap((id) => {
-  const undo: StepRow['undo'] = STEP_CATALOG[id].undo;
-  return undo ? [undo.name] : [];
-});
+export const UNDO_ACTIVITIES: readonly string[] = [
+  ...new Set(ROW_IDS.flatMap((id) => (rowOf(id).undo ? [rowOf(id).undo!.name] : []))),
+];
+
+/** Every activity of the catalog, each once (registration checks, the Web UI summaries' tests). */
+export const CATALOG_ACTIVITIES: readonly AnyCall[] = [
+  ...new Map(
+    ROW_IDS.flatMap((id) => {
+      const r = rowOf(id);
+      return [r.activity, ...(r.followUp ? [r.followUp.call] : []), ...(r.undo ? [r.undo] : [])];
+    }).map((call) => [call.name, call] as const),
+  ).values(),
+];
 
 export const DEFAULT_GATES: readonly StepId[] = STEP_IDS.filter((id) => STEP_CATALOG[id].gatedByDefault);
 
@@ -273,43 +623,22 @@ export function gatesOfModel(gates: readonly string[], model: SecurityModel): st
   });
 }
 
-/** The activities only rotate runs, around the catalog's keystore write and verify (workflows/rotate.ts). */
-export const ROTATION = {
-  createKey: {
-    name: 'createRotatedApiKey',
-    timing: 'quick',
-    summary: ({ request }) => `new key on ${request.remote.deploymentId} for ${request.alias}`,
-  },
-  invalidateNewKey: {
-    name: 'invalidateRotatedApiKey',
-    timing: 'quick',
-    summary: ({ request }) => `new key on ${request.remote.deploymentId}`,
-  },
-  restoreKeystore: {
-    name: 'restoreKeystoreCredentials',
-    timing: 'plan-wait',
-    summary: ({ request }) => `old credential of ${request.alias} back on ${request.local.deploymentId}`,
-  },
-  reload: {
-    name: 'reloadRotatedCredentials',
-    timing: 'quick',
-    summary: ({ request }) => `on ${request.local.deploymentId}`,
-  },
-  restart: {
-    name: 'restartForRotation',
-    timing: 'plan-wait',
-    summary: ({ request }) => `${request.local.deploymentId} (load the new credential)`,
-  },
-  invalidateOldKey: {
-    name: 'invalidateReplacedApiKey',
-    timing: 'quick',
-    summary: ({ preflight }) => `old key ${preflight.existingKey?.keyId ?? '?'}`,
-  },
-} as const satisfies {
-  createKey: ActivityCall<'createRotatedApiKey'>;
-  invalidateNewKey: ActivityCall<'invalidateRotatedApiKey'>;
-  restoreKeystore: ActivityCall<'restoreKeystoreCredentials'>;
-  reload: ActivityCall<'reloadRotatedCredentials'>;
-  restart: ActivityCall<'restartForRotation'>;
-  invalidateOldKey: ActivityCall<'invalidateReplacedApiKey'>;
-};
+/** The sides a per-side row runs on in `model`, or undefined for a row that runs once. */
+export function sidesOf(id: RowId, model: SecurityModel): readonly Side[] | undefined {
+  const sides = rowOf(id).sides;
+  return sides ? (sides[model] ?? []) : undefined;
+}
+
+/** A connect's decisions: every documented step's row decides from the facts (the row's models otherwise). */
+export function decideConnect(facts: DecisionFacts): { id: StepId; applies: boolean; reason: string }[] {
+  const model = facts.request.securityModel;
+  return STEP_IDS.map((id) => {
+    const r: StepRow = STEP_CATALOG[id];
+    const [applies, reason] = r.decide
+      ? r.decide(facts)
+      : r.models.includes(model)
+        ? [true, r.summary]
+        : [false, `the ${model} model has no ${id} step`];
+    return { id, applies, reason };
+  });
+}

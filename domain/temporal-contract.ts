@@ -18,6 +18,7 @@ export const WORKFLOW_TYPES = {
   updateAccess: 'updateConnectionAccess',
   rotate: 'rotateConnection',
   fanOut: 'connectFanOut',
+  inventory: 'crosslinkInventory',
 } as const;
 /** The connection workflow's type name (workflows/index.ts exports a function of this name). */
 export const CONNECTION_WORKFLOW = WORKFLOW_TYPES.connection;
@@ -33,6 +34,13 @@ export const UPDATE_ACCESS_WORKFLOW = WORKFLOW_TYPES.updateAccess;
 export const ROTATE_WORKFLOW = WORKFLOW_TYPES.rotate;
 /** One local deployment connected to many remotes: a parent of one connection run per pair. */
 export const FAN_OUT_WORKFLOW = WORKFLOW_TYPES.fanOut;
+/**
+ * The estate's inventory: one long-lived workflow per namespace that keeps the latest discovery in
+ * memory and answers the `inventory` query (workflows/inventory.ts); `crosslink connections` reads it.
+ */
+export const INVENTORY_WORKFLOW = WORKFLOW_TYPES.inventory;
+/** The inventory workflow's fixed id: one per namespace. */
+export const INVENTORY_WORKFLOW_ID = 'crosslink-inventory';
 /** The Temporal Schedule that runs the audit. */
 export const AUDIT_SCHEDULE_ID = 'crosslink-audit';
 

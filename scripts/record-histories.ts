@@ -1,11 +1,13 @@
 /**
- * `npx tsx scripts/record-histories.ts [outDir]`: records the workflow histories the replay suite
+ * `npx tsx scripts/record-histories.ts [outDir] [--only <scenario>[,<scenario>...]]`: records the workflow histories the replay suite
  * (test/replay) replays. Starts a Temporal dev server the way the real-server suites do
  * (TEMPORAL_ADDRESS, CROSSLINK_TEMPORAL_BIN, `temporal` on PATH or in the Go bin folder), then per
  * scenario a fresh simulator and a worker with the real workflow bundle and activities, the suites'
  * approval policy and (where the scenario says) a notification sink on loopback; drives the run,
  * checks it closed as expected (and that a sink received its notifications), audits the history
  * for every secret the run could have leaked and writes it. outDir defaults to test/replay/histories/<package.json version>/.
+ * `--only` records the scenarios named and merges them into the folder's manifest (each noting the
+ * commit it was recorded from), leaving the other histories as they are.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -48,6 +50,7 @@ const STATUS: Record<ManifestEntry['closedAs'], string> = {
   completed: 'COMPLETED',
   failed: 'FAILED',
   canceled: 'CANCELLED',
+  'continued-as-new': 'CONTINUED_AS_NEW',
 };
 
 function packageVersion(name: string): string {
@@ -170,6 +173,16 @@ async function record(
   }
 }
 
+/** The folder's manifest with the runs just recorded put in place of (or after) their earlier recordings. */
+function merged(outDir: string, recorded: ManifestEntry[]): Manifest {
+  const existing = JSON.parse(readFileSync(join(outDir, MANIFEST_FILE), 'utf8')) as Manifest;
+  const commit = sourceCommit();
+  const fresh = recorded.map((r) => (commit === existing.commit ? r : { ...r, commit }));
+  const runs = existing.runs.map((r) => fresh.find((f) => f.scenario === r.scenario) ?? r);
+  runs.push(...fresh.filter((f) => !existing.runs.some((r) => r.scenario === f.scenario)));
+  return { ...existing, runs };
+}
+
 function readme(manifest: Manifest, outDir: string): string {
   return [
     `# Recorded workflow histories: crosslink ${manifest.crosslinkVersion}`,
@@ -184,7 +197,8 @@ function readme(manifest: Manifest, outDir: string): string {
     '',
     ...manifest.runs.map((r) => {
       const sink = r.notifications === undefined ? '' : `; notification sink: ${r.notifications} received`;
-      return `- \`${r.scenario}.json\` (\`${r.workflowType}\`): ${r.description} (${r.events} events${sink}).`;
+      const commit = r.commit ? `; recorded from \`${r.commit}\`` : '';
+      return `- \`${r.scenario}.json\` (\`${r.workflowType}\`): ${r.description} (${r.events} events${sink}${commit}).`;
     }),
     '',
     'Re-record (keep this folder while a run of this version can still be open):',
@@ -196,9 +210,23 @@ function readme(manifest: Manifest, outDir: string): string {
   ].join('\n');
 }
 
+/** `--only a,b`: the scenarios to record (all when absent). */
+function onlyScenarios(args: string[]): Set<string> | undefined {
+  const at = args.indexOf('--only');
+  if (at < 0) return undefined;
+  const names = new Set((args[at + 1] ?? '').split(',').filter(Boolean));
+  const unknown = [...names].filter((n) => !SCENARIOS.some((s) => s.name === n));
+  if (names.size === 0 || unknown.length)
+    throw new Error(`--only: unknown or missing scenario(s) ${[...unknown].join(', ')}`);
+  return names;
+}
+
 async function main(): Promise<void> {
   const version = packageVersion('crosslink');
-  const outDir = resolve(process.argv[2] ?? join(HISTORIES_ROOT, version));
+  const args = process.argv.slice(2);
+  const only = onlyScenarios(args);
+  const positional = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--only');
+  const outDir = resolve(positional[0] ?? join(HISTORIES_ROOT, version));
   mkdirSync(outDir, { recursive: true });
   const noop = () => undefined;
   const bundle = await bundleWorkflowCode({
@@ -211,19 +239,21 @@ async function main(): Promise<void> {
   const server = await startTestServer();
   const runs: ManifestEntry[] = [];
   try {
-    for (const scenario of SCENARIOS) {
+    for (const scenario of SCENARIOS.filter((s) => !only || only.has(s.name))) {
       runs.push(await record(server, bundle, { sink, resolved: { url, signingSecret } }, scenario, outDir));
     }
   } finally {
     await server.teardown();
     await sink.close();
   }
-  const manifest: Manifest = {
-    crosslinkVersion: version,
-    commit: sourceCommit(),
-    temporalSdk: packageVersion('@temporalio/worker'),
-    runs,
-  };
+  const manifest: Manifest = only
+    ? merged(outDir, runs)
+    : {
+        crosslinkVersion: version,
+        commit: sourceCommit(),
+        temporalSdk: packageVersion('@temporalio/worker'),
+        runs,
+      };
   writeFileSync(join(outDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
   writeFileSync(join(outDir, 'README.md'), readme(manifest, outDir));
   process.stdout.write(`${runs.length} histories written to ${outDir}\n`);

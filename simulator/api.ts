@@ -46,7 +46,28 @@ export type EsRouteId =
   | 'security.get_role'
   | 'security.delete_role'
   | 'nodes.reload_secure_settings'
-  | 'indices.resolve_cluster';
+  | 'indices.resolve_cluster'
+  | CcrRouteId;
+/** Cross-cluster replication and what the CCR migration reads (simulator/es-ccr.ts, es-jobs.ts). */
+export type CcrRouteId =
+  | 'ccr.follow'
+  | 'ccr.pause_follow'
+  | 'ccr.resume_follow'
+  | 'ccr.unfollow'
+  | 'ccr.follow_info'
+  | 'ccr.follow_stats'
+  | 'ccr.stats'
+  | 'ccr.put_auto_follow_pattern'
+  | 'ccr.get_auto_follow_pattern'
+  | 'ccr.delete_auto_follow_pattern'
+  | 'ccr.pause_auto_follow_pattern'
+  | 'ccr.resume_auto_follow_pattern'
+  | 'indices.close'
+  | 'indices.open'
+  | 'transform.get_transform'
+  | 'transform.get_transform_stats'
+  | 'ml.get_datafeeds'
+  | 'ml.get_datafeed_stats';
 export type RouteId = EceRouteId | EsRouteId;
 
 /** A fault for the next matching calls. Unset matchers match everything. */
@@ -76,6 +97,11 @@ export interface CallRecord {
   status: number;
   /** Set when a fault shaped this call. */
   fault?: FaultSpec['kind'];
+  /**
+   * Milliseconds the simulator held the call before handling it (a latency fault plus setTiming's
+   * latencyMs), as it applied them; absent when it held none. Tests see latency here, not by timing.
+   */
+  delayMs?: number;
 }
 
 /** Everything a run can change, per environment: compare two snapshots to prove a rollback. */
@@ -110,10 +136,45 @@ export interface DeploymentSnapshot {
     invalidated: boolean;
     metadata: Record<string, unknown>;
   }>;
+  /** Follower indices (cross-cluster replication): where each follows from and whether it is active. */
+  followers: Record<string, { remoteCluster: string; leaderIndex: string; status: 'active' | 'paused' }>;
+  /** Auto-follow patterns: their remote cluster and whether they are active. */
+  autoFollowPatterns: Record<string, { remoteCluster: string; active: boolean }>;
   /** Plan history (ECE's own record): ids and outcomes; excluded by `comparableState`. */
   plans: Array<{ id: string; kind: string; status: 'pending' | 'success' | 'error' }>;
 }
 export type SimulatorSnapshot = Record<string, EnvironmentSnapshot>;
+
+/** One index of a deployment as the code API shows it (simulator/ccr-model.ts). */
+export interface IndexView {
+  name: string;
+  uuid: string;
+  open: boolean;
+  /** One primary shard, append-only: documents = global checkpoint + 1. */
+  documents: number;
+  globalCheckpoint: number;
+  follower?: {
+    remoteCluster: string;
+    leaderIndex: string;
+    status: 'active' | 'paused';
+    /** The retryable error the follower's reads keep failing with (connection, security). */
+    readFailure?: string;
+    /** The non-retryable error that stopped the follower's reads. */
+    fatalFailure?: string;
+  };
+}
+
+/** Indices and replication from code: leader data for followers to replicate (docs/simulator.md). */
+export interface CcrControls {
+  /** Creates an index with `documents` documents; throws when the name is taken or invalid. */
+  createIndex(environment: string, deploymentId: string, index: string, documents?: number): IndexView;
+  /** Appends documents to an index (created when missing, as a bulk request would); returns it. */
+  appendDocuments(environment: string, deploymentId: string, index: string, count: number): IndexView;
+  /** The index, or undefined. Reading it does not replicate. */
+  index(environment: string, deploymentId: string, index: string): IndexView | undefined;
+  /** One replication round on every deployment (each CCR request also runs one on its deployment). */
+  replicate(): void;
+}
 
 export interface SimulatorHandle {
   /** The ready-line payload: environments as an EnvironmentsFile takes them (inline secrets). */
@@ -141,6 +202,8 @@ export interface SimulatorHandle {
   /** Plan duration for new plans (ms); latency added to every call (ms). */
   setTiming(timing: { planDurationMs?: number; latencyMs?: number }): void;
   clearFaults(): void;
+  /** Indices, documents and replication rounds (cross-cluster replication). */
+  readonly ccr: CcrControls;
   /** Every call served, in order. */
   readonly calls: readonly CallRecord[];
   resetCalls(): void;

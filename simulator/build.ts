@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { createCa, createProxyChain, createServerCert, type ServerIdentity } from './certs';
 import { apiKeyId, hexId, secret } from './ids';
+import { createIndex, emptyCcrState } from './ccr-model';
 import { initialAttempt } from './plans';
 import { flattenSettings } from './settings';
 import { type Topology, type DeploymentSpec, type EnvironmentSpec } from './topology';
@@ -116,6 +117,9 @@ async function buildEnvironment(
 async function buildDeployment(env: Environment, d: DeploymentSpec): Promise<Deployment> {
   const dep = await newDeployment(env, d);
   initialAttempt(dep);
+  for (const index of d.indices) createIndex(dep, index.name, index.documents);
+  dep.ccr.transforms = clone(d.transforms);
+  dep.ccr.datafeeds = clone(d.datafeeds);
   return dep;
 }
 
@@ -171,6 +175,7 @@ async function newDeployment(env: Environment, d: DeploymentSpec): Promise<Deplo
       username: 'elastic',
     })),
     users: { elastic: { password: d.elasticPassword ?? env.elasticPassword, roles: ['superuser'] } },
+    ccr: emptyCcrState(),
   };
 }
 

@@ -1,7 +1,7 @@
 /** ECE deployment routes: list, get, update (plans), keystore, restart and pending-plan cancel. */
 import { parseBody } from './ece-body';
 import { deploymentNotFound, eceError, ok, resourceNotFound } from './ece-errors';
-import { DeploymentUpdateRequest, KeystoreContents, type TrustSettings } from './ece-schemas';
+import { KeystoreContents, type TrustSettings, deploymentUpdateRequest } from './ece-schemas';
 import { deploymentListingView, deploymentView, esResourceView, resourceHeaders, viewOptions } from './ece-views';
 import { hexId } from './ids';
 import { patchKeystore, redactedKeystore } from './keystore';
@@ -59,7 +59,7 @@ export function updateDeployment(state: SimState, env: Environment, req: SimRequ
   const found = findDeployment(env, req);
   if ('reply' in found) return found.reply;
   const dep = found.dep;
-  const parsed = parseBody(DeploymentUpdateRequest, req.body);
+  const parsed = parseBody(deploymentUpdateRequest(state.readings.nullListsInDeploymentUpdate), req.body);
   if ('reply' in parsed) return parsed.reply;
   const body = parsed.data;
 

@@ -4,6 +4,7 @@
  * the large plan objects pass through beyond their required parts.
  */
 import { z } from 'zod';
+import { type NullListsReading } from './unconfirmed';
 
 const PemCertificate = z
   .string()
@@ -29,61 +30,6 @@ export const TrustRelationshipUpdateRequest = z
   })
   .strict();
 
-const AccountTrustRelationship = z
-  .object({
-    account_id: z.string().min(1),
-    trust_all: z.boolean(),
-    trust_allowlist: z.array(z.string()).optional(),
-    name: z.string().optional(),
-  })
-  .strict();
-
-const ExternalTrustRelationship = z
-  .object({
-    trust_relationship_id: z.string().min(1),
-    trust_all: z.boolean(),
-    trust_allowlist: z.array(z.string()).optional(),
-    /** Retrieved from the trust relationship and ignored on write (spec). */
-    name: z.string().optional(),
-  })
-  .strict();
-
-const DirectTrustRelationship = z
-  .object({
-    uid: z.string().optional(),
-    name: z.string().min(1),
-    type: z.enum(['ECE', 'ESS', 'generic', 'proxy']).optional(),
-    trust_all: z.boolean(),
-    trust_allowlist: z.array(z.string()).optional(),
-    scope_id: z
-      .string()
-      .regex(/^[a-z0-9]{1,32}$/, 'must be up to 32 lowercase letters and digits')
-      .optional(),
-    additional_node_names: z.array(z.string()).optional(),
-    certificates: z
-      .array(z.object({ pem: PemCertificate, metadata: z.record(z.string(), z.unknown()).optional() }).strict())
-      .min(1, 'must hold at least one certificate'),
-  })
-  .strict()
-  .superRefine((d, ctx) => {
-    // Spec: "If proxy is specified, trust_all should be false and trust_allowlist, scope_id and
-    // additional_node_names should be omitted."
-    if (d.type !== 'proxy') return;
-    if (d.trust_all) ctx.addIssue({ code: 'custom', path: ['trust_all'], message: 'must be false for type proxy' });
-    for (const k of ['trust_allowlist', 'scope_id', 'additional_node_names'] as const) {
-      if (d[k] !== undefined) ctx.addIssue({ code: 'custom', path: [k], message: 'must be omitted for type proxy' });
-    }
-  });
-
-export const TrustSettings = z
-  .object({
-    accounts: z.array(AccountTrustRelationship).optional(),
-    external: z.array(ExternalTrustRelationship).optional(),
-    direct: z.array(DirectTrustRelationship).optional(),
-  })
-  .strict();
-export type TrustSettings = z.infer<typeof TrustSettings>;
-
 const KeystoreSecret = z
   .object({
     value: z.union([z.string(), z.record(z.string(), z.unknown()), z.null()]).optional(),
@@ -93,6 +39,72 @@ const KeystoreSecret = z
 
 export const KeystoreContents = z.object({ secrets: z.record(z.string().min(1), KeystoreSecret.nullable()) }).strict();
 export type KeystoreContents = z.infer<typeof KeystoreContents>;
+
+/**
+ * An optional list of the update request. A `null` there is what Elastic's Go SDK sends for an
+ * empty list or an omitted resource; whether ECE takes it is UNCONFIRMED (`nullListsInDeploymentUpdate`):
+ * 'accepted' reads it as the field omitted, 'refused' fails the schema.
+ */
+function optionalList<T extends z.ZodType>(item: T, reading: NullListsReading) {
+  const list = z.array(item);
+  return reading === 'accepted' ? list.nullish().transform((v) => v ?? undefined) : list.optional();
+}
+
+function trustSettings(reading: NullListsReading) {
+  const AccountTrustRelationship = z
+    .object({
+      account_id: z.string().min(1),
+      trust_all: z.boolean(),
+      trust_allowlist: optionalList(z.string(), reading),
+      name: z.string().optional(),
+    })
+    .strict();
+
+  const ExternalTrustRelationship = z
+    .object({
+      trust_relationship_id: z.string().min(1),
+      trust_all: z.boolean(),
+      trust_allowlist: optionalList(z.string(), reading),
+      /** Retrieved from the trust relationship and ignored on write (spec). */
+      name: z.string().optional(),
+    })
+    .strict();
+
+  const DirectTrustRelationship = z
+    .object({
+      uid: z.string().optional(),
+      name: z.string().min(1),
+      type: z.enum(['ECE', 'ESS', 'generic', 'proxy']).optional(),
+      trust_all: z.boolean(),
+      trust_allowlist: optionalList(z.string(), reading),
+      scope_id: z
+        .string()
+        .regex(/^[a-z0-9]{1,32}$/, 'must be up to 32 lowercase letters and digits')
+        .optional(),
+      additional_node_names: optionalList(z.string(), reading),
+      certificates: z
+        .array(z.object({ pem: PemCertificate, metadata: z.record(z.string(), z.unknown()).optional() }).strict())
+        .min(1, 'must hold at least one certificate'),
+    })
+    .strict()
+    .superRefine((d, ctx) => {
+      // Spec: "If proxy is specified, trust_all should be false and trust_allowlist, scope_id and
+      // additional_node_names should be omitted."
+      if (d.type !== 'proxy') return;
+      if (d.trust_all) ctx.addIssue({ code: 'custom', path: ['trust_all'], message: 'must be false for type proxy' });
+      for (const k of ['trust_allowlist', 'scope_id', 'additional_node_names'] as const) {
+        if (d[k] !== undefined) ctx.addIssue({ code: 'custom', path: [k], message: 'must be omitted for type proxy' });
+      }
+    });
+
+  return z
+    .object({
+      accounts: optionalList(AccountTrustRelationship, reading),
+      external: optionalList(ExternalTrustRelationship, reading),
+      direct: optionalList(DirectTrustRelationship, reading),
+    })
+    .strict();
+}
 
 const ElasticsearchClusterPlan = z.looseObject({
   cluster_topology: z.array(z.record(z.string(), z.unknown())),
@@ -104,39 +116,50 @@ const ElasticsearchClusterPlan = z.looseObject({
   }),
 });
 
-const ElasticsearchClusterSettings = z.looseObject({
-  trust: TrustSettings.nullable().optional(),
-  keystore_contents: KeystoreContents.optional(),
-});
+function deploymentUpdateSchema(reading: NullListsReading) {
+  const ElasticsearchClusterSettings = z.looseObject({
+    trust: trustSettings(reading).nullable().optional(),
+    keystore_contents: KeystoreContents.optional(),
+  });
 
-const ElasticsearchPayload = z
-  .object({
-    ref_id: z.string().min(1),
-    display_name: z.string().optional(),
-    region: z.string().min(1),
-    plan: ElasticsearchClusterPlan,
-    settings: ElasticsearchClusterSettings.optional(),
-  })
-  .strict();
+  const ElasticsearchPayload = z
+    .object({
+      ref_id: z.string().min(1),
+      display_name: z.string().optional(),
+      region: z.string().min(1),
+      plan: ElasticsearchClusterPlan,
+      settings: ElasticsearchClusterSettings.optional(),
+    })
+    .strict();
 
-export const DeploymentUpdateRequest = z
-  .object({
-    name: z.string().min(1).optional(),
-    alias: z.string().optional(),
-    prune_orphans: z.boolean(),
-    resources: z
-      .object({
-        elasticsearch: z.array(ElasticsearchPayload).optional(),
-        kibana: z.array(z.unknown()).optional(),
-        apm: z.array(z.unknown()).optional(),
-        appsearch: z.array(z.unknown()).optional(),
-        enterprise_search: z.array(z.unknown()).optional(),
-        integrations_server: z.array(z.unknown()).optional(),
-      })
-      .strict()
-      .optional(),
-    settings: z.record(z.string(), z.unknown()).optional(),
-    metadata: z.record(z.string(), z.unknown()).optional(),
-  })
-  .strict();
-export type DeploymentUpdateRequest = z.infer<typeof DeploymentUpdateRequest>;
+  return z
+    .object({
+      name: z.string().min(1).optional(),
+      alias: z.string().optional(),
+      prune_orphans: z.boolean(),
+      resources: z
+        .object({
+          elasticsearch: optionalList(ElasticsearchPayload, reading),
+          kibana: optionalList(z.unknown(), reading),
+          apm: optionalList(z.unknown(), reading),
+          appsearch: optionalList(z.unknown(), reading),
+          enterprise_search: optionalList(z.unknown(), reading),
+          integrations_server: optionalList(z.unknown(), reading),
+        })
+        .strict()
+        .optional(),
+      settings: z.record(z.string(), z.unknown()).optional(),
+      metadata: z.record(z.string(), z.unknown()).optional(),
+    })
+    .strict();
+}
+
+const DEPLOYMENT_UPDATE = {
+  accepted: deploymentUpdateSchema('accepted'),
+  refused: deploymentUpdateSchema('refused'),
+} as const;
+
+/** The `DeploymentUpdateRequest` schema under a reading of `null` lists. */
+export const deploymentUpdateRequest = (reading: NullListsReading) => DEPLOYMENT_UPDATE[reading];
+export type DeploymentUpdateRequest = z.infer<(typeof DEPLOYMENT_UPDATE)['accepted']>;
+export type TrustSettings = z.infer<ReturnType<typeof trustSettings>>;

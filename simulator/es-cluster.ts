@@ -16,6 +16,40 @@ function versionInfo(version: string): JsonObject {
   };
 }
 
+/**
+ * The Lucene version each Elasticsearch release ships, from the first release it applies to
+ * (server IndexVersions and its release table IndexVersions.csv; docs/simulator.md marks the
+ * inferred rows).
+ */
+const LUCENE_FROM: ReadonlyArray<readonly [string, string]> = [
+  ['8.10.0', '9.7.0'],
+  ['8.11.0', '9.8.0'],
+  ['8.12.0', '9.9.1'],
+  ['8.12.1', '9.9.2'],
+  ['8.13.0', '9.10.0'],
+  ['8.15.0', '9.11.1'],
+  ['8.16.0', '9.12.0'],
+  ['8.18.0', '9.12.1'],
+  ['8.19.0', '9.12.2'],
+  ['9.0.0', '10.1.0'],
+  ['9.1.0', '10.2.2'],
+  ['9.2.0', '10.3.0'],
+  ['9.3.0', '10.3.2'],
+  ['9.4.0', '10.4.0'],
+];
+
+const versionKey = (v: string) => v.split('.').map(Number) as [number, number, number];
+const notAfter = (a: string, b: string) => {
+  const [x, y] = [versionKey(a), versionKey(b)];
+  for (let i = 0; i < 3; i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) < (y[i] ?? 0);
+  return true;
+};
+
+/** The Lucene version of an Elasticsearch version (the oldest row for anything older). */
+export function luceneVersion(version: string): string {
+  return [...LUCENE_FROM].reverse().find(([from]) => notAfter(from, version))?.[1] ?? LUCENE_FROM[0]![1];
+}
+
 export function info(dep: Deployment): Reply {
   return {
     status: 200,
@@ -29,7 +63,7 @@ export function info(dep: Deployment): Reply {
         build_hash: '0000000000000000000000000000000000000000',
         build_date: '2025-01-01T00:00:00.000Z',
         build_snapshot: false,
-        lucene_version: '9.11.1',
+        lucene_version: luceneVersion(dep.version),
       },
       tagline: 'You Know, for Search',
     },
@@ -130,14 +164,29 @@ export function remoteInfo(state: SimState, dep: Deployment): Reply {
   return { status: 200, body: out };
 }
 
-export function reloadSecure(dep: Deployment): Reply {
-  reloadSecureSettings(dep);
+/**
+ * `POST /_nodes/reload_secure_settings` (server TransportNodesReloadSecureSettingsAction): each node
+ * decrypts its keystore with `secure_settings_password` (none: the empty password). ECE's keystore
+ * has no password, so any other one fails on the node: the node answers a `reload_exception`
+ * (KeyStoreWrapper's SecurityException) and loads nothing, and the call itself is still 200.
+ */
+export function reloadSecure(dep: Deployment, req: SimRequest): Reply {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const password = body.secure_settings_password;
+  const wrongPassword = typeof password === 'string' && password !== '';
+  if (!wrongPassword) reloadSecureSettings(dep);
+  const node = {
+    name: 'instance-0000000000',
+    ...(wrongPassword
+      ? { reload_exception: { type: 'security_exception', reason: 'Provided keystore password was incorrect' } }
+      : {}),
+  };
   return {
     status: 200,
     body: {
       _nodes: { total: 1, successful: 1, failed: 0 },
       cluster_name: dep.clusterId,
-      nodes: { [`node-${dep.clusterId.slice(0, 8)}`]: { name: 'instance-0000000000' } },
+      nodes: { [`node-${dep.clusterId.slice(0, 8)}`]: node },
     },
   };
 }

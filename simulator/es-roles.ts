@@ -1,5 +1,6 @@
 /** Elasticsearch roles: put (fields and remote privileges per version line), get, delete. */
 import { esBadRequest, esError } from './es-errors';
+import { asList, indexPrivilegeEntries } from './es-privileges';
 import { esFactsFor, hasMember } from './es-spec';
 import { type Reply, type SimRequest } from './server';
 import { type Deployment, type JsonObject, clone } from './state';
@@ -60,7 +61,7 @@ function roleError(dep: Deployment, name: string, body: unknown): Reply | undefi
   if (!isObject(body)) return esError(400, 'parse_exception', `failed to parse role [${name}]. missing body`);
   const facts = esFactsFor(dep.version);
   for (const field of Object.keys(body)) {
-    // The line's put_role body (specs/elasticsearch): remote_indices from 8.14, remote_cluster and description from 8.15.
+    // The line's put_role body (specs/elasticsearch): remote_indices from 8.10, remote_cluster and description from 8.15.
     if (!hasMember(facts.endpoints['security.put_role']?.body, field)) {
       return esError(400, 'parse_exception', `failed to parse role [${name}]. unexpected field [${field}]`);
     }
@@ -107,7 +108,19 @@ export function putRole(dep: Deployment, req: SimRequest): Reply {
   return { status: 200, body: { role: { created } } };
 }
 
+/**
+ * A role as Elasticsearch renders it (server RoleDescriptor.toXContent): index entries in their
+ * stored form (es-privileges.ts: `names` a list, `query` a string, `allow_restricted_indices`
+ * added), remote cluster entries with lists.
+ */
 function roleView(role: JsonObject): JsonObject {
+  const remoteCluster = Array.isArray(role.remote_cluster)
+    ? role.remote_cluster.map((e) =>
+        e !== null && typeof e === 'object' && !Array.isArray(e)
+          ? { privileges: asList(e.privileges), clusters: asList(e.clusters) }
+          : e,
+      )
+    : undefined;
   return {
     cluster: [],
     indices: [],
@@ -115,6 +128,9 @@ function roleView(role: JsonObject): JsonObject {
     run_as: [],
     metadata: {},
     ...clone(role),
+    ...(role.indices !== undefined ? { indices: indexPrivilegeEntries(role.indices) } : {}),
+    ...(role.remote_indices !== undefined ? { remote_indices: indexPrivilegeEntries(role.remote_indices) } : {}),
+    ...(remoteCluster ? { remote_cluster: remoteCluster } : {}),
     transient_metadata: { enabled: true },
   };
 }

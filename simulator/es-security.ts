@@ -3,8 +3,9 @@ import { authenticateEs, isReply } from './es-auth';
 import { esBadRequest, esError } from './es-errors';
 import { apiKeyId, secret } from './ids';
 import { type Reply, type SimRequest } from './server';
+import { indexPrivilegeEntry, storedAccess } from './es-privileges';
 import { esFactsFor } from './es-spec';
-import { type ApiKey, type Deployment, type JsonObject, clone } from './state';
+import { type ApiKey, type Deployment, type JsonObject, clone, versionAtLeast } from './state';
 
 const UNITS: Record<string, number> = { nanos: 1e-6, micros: 1e-3, ms: 1, s: 1e3, m: 6e4, h: 3.6e6, d: 8.64e7 };
 
@@ -85,7 +86,8 @@ export function createCrossClusterApiKey(dep: Deployment, req: SimRequest): Repl
     creation: Date.now(),
     expiration,
     metadata: clone(metadata),
-    access: clone(body.access as Record<string, unknown>),
+    // Kept as Elasticsearch keeps it, so GET returns it in Elasticsearch's form (es-privileges.ts).
+    access: storedAccess(body.access as Record<string, unknown>),
     username: principal.username,
   };
   dep.apiKeys.push(key);
@@ -112,32 +114,26 @@ function wildcard(pattern: string): RegExp {
 
 /**
  * The role descriptor Elasticsearch derives from a cross-cluster key's `access` and lists under
- * `role_descriptors.cross_cluster` (Elastic docs, create cross-cluster API key: search grants
- * `read`, `read_cross_cluster`, `view_index_metadata`; replication grants `cross_cluster_replication`,
- * `cross_cluster_replication_internal`).
+ * `role_descriptors.cross_cluster` (server CrossClusterApiKeyRoleDescriptorBuilder): search grants
+ * `cross_cluster_search` and, from 8.15, `monitor_enrich` (for ES|QL ENRICH; ES PR #107493, issue
+ * #108735) with `read`, `read_cross_cluster`, `view_index_metadata`; replication grants
+ * `cross_cluster_replication` with `cross_cluster_replication`, `cross_cluster_replication_internal`.
  */
-export function crossClusterRoleDescriptor(access: Record<string, unknown>): JsonObject {
+export function crossClusterRoleDescriptor(access: Record<string, unknown>, version: string): JsonObject {
   const search = (access.search as Array<Record<string, unknown>> | undefined) ?? [];
   const replication = (access.replication as Array<Record<string, unknown>> | undefined) ?? [];
-  const names = (n: unknown) => (Array.isArray(n) ? n.map(String) : [String(n)]);
+  const searchCluster = versionAtLeast(version, 8, 15)
+    ? ['cross_cluster_search', 'monitor_enrich']
+    : ['cross_cluster_search'];
   return clone({
-    cluster: [
-      ...(search.length ? ['cross_cluster_search'] : []),
-      ...(replication.length ? ['cross_cluster_replication'] : []),
-    ],
+    cluster: [...(search.length ? searchCluster : []), ...(replication.length ? ['cross_cluster_replication'] : [])],
     indices: [
-      ...search.map((e) => ({
-        names: names(e.names),
-        privileges: ['read', 'read_cross_cluster', 'view_index_metadata'],
-        ...(e.field_security ? { field_security: e.field_security } : {}),
-        ...(e.query !== undefined ? { query: e.query } : {}),
-        allow_restricted_indices: e.allow_restricted_indices === true,
-      })),
-      ...replication.map((e) => ({
-        names: names(e.names),
-        privileges: ['cross_cluster_replication', 'cross_cluster_replication_internal'],
-        allow_restricted_indices: e.allow_restricted_indices === true,
-      })),
+      ...search.map((e) =>
+        indexPrivilegeEntry({ ...e, privileges: ['read', 'read_cross_cluster', 'view_index_metadata'] }),
+      ),
+      ...replication.map((e) =>
+        indexPrivilegeEntry({ ...e, privileges: ['cross_cluster_replication', 'cross_cluster_replication_internal'] }),
+      ),
     ],
     applications: [],
     run_as: [],
@@ -146,7 +142,7 @@ export function crossClusterRoleDescriptor(access: Record<string, unknown>): Jso
   }) as JsonObject;
 }
 
-function keyView(k: ApiKey): JsonObject {
+function keyView(k: ApiKey, version: string): JsonObject {
   return clone({
     id: k.id,
     name: k.name,
@@ -159,7 +155,7 @@ function keyView(k: ApiKey): JsonObject {
     realm: 'reserved',
     metadata: k.metadata,
     role_descriptors:
-      k.type === 'cross_cluster' && k.access ? { cross_cluster: crossClusterRoleDescriptor(k.access) } : {},
+      k.type === 'cross_cluster' && k.access ? { cross_cluster: crossClusterRoleDescriptor(k.access, version) } : {},
     ...(k.access ? { access: k.access } : {}),
   }) as JsonObject;
 }
@@ -173,7 +169,7 @@ export function getApiKeys(dep: Deployment, req: SimRequest): Reply {
   const keys = dep.apiKeys.filter(
     (k) => (!id || k.id === id) && (!name || wildcard(name).test(k.name)) && (!activeOnly || active(k)),
   );
-  return { status: 200, body: { api_keys: keys.map(keyView) } };
+  return { status: 200, body: { api_keys: keys.map((k) => keyView(k, dep.version)) } };
 }
 
 export function invalidateApiKeys(dep: Deployment, req: SimRequest): Reply {
@@ -234,8 +230,9 @@ export function updateCrossClusterApiKey(dep: Deployment, req: SimRequest): Repl
   const accessError = checkAccess(dep, body.access);
   if (accessError) return esBadRequest(accessError);
   if (body.metadata !== undefined && !isObject(body.metadata)) return esBadRequest('[metadata] must be an object');
-  const access = clone(body.access as Record<string, unknown>);
+  const access = storedAccess(body.access as Record<string, unknown>);
   const metadata = body.metadata !== undefined ? clone(body.metadata as Record<string, unknown>) : key.metadata;
+  // Elasticsearch compares what it stores: a query's bytes, not what the query means.
   const updated =
     JSON.stringify(access) !== JSON.stringify(key.access) || JSON.stringify(metadata) !== JSON.stringify(key.metadata);
   key.access = access;

@@ -5,10 +5,12 @@
  */
 import { type EsRouteId } from './api';
 import { authenticateEs, isReply } from './es-auth';
+import { ccrRoutes } from './es-ccr';
 import { getClusterSettings, info, putClusterSettings, reloadSecure, remoteInfo, resolveCluster } from './es-cluster';
 import { esError } from './es-errors';
 import { deleteRole, getRoles, putRole } from './es-roles';
 import { createCrossClusterApiKey, getApiKeys, invalidateApiKeys, updateCrossClusterApiKey } from './es-security';
+import { jobRoutes } from './es-jobs';
 import { esFactsFor } from './es-spec';
 import { checkRequest, negotiate, noHandler, routeAvailable } from './es-strict';
 import { type Reply, type Route, type SimRequest, type Site } from './server';
@@ -59,10 +61,11 @@ export function esSite(state: SimState, dep: Deployment): Site {
   add('GET', '/_security/role/{name}', 'security.get_role', (r) => getRoles(dep, r));
   add('GET', '/_security/role', 'security.get_role', (r) => getRoles(dep, r));
   add('DELETE', '/_security/role/{name}', 'security.delete_role', (r) => deleteRole(dep, r));
-  add('POST', '/_nodes/reload_secure_settings', 'nodes.reload_secure_settings', () => reloadSecure(dep));
-  add('POST', '/_nodes/{node_id}/reload_secure_settings', 'nodes.reload_secure_settings', () => reloadSecure(dep));
+  add('POST', '/_nodes/reload_secure_settings', 'nodes.reload_secure_settings', (r) => reloadSecure(dep, r));
+  add('POST', '/_nodes/{node_id}/reload_secure_settings', 'nodes.reload_secure_settings', (r) => reloadSecure(dep, r));
   add('GET', '/_resolve/cluster/{name}', 'indices.resolve_cluster', (r) => resolveCluster(state, dep, r));
   add('GET', '/_resolve/cluster', 'indices.resolve_cluster', (r) => resolveCluster(state, dep, r));
+  for (const r of [...ccrRoutes(state, dep), ...jobRoutes(dep)]) add(r.method, r.pattern, r.id, r.handler);
 
   return {
     environment: dep.environment,

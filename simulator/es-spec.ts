@@ -9,6 +9,8 @@ export interface SpecMember {
   type: string;
   required: boolean;
   since?: string;
+  /** The specification's since-version where the product's differs (scripts/specs PRODUCT_SINCE). */
+  specSince?: string;
 }
 export type SpecMembers = Record<string, SpecMember>;
 export interface SpecEndpoint {
@@ -23,7 +25,7 @@ export interface EsLineFacts {
   commonQuery: string[];
   endpoints: Record<string, SpecEndpoint>;
   types: Record<string, SpecMembers>;
-  enums: Record<string, Record<string, { since?: string }>>;
+  enums: Record<string, Record<string, { since?: string; specSince?: string }>>;
 }
 
 const SPEC_DIR = path.join(__dirname, '..', 'specs', 'elasticsearch');

@@ -6,6 +6,7 @@ import type * as https from 'node:https';
 import { type EnvironmentConfigInput } from '../domain';
 import { type FaultSpec, type SimulatorHandle } from './api';
 import { buildEnvironments } from './build';
+import { ccrControls } from './ccr-controls';
 import { DEFAULT_TOPOLOGY } from './default-topology';
 import { eceSite } from './ece-site';
 import { esSite } from './es-site';
@@ -15,6 +16,7 @@ import { listen } from './server';
 import { snapshotState } from './snapshot';
 import { type SimState } from './state';
 import { parseTopology, type TopologyInput } from './topology';
+import { type Readings, readingsOf } from './unconfirmed';
 
 export { DEFAULT_IDS, comparableState } from './api';
 export type * from './api';
@@ -29,6 +31,8 @@ export interface SimulatorOptions {
   latencyMs?: number;
   /** Where logs go (default: nowhere). `npm run simulator` logs to stderr. */
   log?: (message: string) => void;
+  /** The other reading of an UNCONFIRMED behaviour, for tests that run both (simulator/unconfirmed.ts). */
+  readings?: Partial<Readings>;
 }
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<SimulatorHandle> {
@@ -38,6 +42,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     environments: new Map(),
     planDurationMs: options.planDurationMs ?? 1000,
     latencyMs: options.latencyMs ?? 0,
+    readings: readingsOf(options.readings),
   };
   const faults = new FaultBook();
   const built = await buildEnvironments(topology);
@@ -132,6 +137,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       if (latencyMs !== undefined) state.latencyMs = latencyMs;
     },
     clearFaults: () => faults.clear(),
+    ccr: ccrControls(state),
     get calls() {
       return faults.calls;
     },

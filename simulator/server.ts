@@ -63,7 +63,8 @@ function compile(route: Route): CompiledRoute {
   return { ...route, regex: new RegExp(`^${source}/?$`), names };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Holds the call `ms` and resolves to what it held: the delay the call log reports (CallRecord.delayMs). */
+const hold = (ms: number) => new Promise<number>((resolve) => setTimeout(() => resolve(ms), ms));
 
 function readBody(req: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -136,8 +137,18 @@ async function handle(
   }
   const { route, params } = matched;
   const deploymentId = site.deploymentId ?? params.deployment_id;
+  let delayMs = 0;
   const record = (status: number, fault?: FaultSpec['kind']) =>
-    faults.record({ environment: site.environment, deploymentId, route: route.id, method, path, status, fault });
+    faults.record({
+      environment: site.environment,
+      deploymentId,
+      route: route.id,
+      method,
+      path,
+      status,
+      fault,
+      ...(delayMs > 0 ? { delayMs } : {}),
+    });
 
   const fault = faults.take(route.id, site.environment, deploymentId);
   if (fault?.kind === 'reset') {
@@ -151,8 +162,8 @@ async function handle(
     send(res, reply, options);
     return;
   }
-  if (fault?.kind === 'latency') await sleep(fault.ms);
-  if (state.latencyMs > 0) await sleep(state.latencyMs);
+  if (fault?.kind === 'latency') delayMs += await hold(fault.ms);
+  if (state.latencyMs > 0) delayMs += await hold(state.latencyMs);
 
   let body: unknown;
   if (rawBody.trim() !== '') {

@@ -41,6 +41,7 @@ const REMOTE_NAMESPACE = /^cluster\.remote\.[^.]+\..+$/;
 const REMOTE_KEYS: Record<string, 'string' | 'boolean' | 'list' | 'int'> = {
   mode: 'string',
   seeds: 'list',
+  proxy: 'string',
   proxy_address: 'string',
   server_name: 'string',
   skip_unavailable: 'boolean',
@@ -51,8 +52,23 @@ const REMOTE_KEYS: Record<string, 'string' | 'boolean' | 'list' | 'int'> = {
   'transport.ping_schedule': 'string',
 };
 
+/**
+ * The keys of one connection mode (server SniffConnectionStrategy, ProxyConnectionStrategy): each is
+ * registered with a StrategyValidator that refuses it under the other mode.
+ */
+const MODE_KEYS: Record<string, 'SNIFF' | 'PROXY'> = {
+  seeds: 'SNIFF',
+  proxy: 'SNIFF',
+  node_connections: 'SNIFF',
+  proxy_address: 'PROXY',
+  server_name: 'PROXY',
+  proxy_socket_connections: 'PROXY',
+};
+
 export interface RemoteSettings {
   alias: string;
+  /** Every key set under `cluster.remote.<alias>.`. */
+  keys: string[];
   mode?: string;
   seeds?: string[];
   proxyAddress?: string;
@@ -67,7 +83,8 @@ export function remoteAliases(flat: Record<string, Json>): Map<string, RemoteSet
     const m = REMOTE.exec(key);
     if (!m || value === null) continue;
     const alias = m[1]!;
-    const r = out.get(alias) ?? { alias };
+    const r = out.get(alias) ?? { alias, keys: [] };
+    r.keys.push(m[2]!);
     if (m[2] === 'mode') r.mode = String(value);
     if (m[2] === 'seeds') r.seeds = (Array.isArray(value) ? value : [value]).map(String);
     if (m[2] === 'proxy_address') r.proxyAddress = String(value);
@@ -119,12 +136,10 @@ export function validateRemoteSettings(
   }
   for (const r of remoteAliases(merged).values()) {
     const pre = `cluster.remote.${r.alias}`;
-    if (r.mode === 'proxy' && r.seeds) {
-      return `Setting "${pre}.seeds" cannot be used with the configured "${pre}.mode" [required=SNIFF, configured=PROXY]`;
-    }
-    if (r.mode === 'sniff' && (r.proxyAddress || r.serverName)) {
-      const bad = r.proxyAddress ? 'proxy_address' : 'server_name';
-      return `Setting "${pre}.${bad}" cannot be used with the configured "${pre}.mode" [required=PROXY, configured=SNIFF]`;
+    const configured = r.mode === 'proxy' ? 'PROXY' : 'SNIFF';
+    const misplaced = r.keys.find((k) => MODE_KEYS[k] !== undefined && MODE_KEYS[k] !== configured);
+    if (misplaced) {
+      return `Setting "${pre}.${misplaced}" cannot be used with the configured "${pre}.mode" [required=${MODE_KEYS[misplaced]}, configured=${configured}]`;
     }
     if (r.mode === 'sniff' && !r.seeds?.length) {
       return `Cannot configure setting [${pre}.skip_unavailable] if remote cluster is not enabled.`;

@@ -20,6 +20,21 @@ function deploymentSnapshot(dep: Deployment): DeploymentSnapshot {
       invalidated: k.invalidated,
       metadata: clone(k.metadata),
     })),
+    followers: Object.fromEntries(
+      [...dep.ccr.indices.values()]
+        .filter((i) => i.follower)
+        .map((i) => [
+          i.name,
+          {
+            remoteCluster: i.follower!.remoteCluster,
+            leaderIndex: i.follower!.leaderIndex,
+            status: i.follower!.task ? ('active' as const) : ('paused' as const),
+          },
+        ]),
+    ),
+    autoFollowPatterns: Object.fromEntries(
+      [...dep.ccr.patterns.values()].map((p) => [p.name, { remoteCluster: p.remoteCluster, active: p.active }]),
+    ),
     plans: attempts.map((a) => ({ id: a.id, kind: a.kind, status: a.status })),
   };
 }

@@ -1,6 +1,8 @@
 /** The simulator's in-memory state: what ECE and each Elasticsearch cluster hold. */
 import type * as https from 'node:https';
+import { type CcrState } from './ccr-model';
 import { type Issuer } from './certs';
+import { type Readings } from './unconfirmed';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 export type JsonObject = { [k: string]: Json };
@@ -109,6 +111,8 @@ export interface Deployment {
   roles: Record<string, JsonObject>;
   apiKeys: ApiKey[];
   users: Record<string, { password: string; roles: string[] }>;
+  /** Indices, followers, auto-follow patterns, transforms and datafeeds (simulator/ccr-model.ts). */
+  ccr: CcrState;
   esServer?: https.Server;
 }
 
@@ -135,6 +139,8 @@ export interface SimState {
   environments: Map<string, Environment>;
   planDurationMs: number;
   latencyMs: number;
+  /** The reading of each UNCONFIRMED behaviour a test can switch (simulator/unconfirmed.ts). */
+  readings: Readings;
 }
 
 export const nowIso = () => new Date().toISOString();

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { DeploymentId, EnvironmentName, RefId } from '../domain/ids';
 import { parseOrThrow } from '../domain/validation';
+import { invalidIndexName } from './index-names';
 
 const Hex32 = z.string().regex(/^[a-f0-9]{32}$/, 'must be 32 lowercase hexadecimal characters');
 const Version = z.string().regex(/^\d+\.\d+\.\d+$/, 'must be a stack version such as "8.15.1"');
@@ -58,6 +59,49 @@ const ApiKeySpec = z
   })
   .strict();
 
+/** An index that exists before any run: a leader for followers to replicate (docs/simulator.md). */
+const IndexSeed = z
+  .object({
+    name: z.string().superRefine((n, ctx) => {
+      const invalid = invalidIndexName(n);
+      if (invalid) ctx.addIssue({ code: 'custom', message: `must be a valid index name: ${invalid}` });
+    }),
+    /** Documents already indexed (sequence numbers 0..documents-1). */
+    documents: z.number().int().min(0).default(0),
+  })
+  .strict();
+/** Transform and datafeed ids: lowercase alphanumerics, `-` and `_`, starting and ending alphanumeric. */
+const JobId = z
+  .string()
+  .regex(/^[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?$/, 'must be lowercase alphanumerics, - and _ (at most 64)');
+const SourceIndices = z.array(z.string().min(1)).min(1);
+const TransformSeed = z
+  .object({
+    id: JobId,
+    source: z
+      .object({
+        index: z.union([
+          z
+            .string()
+            .min(1)
+            .transform((i) => [i]),
+          SourceIndices,
+        ]),
+      })
+      .strict(),
+    dest: z.object({ index: z.string().min(1) }).strict(),
+    state: z.enum(['started', 'stopped']).default('stopped'),
+  })
+  .strict();
+const DatafeedSeed = z
+  .object({
+    datafeed_id: JobId,
+    job_id: JobId,
+    indices: SourceIndices,
+    state: z.enum(['started', 'stopped']).default('stopped'),
+  })
+  .strict();
+
 export const DeploymentSpec = z
   .object({
     id: DeploymentId,
@@ -79,6 +123,12 @@ export const DeploymentSpec = z
     persistentSettings: z.record(z.string().min(1), z.unknown()).default({}),
     roles: z.record(z.string().min(1), z.record(z.string(), z.unknown())).default({}),
     apiKeys: z.array(ApiKeySpec).default([]),
+    /** Indices with documents (leaders for cross-cluster replication). */
+    indices: z.array(IndexSeed).default([]),
+    /** Transforms (read-only: GET _transform), with the indices they read. */
+    transforms: z.array(TransformSeed).default([]),
+    /** Machine learning datafeeds (read-only: GET _ml/datafeeds), with the indices they read. */
+    datafeeds: z.array(DatafeedSeed).default([]),
   })
   .strict();
 
@@ -132,6 +182,15 @@ export const Topology = z
         seen.set(d.id, env);
       });
       spec.deployments.forEach((d, i) => {
+        d.indices.forEach((index, j) => {
+          if (d.indices.findIndex((other) => other.name === index.name) !== j) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['environments', env, 'deployments', i, 'indices', j, 'name'],
+              message: `index ${index.name} is listed twice`,
+            });
+          }
+        });
         if (d.trustAbsent && d.trust) {
           ctx.addIssue({
             code: 'custom',

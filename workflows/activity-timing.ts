@@ -32,9 +32,16 @@ const UNDO_QUICK: ActivityOptions = {
 };
 const UNDO_PLAN_WAIT: ActivityOptions = { ...PLAN_WAIT, scheduleToCloseTimeout: '4h' };
 
-/** `verify` polls `_remote/info` up to the request's verifyTimeout, then probes. */
-function verifyOptions(request: ConnectionRequest): ActivityOptions {
-  const pollMs = durationToMs(request.verifyTimeout);
+/** Reads every deployment it needs (discovery), heartbeating per deployment read. */
+const DISCOVERY: ActivityOptions = {
+  startToCloseTimeout: '15m',
+  heartbeatTimeout: '2m',
+  retry: { initialInterval: '2s', maximumInterval: '1m', nonRetryableErrorTypes },
+};
+
+/** `verify` polls `_remote/info` up to the request's verifyTimeout (default 5m), then probes. */
+function verifyOptions(request: ConnectionRequest | undefined): ActivityOptions {
+  const pollMs = durationToMs(request?.verifyTimeout ?? '5m');
   return {
     startToCloseTimeout: pollMs + 2 * 60_000,
     // It heartbeats on every `_remote/info` poll.
@@ -45,8 +52,14 @@ function verifyOptions(request: ConnectionRequest): ActivityOptions {
 }
 
 /** The options of an activity of `timing`; `undo` when it undoes a step. */
-export function activityOptions(timing: ActivityTiming, undo: boolean, request: ConnectionRequest): ActivityOptions {
+export function activityOptions(
+  timing: ActivityTiming,
+  undo: boolean,
+  request: ConnectionRequest | undefined,
+): ActivityOptions {
   switch (timing) {
+    case 'discovery':
+      return DISCOVERY;
     case 'quick':
       return undo ? UNDO_QUICK : QUICK;
     case 'plan-wait':

@@ -6,3 +6,4 @@ export { disconnectConnection } from './disconnect';
 export { updateConnectionAccess } from './update-access';
 export { rotateConnection } from './rotate';
 export { connectFanOut } from './connect-fan-out';
+export { crosslinkInventory } from './inventory';

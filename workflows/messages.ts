@@ -6,8 +6,11 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import {
   type ApprovalDecision,
   type AuditEntry,
+  type DiscoveryFilter,
   type FanOutPairStatus,
+  type InventoryView,
   type Progress,
+  type RefreshRequest,
   type RejectionDecision,
 } from '../domain';
 
@@ -29,3 +32,11 @@ export const progressQuery = defineQuery<Progress>('progress');
 
 /** A fan-out's per-pair status (workflows/connect-fan-out.ts): each pair's connection id and state. */
 export const fanOutStatusQuery = defineQuery<FanOutPairStatus[]>('fanOutStatus');
+
+/**
+ * The inventory workflow's (workflows/inventory.ts) latest discovery, narrowed by an optional
+ * filter, with how fresh it is. `crosslink connections` reads it; no workflow is started per call.
+ */
+export const inventoryQuery = defineQuery<InventoryView, [DiscoveryFilter?]>('inventory');
+/** Asks the inventory workflow for a new discovery (requests arriving meanwhile share the next one). */
+export const refreshSignal = defineSignal<[RefreshRequest]>('refresh');

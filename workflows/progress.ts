@@ -14,8 +14,6 @@ import {
   type PendingGate,
   type Progress,
   SEARCH_ATTRIBUTE_KEYS,
-  STEP_CATALOG,
-  STEP_IDS,
   type StepDecision,
   type StepId,
   type StepProgress,
@@ -37,13 +35,33 @@ function now(): string {
   return new Date().toISOString();
 }
 
-export class ConnectionProgress {
+/** What the plan runner reports to (workflows/engine/plan-runner.ts): a run's progress, or nothing (a fan-out). */
+export interface RunView {
+  readonly firstFailedStep: StepId | undefined;
+  readonly currentStep: StepId | undefined;
+  readonly created: readonly CreatedResource[];
+  applyDecisions(decisions: readonly StepDecision[]): void;
+  stepStarted(id: StepId): void;
+  stepSucceeded(id: StepId, records: readonly Recorded[], detail?: string): void;
+  stepPartlyDone(id: StepId, records: readonly Recorded[]): void;
+  stepFailed(id: StepId, message: string): void;
+  undoStarted(id: StepId): void;
+  undoSucceeded(id: StepId, detail: string): void;
+  undoFailed(failure: CompensationFailure): void;
+  compensating(reason: FailureReason): void;
+  finished(state: Extract<ConnectionState, 'connected' | 'rolled-back' | 'failed' | 'disconnected'>): void;
+  /** What a failure's details carry. */
+  snapshot(): unknown;
+}
+
+export class ConnectionProgress implements RunView {
   private readonly data: Progress;
   private lastPublished = '';
   /** The step whose failure started the rollback (parallel branches may fail after it). */
   firstFailedStep: StepId | undefined;
 
-  constructor(connectionId: string, request: ConnectionRequest) {
+  /** `steps`: the plan's progress rows (domain/plans.ts stepsOf), in the documented order. */
+  constructor(connectionId: string, request: ConnectionRequest, steps: readonly StepId[]) {
     const model = request.securityModel;
     this.data = {
       connectionId,
@@ -55,7 +73,7 @@ export class ConnectionProgress {
       remote: { environment: request.remote.environment, deploymentId: request.remote.deploymentId },
       requestedBy: request.requestedBy,
       startedAt: now(),
-      steps: STEP_IDS.filter((id) => STEP_CATALOG[id].models.includes(model)).map((id) => ({
+      steps: steps.map((id) => ({
         id,
         status: 'pending' as StepStatus,
         attempts: 0,
@@ -86,12 +104,8 @@ export class ConnectionProgress {
 
   step(id: StepId): StepProgress {
     const step = this.data.steps.find((s) => s.id === id);
-    if (!step) throw new RangeError(`step ${id} is not part of the ${this.data.model} model`);
+    if (!step) throw new RangeError(`step ${id} is not part of this run's plan`);
     return step;
-  }
-
-  applies(id: StepId): boolean {
-    return this.step(id).status !== 'skipped';
   }
 
   /** Preflight's decisions: steps that do not apply are shown as skipped, with the reason. */
@@ -259,3 +273,21 @@ export class ConnectionProgress {
     ]);
   }
 }
+
+/** A run with no progress of its own (a fan-out: its pairs' runs have theirs); nothing is published. */
+export const NO_PROGRESS: RunView = {
+  firstFailedStep: undefined,
+  currentStep: undefined,
+  created: [],
+  applyDecisions: () => undefined,
+  stepStarted: () => undefined,
+  stepSucceeded: () => undefined,
+  stepPartlyDone: () => undefined,
+  stepFailed: () => undefined,
+  undoStarted: () => undefined,
+  undoSucceeded: () => undefined,
+  undoFailed: () => undefined,
+  compensating: () => undefined,
+  finished: () => undefined,
+  snapshot: () => undefined,
+};

@@ -15,7 +15,8 @@ import {
 } from '../../domain/inventory';
 import { type TrustSettings } from '../../domain/records';
 import { type ApiKeyInfo } from '../elasticsearch/schemas';
-import { credentialsSetting, proxyPort, readApiKeyMark, trustRelationshipName } from '../marks';
+import { connectionHash, credentialsSetting, proxyPort, readApiKeyMark, trustRelationshipName } from '../marks';
+import { type LivePart } from './classify';
 import { connectionHealth } from './health';
 import { type DeploymentSnapshot, type EnvironmentSnapshot } from './reads';
 
@@ -92,6 +93,53 @@ function parseConnectionId(id: string): { environment: string; deploymentId: str
 export interface Assembled {
   connections: ManagedConnection[];
   unmanaged: UnmanagedRemote[];
+  /** Per connection id: what of it exists now (for the classification). */
+  live: Map<string, LivePart[]>;
+}
+
+const at = (d: { environment: string; deploymentId: string }) => `${d.environment}/${d.deploymentId}`;
+
+/** The `trust.direct` proxy-CA entries of the local deployment that carry this connection's hash. */
+function proxyCaEntries(local: DeploymentSnapshot | undefined, connectionId: string): string[] {
+  const suffix = ` ${connectionHash(connectionId)}`;
+  return (local?.trust?.direct ?? [])
+    .map((e) => (e as { name?: unknown }).name)
+    .filter((n): n is string => typeof n === 'string' && n.startsWith('crosslink proxy CA ') && n.endsWith(suffix));
+}
+
+/** What of a connection exists now, each object as an operator reads it. */
+function liveParts(
+  c: ManagedConnection,
+  fields: Record<string, unknown> | undefined,
+  local: DeploymentSnapshot | undefined,
+  keyHolders: ReadonlyMap<string, DeploymentSnapshot>,
+): LivePart[] {
+  const parts: LivePart[] = [];
+  const settingCount = Object.keys(fields ?? {}).length;
+  if (settingCount > 0) {
+    parts.push({
+      what: `cluster.remote.${c.alias}.* (${settingCount} setting${settingCount === 1 ? '' : 's'}) on ${at(c.local)}`,
+      core: true,
+    });
+  }
+  if (local?.keystore?.includes(credentialsSetting(c.alias))) {
+    parts.push({ what: `keystore credential ${credentialsSetting(c.alias)} on ${at(c.local)}`, core: true });
+  }
+  for (const k of c.keys.filter((key) => !key.invalidated)) {
+    const holder = keyHolders.get(k.id);
+    parts.push({
+      what: `cross-cluster API key ${k.id} (${k.name}${k.active ? '' : ', expired'})${holder ? ` on ${at(holder)}` : ''}`,
+      core: k.active,
+    });
+  }
+  for (const name of proxyCaEntries(local, c.connectionId)) {
+    parts.push({ what: `proxy-CA trust entry "${name}" on ${at(c.local)}`, core: false });
+  }
+  for (const r of c.roles) parts.push({ what: `role ${r.name} on ${at(r)}`, core: true });
+  for (const m of c.marks.filter((x) => x.kind === 'trust-relationship')) {
+    parts.push({ what: `trust relationship "${m.id}" in ${m.environment}`, core: false });
+  }
+  return parts;
 }
 
 export function assemble(envs: readonly EnvironmentSnapshot[], probes: Map<string, Probe>, now: number): Assembled {
@@ -127,6 +175,7 @@ export function assemble(envs: readonly EnvironmentSnapshot[], probes: Map<strin
 
   const connections: ManagedConnection[] = [];
   const unmanaged: UnmanagedRemote[] = [];
+  const live = new Map<string, LivePart[]>();
   const seen = new Set<string>();
 
   const build = (
@@ -182,6 +231,7 @@ export function assemble(envs: readonly EnvironmentSnapshot[], probes: Map<strin
     });
     const connection: ManagedConnection = {
       connectionId: id,
+      class: 'connection',
       local: local ? side(local) : { environment: where.environment, deploymentId: where.deploymentId },
       alias: where.alias,
       ...(remote ? { remote: side(remote) } : {}),
@@ -195,6 +245,7 @@ export function assemble(envs: readonly EnvironmentSnapshot[], probes: Map<strin
       marks,
       health,
     };
+    live.set(id, liveParts(connection, fields, local, new Map(own.map(({ key, holder }) => [key.id, holder]))));
     return connection;
   };
 
@@ -224,7 +275,7 @@ export function assemble(envs: readonly EnvironmentSnapshot[], probes: Map<strin
     if (c) connections.push(c);
   }
   connections.sort((a, b) => a.connectionId.localeCompare(b.connectionId));
-  return { connections, unmanaged };
+  return { connections, unmanaged, live };
 }
 
 /** The aliases worth an active `_resolve/cluster` probe: registered, connected, on a version that has the API. */

@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { type StepInput } from '../../domain/activities';
 import { FailureType } from '../../domain/failures';
 import { type ApiKeyRecord, type CreatedResource, type UndoReport } from '../../domain/records';
-import { type Deps, type StepContext } from '../context';
+import { type Deps, type StepContext, type StepImplementations } from '../context';
 import {
   createCrossClusterApiKey as createKeyInElasticsearch,
   getApiKeysByName,
@@ -151,3 +151,5 @@ export async function invalidateCrossClusterApiKey(
       : `no active key named "${name}" of this run`,
   };
 }
+
+export const activities = { createCrossClusterApiKey, invalidateCrossClusterApiKey } satisfies StepImplementations;

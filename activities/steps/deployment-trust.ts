@@ -6,7 +6,7 @@ import {
   type TrustSettings,
   type UndoReport,
 } from '../../domain/records';
-import { type Deps, type StepContext } from '../context';
+import { type Deps, type StepContext, type StepImplementations } from '../context';
 import { getPersistentSettings } from '../elasticsearch/cluster';
 import { isTransient } from '../http/classify';
 import { esFor, facts, modifyTrust, other } from './shared';
@@ -157,3 +157,5 @@ export async function removeDeploymentTrust(deps: Deps, ctx: StepContext, input:
         : `nothing of this run in the trust of ${self.deploymentId}`,
   };
 }
+
+export const activities = { ensureDeploymentTrust, removeDeploymentTrust } satisfies StepImplementations;

@@ -5,28 +5,55 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { type ConnectionRequest } from '../../domain/connection-request';
-import { type PreflightResult, type StepDecision } from '../../domain/records';
+import { type PreflightResult } from '../../domain/records';
 import { isActive } from '../elasticsearch/api-keys';
 import { apiKeyCarriesMark } from '../marks';
 import { type PreflightSnapshot } from './preflight-reads';
 import { aliasSettingNames, keystoreHoldsAlias } from './preflight-rules';
 
-/** One name list as Elasticsearch may echo it: a single name or a list. */
+/**
+ * A document-level-security query as a value. Elasticsearch returns a key's query as JSON text (an
+ * object is kept as its compact JSON, a string as given); a request may give either. Text that is
+ * not JSON (a template) is compared as text; an empty query is none.
+ */
+function queryValue(query: unknown): unknown {
+  if (query === undefined || query === null || query === '') return undefined;
+  if (typeof query !== 'string') return query;
+  try {
+    return JSON.parse(query) as unknown;
+  } catch {
+    return query;
+  }
+}
+
+/** One access entry by what it grants: `names` a list, the query a value, `allow_restricted_indices` explicit. */
+function normalizeEntry(entry: Record<string, unknown>): Record<string, unknown> {
+  const { query, ...rest } = entry;
+  const value = queryValue(query);
+  return {
+    ...rest,
+    names: Array.isArray(entry.names) ? entry.names : [entry.names],
+    allow_restricted_indices: entry.allow_restricted_indices === true,
+    ...(value !== undefined ? { query: value } : {}),
+  };
+}
+
+/** The access as Elasticsearch means it: empty kinds dropped (Elasticsearch omits them), entries normalised. */
 function normalize(access: unknown): unknown {
   if (!access || typeof access !== 'object') return access;
   const out: Record<string, unknown> = {};
   for (const [kind, entries] of Object.entries(access as Record<string, unknown>)) {
-    if (!Array.isArray(entries)) continue;
-    out[kind] = entries.map((e: Record<string, unknown>) => ({
-      ...e,
-      names: Array.isArray(e.names) ? e.names : [e.names],
-      allow_restricted_indices: e.allow_restricted_indices === true,
-    }));
+    if (!Array.isArray(entries) || entries.length === 0) continue;
+    out[kind] = entries.map((e: Record<string, unknown>) => normalizeEntry(e));
   }
   return out;
 }
 
-/** True when the key's access is the requested one (field order and `names` form aside). */
+/**
+ * True when the key's access (as Elasticsearch returns it) grants what is requested. Object keys
+ * may come in any order (isDeepStrictEqual ignores it); lists keep their order, as Elasticsearch
+ * keeps them; a query matches whether given as an object or as its JSON text.
+ */
 export function accessMatches(current: unknown, requested: unknown): boolean {
   return current !== undefined && current !== null && isDeepStrictEqual(normalize(current), normalize(requested));
 }
@@ -48,24 +75,4 @@ export function existingKeyOf(
     ...(key.access ? { access: key.access } : {}),
     matches: accessMatches(key.access, request.access),
   };
-}
-
-/**
- * The step decisions for a connection that exists: its key is kept (matching access) or updated
- * in place (differing access); the keystore keeps the working credential, so neither the keystore
- * write nor a reload applies. The other steps are idempotent and run as decided.
- */
-export function convergeDecisions(decisions: StepDecision[], existing: PreflightResult['existingKey']): StepDecision[] {
-  if (!existing) return decisions;
-  const override: Partial<Record<StepDecision['id'], [boolean, string]>> = {
-    'api-key': existing.matches
-      ? [false, `the connection exists and its key ${existing.keyId} grants the requested access: nothing to change`]
-      : [true, `the connection exists and its key ${existing.keyId} grants other access: updated in place`],
-    keystore: [false, `the keystore already holds the working credential of key ${existing.keyId}`],
-    restart: [false, 'the keystore is unchanged: nothing to reload'],
-  };
-  return decisions.map((d) => {
-    const o = override[d.id];
-    return o ? { id: d.id, applies: o[0], reason: o[1] } : d;
-  });
 }

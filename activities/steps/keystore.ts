@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../../domain/failures';
 import { type StepInput } from '../../domain/activities';
 import { type ApiKeyRecord, type CreatedResource, type StepRecord, type UndoReport } from '../../domain/records';
-import { type Deps, type StepContext } from '../context';
+import { type Deps, type StepContext, type StepImplementations } from '../context';
 import { getKeystoreNames, removeKeystoreSecret, setKeystoreSecret } from '../ece/keystore';
 import { credentialsSetting } from '../marks';
 import { eceFor, planSlot, resourceOn } from './shared';
@@ -60,3 +60,5 @@ export async function removeKeystoreCredentials(deps: Deps, ctx: StepContext, in
     detail: present ? `removed ${name}` : `${name} is not in the keystore`,
   };
 }
+
+export const activities = { writeKeystoreCredentials, removeKeystoreCredentials } satisfies StepImplementations;

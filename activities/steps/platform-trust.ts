@@ -5,7 +5,7 @@ import {
   type PlatformTrustRecord,
   type UndoReport,
 } from '../../domain/records';
-import { type Deps, type StepContext } from '../context';
+import { type Deps, type StepContext, type StepImplementations } from '../context';
 import {
   createTrustRelationship,
   deleteTrustRelationship,
@@ -150,3 +150,5 @@ export async function removePlatformTrust(deps: Deps, ctx: StepContext, input: S
         : `no trust relationship of this run in ${self.environment}`,
   };
 }
+
+export const activities = { ensurePlatformTrust, removePlatformTrust } satisfies StepImplementations;

@@ -9,7 +9,14 @@ import { isActive } from '../elasticsearch/api-keys';
 import { apiKeyCarriesMark, credentialsSetting, proxyPort, roleCarriesMark } from '../marks';
 import { type PreflightSnapshot } from './preflight-reads';
 import { heldElsewhereMessage, liveKeyOfAnotherRun } from './run-ownership';
-import { API_KEY_BETA, API_KEY_GA, atLeast } from './versions';
+import {
+  API_KEY_BETA,
+  API_KEY_GA,
+  ROLE_REMOTE_CLUSTER_SINCE,
+  ROLE_REMOTE_INDICES_SINCE,
+  atLeast,
+  parseVersion,
+} from './versions';
 
 export type RefusalRule = (snapshot: PreflightSnapshot, request: ConnectionRequest, connectionId: string) => string[];
 
@@ -91,19 +98,23 @@ export const remoteCredentialCanCreateKeys: RefusalRule = (s, request) =>
 /** Role fields the local cluster would reject (docs/sources.md §8A): refuse now rather than roll back later. */
 export const roleFieldsSupported: RefusalRule = (s, request) => {
   const lv = s.local.facts.version;
+  const refuse = (role: string, field: string, since: string) =>
+    atLeast(lv, since)
+      ? []
+      : [
+          `role "${role}" uses ${field}, which Elasticsearch accepts from ${minor(since)} (local is ${lv}): drop it or upgrade`,
+        ];
   return request.roles.flatMap((role) => [
-    ...(role.local.remote_indices?.length && !atLeast(lv, '8.14.0')
-      ? [
-          `role "${role.name}" uses remote_indices, which Elasticsearch accepts from 8.14 (local is ${lv}): drop it or upgrade`,
-        ]
-      : []),
-    ...(role.local.remote_cluster?.length && !atLeast(lv, '8.15.0')
-      ? [
-          `role "${role.name}" uses remote_cluster, which Elasticsearch accepts from 8.15 (local is ${lv}): drop it or upgrade`,
-        ]
-      : []),
+    ...(role.local.remote_indices?.length ? refuse(role.name, 'remote_indices', ROLE_REMOTE_INDICES_SINCE) : []),
+    ...(role.local.remote_cluster?.length ? refuse(role.name, 'remote_cluster', ROLE_REMOTE_CLUSTER_SINCE) : []),
   ]);
 };
+
+/** `8.10.0` -> `8.10`. */
+function minor(version: string): string {
+  const [major, minorPart] = parseVersion(version);
+  return `${major}.${minorPart}`;
+}
 
 /** The proxy address the alias points at in the request's model. */
 export function expectedProxyAddress(s: PreflightSnapshot, request: ConnectionRequest): string {

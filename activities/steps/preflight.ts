@@ -2,9 +2,11 @@ import { ApplicationFailure } from '@temporalio/common';
 import { type ConnectionRequest } from '../../domain/connection-request';
 import { FailureType } from '../../domain/failures';
 import { type DeploymentFacts, type PreflightResult, type ProxyCaFacts } from '../../domain/records';
-import { type Deps, type StepContext } from '../context';
+import { decideConnect } from '../../domain/step-catalog';
+import { directHoldsPem } from '../ece/deployments';
+import { proxyCaEntryName } from '../marks';
+import { type Deps, type StepContext, type StepImplementations } from '../context';
 import { certificateFacts } from '../ece/platform';
-import { decideSteps } from './decisions';
 import { proxyCaVisibility } from './proxy-ca-visibility';
 import { type PreflightSnapshot, readPreflightSnapshot } from './preflight-reads';
 import {
@@ -18,7 +20,7 @@ import {
   rolesOfRun,
 } from './preflight-rules';
 import { connectionApprovals } from '../approvals/policy';
-import { convergeDecisions, existingKeyOf } from './existing-key';
+import { existingKeyOf } from './existing-key';
 import { ownershipConflict } from './shared';
 
 /**
@@ -68,25 +70,36 @@ export async function preflight(
         : undefined,
     restartExpected: versions.restartExpected,
     ...(existingKey ? { existingKey } : {}),
-    steps: convergeDecisions(
-      decideSteps(
-        request,
-        {
-          local,
-          remote,
-          proxyCa,
-          restartExpected: versions.restartExpected,
-          versionNote: versions.note,
-          notes: pendingPlanNotes(snapshot, deps.timing.planSlotWaitMs),
-          expectedAddress: expectedProxyAddress(snapshot, request),
-        },
-        connectionId,
-      ),
-      existingKey,
-    ),
+    steps: decideConnect({
+      request,
+      local,
+      remote,
+      ...(proxyCa ? { proxyCa } : {}),
+      ...proxyCaEntry(request, local, proxyCa, connectionId),
+      restartExpected: versions.restartExpected,
+      versionNote: versions.note,
+      notes: pendingPlanNotes(snapshot, deps.timing.planSlotWaitMs),
+      expectedAddress: expectedProxyAddress(snapshot, request),
+      ...(existingKey ? { existingKey } : {}),
+    }),
     approvals,
     notify: deps.notify === true,
     attempt: ctx.attempt,
+  };
+}
+
+/** The proxy-ca step's entry name, and the entry that already holds the remote proxy root CA (the decision's facts). */
+function proxyCaEntry(
+  request: ConnectionRequest,
+  local: DeploymentFacts,
+  ca: ProxyCaFacts | undefined,
+  connectionId: string,
+): { proxyCaEntryName?: string; proxyCaTrustedAs?: string } {
+  if (request.securityModel !== 'api_key' || !ca) return {};
+  const existing = (local.trustBefore.direct ?? []).find((d) => directHoldsPem(d, ca.rootPem));
+  return {
+    proxyCaEntryName: proxyCaEntryName(request.remote.environment, connectionId),
+    ...(existing ? { proxyCaTrustedAs: existing.name } : {}),
   };
 }
 
@@ -107,3 +120,5 @@ function proxyCaOf(deps: Deps, snapshot: PreflightSnapshot, request: ConnectionR
   const { private: isPrivate } = proxyCaVisibility(chain, deps.registry.ece(request.remote.environment).proxyCa);
   return { rootPem: c.pem, fingerprintSha256: c.fingerprintSha256, subject: c.subject, private: isPrivate };
 }
+
+export const activities = { preflight } satisfies StepImplementations;

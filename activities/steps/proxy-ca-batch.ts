@@ -3,18 +3,20 @@
  * local deployment, added in ONE deployment PUT (one plan, where one entry per remote environment
  * would cost a plan each). The pairs' own proxy-ca steps then find their CA trusted and add no plan.
  * Entries are named with the fan-out's id hash (marks.ts), so a retry after a lost response knows
- * which it added; the undo removes only those, and only when nothing on the local cluster needs them
+ * which it added; the undo takes the step's own input (it works after a lost response too), finds
+ * the entries by that name now and removes them only when nothing on the local cluster needs them
  * (shared-trust-users.ts), decided at undo time.
  */
 import {
   type CreatedResource,
   type DeploymentFacts,
-  type FanOutActivities,
   type KeptResource,
+  type ProxyCaBatch,
+  type ProxyCaBatchInput,
   type TrustSettings,
   type UndoReport,
 } from '../../domain';
-import { type Deps, type StepContext } from '../context';
+import { type Deps, type StepContext, type StepImplementations } from '../context';
 import { directHoldsPem, elasticsearchResource, getDeployment } from '../ece/deployments';
 import { readDeploymentFacts } from './preflight-reads';
 import { getKeystoreNames } from '../ece/keystore';
@@ -26,8 +28,8 @@ import { eceFor, esFor, modifyTrust } from './shared';
 import { keepReason, proxyCaUsers, proxyDomain } from './shared-trust-users';
 
 type Direct = NonNullable<TrustSettings['direct']>[number];
-type BatchInput = Parameters<FanOutActivities['ensureProxyCaTrustForMany']>[0];
-type Batch = Awaited<ReturnType<FanOutActivities['ensureProxyCaTrustForMany']>>;
+type BatchInput = ProxyCaBatchInput;
+type Batch = ProxyCaBatch;
 
 interface Needed {
   environment: string;
@@ -112,7 +114,7 @@ export async function ensureProxyCaTrustForMany(deps: Deps, ctx: StepContext, in
   };
 }
 
-function resource(local: DeploymentFacts, entry: Batch['created'][number]): CreatedResource {
+function resource(local: DeploymentFacts, entry: { environment: string; name: string }): CreatedResource {
   return {
     step: 'proxy-ca',
     environment: local.environment,
@@ -123,28 +125,28 @@ function resource(local: DeploymentFacts, entry: Batch['created'][number]): Crea
   };
 }
 
-export async function removeProxyCaTrustForMany(
-  deps: Deps,
-  ctx: StepContext,
-  { batch }: { batch: Batch },
-): Promise<UndoReport> {
-  const local = batch.local;
-  if (batch.created.length === 0) return { attempt: ctx.attempt, removed: [], detail: 'the batch added no entry' };
+export async function removeProxyCaTrustForMany(deps: Deps, ctx: StepContext, input: BatchInput): Promise<UndoReport> {
+  const [local, needed] = await Promise.all([readLocal(deps, ctx, input), neededEntries(deps, ctx, input)]);
+  // This batch's entries, by the name that marks them, as the local deployment holds them now.
+  const candidates = needed.filter((n) =>
+    (local.trustBefore.direct ?? []).some((d) => d.name === n.name && directHoldsPem(d, n.rootPem)),
+  );
+  if (candidates.length === 0) return { attempt: ctx.attempt, removed: [], detail: 'no entry of this batch is there' };
   const [settings, keystore] = await Promise.all([
     getPersistentSettings(esFor(deps, local), ctx.signal),
     getKeystoreNames(eceFor(deps, local), local.deploymentId, local.refId, ctx.signal),
   ]);
   // No alias is the fan-out's own: every pair that still dials the environment (connected, or in flight) keeps it.
   const reasons = new Map(
-    batch.created.map((e) => [e.name, keepReason(proxyCaUsers(settings, keystore, e.proxyDomain, ''))]),
+    candidates.map((e) => [e.name, keepReason(proxyCaUsers(settings, keystore, e.proxyDomain, ''))]),
   );
-  const removed: Batch['created'] = [];
+  const removed: Needed[] = [];
   const kept: KeptResource[] = [];
   await modifyTrust(deps, ctx, local, (trust) => {
     removed.length = 0;
     kept.length = 0;
     const direct = trust.direct ?? [];
-    const ours = batch.created.filter((e) => direct.some((d) => d.name === e.name && directHoldsPem(d, e.rootPem)));
+    const ours = candidates.filter((e) => direct.some((d) => d.name === e.name && directHoldsPem(d, e.rootPem)));
     for (const e of ours) {
       const reason = reasons.get(e.name);
       if (reason) kept.push({ resource: resource(local, e), reason });
@@ -153,7 +155,8 @@ export async function removeProxyCaTrustForMany(
     if (removed.length === 0) return undefined;
     const next = direct.filter((d) => !removed.some((e) => e.name === d.name));
     const result: TrustSettings = { ...trust, direct: next };
-    if (next.length === 0 && local.trustBefore.direct === undefined) delete result.direct;
+    // The batch added the list when it made the first entry: an empty list goes with its last entry.
+    if (next.length === 0) delete result.direct;
     return result;
   });
   return {
@@ -167,3 +170,5 @@ export async function removeProxyCaTrustForMany(
         : 'no entry of this batch is left',
   };
 }
+
+export const activities = { ensureProxyCaTrustForMany, removeProxyCaTrustForMany } satisfies StepImplementations;

@@ -6,7 +6,7 @@ import {
   type TrustSettings,
   type UndoReport,
 } from '../../domain';
-import { type Deps, type StepContext } from '../context';
+import { type Deps, type StepContext, type StepImplementations } from '../context';
 import { isProxyCaEntryName, proxyCaEntryName } from '../marks';
 import { directHoldsPem } from '../ece/deployments';
 import { getKeystoreNames } from '../ece/keystore';
@@ -109,3 +109,5 @@ export async function removeProxyCaTrust(deps: Deps, ctx: StepContext, input: St
         : 'no crosslink proxy CA entry for this environment',
   };
 }
+
+export const activities = { ensureProxyCaTrust, removeProxyCaTrust } satisfies StepImplementations;

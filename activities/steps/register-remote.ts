@@ -1,6 +1,6 @@
 import { type StepInput } from '../../domain/activities';
 import { type CreatedResource, type StepRecord, type UndoReport } from '../../domain/records';
-import { type Deps, type StepContext } from '../context';
+import { type Deps, type StepContext, type StepImplementations } from '../context';
 import { getPersistentSettings, putPersistentSettings } from '../elasticsearch/cluster';
 import { proxyPort, remoteSettingKeys } from '../marks';
 import { esFor, resourceOn } from './shared';
@@ -58,3 +58,5 @@ export async function unregisterRemoteCluster(deps: Deps, ctx: StepContext, inpu
       : `cluster.remote.${input.request.alias} holds nothing of this run`,
   };
 }
+
+export const activities = { registerRemoteCluster, unregisterRemoteCluster } satisfies StepImplementations;

@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { type StepInput } from '../../domain/activities';
 import { FailureType } from '../../domain/failures';
 import { type CreatedResource, type DeploymentFacts, type KeystoreLoadReport } from '../../domain/records';
-import { type Deps, type StepContext } from '../context';
+import { type Deps, type StepContext, type StepImplementations } from '../context';
 import { elasticsearchResource, getDeployment, planPending } from '../ece/deployments';
 import { restartElasticsearchResource } from '../ece/restart';
 import { getRemoteInfo, reloadSecureSettings as reloadNodes } from '../elasticsearch/cluster';
@@ -136,3 +136,5 @@ export async function restartElasticsearch(
     via: loaded ? 'restart' : 'not-loaded',
   };
 }
+
+export const activities = { reloadSecureSettings, restartElasticsearch } satisfies StepImplementations;

@@ -1,7 +1,7 @@
 import { type SideStepInput } from '../../domain/activities';
 import { type RoleDefinition } from '../../domain/connection-request';
 import { type CreatedResource, type StepRecord, type UndoReport } from '../../domain/records';
-import { type Deps, type StepContext } from '../context';
+import { type Deps, type StepContext, type StepImplementations } from '../context';
 import { deleteRole, getRole, putRole } from '../elasticsearch/roles';
 import { ROLE_MARK_KEY, roleCarriesMark } from '../marks';
 import { esFor, facts, ownershipConflict } from './shared';
@@ -71,3 +71,5 @@ export async function deleteRoles(deps: Deps, ctx: StepContext, input: SideStepI
       : `no role of this run on the ${input.side} deployment`,
   };
 }
+
+export const activities = { createRoles, deleteRoles } satisfies StepImplementations;

@@ -1,14 +1,14 @@
 /**
  * Rotate's key steps on the remote deployment: a new cross-cluster API key beside the working one
  * (same name, this connection's marks, this run's mark), its undo, and, once the new key is
- * verified, the old key's invalidation. The working key (preflight's `existingKey`) is never
+ * verified, the old key's invalidation (invalidate-replaced-key.ts). The working key (preflight's `existingKey`) is never
  * touched before that last step, so a failed rotation leaves it valid.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { type RotateStepInput } from '../../domain/activities';
 import { FailureType } from '../../domain/failures';
-import { type ApiKeyRecord, type CreatedResource, type StepRecord, type UndoReport } from '../../domain/records';
-import { type Deps, type StepContext } from '../context';
+import { type ApiKeyRecord, type CreatedResource, type UndoReport } from '../../domain/records';
+import { type Deps, type StepContext, type StepImplementations } from '../context';
 import {
   createCrossClusterApiKey as createKeyInElasticsearch,
   getApiKeysByName,
@@ -29,7 +29,8 @@ function keyResource(input: RotateStepInput, id: string, what: string): CreatedR
   });
 }
 
-function working(input: RotateStepInput) {
+/** The working key the rotation replaces (preflight's `existingKey`); refused when there is none. */
+export function working(input: RotateStepInput) {
   const existing = input.preflight.existingKey;
   if (existing) return existing;
   throw ApplicationFailure.create({
@@ -129,14 +130,4 @@ export async function invalidateRotatedApiKey(
   };
 }
 
-/** After the new key is verified: the old key goes (idempotent: an invalidated key stays invalidated). */
-export async function invalidateReplacedApiKey(
-  deps: Deps,
-  ctx: StepContext,
-  input: RotateStepInput,
-): Promise<StepRecord> {
-  const old = working(input);
-  const es = esFor(deps, input.preflight.remote);
-  await invalidateApiKeys(es, [old.keyId], ctx.signal);
-  return { attempt: ctx.attempt, created: [], detail: `invalidated the replaced key ${old.keyId}` };
-}
+export const activities = { createRotatedApiKey, invalidateRotatedApiKey } satisfies StepImplementations;

@@ -3,7 +3,7 @@ import { type Side, type StepInput } from '../../domain/activities';
 import { FailureType } from '../../domain/failures';
 import { durationToMs } from '../../domain/ids';
 import { type DeploymentFacts, type TrustSettings, type VerificationReport } from '../../domain/records';
-import { type Deps, type StepContext } from '../context';
+import { type Deps, type StepContext, type StepImplementations } from '../context';
 import { elasticsearchResource, getDeployment, trustOf } from '../ece/deployments';
 import { getKeystoreNames } from '../ece/keystore';
 import { listTrustRelationships } from '../ece/trust-relationships';
@@ -208,3 +208,5 @@ export function diagnose(
   }
   return causes;
 }
+
+export const activities = { verifyRemoteConnection } satisfies StepImplementations;

@@ -6,6 +6,7 @@ import {
   WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
 import { ValidationError } from '../../domain';
+import { SearchAttributesMissingError } from '../search-attributes';
 import { TemporalUnreachableError } from '../temporal-connection';
 import { EXIT, type ExitCode } from './exit-codes';
 
@@ -45,7 +46,9 @@ export function toCliError(err: unknown, workflowId?: string): CliError {
       `${err.message.split(':')[0]}:\n${err.errors.map((e) => `  ${e.field}: ${e.message}`).join('\n')}`,
     );
   }
-  if (err instanceof TemporalUnreachableError) return new CliError(EXIT.UNAVAILABLE, err.message);
+  if (err instanceof TemporalUnreachableError || err instanceof SearchAttributesMissingError) {
+    return new CliError(EXIT.UNAVAILABLE, err.message);
+  }
   if (err instanceof WorkflowNotFoundError || (err instanceof ServiceError && grpcCode(err) === GRPC.NOT_FOUND)) {
     const id = workflowId ?? (err as { workflowId?: string }).workflowId ?? '';
     return new CliError(

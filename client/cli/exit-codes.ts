@@ -22,5 +22,10 @@ export const EXIT = {
    * `connect`: the run ended before preflight decided (cancelled, terminated).
    */
   NOT_CONNECTED: 7,
+  /**
+   * Another run holds the connection (or fan-out) id: another operation, or the same one with a
+   * different request. The message names the run and what differs; nothing was started.
+   */
+  CONFLICT: 8,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -3,6 +3,12 @@
  * bounded by a deadline). Closed workflow: its result (connected) or the Progress its failure
  * carries (rolled back), both read from history, so no worker is needed. When no worker answers,
  * the search attributes still give the state.
+ *
+ * A run that ended without undoing (terminated, timed out, or whose undos failed) is told as it is:
+ * its state is how it ended, not the last gate's; what it created and what was undone come from
+ * its history; what is still there now comes from the inventory workflow (refreshed when its
+ * discovery predates the run's end), or the view says it could not be read; and the disconnect
+ * command that cleans up.
  */
 import { type Client, WorkflowFailedError } from '@temporalio/client';
 import { type TypedSearchAttributes } from '@temporalio/common';
@@ -13,38 +19,137 @@ import {
   LifecycleChangeReport,
   Progress,
   SEARCH_ATTRIBUTE_KEYS,
+  repairCommand,
 } from '../../domain';
+import { parseConnectionId } from '../../domain/lifecycle-request';
 import { progressQuery } from '../../workflows/messages';
 import { CANCELLED } from '../../workflows/failures';
 import { type TrailEntry, auditTrailFromHistory } from './history/audit-trail';
-import { type CancelRequest, type StatusView } from './render/status';
+import { runEffectsFromHistory } from './history/run-effects';
+import { readInventory } from './inventory-client';
+import { type CancelRequest, type EndedRunView, type StatusView } from './render/status';
 
 export const QUERY_TIMEOUT_MS = 5_000;
 const CLOSED_QUERY_TIMEOUT_MS = 2_000;
+/** How long `status` of an ended run waits for the inventory to read the systems again. */
+export const INVENTORY_WAIT_MS = 30_000;
 
 export interface LoadStatusOptions {
   /** A given run of the workflow id (default: its latest run). */
   runId?: string;
   queryTimeoutMs?: number;
+  /** Where waiting for the inventory is said (the CLI's stderr). */
+  progress?: (line: string) => void;
+  sleep?: (ms: number) => Promise<void>;
+  inventoryWaitMs?: number;
 }
 
 export async function loadStatus(
   client: Client,
   workflowId: string,
-  options: LoadStatusOptions = {},
+  options: LoadStatusOptions | number = {},
 ): Promise<StatusView> {
-  const view = await loadView(client, workflowId, options);
-  return cancelledOrCancelling(view) ? { ...view, cancelRequest: await cancelRequestOf(client, view) } : view;
+  const opts = typeof options === 'number' ? { queryTimeoutMs: options } : options;
+  const loaded = await loadView(client, workflowId, opts.queryTimeoutMs ?? QUERY_TIMEOUT_MS, opts.runId);
+  const view = cancelledOrCancelling(loaded)
+    ? { ...loaded, cancelRequest: await cancelRequestOf(client, loaded) }
+    : loaded;
+  const ended = endedWithoutUndoing(view);
+  if (!ended) return view;
+  const closedAt = view.closedAt ? new Date(view.closedAt) : undefined;
+  return {
+    ...view,
+    ...(ended === 'terminated' || ended === 'timed-out' ? { state: ended } : {}),
+    ended: await endedRun(client, view, ended, closedAt, opts),
+  };
 }
 
-async function loadView(client: Client, workflowId: string, options: LoadStatusOptions): Promise<StatusView> {
-  const queryTimeoutMs = options.queryTimeoutMs ?? QUERY_TIMEOUT_MS;
-  const handle = client.workflow.getHandle(workflowId, options.runId);
+/** How the run ended, when it did not undo what it created; undefined otherwise. */
+function endedWithoutUndoing(view: StatusView): EndedRunView['ended'] | undefined {
+  if (view.executionStatus === 'TERMINATED') return 'terminated';
+  if (view.executionStatus === 'TIMED_OUT') return 'timed-out';
+  if (view.executionStatus !== 'RUNNING' && (view.progress?.compensationFailures.length ?? 0) > 0) return 'undo-failed';
+  return undefined;
+}
+
+async function endedRun(
+  client: Client,
+  view: StatusView,
+  ended: EndedRunView['ended'],
+  closedAt: Date | undefined,
+  opts: LoadStatusOptions,
+): Promise<EndedRunView> {
+  const history = await client.workflow.getHandle(view.workflowId, view.runId).fetchHistory();
+  const effects = runEffectsFromHistory(history);
+  const where = parseConnectionId(view.workflowId);
+  const cleanup = repairCommand('disconnect', { local: where, alias: where.alias });
+  return {
+    ended,
+    ...(closedAt ? { closedAt: closedAt.toISOString() } : {}),
+    ...effects,
+    now: await whatIsThereNow(client, view.workflowId, closedAt, opts),
+    cleanup,
+  };
+}
+
+/** The inventory's entry for the connection, from a discovery made after the run ended. */
+async function whatIsThereNow(
+  client: Client,
+  connectionId: string,
+  closedAt: Date | undefined,
+  opts: LoadStatusOptions,
+): Promise<EndedRunView['now']> {
+  const { environment, deploymentId } = parseConnectionId(connectionId);
+  const read = {
+    filter: { environment, deploymentId },
+    waitMs: opts.inventoryWaitMs ?? INVENTORY_WAIT_MS,
+    progress: opts.progress ?? (() => undefined),
+    sleep: opts.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))),
+    ...(opts.queryTimeoutMs ? { queryTimeoutMs: opts.queryTimeoutMs } : {}),
+  };
+  try {
+    let { view, note } = await readInventory(client, read);
+    const discoveredAt = Date.parse(view.inventory?.discoveredAt ?? '');
+    if (closedAt && !(discoveredAt > closedAt.getTime())) {
+      ({ view, note } = await readInventory(client, {
+        ...read,
+        refresh: { reason: `crosslink status ${connectionId}`, connectionId },
+      }));
+    }
+    const inventory = view.inventory!;
+    const entry = inventory.connections.find((c) => c.connectionId === connectionId);
+    return {
+      source: 'inventory',
+      discoveredAt: inventory.discoveredAt,
+      ...(note ? { note } : {}),
+      ...(inventory.runs && !inventory.runs.read ? { runsUnread: inventory.runs.error ?? 'not read' } : {}),
+      ...(entry
+        ? {
+            class: entry.class ?? 'connection',
+            health: entry.health.status,
+            left: entry.leftover?.left ?? [],
+            ...(entry.run ? { run: entry.run } : {}),
+          }
+        : { left: [] }),
+    };
+  } catch (err) {
+    return { source: 'unread', reason: (err as Error).message };
+  }
+}
+
+async function loadView(
+  client: Client,
+  workflowId: string,
+  queryTimeoutMs: number,
+  runId?: string,
+): Promise<StatusView> {
+  const handle = client.workflow.getHandle(workflowId, runId);
   const desc = await handle.describe();
   const base = {
     workflowId,
     runId: desc.runId,
     executionStatus: desc.status.name,
+    ...(desc.closeTime ? { closedAt: desc.closeTime.toISOString() } : {}),
     state: stateFromSearchAttributes(desc.typedSearchAttributes),
     ...(desc.parentExecution?.workflowId ? { parentWorkflowId: desc.parentExecution.workflowId } : {}),
   };

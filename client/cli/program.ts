@@ -31,7 +31,8 @@ TEMPORAL_PROFILE / TEMPORAL_CONFIG_FILE. TEMPORAL_UI_URL sets the Web UI base fo
 
 Exit codes: 0 ok, 1 unexpected error, 2 usage, 3 invalid input, 4 refused by the workflow (connect:
 preflight refused), 5 workflow not found, 6 Temporal or worker unavailable (connect: no preflight
-verdict in time), 7 ended not connected (status --watch; connect: ended before preflight decided).`;
+verdict in time), 7 ended not connected (status --watch; connect: ended before preflight decided),
+8 another run holds the connection with another operation or a different request.`;
 
 export function buildProgram(ctx: CliContext, setExit: (code: ExitCode) => void): Command {
   const program = new Command('crosslink')
@@ -106,8 +107,17 @@ export function buildProgram(ctx: CliContext, setExit: (code: ExitCode) => void)
     .option('--watch', 'refresh until the run ends (exit 0 connected, 7 otherwise)')
     .option('--interval <seconds>', 'refresh interval for --watch', positiveInt, 2)
     .option('--json', 'print the status as JSON (one line per change with --watch)')
-    .action((id: string, opts: { watch?: boolean; json?: boolean; interval: number }) =>
-      run(statusCommand(ctx, id, opts)),
+    .addOption(
+      new Option(
+        '--format <format>',
+        'text, json, or mermaid: the run drawn as its plan, each step coloured by its state',
+      )
+        .choices(['text', 'json', 'mermaid'])
+        .default('text'),
+    )
+    .action(
+      (id: string, opts: { watch?: boolean; json?: boolean; interval: number; format: 'text' | 'json' | 'mermaid' }) =>
+        run(statusCommand(ctx, id, opts)),
     );
 
   program

@@ -16,6 +16,8 @@ export type DistinctHeaders = Record<string, string[] | undefined>;
 
 const STRUCTURED_JSON = 'application/cloudevents+json';
 const CE_PREFIX = 'ce-';
+/** Spec §3.1.1 (naming conventions): attribute names are lowercase ASCII letters and digits. HTTP header names arrive lowercased. */
+const ATTRIBUTE_NAME = /^[a-z0-9]+$/;
 
 export function decodeHttpEvent(headers: DistinctHeaders, body: Buffer): DecodedEvent {
   const declared = headers['content-type'];
@@ -52,6 +54,9 @@ function structured(body: Buffer): DecodedEvent {
   }
   const { data, data_base64: dataBase64, ...rest } = json.value as Record<string, unknown>;
   if (dataBase64 !== undefined) return refuse(400, 'data_base64', 'is not accepted: the event data must be JSON');
+  // JSON.parse keeps "__proto__" as an own key, which a parsed copy would silently turn into a prototype.
+  const badName = Object.keys(rest).find((name) => !ATTRIBUTE_NAME.test(name));
+  if (badName !== undefined) return refuse(400, badName, 'is not a valid attribute name ([a-z0-9]+)');
   const attributes = CloudEventAttributes.safeParse(rest);
   if (!attributes.success) return { ok: false, status: 400, errors: fieldErrors(attributes.error) };
   const contentType = attributes.data.datacontenttype;
@@ -67,10 +72,18 @@ function binary(
   mediaType: { type: string; charset?: string } | undefined,
   body: Buffer,
 ): DecodedEvent {
-  const raw: Record<string, string> = {};
+  // No prototype: an attribute named like an Object.prototype member (`ce-__proto__`) is a key like any other.
+  const raw: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [name, values] of Object.entries(headers)) {
     if (!name.startsWith(CE_PREFIX) || values === undefined) continue;
     const attribute = name.slice(CE_PREFIX.length);
+    if (!ATTRIBUTE_NAME.test(attribute)) {
+      return refuse(
+        400,
+        attribute,
+        `header ${name} does not name a CloudEvents attribute (lowercase letters and digits)`,
+      );
+    }
     if (values.length > 1) return refuse(400, attribute, `header ${name} appears more than once`);
     const decoded = decodeHeaderValue(values[0]!);
     if (decoded === undefined) return refuse(400, attribute, `header ${name} is not valid percent-encoded UTF-8`);

@@ -17,12 +17,12 @@ import {
   type RejectionDecision,
   fieldErrors,
 } from '../../domain';
-import { type LifecycleStart } from '../lifecycle-starts';
+import { type StartRequest } from '../start-or-find';
 import { type DistinctHeaders, decodeHttpEvent } from './binding';
 
 export type IntakeCommand =
-  | { kind: 'start'; eventId: string; request: ConnectionRequest }
-  | { kind: 'lifecycle'; eventId: string; start: LifecycleStart }
+  /** connect, update-access, rotate or disconnect (client/start-or-find.ts) */
+  | { kind: 'start'; eventId: string; start: StartRequest }
   | { kind: 'approve'; eventId: string; workflowId: string; decision: ApprovalDecision }
   | { kind: 'reject'; eventId: string; workflowId: string; decision: RejectionDecision };
 
@@ -51,7 +51,11 @@ export function parseEvent(headers: DistinctHeaders, body: Buffer): ParsedEvent 
     case EVENT_TYPES.connectionRequested: {
       const r = ConnectionRequest.safeParse(data);
       if (!r.success) return dataErrors(r.error);
-      return { ok: true, digest, command: { kind: 'start', eventId, request: r.data } };
+      return {
+        ok: true,
+        digest,
+        command: { kind: 'start', eventId, start: { operation: 'connect', request: r.data } },
+      };
     }
     case EVENT_TYPES.accessUpdateRequested: {
       const r = UpdateAccessRequest.safeParse(data);
@@ -59,7 +63,7 @@ export function parseEvent(headers: DistinctHeaders, body: Buffer): ParsedEvent 
       return {
         ok: true,
         digest,
-        command: { kind: 'lifecycle', eventId, start: { operation: 'update-access', request: r.data } },
+        command: { kind: 'start', eventId, start: { operation: 'update-access', request: r.data } },
       };
     }
     case EVENT_TYPES.rotationRequested: {
@@ -68,7 +72,7 @@ export function parseEvent(headers: DistinctHeaders, body: Buffer): ParsedEvent 
       return {
         ok: true,
         digest,
-        command: { kind: 'lifecycle', eventId, start: { operation: 'rotate', request: r.data } },
+        command: { kind: 'start', eventId, start: { operation: 'rotate', request: r.data } },
       };
     }
     case EVENT_TYPES.disconnectRequested: {
@@ -77,7 +81,7 @@ export function parseEvent(headers: DistinctHeaders, body: Buffer): ParsedEvent 
       return {
         ok: true,
         digest,
-        command: { kind: 'lifecycle', eventId, start: { operation: 'disconnect', request: r.data } },
+        command: { kind: 'start', eventId, start: { operation: 'disconnect', request: r.data } },
       };
     }
     case EVENT_TYPES.approvalGranted: {

@@ -7,12 +7,14 @@ import { EVENTS_PATH, createIntakeServer } from './server';
 
 async function main(): Promise<void> {
   const config = loadIntakeConfig();
-  const log = createLogger({ name: 'intake', secrets: [config.secret] });
+  const log = createLogger({ name: 'intake', secrets: config.secrets });
   const target = resolveTemporalTarget();
   const client = await connectClient(target);
   const intake = createIntakeServer({
     gateway: createTemporalGateway(client),
-    secret: config.secret,
+    secrets: config.secrets,
+    ...(config.bearer ? { bearer: config.bearer } : {}),
+    webhookOrigins: config.webhookOrigins,
     bodyLimit: config.bodyLimit,
     replayWindowSeconds: config.replayWindowSeconds,
     logger: log,

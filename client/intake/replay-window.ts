@@ -1,9 +1,12 @@
 /**
- * Event ids seen recently, each with the digest of its event: a bounded in-memory window that turns
- * a redelivery into "duplicate, nothing started" and the same id with other content into a conflict.
- * It must cover at least twice the signature tolerance (a timestamp may be up to the tolerance in
- * the past or the future), so a replay either meets its id here or fails the timestamp check.
- * Per process: replicas and restarts each start empty (docs/intake.md says what covers that).
+ * Event ids this intake processed recently, each with the digest of its event: a bounded in-memory
+ * window that answers a redelivery without asking Temporal ("duplicate, nothing started"), the same
+ * id with other content with a conflict, and a delivery of an event still being processed with the
+ * first delivery's outcome once it is known (the concurrent copies wait for it).
+ *
+ * It is a per-process cache. What makes duplicate detection durable, across restarts and replicas,
+ * is the start record in the run's memo (client/start-or-find.ts), which the intake checks before
+ * every start; signals need no record (the workflow refuses a repeated decision).
  */
 
 export interface ReplayWindowOptions {
@@ -15,24 +18,30 @@ export interface ReplayWindowOptions {
 
 export interface Outcome {
   workflowId: string;
+  runId?: string;
   status: string;
 }
 
-export type Claim =
+/** How the first delivery of an event ended: it took effect, or not (then its answer, for the copies). */
+export type Settled<R> = { kind: 'completed'; outcome: Outcome } | { kind: 'released'; answer: R };
+
+export type Claim<R> =
   | { kind: 'new' }
   | { kind: 'duplicate'; outcome: Outcome }
   | { kind: 'conflict' }
-  | { kind: 'in-flight' }
+  /** The first delivery is still being processed: `settled` resolves when it ends. */
+  | { kind: 'in-flight'; settled: Promise<Settled<R>> }
   | { kind: 'full' };
 
-interface Entry {
+interface Entry<R> {
   digest: string;
   expiresAt: number;
   outcome?: Outcome;
+  waiters: Array<(settled: Settled<R>) => void>;
 }
 
-export class ReplayWindow {
-  private readonly entries = new Map<string, Entry>();
+export class ReplayWindow<R = unknown> {
+  private readonly entries = new Map<string, Entry<R>>();
   private readonly now: () => number;
 
   constructor(private readonly options: ReplayWindowOptions) {
@@ -43,28 +52,42 @@ export class ReplayWindow {
     return this.entries.size;
   }
 
-  /** Reserves `id` for this event, or says why it cannot be processed now. */
-  claim(id: string, digest: string): Claim {
+  /** Reserves `id` for this event, or says what became of it (or will: `in-flight`). */
+  claim(id: string, digest: string): Claim<R> {
     this.expire();
     const entry = this.entries.get(id);
     if (entry) {
       if (entry.digest !== digest) return { kind: 'conflict' };
-      return entry.outcome ? { kind: 'duplicate', outcome: entry.outcome } : { kind: 'in-flight' };
+      if (entry.outcome) return { kind: 'duplicate', outcome: entry.outcome };
+      return { kind: 'in-flight', settled: new Promise((resolve) => entry.waiters.push(resolve)) };
     }
     if (this.entries.size >= this.options.maxEntries) return { kind: 'full' };
-    this.entries.set(id, { digest, expiresAt: this.now() + this.options.windowMs });
+    this.entries.set(id, { digest, expiresAt: this.now() + this.options.windowMs, waiters: [] });
     return { kind: 'new' };
   }
 
-  /** The event took effect: redeliveries within the window answer with this outcome. */
+  /** The event took effect: redeliveries within the window, and the copies waiting now, get this outcome. */
   complete(id: string, outcome: Outcome): void {
     const entry = this.entries.get(id);
-    if (entry) entry.outcome = outcome;
+    if (!entry) return;
+    entry.outcome = outcome;
+    this.settle(entry, { kind: 'completed', outcome });
   }
 
-  /** The event did not take effect (Temporal unavailable, no such workflow): a redelivery may try again. */
-  release(id: string): void {
+  /**
+   * The event did not take effect (Temporal unavailable, no such workflow): it is forgotten, so a
+   * later redelivery tries again; the copies waiting now get the first delivery's `answer`.
+   */
+  release(id: string, answer: R): void {
+    const entry = this.entries.get(id);
+    if (!entry) return;
     this.entries.delete(id);
+    this.settle(entry, { kind: 'released', answer });
+  }
+
+  private settle(entry: Entry<R>, settled: Settled<R>): void {
+    const waiters = entry.waiters.splice(0);
+    for (const resolve of waiters) resolve(settled);
   }
 
   /** Entries are in insertion order and share one window length, so expired ones are at the front. */
@@ -72,6 +95,7 @@ export class ReplayWindow {
     const now = this.now();
     for (const [id, entry] of this.entries) {
       if (entry.expiresAt > now) break;
+      if (!entry.outcome) continue; // in flight: kept until it settles
       this.entries.delete(id);
     }
   }

@@ -1,23 +1,26 @@
 /**
- * The CloudEvents intake: authenticate (Standard Webhooks signature over id, timestamp and body),
- * decode and validate the whole event, refuse a replay, then start or signal. Nothing reaches
- * Temporal before every check passes.
+ * The CloudEvents intake. An event goes through, in order: the body read within its limit,
+ * authentication (a Standard Webhooks signature, or an OIDC bearer token), the HTTP binding and
+ * the event's data validated completely, the replay checks (this process's window, then the start
+ * record on the workflow's runs), and only then a start or a signal. Besides `POST /events`:
+ * `GET|HEAD /healthz` (the process is up), `GET|HEAD /readyz` (Temporal answers), and `OPTIONS`
+ * for the CloudEvents webhook handshake.
  */
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import { WorkflowNotFoundError } from '@temporalio/client';
-import { ValueError } from '@temporalio/common';
 import { type Logger } from 'pino';
+import { TIMESTAMP_TOLERANCE_SECONDS, WEBHOOK_HEADERS, webhookKeys } from '../../common/webhook-signature';
 import { type ConnectionGateway } from '../connections';
 import { listenOn } from '../listen';
+import { type Authenticated, type Authenticators, authenticate } from './authentication';
+import { type BearerTokenOptions, type BearerVerifier, createBearerVerifier } from './bearer-token';
 import { readBody } from './body';
-import { type IntakeCommand, parseEvent } from './events';
+import { dispatchCommand } from './dispatch';
+import { type ParsedEvent, parseEvent } from './events';
 import { type Outcome, ReplayWindow } from './replay-window';
-import {
-  TIMESTAMP_TOLERANCE_SECONDS,
-  WEBHOOK_HEADERS,
-  checkSignature,
-  webhookKey,
-} from '../../common/webhook-signature';
+import { type IntakeResponse, invalidEvent, retryLater, sendResponse, tooLarge } from './responses';
+import { type HandshakePolicy, answerHandshake, handshakePolicy, refuseDeliveryOrigin } from './webhook-handshake';
+
+export type { IntakeResponse };
 
 export const DEFAULT_BODY_LIMIT = 256 * 1024;
 /** How much of a refused body is read and dropped before the connection is cut. */
@@ -28,16 +31,21 @@ export const DEFAULT_REPLAY_WINDOW_SECONDS = 3600;
 export const DEFAULT_REPLAY_MAX_ENTRIES = 100_000;
 export const EVENTS_PATH = '/events';
 export const HEALTH_PATH = '/healthz';
+export const READY_PATH = '/readyz';
 
 export interface IntakeServerOptions {
-  /** Temporal, behind the small interface the intake needs (a fake in tests). */
+  /** Temporal, behind the small interface the intake needs. */
   gateway: ConnectionGateway;
-  /** Standard Webhooks signing secret, `whsec_<base64>` (webhook-signature.ts). */
-  secret: string;
+  /** Standard Webhooks secrets, `whsec_<base64>`: an event signed with any of them is accepted (rotation). */
+  secrets?: readonly string[];
+  /** OIDC bearer tokens (bearer-token.ts): the options, or a verifier. */
+  bearer?: BearerTokenOptions | BearerVerifier;
+  /** Origins (DNS names, or `*`) allowed by the CloudEvents webhook handshake; without them OPTIONS is 405. */
+  webhookOrigins?: readonly string[];
   /** Largest body accepted, in bytes (413 above it). */
   bodyLimit?: number;
   drainLimit?: number;
-  /** How long an event id is remembered (at least MIN_REPLAY_WINDOW_SECONDS). */
+  /** How long an event id is remembered, here and on the runs' start records (at least MIN_REPLAY_WINDOW_SECONDS). */
   replayWindowSeconds?: number;
   replayMaxEntries?: number;
   logger?: Logger;
@@ -50,194 +58,24 @@ export interface IntakeServer {
   close(): Promise<void>;
 }
 
-export type IntakeResponse = { status: number; body: Record<string, unknown>; headers?: Record<string, string> };
+/** Everything a request needs, resolved once from the options. */
+interface Intake {
+  gateway: ConnectionGateway;
+  authenticators: Authenticators;
+  handshake?: HandshakePolicy;
+  bodyLimit: number;
+  drainLimit: number;
+  seen: ReplayWindow<IntakeResponse>;
+  replayWindowSeconds: number;
+  log?: Logger;
+}
 
 export function createIntakeServer(options: IntakeServerOptions): IntakeServer {
-  const key = webhookKey(options.secret, 'the intake secret');
-  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
-  const drainLimit = Math.max(options.drainLimit ?? DEFAULT_DRAIN_LIMIT, bodyLimit);
-  const windowSeconds = options.replayWindowSeconds ?? DEFAULT_REPLAY_WINDOW_SECONDS;
-  if (windowSeconds < MIN_REPLAY_WINDOW_SECONDS) {
-    throw new Error(
-      `the replay window must be at least ${MIN_REPLAY_WINDOW_SECONDS} seconds (twice the signature tolerance)`,
-    );
-  }
-  const seen = new ReplayWindow({
-    windowMs: windowSeconds * 1000,
-    maxEntries: options.replayMaxEntries ?? DEFAULT_REPLAY_MAX_ENTRIES,
-  });
-  const log = options.logger;
-
-  const server = createServer((req, res) => {
-    handle(req)
-      .then((out) => {
-        if (out) send(res, out);
-      })
-      .catch((err: unknown) => {
-        log?.error({ err }, 'intake failed to handle a request');
-        send(res, { status: 500, body: { error: 'internal error' } });
-      });
-  });
-  // A client that announces a body over the limit gets its 413 before sending it.
-  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > bodyLimit) {
-      send(res, tooLarge(bodyLimit), { connection: 'close' });
-      return;
-    }
-    res.writeContinue();
-    server.emit('request', req, res);
-  });
+  const intake = resolveIntake(options);
+  const server = createServer((req, res) => void serve(intake, req, res));
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => answerContinue(intake, server, req, res));
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
-
-  /** The answer, or undefined when the client is gone and there is no one to answer. */
-  async function handle(req: IncomingMessage): Promise<IntakeResponse | undefined> {
-    const path = (req.url ?? '/').split('?')[0];
-    if (req.method === 'GET' && path === HEALTH_PATH) return { status: 200, body: { status: 'ok' } };
-    if (path !== EVENTS_PATH && path !== '/')
-      return { status: 404, body: { error: `not found; POST events to ${EVENTS_PATH}` } };
-    if (req.method !== 'POST')
-      return { status: 405, body: { error: `method not allowed; POST events to ${EVENTS_PATH}` } };
-
-    const read = await readBody(req, bodyLimit, drainLimit);
-    if (read.kind === 'aborted') {
-      log?.info(
-        { remote: req.socket.remoteAddress, received: read.received },
-        'intake: client disconnected before sending the whole body',
-      );
-      return undefined;
-    }
-    if (read.kind === 'too-large') return tooLarge(read.limit);
-    const body = read.body;
-
-    const signature = checkSignature(key, req.headers, body.toString('utf8'));
-    if (!signature.ok) {
-      log?.warn({ signature: signature.reason, remote: req.socket.remoteAddress }, 'intake refused an event');
-      return { status: 401, body: { error: signature.message } };
-    }
-    const parsed = parseEvent(req.headersDistinct, body);
-    if (!parsed.ok) {
-      log?.info({ errors: parsed.errors }, 'intake refused an invalid event');
-      return {
-        status: parsed.status,
-        body: { error: parsed.status === 415 ? 'unsupported media type' : 'invalid event', errors: parsed.errors },
-      };
-    }
-    const { command, digest } = parsed;
-    if (command.eventId !== signature.id) {
-      return {
-        status: 400,
-        body: {
-          error: 'invalid event',
-          errors: [{ field: 'id', message: `must equal the ${WEBHOOK_HEADERS.id} header the signature covers` }],
-        },
-      };
-    }
-
-    const claim = seen.claim(command.eventId, digest);
-    switch (claim.kind) {
-      case 'duplicate':
-        log?.info({ eventId: command.eventId }, 'intake: duplicate event, nothing started');
-        return {
-          status: 200,
-          body: { ...claim.outcome, status: 'duplicate', first: claim.outcome.status, eventId: command.eventId },
-        };
-      case 'conflict':
-        log?.warn({ eventId: command.eventId }, 'intake refused an event id reused with other content');
-        return {
-          status: 409,
-          body: { error: `event id ${command.eventId} was already used for a different event; use a new id` },
-        };
-      case 'in-flight':
-      case 'full':
-        return {
-          status: 503,
-          headers: { 'retry-after': '1' },
-          body: {
-            error:
-              claim.kind === 'in-flight'
-                ? `event ${command.eventId} is being processed; retry`
-                : 'too many recent events; retry later',
-          },
-        };
-    }
-    const out = await dispatch(command);
-    if (out.outcome) seen.complete(command.eventId, out.outcome);
-    else seen.release(command.eventId);
-    return out.response;
-  }
-
-  async function dispatch(command: IntakeCommand): Promise<{ response: IntakeResponse; outcome?: Outcome }> {
-    try {
-      switch (command.kind) {
-        case 'start': {
-          const started = await options.gateway.startConnection(command.request);
-          log?.info({ eventId: command.eventId, ...started }, `connection ${started.status}`);
-          return {
-            response: { status: 202, body: { ...started, eventId: command.eventId } },
-            outcome: { workflowId: started.workflowId, status: started.status },
-          };
-        }
-        case 'lifecycle': {
-          const started = await options.gateway.startLifecycle(command.start);
-          log?.info({ eventId: command.eventId, ...started }, `${command.start.operation} ${started.status}`);
-          return {
-            response: {
-              status: 202,
-              body: { ...started, operation: command.start.operation, eventId: command.eventId },
-            },
-            outcome: { workflowId: started.workflowId, status: started.status },
-          };
-        }
-        case 'approve':
-          await options.gateway.signalApproval(command.workflowId, command.decision);
-          break;
-        case 'reject':
-          await options.gateway.signalRejection(command.workflowId, command.decision);
-          break;
-      }
-      log?.info(
-        {
-          eventId: command.eventId,
-          workflowId: command.workflowId,
-          gate: command.decision.gate,
-          by: command.decision.approver,
-        },
-        `${command.kind} signal delivered`,
-      );
-      const outcome = { workflowId: command.workflowId, status: 'signalled' };
-      return { response: { status: 202, body: { ...outcome, eventId: command.eventId } }, outcome };
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) {
-        return {
-          response: { status: 404, body: { error: `no running connection workflow with id ${err.workflowId}` } },
-        };
-      }
-      if (err instanceof ValueError) {
-        // The data converter refused the input: the event is at fault, and a retry cannot help.
-        log?.info({ eventId: command.eventId, reason: err.message }, 'intake refused data it cannot convert');
-        return {
-          response: {
-            status: 400,
-            body: {
-              error: 'invalid event',
-              errors: [{ field: 'data', message: `cannot be converted: ${err.message}` }],
-            },
-          },
-        };
-      }
-      log?.error({ err, eventId: command.eventId }, 'intake could not reach Temporal');
-      return {
-        response: {
-          status: 503,
-          headers: { 'retry-after': '5' },
-          body: { error: `Temporal is unavailable: ${(err as Error).message}; retry later` },
-        },
-      };
-    }
-  }
-
   return {
     server,
     listen: (port = 0, host = '127.0.0.1') => listenOn(server, port, host),
@@ -250,18 +88,171 @@ export function createIntakeServer(options: IntakeServerOptions): IntakeServer {
   };
 }
 
-function tooLarge(limit: number): IntakeResponse {
-  return { status: 413, body: { error: `request body exceeds ${limit} bytes` } };
+function resolveIntake(options: IntakeServerOptions): Intake {
+  const windowSeconds = options.replayWindowSeconds ?? DEFAULT_REPLAY_WINDOW_SECONDS;
+  if (windowSeconds < MIN_REPLAY_WINDOW_SECONDS) {
+    throw new Error(
+      `the replay window must be at least ${MIN_REPLAY_WINDOW_SECONDS} seconds (twice the signature tolerance)`,
+    );
+  }
+  const secrets = options.secrets ?? [];
+  const bearer = options.bearer && ('verify' in options.bearer ? options.bearer : createBearerVerifier(options.bearer));
+  if (secrets.length === 0 && !bearer) {
+    throw new Error(
+      'the intake needs an authentication method: Standard Webhooks secrets, OIDC bearer tokens, or both',
+    );
+  }
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  return {
+    gateway: options.gateway,
+    authenticators: {
+      ...(secrets.length > 0 ? { webhookKeys: webhookKeys(secrets, 'the intake secret') } : {}),
+      ...(bearer ? { bearer } : {}),
+    },
+    ...(options.webhookOrigins?.length ? { handshake: handshakePolicy(options.webhookOrigins) } : {}),
+    bodyLimit,
+    drainLimit: Math.max(options.drainLimit ?? DEFAULT_DRAIN_LIMIT, bodyLimit),
+    seen: new ReplayWindow({
+      windowMs: windowSeconds * 1000,
+      maxEntries: options.replayMaxEntries ?? DEFAULT_REPLAY_MAX_ENTRIES,
+    }),
+    replayWindowSeconds: windowSeconds,
+    ...(options.logger ? { log: options.logger } : {}),
+  };
 }
 
-function send(res: ServerResponse, out: IntakeResponse, extra: Record<string, string> = {}): void {
-  if (res.headersSent || res.destroyed) return;
-  const payload = JSON.stringify(out.body);
-  res.writeHead(out.status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(payload),
-    ...out.headers,
-    ...extra,
-  });
-  res.end(payload);
+/** One request: route it, answer it (a failure is a 500 without details). */
+async function serve(intake: Intake, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  try {
+    const out = await route(intake, req);
+    if (out) sendResponse(res, out, out.status === 413 ? { connection: 'close' } : {});
+  } catch (err) {
+    intake.log?.error({ err }, 'intake failed to handle a request');
+    sendResponse(res, { status: 500, body: { error: 'internal error' } });
+  }
+}
+
+/** A client that announces a body over the limit gets its 413 before sending it. */
+function answerContinue(intake: Intake, server: Server, req: IncomingMessage, res: ServerResponse): void {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > intake.bodyLimit) {
+    sendResponse(res, tooLarge(intake.bodyLimit), { connection: 'close' });
+    return;
+  }
+  res.writeContinue();
+  server.emit('request', req, res);
+}
+
+/** The answer, or undefined when the client is gone and there is no one to answer. */
+async function route(intake: Intake, req: IncomingMessage): Promise<IntakeResponse | undefined> {
+  const path = (req.url ?? '/').split('?')[0];
+  const method = req.method ?? 'GET';
+  if (path === HEALTH_PATH || path === READY_PATH) {
+    if (method !== 'GET' && method !== 'HEAD') return { status: 405, headers: { allow: 'GET, HEAD' } };
+    return path === HEALTH_PATH ? { status: 200, body: { status: 'ok' } } : readiness(intake);
+  }
+  if (path !== EVENTS_PATH && path !== '/') {
+    return { status: 404, body: { error: `not found; POST events to ${EVENTS_PATH}` } };
+  }
+  if (method === 'OPTIONS') return answerHandshake(intake.handshake, req.headers);
+  if (method !== 'POST') {
+    return {
+      status: 405,
+      headers: { allow: 'POST' },
+      body: { error: `method not allowed; POST events to ${EVENTS_PATH}` },
+    };
+  }
+  return receiveEvent(intake, req);
+}
+
+/** Ready when the Temporal frontend answers: a load balancer then sends events only where they can start. */
+async function readiness(intake: Intake): Promise<IntakeResponse> {
+  try {
+    await intake.gateway.checkReachable();
+    return { status: 200, body: { status: 'ready' } };
+  } catch (err) {
+    return {
+      status: 503,
+      body: { status: 'unavailable', error: `Temporal does not answer: ${(err as Error).message}` },
+    };
+  }
+}
+
+/** POST /events: body, authentication, validation, replay checks, then Temporal. */
+async function receiveEvent(intake: Intake, req: IncomingMessage): Promise<IntakeResponse | undefined> {
+  const { log } = intake;
+  const read = await readBody(req, intake.bodyLimit, intake.drainLimit);
+  if (read.kind === 'aborted') {
+    log?.info(
+      { remote: req.socket.remoteAddress, received: read.received },
+      read.cutOff
+        ? 'intake: client cut off past the drain limit'
+        : 'intake: client disconnected before sending the whole body',
+    );
+    return undefined;
+  }
+  if (read.kind === 'too-large') return tooLarge(read.limit);
+  const refusedOrigin = refuseDeliveryOrigin(intake.handshake, req.headers);
+  if (refusedOrigin) return refusedOrigin;
+
+  const authentication = await authenticate(intake.authenticators, req, read.body);
+  if (!authentication.ok) {
+    const { reason, response } = authentication;
+    log?.warn(
+      { refused: reason, why: response.body?.error, remote: req.socket.remoteAddress },
+      'intake refused an event',
+    );
+    return authentication.response;
+  }
+  const parsed = parseEvent(req.headersDistinct, read.body);
+  if (!parsed.ok) {
+    log?.info({ errors: parsed.errors }, 'intake refused an invalid event');
+    return invalidEvent(parsed.errors, parsed.status);
+  }
+  const unbound = refuseUnboundId(parsed, authentication.who);
+  if (unbound) return unbound;
+  return processOnce(intake, parsed);
+}
+
+/** With a signature, the signed webhook-id must be the CloudEvent id: the id the replay checks use is then signed. */
+function refuseUnboundId(parsed: Extract<ParsedEvent, { ok: true }>, who: Authenticated): IntakeResponse | undefined {
+  if (who.webhookId === undefined || parsed.command.eventId === who.webhookId) return undefined;
+  return invalidEvent([{ field: 'id', message: `must equal the ${WEBHOOK_HEADERS.id} header the signature covers` }]);
+}
+
+/**
+ * This process's replay window first: a redelivery it knows is answered without Temporal, and
+ * copies of an event still being processed wait for the first one's outcome. Otherwise the event
+ * goes to Temporal, where the start record on the runs catches what other processes did.
+ */
+async function processOnce(intake: Intake, parsed: Extract<ParsedEvent, { ok: true }>): Promise<IntakeResponse> {
+  const { command, digest } = parsed;
+  const { eventId } = command;
+  const claim = intake.seen.claim(eventId, digest);
+  switch (claim.kind) {
+    case 'duplicate':
+      intake.log?.info({ eventId }, 'intake: duplicate event, nothing started');
+      return duplicate(claim.outcome, eventId);
+    case 'conflict':
+      intake.log?.warn({ eventId }, 'intake refused an event id reused with other content');
+      return {
+        status: 409,
+        body: { error: `event id ${eventId} was already used for a different event; use a new id` },
+      };
+    case 'in-flight': {
+      const settled = await claim.settled;
+      return settled.kind === 'completed' ? duplicate(settled.outcome, eventId) : settled.answer;
+    }
+    case 'full':
+      return retryLater('too many recent events; retry later', 1);
+  }
+  const dispatched = await dispatchCommand(intake, command, digest);
+  if (dispatched.outcome) intake.seen.complete(eventId, dispatched.outcome);
+  else intake.seen.release(eventId, dispatched.response);
+  return dispatched.response;
+}
+
+function duplicate(first: Outcome, eventId: string): IntakeResponse {
+  const { status, ...where } = first;
+  return { status: 200, body: { ...where, status: 'duplicate', first: status, eventId } };
 }

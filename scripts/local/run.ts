@@ -191,7 +191,11 @@ export async function runLocal(options: LocalRunOptions = {}): Promise<LocalRunR
     const intakePort = options.ports?.intake;
     if (intakePort !== undefined && !(await isPortFree(intakePort)))
       throw new PortInUseError('--intake-port', intakePort);
-    intake = createIntakeServer({ gateway: createTemporalGateway(server.client), secret: intakeSecret, logger: log });
+    intake = createIntakeServer({
+      gateway: createTemporalGateway(server.client),
+      secrets: [intakeSecret],
+      logger: log,
+    });
     const { url } = await intake.listen(intakePort ?? 0, '127.0.0.1');
     const i = intake;
     cleanups.push(['intake', () => i.close()]);

@@ -30,6 +30,24 @@ const ENDPOINTS = [
   'cluster.remote_info',
   'nodes.reload_secure_settings',
   'indices.resolve_cluster',
+  'indices.close',
+  'indices.open',
+  'ccr.follow',
+  'ccr.pause_follow',
+  'ccr.resume_follow',
+  'ccr.unfollow',
+  'ccr.follow_info',
+  'ccr.follow_stats',
+  'ccr.stats',
+  'ccr.put_auto_follow_pattern',
+  'ccr.get_auto_follow_pattern',
+  'ccr.delete_auto_follow_pattern',
+  'ccr.pause_auto_follow_pattern',
+  'ccr.resume_auto_follow_pattern',
+  'transform.get_transform',
+  'transform.get_transform_stats',
+  'ml.get_datafeeds',
+  'ml.get_datafeed_stats',
 ];
 
 /** Named types whose fields the simulator checks inside request bodies. */
@@ -43,10 +61,12 @@ const TYPES = [
 ];
 const ENUMS = ['RemoteClusterPrivilege'];
 
-interface Member {
+export interface Member {
   type: string;
   required: boolean;
   since?: string;
+  /** Set where the product's since-version replaced the specification's (PRODUCT_SINCE). */
+  specSince?: string;
 }
 type Members = Record<string, Member>;
 interface Endpoint {
@@ -57,13 +77,41 @@ interface Endpoint {
   query: Members;
   body?: Members;
 }
-interface LineFacts {
+/**
+ * Where Elasticsearch itself accepts a member from another version than the specification's
+ * `since` marker says, the product decides (docs/sources.md §8A lists each with its source). The
+ * specification added these markers after the fact and dated them from the GA release.
+ */
+export const PRODUCT_SINCE: ReadonlyArray<{
+  /** `body` of an endpoint, or `enum` of a named enum. */
+  in: { body: string } | { enum: string };
+  member: string;
+  since: string;
+  source: string;
+}> = [
+  {
+    in: { body: 'security.put_role' },
+    member: 'remote_indices',
+    since: '8.10.0',
+    source:
+      'elastic/elasticsearch PR #98307 (RCS 2.0 feature flag removed for the 8.10 beta); the 8.10 guide configures local roles with remote_indices',
+  },
+  {
+    in: { enum: 'RemoteClusterPrivilege' },
+    member: 'monitor_enrich',
+    since: '8.15.0',
+    source:
+      'elastic/elasticsearch PR #107493 (remote_cluster, TransportVersion ROLE_REMOTE_CLUSTER_PRIVS after V_8_14_0): usable only inside remote_cluster, 8.15',
+  },
+];
+
+export interface LineFacts {
   line: string;
   source: { repository: string; ref: string; commit: string };
   commonQuery: string[];
   endpoints: Record<string, Endpoint>;
   types: Record<string, Members>;
-  enums: Record<string, Record<string, { since?: string }>>;
+  enums: Record<string, Record<string, { since?: string; specSince?: string }>>;
 }
 
 const SINCE = /@availability\s+stack\s+since=(\d+\.\d+\.\d+)/;
@@ -223,12 +271,38 @@ function derive(line: string, dir: string, commit: string): LineFacts {
   };
 }
 
-const cmp = (a: string, b: string) => {
+/** A newest-branch member, re-dated to the product's since-version; undefined where the line is older. */
+function productMember(newest: Member | undefined, since: string, line: string): Member | undefined {
+  if (!newest || cmp(since, `${line}.0`) > 0) return undefined;
+  const specSince = newest.specSince ?? newest.since;
+  return { ...newest, since, ...(specSince && specSince !== since ? { specSince } : {}) };
+}
+
+/** Applies PRODUCT_SINCE to one line, from the newest line's definitions. */
+export function applyProductSince(facts: LineFacts, newest: LineFacts): void {
+  for (const fix of PRODUCT_SINCE) {
+    if ('body' in fix.in) {
+      const body = facts.endpoints[fix.in.body]?.body;
+      if (!body) continue;
+      const member = productMember(newest.endpoints[fix.in.body]?.body?.[fix.member], fix.since, facts.line);
+      if (member) body[fix.member] = member;
+      else delete body[fix.member];
+    } else {
+      const values = (facts.enums[fix.in.enum] ??= {});
+      const since = cmp(fix.since, `${facts.line}.0`) <= 0 ? fix.since : undefined;
+      const specSince = newest.enums[fix.in.enum]?.[fix.member]?.since;
+      if (since) values[fix.member] = { since, ...(specSince && specSince !== since ? { specSince } : {}) };
+      else delete values[fix.member];
+    }
+  }
+}
+
+function cmp(a: string, b: string): number {
   const x = a.split('.').map(Number);
   const y = b.split('.').map(Number);
   for (let i = 0; i < 3; i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
   return 0;
-};
+}
 
 /** Adds to `into` the members of `newer` whose since-version is at or below `line`. */
 function backfill(into: Members, newer: Members, line: string): void {
@@ -284,10 +358,11 @@ function main(): void {
       for (const [v, meta] of Object.entries(values))
         if (!own[v] && meta.since && cmp(meta.since, `${facts.line}.0`) <= 0) own[v] = meta;
     }
+    applyProductSince(facts, newest);
     fs.mkdirSync(outDir, { recursive: true });
     fs.writeFileSync(path.join(outDir, `${facts.line}.json`), `${JSON.stringify(facts, null, 2)}\n`);
   }
   console.log(`wrote ${lines.length} version lines to ${outDir}`);
 }
 
-main();
+if (require.main === module) main();

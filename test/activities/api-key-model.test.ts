@@ -230,7 +230,7 @@ describe('8.13 local (beta API key model): the keystore needs a restart', () => 
       local: { environment: 'ece-a', deploymentId: DEFAULT_IDS.a813 },
       remote: { environment: 'ece-b', deploymentId: DEFAULT_IDS.b815 },
       allowBetaApiKeyModel: true,
-      roles: [], // 8.13 accepts no remote_indices
+      roles: [], // the keystore is what these tests are about
     });
     expect(input.preflight.restartExpected).toBe(true);
     expect(input.steps.find((s) => s.id === 'restart')?.reason).toContain('does not reload');
@@ -268,7 +268,7 @@ describe('8.13 local (beta API key model): the keystore needs a restart', () => 
       local: { environment: 'ece-a', deploymentId: DEFAULT_IDS.a813 },
       remote: { environment: 'ece-b', deploymentId: DEFAULT_IDS.b815 },
       allowBetaApiKeyModel: true,
-      roles: [], // 8.13 accepts no remote_indices
+      roles: [], // the keystore is what these tests are about
     });
     const key = await h.run('createCrossClusterApiKey', input);
     await h.run('ensureProxyCaTrust', input);
@@ -295,7 +295,7 @@ describe('8.13 local (beta API key model): the keystore needs a restart', () => 
       local: { environment: 'ece-a', deploymentId: DEFAULT_IDS.a813 },
       remote: { environment: 'ece-b', deploymentId: DEFAULT_IDS.b815 },
       allowBetaApiKeyModel: true,
-      roles: [], // 8.13 accepts no remote_indices
+      roles: [], // the keystore is what these tests are about
     });
     await h.run('registerRemoteCluster', input);
     // Someone else's plan is running when crosslink asks for its restart.

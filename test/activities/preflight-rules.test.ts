@@ -156,11 +156,25 @@ const rows: Row[] = [
     refusals: [],
   },
   {
+    // Elasticsearch takes remote_indices from 8.10 (the API key model's beta), though the
+    // specification marks it 8.14 (docs/sources.md §8A).
+    name: 'remote_indices on a local 8.10 and 8.13 (the beta)',
+    rule: roleFieldsSupported,
+    snapshot: snapshot((s) => (s.local.facts.version = '8.10.4')),
+    refusals: [],
+  },
+  {
     name: 'remote_indices on a local 8.13',
     rule: roleFieldsSupported,
     snapshot: snapshot((s) => (s.local.facts.version = '8.13.4')),
+    refusals: [],
+  },
+  {
+    name: 'remote_indices on a local 8.9',
+    rule: roleFieldsSupported,
+    snapshot: snapshot((s) => (s.local.facts.version = '8.9.2')),
     refusals: [
-      'role "remote-logs-reader" uses remote_indices, which Elasticsearch accepts from 8.14 (local is 8.13.4): drop it or upgrade',
+      'role "remote-logs-reader" uses remote_indices, which Elasticsearch accepts from 8.10 (local is 8.9.2): drop it or upgrade',
     ],
   },
   {

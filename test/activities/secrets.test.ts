@@ -16,7 +16,7 @@ describe('the cross-cluster key never leaves an activity in plaintext', () => {
       local: { environment: 'ece-a', deploymentId: DEFAULT_IDS.a813 },
       remote: { environment: 'ece-b', deploymentId: DEFAULT_IDS.b815 },
       allowBetaApiKeyModel: true,
-      roles: [], // 8.13 accepts no remote_indices
+      roles: [], // the keystore is what these tests are about
       verifyTimeout: '300ms',
     });
     const input: StepInput = {

@@ -11,11 +11,15 @@ import {
   startHarness,
 } from './support/harness';
 
+/**
+ * A fresh simulator per test: each case leaves deployment-level state behind (the proxy CA trust,
+ * keystore entries, remote settings), and a case that fails midway must not hand it to the next.
+ */
 let h: Harness;
-beforeAll(async () => {
+beforeEach(async () => {
   h = await startHarness();
 });
-afterAll(() => h.close());
+afterEach(() => h.close());
 
 /** Short verify timeout: each failing case waits this long. */
 const quick = { verifyTimeout: '300ms' };
@@ -35,13 +39,6 @@ async function apiKeyConnection(skip: Array<'proxy-ca' | 'keystore' | 'register'
   return input;
 }
 
-async function undoAll(input: StepInput) {
-  await h.run('unregisterRemoteCluster', input);
-  await h.run('removeKeystoreCredentials', input);
-  await h.run('removeProxyCaTrust', input);
-  await h.run('invalidateCrossClusterApiKey', input);
-}
-
 async function diagnosis(input: StepInput): Promise<string> {
   const error = await failureOf(h.run('verifyRemoteConnection', input));
   expect(error).toMatchObject({ type: 'VerificationFailed', nonRetryable: true });
@@ -56,13 +53,11 @@ describe('verify names the most likely cause', () => {
     expect(report.connected).toBe(true);
     expect(report.probe).toContain('_resolve/cluster');
     expect(h.transcript.heartbeats.length).toBeGreaterThan(0);
-    await undoAll(input);
   });
 
   it('alias not registered', async () => {
     const input = await apiKeyConnection(['register']);
     expect(await diagnosis(input)).toContain('Most likely cause: the alias is not registered');
-    await undoAll(input);
   });
 
   it('wrong port', async () => {
@@ -77,19 +72,16 @@ describe('verify names the most likely cause', () => {
     const message = await diagnosis(input);
     expect(message).toContain('Most likely cause: wrong port: proxy_address is');
     expect(message).toContain('uses port 9443');
-    await undoAll(input);
   });
 
   it('CA not trusted', async () => {
     const input = await apiKeyConnection(['proxy-ca']);
     expect(await diagnosis(input)).toContain('Most likely cause: CA not trusted');
-    await undoAll(input);
   });
 
   it('key missing', async () => {
     const input = await apiKeyConnection(['keystore']);
     expect(await diagnosis(input)).toContain('Most likely cause: key missing');
-    await undoAll(input);
   });
 
   it('key invalid', async () => {
@@ -98,7 +90,6 @@ describe('verify names the most likely cause', () => {
     const message = await diagnosis(input);
     expect(message).toContain('Most likely cause: key invalid');
     expect(message).toContain('unable to authenticate');
-    await undoAll(input);
   });
 
   it('trust missing one way (certificate model)', async () => {
@@ -124,14 +115,5 @@ describe('verify names the most likely cause', () => {
     expect(
       (await h.run('verifyRemoteConnection', { ...input, request: { ...request, verifyTimeout: '2s' } })).connected,
     ).toBe(true);
-    await h.run('unregisterRemoteCluster', input);
-    await Promise.all([
-      h.run('removeDeploymentTrust', { ...input, side: 'local' }),
-      h.run('removeDeploymentTrust', { ...input, side: 'remote' }),
-    ]);
-    await Promise.all([
-      h.run('removePlatformTrust', { ...input, side: 'local' }),
-      h.run('removePlatformTrust', { ...input, side: 'remote' }),
-    ]);
   });
 });

@@ -1,6 +1,10 @@
+/** Clients that behave as some real clients do, below what fetch allows. */
 import { connect } from 'node:net';
-/** A client that sends the whole request before it reads anything (as many simple clients do). */
-export function sendThenRead(port: number, size: number, chunked: boolean): Promise<string> {
+/**
+ * A client that sends the whole request before it reads anything (as many simple clients do),
+ * optionally announcing `Connection: close`; resolves with the status line or why there was none.
+ */
+export function sendThenRead(port: number, size: number, chunked: boolean, close = false): Promise<string> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     let response = '';
@@ -11,6 +15,7 @@ export function sendThenRead(port: number, size: number, chunked: boolean): Prom
     socket.on('connect', async () => {
       const head =
         `POST /events HTTP/1.1\r\nhost: x\r\ncontent-type: application/cloudevents+json\r\n` +
+        (close ? 'connection: close\r\n' : '') +
         (chunked ? 'transfer-encoding: chunked\r\n' : `content-length: ${size}\r\n`) +
         '\r\n';
       const write = (b: Buffer | string) =>
@@ -35,5 +40,32 @@ export function sendThenRead(port: number, size: number, chunked: boolean): Prom
       });
       socket.resume();
     });
+  });
+}
+
+/**
+ * Sends one request exactly as given (header lines may repeat, which no HTTP client library does)
+ * and resolves with the status code and body.
+ */
+export function rawRequest(
+  url: string,
+  headers: Array<[string, string]>,
+  body: string,
+): Promise<{ status: number; body: string }> {
+  const { hostname, port, pathname } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    let response = '';
+    socket.on('error', reject);
+    socket.on('data', (d: Buffer) => (response += d.toString()));
+    socket.on('end', () => {
+      const [head = '', text = ''] = response.split('\r\n\r\n');
+      resolve({ status: Number(head.split(' ')[1]), body: text });
+    });
+    const lines = headers.map(([name, value]) => `${name}: ${value}\r\n`).join('');
+    socket.end(
+      `POST ${pathname} HTTP/1.1\r\nhost: ${hostname}\r\nconnection: close\r\n` +
+        `content-length: ${Buffer.byteLength(body)}\r\n${lines}\r\n${body}`,
+    );
   });
 }

@@ -98,3 +98,65 @@ describe('auditReport', () => {
     expect(auditReport(inventory([c]), AuditOptions.parse({ expiryWarning: '30d' }), NOW).driftCount).toBe(1);
   });
 });
+
+describe('auditReport and the classes (issue 18)', () => {
+  const options = AuditOptions.parse({});
+  /** What a rollback or a disconnect leaves: an invalidated key, no settings, no keystore entry. */
+  const residue = apiKeyConnection({
+    connectionId: 'crosslink.ece-a.a9.gone',
+    alias: 'gone',
+    class: 'residue',
+    settings: undefined,
+    keystoreCredentials: false,
+    keys: [{ ...key, active: false, invalidated: true }],
+    health: { status: 'broken', causes: ['the alias is not registered on the local cluster'] },
+  });
+  const open = apiKeyConnection({
+    connectionId: 'crosslink.ece-a.a9.busy',
+    alias: 'busy',
+    class: 'in-progress',
+    keys: [],
+    run: { workflowId: 'crosslink.ece-a.a9.busy', runId: 'r7', operation: 'connect', status: 'running' },
+  });
+  const leftover = apiKeyConnection({
+    connectionId: 'crosslink.ece-a.a9.cut',
+    alias: 'cut',
+    class: 'leftover',
+    run: { workflowId: 'crosslink.ece-a.a9.cut', runId: 'r9', operation: 'connect', status: 'terminated' },
+    leftover: { left: ['keystore credential x'], cleanup: 'crosslink disconnect ece-a a9 cut --as <you>' },
+    health: { status: 'broken', causes: ['never verified'] },
+  });
+
+  it('residue and connections in progress are not audited: no drift, nothing broken', () => {
+    const report = auditReport(inventory([apiKeyConnection(), residue, open]), options, NOW);
+    expect(report.connections.map((c) => c.alias)).toEqual(['logs']);
+    expect(report).toMatchObject({
+      driftCount: 0,
+      health: { connected: 1, degraded: 0, broken: 0 },
+      leftovers: 0,
+      skipped: { inProgress: 1, residue: 1 },
+    });
+    expect(driftLevel(report)).toBe('none');
+  });
+
+  it('a leftover is one drift item whose repair is the disconnect, apart from the connections health', () => {
+    const report = auditReport(inventory([apiKeyConnection(), leftover]), options, NOW);
+    const drift = report.connections.find((c) => c.alias === 'cut')?.drift;
+    expect(drift).toEqual([
+      {
+        kind: 'leftover',
+        detail:
+          'run r9 (connect, terminated) ended without undoing what it created; still there: keystore credential x',
+        repair: ['disconnect'],
+      },
+    ]);
+    expect(report).toMatchObject({ driftCount: 1, leftovers: 1, health: { connected: 1, degraded: 0, broken: 0 } });
+    expect(driftLevel(report)).toBe('drift');
+  });
+
+  it('an inventory recorded before the classes is all connections (a replayed audit decides the same)', () => {
+    const { class: _class, ...old } = residue;
+    const report = auditReport(inventory([old as typeof residue]), options, NOW);
+    expect(report.connections.map((c) => c.alias)).toEqual(['gone']);
+  });
+});

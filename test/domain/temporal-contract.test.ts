@@ -4,7 +4,7 @@
  * a Keyword key of the contract, and a start sets every one of them (so the server refuses a start
  * in a namespace that lacks any).
  */
-import { initialSearchAttributes } from '../../client/connections';
+import { initialSearchAttributes } from '../../client/start-or-find';
 import {
   ConnectionRequest,
   SEARCH_ATTRIBUTES,

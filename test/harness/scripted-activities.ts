@@ -13,7 +13,7 @@ import {
   type CrosslinkActivities,
   FailureType,
   type PreflightResult,
-  STEP_IDS,
+  decideConnect,
   type SideStepInput,
   type StepId,
   type StepInput,
@@ -71,18 +71,6 @@ export function scriptedActivities(options: ScriptOptions = {}): CrosslinkActivi
   return {
     async preflight({ connectionId, request }): Promise<PreflightResult> {
       const apiKey = request.securityModel === 'api_key';
-      const applies: Record<StepId, boolean> = {
-        preflight: true,
-        'platform-trust': !apiKey,
-        'deployment-trust': !apiKey,
-        'api-key': apiKey,
-        'proxy-ca': apiKey && privateCa,
-        keystore: apiKey,
-        'register-remote': true,
-        restart: apiKey,
-        verify: true,
-        roles: request.roles.length > 0,
-      };
       const env = (name: string) => ({
         environment: name,
         accountId: `account-${name}`,
@@ -90,24 +78,30 @@ export function scriptedActivities(options: ScriptOptions = {}): CrosslinkActivi
         eceVersion: '3.8.0',
         trustRelationshipsBefore: [],
       });
+      const local = facts(request, 'local', keystore === 'automatic' ? '8.15.1' : '8.13.4');
+      const remote = facts(request, 'remote', '9.1.3');
+      const proxyCa = { rootPem: 'PEM', fingerprintSha256: 'ab:cd', subject: 'CN=proxy root', private: privateCa };
       return {
         connectionId,
         model: request.securityModel,
-        local: facts(request, 'local', keystore === 'automatic' ? '8.15.1' : '8.13.4'),
-        remote: facts(request, 'remote', '9.1.3'),
+        local,
+        remote,
         localEnvironment: env(request.local.environment),
         remoteEnvironment: env(request.remote.environment),
-        ...(apiKey
-          ? { proxyCa: { rootPem: 'PEM', fingerprintSha256: 'ab:cd', subject: 'CN=proxy root', private: privateCa } }
-          : {}),
+        ...(apiKey ? { proxyCa } : {}),
         restartExpected: keystore !== 'automatic',
         approvals: connectionApprovals(policy, request, request.approval.gates),
         ...(options.notifications ? { notify: true } : {}),
-        steps: STEP_IDS.map((id) => ({
-          id,
-          applies: applies[id],
-          reason: applies[id] ? 'applies' : `${id} does not apply`,
-        })),
+        // The catalog's own decisions, from the facts above (domain/step-catalog.ts).
+        steps: decideConnect({
+          request,
+          local,
+          remote,
+          ...(apiKey ? { proxyCa, proxyCaEntryName: 'crosslink proxy CA' } : {}),
+          restartExpected: keystore !== 'automatic',
+          versionNote: `local ${local.version}, remote ${remote.version}`,
+          expectedAddress: `${remote.endpoint}:9443`,
+        }),
         attempt: attempt(),
       };
     },
@@ -205,7 +199,7 @@ export function scriptedActivities(options: ScriptOptions = {}): CrosslinkActivi
         probe: '_resolve/cluster ok',
       };
     },
-    async createRoles({ request, side }) {
+    async createRoles({ request, side }: SideStepInput) {
       return {
         attempt: attempt(),
         created: request.roles.map((r) => resource('roles', 'role', r.name, request[side].environment)),
@@ -220,6 +214,8 @@ export function scriptedActivities(options: ScriptOptions = {}): CrosslinkActivi
     reloadRotatedCredentials: lifecycleOnly('rotate'),
     restartForRotation: lifecycleOnly('rotate'),
     invalidateReplacedApiKey: lifecycleOnly('rotate'),
+    ensureProxyCaTrustForMany: lifecycleOnly('fan out'),
+    removeProxyCaTrustForMany: lifecycleOnly('fan out'),
   };
 }
 

@@ -35,7 +35,9 @@ export type TimelineEntry =
   | { at: number; kind: 'search-attributes'; values: Record<string, unknown> }
   | { at: number; kind: 'workflow-completed' }
   | { at: number; kind: 'workflow-failed'; failureType?: string; message?: string }
-  | { at: number; kind: 'workflow-cancelled' };
+  | { at: number; kind: 'workflow-cancelled' }
+  | { at: number; kind: 'signal-external'; workflowId: string; name: string; args: unknown[]; delivered: boolean }
+  | { at: number; kind: 'workflow-continued-as-new'; args: unknown[] };
 
 export type TimelineKind = TimelineEntry['kind'];
 export type EntryOf<K extends TimelineKind> = Extract<TimelineEntry, { kind: K }>;

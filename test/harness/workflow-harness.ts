@@ -34,7 +34,7 @@ import { type EntryOf, type TimelineEntry, type TimelineKind } from './timeline'
 export type { TimelineEntry } from './timeline';
 export { SimulatedTimeout, type ActivityImplementations } from './activity-runner';
 
-export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled';
+export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'continued-as-new';
 
 export interface StartOptions {
   /** Activity implementations by activity type; real ones or scripted. */
@@ -43,6 +43,12 @@ export interface StartOptions {
   /** Virtual start time (default 2026-01-01T00:00:00Z). */
   startTime?: number;
   taskQueue?: string;
+  /**
+   * Workflows a `signalExternalWorkflowExecution` reaches: the signal is delivered to the run
+   * (when a HarnessRun) or resolved as sent (true); any other id fails as the server says when the
+   * target does not exist.
+   */
+  externalWorkflows?: Record<string, HarnessRun | true>;
 }
 
 /** One bundle for a test file: `create` bundles (about 2-3 s), `start` runs a fresh workflow. */
@@ -75,6 +81,7 @@ export class WorkflowHarness {
       runId,
       startTime,
       activities: options.activities,
+      externalWorkflows: options.externalWorkflows ?? {},
     });
     this.started.push(run);
     await run.activate([
@@ -112,7 +119,14 @@ interface RunContext {
   runId: string;
   startTime: number;
   activities: ActivityImplementations;
+  externalWorkflows: Record<string, HarnessRun | true>;
 }
+
+/** What Core reports when the target of a signal does not exist. */
+const EXTERNAL_NOT_FOUND: ProtoFailure = {
+  message: 'Unable to signal external workflow because it was not found',
+  applicationFailureInfo: { type: 'SignalExternalWorkflowExecutionFailed', nonRetryable: true },
+};
 
 export class HarnessRun {
   readonly timeline: TimelineEntry[] = [];
@@ -125,6 +139,7 @@ export class HarnessRun {
   private readonly activities = new Map<number, { run: ActivityRun; scheduledAt: number; waitingOnCancel: boolean }>();
   private readonly timers = new Map<number, number>();
   private readonly immediate: Array<{ seq: number; activity: string; resolution: ActivityResolution }> = [];
+  private readonly externalSignals: Array<{ seq: number; failure?: ProtoFailure }> = [];
   private readonly updateResponses = new Map<string, { value?: unknown; error?: Error }>();
   private readonly updateNames = new Map<string, string>();
   private readonly queryResponses = new Map<string, { value?: unknown; error?: Error }>();
@@ -136,6 +151,19 @@ export class HarnessRun {
     private readonly context: RunContext,
   ) {
     this.now = context.startTime;
+  }
+
+  /** The arguments of the next run, once this one continued as new. */
+  continuedAsNewWith: unknown[] | undefined;
+
+  /** Signals other runs sent this one by `signalExternalWorkflowExecution`; `deliverSignals` hands them over. */
+  readonly deliveredSignals: Array<{ name: string; args: unknown[] }> = [];
+
+  /** Delivers the signals other runs sent this one (a server would at once; a test chooses when). */
+  async deliverSignals(): Promise<number> {
+    const due = this.deliveredSignals.splice(0);
+    for (const s of due) await this.signal(s.name, ...s.args);
+    return due.length;
   }
 
   get workflowId(): string {
@@ -177,6 +205,7 @@ export class HarnessRun {
         throw new Error('workflow is waiting for input (an update, signal or cancellation); it cannot end by itself');
       }
     }
+    if (this.status === 'continued-as-new') throw new Error('the workflow continued as new: it has no outcome');
     return this.result!;
   }
 
@@ -246,6 +275,15 @@ export class HarnessRun {
    * the earliest timer. Returns false when only an external input can move the workflow on.
    */
   private async advance(): Promise<boolean> {
+    if (this.externalSignals.length > 0) {
+      const due = this.externalSignals.splice(0);
+      await this.activate(
+        due.map((d) => ({
+          resolveSignalExternalWorkflow: { seq: d.seq, ...(d.failure ? { failure: d.failure } : {}) },
+        })),
+      );
+      return true;
+    }
     if (this.immediate.length > 0) {
       const due = this.immediate.splice(0);
       due.forEach((d) =>
@@ -403,6 +441,26 @@ export class HarnessRun {
       this.finish({ status: 'failed', failure });
       const failureType = failure instanceof ApplicationFailure ? (failure.type ?? undefined) : undefined;
       this.record({ kind: 'workflow-failed', message: failure.message, ...(failureType ? { failureType } : {}) });
+    } else if (command.signalExternalWorkflowExecution) {
+      const signal = command.signalExternalWorkflowExecution;
+      const workflowId = signal.workflowExecution?.workflowId ?? '';
+      const name = signal.signalName ?? '';
+      const args = (signal.args ?? []).map((p) => defaultPayloadConverter.fromPayload(p));
+      const target = this.context.externalWorkflows[workflowId];
+      this.record({ kind: 'signal-external', workflowId, name, args, delivered: target !== undefined });
+      if (target instanceof HarnessRun) target.deliveredSignals.push({ name, args });
+      this.externalSignals.push({
+        seq: signal.seq ?? 0,
+        ...(target === undefined ? { failure: EXTERNAL_NOT_FOUND } : {}),
+      });
+    } else if (command.continueAsNewWorkflowExecution) {
+      const args = (command.continueAsNewWorkflowExecution.arguments ?? []).map((p) =>
+        defaultPayloadConverter.fromPayload(p),
+      );
+      // No outcome: the next run (a test starts it with these arguments) goes on where this one stopped.
+      this.continuedAsNewWith = args;
+      this.status = 'continued-as-new';
+      this.record({ kind: 'workflow-continued-as-new', args });
     } else if (command.cancelWorkflowExecution) {
       this.finish({ status: 'cancelled', failure: new CancelledFailure('workflow cancelled') });
       this.record({ kind: 'workflow-cancelled' });

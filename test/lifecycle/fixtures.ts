@@ -31,6 +31,7 @@ export function apiKeyConnection(overrides: Partial<ManagedConnection> = {}): Ma
     marks: [{ kind: 'api-key', environment: 'ece-b', deploymentId: 'b9', id: 'key-1' }],
     health: { status: 'connected', causes: [], remoteInfo: { connected: true, clusterCredentials: true } },
     ...overrides,
+    class: overrides.class ?? 'connection',
   };
 }
 

@@ -1,12 +1,13 @@
 /**
  * One cell of the version matrix: every step that sends an Elasticsearch request, run as crosslink's
- * activities against the strict simulator, connect then undo. Returns the Elasticsearch calls the
- * simulator refused (an empty list is a green cell).
+ * activities against the strict simulator, connect then undo; while connected, the cross-cluster
+ * replication requests a security-model migration sends (ccr-cell.ts). Returns the Elasticsearch
+ * calls the simulator refused (an empty list is a green cell) and what the CCR requests saw.
  */
 import { type SideStepInput, type StepInput } from '../../domain/activities';
 import { connectionId } from '../../domain/connection-request';
 import { type Harness, apiKeyRequest, certificateRequest, runPreflight } from '../activities/support/harness';
-import { atLeast } from '../../activities/steps/versions';
+import { type CcrOutcome, CCR_LEADER_NAMES, runCcrRequests } from './ccr-cell';
 import { deploymentIdFor } from './versions';
 
 export type Model = 'api_key' | 'certificate';
@@ -17,6 +18,8 @@ export interface CellResult {
   verifyError?: string;
   /** Elasticsearch calls answered 4xx/5xx, except the lookups crosslink expects to miss (404). */
   refused: string[];
+  /** The CCR requests' results while connected (undefined when the connection failed). */
+  ccr?: CcrOutcome;
 }
 
 const ES_LOOKUPS_THAT_MAY_MISS = new Set(['security.get_role', 'security.delete_role', 'security.get_api_key']);
@@ -31,14 +34,14 @@ export async function runCell(
     local: { environment: 'ece-a', deploymentId: deploymentIdFor('a', localVersion) },
     remote: { environment: 'ece-b', deploymentId: deploymentIdFor('b', remoteVersion) },
   };
-  // Before 8.14 a local role cannot hold remote_indices (preflight refuses it): a local-only role then.
-  const localOnlyRole = [{ name: `matrix-${model}-${localVersion}-${remoteVersion}`, local: { cluster: ['monitor'] } }];
+  // Every supported local (8.10 and later) takes the request's role with remote_indices (docs/sources.md §8A).
   const request =
     model === 'api_key'
       ? apiKeyRequest({
           ...sides,
           allowBetaApiKeyModel: true,
-          ...(atLeast(localVersion, '8.14.0') ? {} : { roles: localOnlyRole }),
+          // Replication too: the cell follows a leader index through the connection.
+          access: { search: [{ names: ['logs-*'] }], replication: [{ names: [CCR_LEADER_NAMES] }] },
         })
       : certificateRequest(sides);
   h.sim.resetCalls();
@@ -48,12 +51,20 @@ export async function runCell(
   const remote: SideStepInput = { ...input, side: 'remote' };
   let connected = false;
   let verifyError: string | undefined;
-  const verify = async () => {
+  let ccr: CcrOutcome | undefined;
+  const verifyThenReplicate = async () => {
     try {
       connected = (await h.run('verifyRemoteConnection', input)).connected;
     } catch (err) {
       verifyError = (err as Error).message;
     }
+    if (!connected) return;
+    ccr = await runCcrRequests(h, {
+      local: h.registry.elasticsearch(sides.local.environment, sides.local.deploymentId, preflight.local.esUrl),
+      remote: sides.remote,
+      alias: request.alias,
+      tag: `${model}-${localVersion}-${remoteVersion}`,
+    });
   };
   if (model === 'api_key') {
     const key = await h.run('createCrossClusterApiKey', input);
@@ -63,7 +74,7 @@ export async function runCell(
     const reload = await h.run('reloadSecureSettings', input);
     if (!reload.loaded) await h.run('restartElasticsearch', input);
     await h.run('createRoles', local);
-    await verify();
+    await verifyThenReplicate();
     await h.run('deleteRoles', local);
     await h.run('unregisterRemoteCluster', input);
     await h.run('removeKeystoreCredentials', input);
@@ -76,7 +87,7 @@ export async function runCell(
     await h.run('registerRemoteCluster', input);
     await h.run('createRoles', local);
     await h.run('createRoles', remote);
-    await verify();
+    await verifyThenReplicate();
     await h.run('deleteRoles', local);
     await h.run('deleteRoles', remote);
     await h.run('unregisterRemoteCluster', input);
@@ -90,5 +101,5 @@ export async function runCell(
     .filter((call) => esRoutes(call.route) && call.status >= 400)
     .filter((call) => !(call.status === 404 && ES_LOOKUPS_THAT_MAY_MISS.has(call.route)))
     .map((call) => `${call.method} ${call.path} -> ${call.status} (${call.deploymentId})`);
-  return { connected, verifyError, refused };
+  return { connected, verifyError, refused, ccr };
 }

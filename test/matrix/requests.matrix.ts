@@ -1,9 +1,12 @@
 /**
  * The version matrix (`npm run test:matrix`): crosslink's Elasticsearch requests at every supported
- * local x remote version, in both security models, against the strict simulator. A request a version
- * refuses fails its cell. MATRIX_VERSIONS=8.13.0,9.1.0 narrows it for a quick look.
+ * local x remote version, in both security models, against the strict simulator: the connection's
+ * steps and undos, and through the connection the cross-cluster replication requests of a
+ * security-model migration (ccr-cell.ts). A request a version refuses fails its cell.
+ * MATRIX_VERSIONS=8.13.0,9.1.0 narrows it for a quick look.
  */
 import { type Harness, startHarness } from '../activities/support/harness';
+import { expectedCcrOutcome } from './ccr-cell';
 import { type Model, runCell } from './connect-cell';
 import { SUPPORTED_VERSIONS, versionTopology } from './versions';
 
@@ -24,6 +27,7 @@ describe.each(models)('%s model', (model) => {
       // Before 8.13 there is no _resolve/cluster: verify confirms from _remote/info alone.
       expect(result.verifyError).toBeUndefined();
       expect(result.connected).toBe(true);
+      expect(result.ccr).toEqual(expectedCcrOutcome({ tag: `${model}-${localVersion}-${remoteVersion}` }));
     });
   });
 });

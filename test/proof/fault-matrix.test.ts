@@ -70,6 +70,10 @@ describe('fault matrix', () => {
     const table = renderMatrix(results);
     const seconds = ((Date.now() - fileStarted) / 1000).toFixed(1);
     process.stdout.write(`\n${table}\n(${results.length} cells in ${seconds} s of real time)\n\n`);
+    // Every cell ran to a verdict (run alone, or after a cell that threw, this says which are missing).
+    expect(results.map((r) => `${r.row.model} ${r.row.label} x ${r.kind}`)).toEqual(
+      cells.map(([name, kind]) => `${name} x ${kind}`),
+    );
     expect(results.flatMap((r) => [...r.leaked, ...r.touched])).toEqual([]);
     expect(results.filter((r) => r.problems.length > 0).map((r) => `${r.row.label} x ${r.kind}`)).toEqual([]);
   });

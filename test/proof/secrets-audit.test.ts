@@ -30,7 +30,7 @@ import { DEFAULT_IDS } from '../../simulator/api';
 import { createLogger } from '../../common/logging';
 import { PinoTemporalLogger } from '../../workers/temporal-logger';
 import { type HarnessRun, WorkflowHarness } from '../harness/workflow-harness';
-import { FakeTemporal } from '../client/fakes/fake-gateway';
+import { InMemoryTemporal } from '../client/fakes/in-memory-temporal';
 import { type SentMessage, historyOf } from './support/history';
 import {
   type ActivityRecord,
@@ -174,7 +174,7 @@ async function intakeOutput(request: ConnectionRequest, collected: Collected): P
   const lines: string[] = [];
   // No value scrubbing: the audit checks that nothing secret reaches the logger in the first place.
   const logger = createLogger({ name: 'intake', level: 'trace', destination: lineSink(lines) });
-  const intake = createIntakeServer({ gateway: new FakeTemporal(), secret: INTAKE_SECRET, logger });
+  const intake = createIntakeServer({ gateway: new InMemoryTemporal().gateway, secrets: [INTAKE_SECRET], logger });
   const url = (await intake.listen(0)).url + '/events';
   try {
     const events: Array<CloudEvent<unknown>> = [

@@ -22,6 +22,8 @@ export interface ManifestEntry {
   events: number;
   /** Notifications the run's sink received; absent when its worker had no sink. */
   notifications?: number;
+  /** The commit this run was recorded from, when it differs from the manifest's (a run added later with --only). */
+  commit?: string;
 }
 
 export interface Manifest {
@@ -76,6 +78,7 @@ const CLOSING_EVENT: Record<ClosedAs, string> = {
   completed: 'EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED',
   failed: 'EVENT_TYPE_WORKFLOW_EXECUTION_FAILED',
   canceled: 'EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED',
+  'continued-as-new': 'EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW',
 };
 
 export function closingEventType(closedAs: ClosedAs): string {

@@ -11,6 +11,9 @@ import {
   DISCONNECT_WORKFLOW,
   FAN_OUT_WORKFLOW,
   FanOutRequest,
+  INVENTORY_WORKFLOW,
+  INVENTORY_WORKFLOW_ID,
+  InventoryView,
   fanOutId,
   pairRequests,
   LIST_CONNECTIONS_WORKFLOW,
@@ -22,16 +25,16 @@ import {
   UpdateAccessRequest,
   connectionId,
 } from '../../domain';
-import { startLifecycle } from '../../client/lifecycle-starts';
+import { startOrFind, startedOrThrow } from '../../client/start-or-find';
 import { findPreviousCredential } from '../../client/previous-credential';
 import { DEFAULT_IDS } from '../../simulator/api';
-import { approveSignal, approveUpdate } from '../../workflows/messages';
+import { approveSignal, approveUpdate, inventoryQuery, refreshSignal } from '../../workflows/messages';
 import { sign } from '../harness/approvers';
 import { APPROVER, REQUESTER, apiKeyRequest, certificateRequest } from '../server/requests';
 import { TERMINAL, approve, reject, signFor, startConnection, untilAwaiting, untilGateOrEnd } from '../server/runs';
 
 /** How a recorded run closed: the last event of its history. */
-export type ClosedAs = 'completed' | 'failed' | 'canceled';
+export type ClosedAs = 'completed' | 'failed' | 'canceled' | 'continued-as-new';
 
 /** Where a scenario starts its runs: the recording server's client and the worker's task queue. */
 export interface RecordingContext {
@@ -105,6 +108,17 @@ const wider = (request: ConnectionRequest): ConnectionRequest => ({
   ...request,
   access: { search: [{ names: ['logs-*', 'metrics-*'] }] },
 });
+
+/** Asks the inventory workflow for a refresh and waits until one covered it. */
+async function refreshInventory(handle: WorkflowHandle, reason: string, requestId: string): Promise<void> {
+  await handle.signal(refreshSignal, { reason, requestId });
+  for (let tries = 0; ; tries++) {
+    const view = InventoryView.parse(await handle.query(inventoryQuery));
+    if (view.served.includes(requestId)) return;
+    if (tries > 600) throw new Error(`inventory-refreshed: ${reason} was never served`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
 
 /** The recorded fan-out: ece-a 9.x to two ece-b deployments, no gates of its own. */
 function recordedFanOut(): FanOutRequest {
@@ -252,6 +266,32 @@ export const SCENARIOS: readonly RecordingScenario[] = [
     notifications: true,
   },
   {
+    name: 'inventory-refreshed',
+    description:
+      'the inventory workflow after an API key connect: started with a refresh, refreshed again, then continued as new (refreshesPerRun 2)',
+    workflowType: INVENTORY_WORKFLOW,
+    async start(ctx) {
+      await connectFirst(ctx, apiKeyRequest('inventoried-b', { approval: { gates: [] } }));
+      const started = await ctx.client.workflow.start(INVENTORY_WORKFLOW, {
+        taskQueue: ctx.taskQueue,
+        workflowId: INVENTORY_WORKFLOW_ID,
+        args: [{ refreshesPerRun: 2 }],
+        typedSearchAttributes: [{ key: OPERATION_SEARCH_ATTRIBUTE_KEYS.operation, value: 'inventory' }],
+      });
+      // This run only: the next one (after continue-as-new) is not recorded.
+      return ctx.client.workflow.getHandle(INVENTORY_WORKFLOW_ID, started.firstExecutionRunId, { followRuns: false });
+    },
+    async drive(handle) {
+      await refreshInventory(handle, 'crosslink connections', 'recorded-1');
+      await refreshInventory(handle, 'audit recorded-audit', 'recorded-2');
+      for (let tries = 0; (await handle.describe()).status.name !== 'CONTINUED_AS_NEW'; tries++) {
+        if (tries > 600) throw new Error('inventory-refreshed: the run never continued as new');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+    closedAs: 'continued-as-new',
+  },
+  {
     name: 'disconnected',
     description: 'disconnect after an API key connect: register-remote approved by signed update, everything removed',
     workflowType: DISCONNECT_WORKFLOW,
@@ -285,7 +325,9 @@ export const SCENARIOS: readonly RecordingScenario[] = [
         access: wider(request).access,
         requestedBy: request.requestedBy,
       });
-      const started = await startLifecycle(ctx.client, { operation: 'update-access', request: update }, ctx.taskQueue);
+      const started = startedOrThrow(
+        await startOrFind(ctx.client, { operation: 'update-access', request: update }, { taskQueue: ctx.taskQueue }),
+      );
       return ctx.client.workflow.getHandle(started.workflowId, started.runId);
     },
     async drive(handle) {
@@ -311,7 +353,9 @@ export const SCENARIOS: readonly RecordingScenario[] = [
         expiration: '30d',
         previousCredential: previous.sealed,
       });
-      const started = await startLifecycle(ctx.client, { operation: 'rotate', request: rotate }, ctx.taskQueue);
+      const started = startedOrThrow(
+        await startOrFind(ctx.client, { operation: 'rotate', request: rotate }, { taskQueue: ctx.taskQueue }),
+      );
       return ctx.client.workflow.getHandle(started.workflowId, started.runId);
     },
     drive: (handle) => approveEveryGate(handle, 'update'),

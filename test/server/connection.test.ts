@@ -237,7 +237,10 @@ describeIfServer('connection workflow on a real Temporal server', () => {
     await untilAwaiting(first, 'proxy-ca');
 
     const second = await startConnection(client, request, stack.taskQueue);
-    const viaGateway = await createTemporalGateway(client, { taskQueue: stack.taskQueue }).startConnection(request);
+    const viaGateway = await createTemporalGateway(client, { taskQueue: stack.taskQueue }).start({
+      operation: 'connect',
+      request,
+    });
 
     expect(second.workflowId).toBe(first.workflowId);
     expect(second.firstExecutionRunId).toBe(first.firstExecutionRunId);
@@ -245,6 +248,7 @@ describeIfServer('connection workflow on a real Temporal server', () => {
       workflowId: first.workflowId,
       runId: first.firstExecutionRunId,
       status: 'already-running',
+      operation: 'connect',
     });
     const { runId } = await client.workflow.getHandle(first.workflowId).describe();
     expect(runId).toBe(first.firstExecutionRunId);

@@ -28,7 +28,7 @@ describeIfServer('many connections from one deployment (real server)', () => {
   it(`${COUNT} concurrent connections from one local deployment: all connect`, async () => {
     const gateway = createTemporalGateway(suite.server.client, { taskQueue: stack.taskQueue });
     const requests = Array.from({ length: COUNT }, (_, i) => fanOutRequest('many', i + 1));
-    const started = await Promise.all(requests.map((r) => gateway.startConnection(r)));
+    const started = await Promise.all(requests.map((request) => gateway.start({ operation: 'connect', request })));
     const outcomes = await Promise.all(
       started.map(async ({ workflowId }) => {
         try {

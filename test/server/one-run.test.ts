@@ -6,6 +6,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { CONNECTION_WORKFLOW, FailureType, connectionId } from '../../domain';
 import { createTemporalGateway } from '../../client/connections';
+import { startedOrThrow } from '../../client/start-or-find';
 import { DEFAULT_IDS } from '../../simulator/api';
 import { startCrosslinkSuite, type CrosslinkSuite, type Scenario } from './crosslink';
 import { apiKeyRequest } from './requests';
@@ -32,8 +33,11 @@ describeIfServer('one connection, one run (real server)', () => {
   it('two clients, two workflow ids: one run connects, the other is refused, one live key', async () => {
     const request = apiKeyRequest('one-run-b', { approval: { gates: [] } });
     const id = connectionId(request);
-    const started = await createTemporalGateway(suite.server.client, { taskQueue: stack.taskQueue }).startConnection(
-      request,
+    const started = startedOrThrow(
+      await createTemporalGateway(suite.server.client, { taskQueue: stack.taskQueue }).start({
+        operation: 'connect',
+        request,
+      }),
     );
     const stray = await other.workflow.start(CONNECTION_WORKFLOW, {
       workflowId: `${id}-again`,

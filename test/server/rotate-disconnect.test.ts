@@ -19,7 +19,7 @@ import {
 } from '../../domain';
 import { auditTrailFromHistory } from '../../client/cli/history/audit-trail';
 import { renderHistory } from '../../client/cli/render/history';
-import { startLifecycle } from '../../client/lifecycle-starts';
+import { startOrFind, startedOrThrow } from '../../client/start-or-find';
 import { findPreviousCredential } from '../../client/previous-credential';
 import { progressQuery } from '../../workflows/messages';
 import { type CrosslinkSuite, type Scenario, startCrosslinkSuite } from './crosslink';
@@ -69,7 +69,9 @@ describeIfServer('connection lifecycle on a real server: update-access, rotate, 
       access: { search: [{ names: ['logs-*', 'metrics-*'] }] },
       requestedBy: request.requestedBy,
     });
-    const updating = await startLifecycle(client, { operation: 'update-access', request: update }, scenario.taskQueue);
+    const updating = startedOrThrow(
+      await startOrFind(client, { operation: 'update-access', request: update }, { taskQueue: scenario.taskQueue }),
+    );
     const updateHandle = client.workflow.getHandle(id, updating.runId);
     await untilAwaiting(updateHandle, 'api-key');
     await approve(updateHandle, 'api-key');
@@ -89,7 +91,9 @@ describeIfServer('connection lifecycle on a real server: update-access, rotate, 
       expiration: '30d',
       previousCredential: previous!.sealed,
     });
-    const rotating = await startLifecycle(client, { operation: 'rotate', request: rotate }, scenario.taskQueue);
+    const rotating = startedOrThrow(
+      await startOrFind(client, { operation: 'rotate', request: rotate }, { taskQueue: scenario.taskQueue }),
+    );
     expect(rotating.status).toBe('started');
     const rotateHandle = client.workflow.getHandle(id, rotating.runId);
     const rotated = (await rotateHandle.result()) as LifecycleChangeReport;
@@ -113,7 +117,9 @@ describeIfServer('connection lifecycle on a real server: update-access, rotate, 
     expect(await findPreviousCredential(client, id)).toMatchObject({ keyId: active[0]!.id, runId: rotating.runId });
 
     const disconnect = DisconnectRequest.parse({ connectionId: id, requestedBy: request.requestedBy });
-    const removing = await startLifecycle(client, { operation: 'disconnect', request: disconnect }, scenario.taskQueue);
+    const removing = startedOrThrow(
+      await startOrFind(client, { operation: 'disconnect', request: disconnect }, { taskQueue: scenario.taskQueue }),
+    );
     const removeHandle = client.workflow.getHandle(id, removing.runId);
     expect((await removeHandle.query(progressQuery)).connectionId).toBe(id);
     await untilAwaiting(removeHandle, 'register-remote');

@@ -1,7 +1,8 @@
 /**
- * A namespace without crosslink's search attributes (a dev server started without
- * `--search-attribute`): the worker refuses to start and names what is missing, and a start
- * through the gateway (CLI, intake) fails loudly instead of creating a run.
+ * A namespace without crosslink's search attributes: the worker refuses to start and names what is
+ * missing, and a start through the gateway (CLI, intake) fails loudly instead of creating a run.
+ * With a Temporal CLI the namespace is a dev server's started without `--search-attribute`; on the
+ * server TEMPORAL_ADDRESS names, a throwaway namespace registered for the suite (temporal-server.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { createTemporalGateway, SearchAttributesMissingError } from '../../client/connections';
@@ -13,11 +14,9 @@ import { loadWorkerConfig } from '../../workers/config';
 import { createLogger } from '../../common/logging';
 import { startWorker } from '../../workers/worker';
 import { apiKeyRequest } from './requests';
-import { type TestServer, describeIfServer, serverSource, startTestServer } from './temporal-server';
+import { type TestServer, describeIfServer, startTestServer } from './temporal-server';
 
-const describeOnDevServer = serverSource().kind === 'cli' ? describeIfServer : describe.skip;
-
-describeOnDevServer('a namespace that lacks the Crosslink* search attributes', () => {
+describeIfServer('a namespace that lacks the Crosslink* search attributes', () => {
   let server: TestServer;
   let simulator: SimulatorHandle;
   beforeAll(async () => {
@@ -51,7 +50,10 @@ describeOnDevServer('a namespace that lacks the Crosslink* search attributes', (
 
   it('a start through the gateway fails loudly and creates no run', async () => {
     const request = apiKeyRequest('no-sa');
-    const start = createTemporalGateway(server.client, { taskQueue: 'no-search-attributes' }).startConnection(request);
+    const start = createTemporalGateway(server.client, { taskQueue: 'no-search-attributes' }).start({
+      operation: 'connect',
+      request,
+    });
     await expect(start).rejects.toBeInstanceOf(SearchAttributesMissingError);
     await expect(start).rejects.toThrow(/CrosslinkState/);
     await expect(server.client.workflow.getHandle(connectionId(request)).describe()).rejects.toMatchObject({

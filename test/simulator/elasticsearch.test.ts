@@ -67,6 +67,25 @@ describe('cross-cluster API keys', () => {
     expect((await es('GET', '/_security/api_key?name=crosslink-abc')).body.api_keys[0].invalidated).toBe(true);
   });
 
+  test('an invalidated key stays listed, with invalidated: true, its invalidation time and its metadata (retention period)', async () => {
+    const key = await createCrossClusterKey(c, a9, 'crosslink-kept', {
+      metadata: { crosslink: { connection_id: 'x' } },
+    });
+    await es('DELETE', '/_security/api_key', { ids: [key.id] });
+    const listed = (await es('GET', '/_security/api_key?name=crosslink-kept')).body.api_keys;
+    expect(listed).toEqual([
+      expect.objectContaining({
+        id: key.id,
+        invalidated: true,
+        invalidation: expect.any(Number),
+        metadata: { crosslink: { connection_id: 'x' } },
+      }),
+    ]);
+    expect((await es('GET', `/_security/api_key?id=${key.id}`)).body.api_keys[0].invalidated).toBe(true);
+    expect((await es('GET', '/_security/api_key?name=crosslink-kept&active_only=false')).body.api_keys).toHaveLength(1);
+    expect((await es('GET', '/_security/api_key?name=crosslink-kept&active_only=true')).body.api_keys).toEqual([]);
+  });
+
   test('creating one with an API-key credential is refused, as Elasticsearch does', async () => {
     const res = await es(
       'POST',
@@ -175,14 +194,14 @@ describe('roles', () => {
     expect((await es('GET', '/_security/role/remote-search')).status).toBe(404);
   });
 
-  test('remote_indices needs 8.14 and remote_cluster 8.15, refused in Elasticsearch style', async () => {
-    const old = await es('PUT', '/_security/role/r', remoteIndices, undefined, a813);
+  test('remote_indices from 8.10 (so on 8.13), remote_cluster from 8.15, refused in Elasticsearch style', async () => {
+    expect((await es('PUT', '/_security/role/r', remoteIndices, undefined, a813)).status).toBe(200);
+    const old = await es('PUT', '/_security/role/r', remoteCluster, undefined, a813);
     expect(old.status).toBe(400);
     expect(old.body.error).toMatchObject({
       type: 'parse_exception',
-      reason: 'failed to parse role [r]. unexpected field [remote_indices]',
+      reason: 'failed to parse role [r]. unexpected field [remote_cluster]',
     });
-    expect((await es('PUT', '/_security/role/r', remoteCluster, undefined, a813)).status).toBe(400);
     expect((await es('PUT', '/_security/role/r', { ...remoteIndices, ...remoteCluster }, undefined, a815)).status).toBe(
       200,
     );

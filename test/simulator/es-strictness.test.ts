@@ -243,6 +243,191 @@ describe('role names and role fields [server Validation.Roles, ReservedRolesStor
   });
 });
 
+describe('put role fields follow the product where the spec is late [server RoleDescriptor; ES PR #98307]', () => {
+  const remoteIndices = {
+    remote_indices: [{ clusters: ['logs'], names: ['logs-*'], privileges: ['read', 'read_cross_cluster'] }],
+  };
+  test.each(['8.10.0', '8.12.0', '8.13.0'])(
+    '%s accepts remote_indices (the API key beta; the spec marks it 8.14)',
+    async (version) => {
+      const res = await raw(version, 'PUT', '/_security/role/ri', { body: remoteIndices });
+      expect(res.status).toBe(200);
+    },
+  );
+
+  test('remote_cluster and its monitor_enrich: refused on 8.14, accepted from 8.15 [ES PR #107493]', async () => {
+    const body = { remote_cluster: [{ clusters: ['logs'], privileges: ['monitor_enrich'] }] };
+    const old = await raw('8.14.0', 'PUT', '/_security/role/rc', { body });
+    expect(old.body.error.reason).toBe('failed to parse role [rc]. unexpected field [remote_cluster]');
+    expect((await raw('8.15.0', 'PUT', '/_security/role/rc', { body })).status).toBe(200);
+  });
+});
+
+describe("a key's access as Elasticsearch returns it [server ApiKey, RoleDescriptor.IndicesPrivileges]", () => {
+  const dls = { bool: { filter: [{ term: { team: 'blue' } }] } };
+
+  test('query comes back as a JSON string, allow_restricted_indices is added, names is a list', async () => {
+    const created = await raw('9.1.0', 'POST', '/_security/cross_cluster/api_key', {
+      body: { name: 'dls', access: { search: [{ query: dls, names: 'logs-*', field_security: { grant: ['*'] } }] } },
+    });
+    const got = await raw('9.1.0', 'GET', `/_security/api_key?id=${created.body.id}`);
+    const key = got.body.api_keys[0];
+    expect(key.access).toEqual({
+      search: [
+        {
+          names: ['logs-*'],
+          field_security: { grant: ['*'] },
+          query: JSON.stringify(dls),
+          allow_restricted_indices: false,
+        },
+      ],
+    });
+    expect(key.role_descriptors.cross_cluster.indices[0].query).toBe(JSON.stringify(dls));
+  });
+
+  test('a query given as a string comes back as that string; an empty one as no query', async () => {
+    const text = '{ "term": { "team": "blue" } }';
+    const created = await raw('9.1.0', 'POST', '/_security/cross_cluster/api_key', {
+      body: {
+        name: 'dls-text',
+        access: {
+          search: [
+            { names: ['a'], query: text },
+            { names: ['b'], query: '' },
+          ],
+        },
+      },
+    });
+    const got = await raw('9.1.0', 'GET', `/_security/api_key?id=${created.body.id}`);
+    expect(got.body.api_keys[0].access.search).toEqual([
+      { names: ['a'], query: text, allow_restricted_indices: false },
+      { names: ['b'], allow_restricted_indices: false },
+    ]);
+  });
+
+  // Elasticsearch compares the stored query bytes: an object is kept as its compact JSON, a string as given.
+  test('an update is `updated: false` when the stored query bytes are the same, whatever the form', async () => {
+    const access = { search: [{ names: ['logs-*'], query: dls }] };
+    const created = await raw('9.1.0', 'POST', '/_security/cross_cluster/api_key', {
+      body: { name: 'dls-up', access },
+    });
+    const path = `/_security/cross_cluster/api_key/${created.body.id}`;
+    expect((await raw('9.1.0', 'PUT', path, { body: { access } })).body).toEqual({ updated: false });
+    const sameText = { search: [{ names: ['logs-*'], query: JSON.stringify(dls) }] };
+    expect((await raw('9.1.0', 'PUT', path, { body: { access: sameText } })).body).toEqual({ updated: false });
+    const spaced = { search: [{ names: ['logs-*'], query: JSON.stringify(dls, null, 1) }] };
+    expect((await raw('9.1.0', 'PUT', path, { body: { access: spaced } })).body).toEqual({ updated: true });
+  });
+});
+
+describe('smaller fidelity, per version', () => {
+  test.each([
+    ['8.14.0', ['cross_cluster_search'], ['cross_cluster_search', 'cross_cluster_replication']],
+    [
+      '8.15.0',
+      ['cross_cluster_search', 'monitor_enrich'],
+      ['cross_cluster_search', 'monitor_enrich', 'cross_cluster_replication'],
+    ],
+    [
+      '9.3.0',
+      ['cross_cluster_search', 'monitor_enrich'],
+      ['cross_cluster_search', 'monitor_enrich', 'cross_cluster_replication'],
+    ],
+  ])(
+    "%s: the derived key descriptor's cluster privileges [server CrossClusterApiKeyRoleDescriptorBuilder; ES issue #108735]",
+    async (version, searchOnly, both) => {
+      const create = async (name: string, access: object) =>
+        (await raw(version, 'POST', '/_security/cross_cluster/api_key', { body: { name, access } })).body.id;
+      const cluster = async (id: string) =>
+        (await raw(version, 'GET', `/_security/api_key?id=${id}`)).body.api_keys[0].role_descriptors.cross_cluster
+          .cluster;
+      expect(await cluster(await create('s', { search: [{ names: ['a'] }] }))).toEqual(searchOnly);
+      expect(await cluster(await create('r', { replication: [{ names: ['a'] }] }))).toEqual([
+        'cross_cluster_replication',
+      ]);
+      expect(
+        await cluster(await create('sr', { search: [{ names: ['a'] }], replication: [{ names: ['b'] }] })),
+      ).toEqual(both);
+    },
+  );
+
+  test('a role comes back as Elasticsearch renders it: names a list, query a string, allow_restricted_indices added [server RoleDescriptor]', async () => {
+    const query = { term: { team: 'blue' } };
+    const put = await raw('8.15.0', 'PUT', '/_security/role/render', {
+      body: {
+        indices: [{ names: 'logs-*', privileges: ['read'], query }],
+        remote_indices: [{ clusters: 'r1', names: 'metrics-*', privileges: ['read'] }],
+      },
+    });
+    expect(put.status).toBe(200);
+    const got = (await raw('8.15.0', 'GET', '/_security/role/render')).body.render;
+    expect(got.indices).toEqual([
+      { names: ['logs-*'], privileges: ['read'], query: JSON.stringify(query), allow_restricted_indices: false },
+    ]);
+    expect(got.remote_indices).toEqual([
+      { names: ['metrics-*'], privileges: ['read'], allow_restricted_indices: false, clusters: ['r1'] },
+    ]);
+  });
+
+  test.each([
+    ['proxy', 'node_connections', 3, 'SNIFF', 'PROXY'],
+    ['proxy', 'proxy', 'h:9300', 'SNIFF', 'PROXY'],
+    ['sniff', 'proxy_socket_connections', 18, 'PROXY', 'SNIFF'],
+  ])(
+    'mode %s with %s is refused: "cannot be used with the configured mode" [server RemoteConnectionStrategy.StrategyValidator]',
+    async (mode, key, value, required, configured) => {
+      const pre = `cluster.remote.strat-${key}`;
+      const modeSettings = mode === 'proxy' ? { [`${pre}.proxy_address`]: 'h:9400' } : { [`${pre}.seeds`]: ['h:9300'] };
+      const res = await raw('8.15.0', 'PUT', '/_cluster/settings', {
+        body: { persistent: { [`${pre}.mode`]: mode, ...modeSettings, [`${pre}.${key}`]: value } },
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.error.type).toBe('illegal_argument_exception');
+      expect(res.body.error.reason).toBe(
+        `Setting "${pre}.${key}" cannot be used with the configured "${pre}.mode" [required=${required}, configured=${configured}]`,
+      );
+    },
+  );
+
+  test.each(['8.10.0', '9.3.0'])(
+    '%s: reload_secure_settings with a wrong secure_settings_password answers a per-node reload_exception [server TransportNodesReloadSecureSettingsAction]',
+    async (version) => {
+      const wrong = await raw(version, 'POST', '/_nodes/reload_secure_settings', {
+        body: { secure_settings_password: 'not-the-password' },
+      });
+      expect(wrong.status).toBe(200);
+      expect(wrong.body._nodes).toEqual({ total: 1, successful: 1, failed: 0 });
+      const nodes = Object.values(wrong.body.nodes) as Array<Record<string, unknown>>;
+      expect(nodes).toEqual([
+        {
+          name: 'instance-0000000000',
+          reload_exception: { type: 'security_exception', reason: 'Provided keystore password was incorrect' },
+        },
+      ]);
+      // ECE's keystore has no password: an empty one is the right one.
+      const right = await raw(version, 'POST', '/_nodes/reload_secure_settings', {
+        body: { secure_settings_password: '' },
+      });
+      expect(Object.values(right.body.nodes)).toEqual([{ name: 'instance-0000000000' }]);
+    },
+  );
+
+  test.each([
+    ['8.10.0', '9.7.0'],
+    ['8.12.0', '9.9.1'],
+    ['8.13.0', '9.10.0'],
+    ['8.14.0', '9.10.0'],
+    ['8.15.0', '9.11.1'],
+    ['8.16.0', '9.12.0'],
+    ['8.17.0', '9.12.0'],
+    ['8.18.0', '9.12.1'],
+    ['9.1.0', '10.2.2'],
+    ['9.3.0', '10.3.2'],
+  ])('%s reports lucene_version %s [server IndexVersions, IndexVersions.csv]', async (version, lucene) => {
+    expect((await raw(version, 'GET', '/')).body.version.lucene_version).toBe(lucene);
+  });
+});
+
 describe('response bodies as the spec types them', () => {
   test('a cross-cluster key lists its derived role descriptor [spec ApiKey.role_descriptors]', async () => {
     const created = await raw('9.1.0', 'POST', '/_security/cross_cluster/api_key', {
@@ -251,7 +436,7 @@ describe('response bodies as the spec types them', () => {
     const got = await raw('9.1.0', 'GET', `/_security/api_key?id=${created.body.id}`);
     expect(got.body.api_keys[0].role_descriptors).toEqual({
       cross_cluster: {
-        cluster: ['cross_cluster_search', 'cross_cluster_replication'],
+        cluster: ['cross_cluster_search', 'monitor_enrich', 'cross_cluster_replication'],
         indices: [
           {
             names: ['logs-*'],

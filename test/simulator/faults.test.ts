@@ -50,12 +50,17 @@ test('environment matcher: a fault for ece-b leaves ece-a alone', async () => {
   expect((await c.ece('ece-b', 'GET', '/platform')).status).toBe(500);
 });
 
-test('latency: the call is slower but answered and applied', async () => {
+test('latency: the call is held that long, then answered and applied', async () => {
   const before = await nonLocalCount();
   c.sim.inject({ route: 'create-trust-relationship', kind: 'latency', ms: 50 });
   expect((await c.ece(A, 'POST', trustPath, newRelationship())).status).toBe(201);
   expect(await nonLocalCount()).toBe(before + 1);
-  expect(c.sim.calls.find((x) => x.route === 'create-trust-relationship')?.fault).toBe('latency');
+  const calls = c.sim.calls.map(({ route, status, fault, delayMs }) => ({ route, status, fault, delayMs }));
+  expect(calls).toEqual([
+    { route: 'get-trust-relationships', status: 200, fault: undefined, delayMs: undefined },
+    { route: 'create-trust-relationship', status: 201, fault: 'latency', delayMs: 50 },
+    { route: 'get-trust-relationships', status: 200, fault: undefined, delayMs: undefined },
+  ]);
 });
 
 test('drop-response: the change is applied but the client gets no answer', async () => {
@@ -85,10 +90,26 @@ test('drop-response on an Elasticsearch route: the API key exists though the sec
   expect(keys.body.api_keys).toHaveLength(1);
 });
 
-test('setTiming latency applies to every call; clearFaults disarms faults', async () => {
+test('setTiming latency holds every call, on top of a latency fault; latencyMs 0 holds none', async () => {
   c.sim.setTiming({ latencyMs: 20 });
+  try {
+    expect((await c.ece(A, 'GET', '/platform')).status).toBe(200);
+    expect((await c.es(A, DEFAULT_IDS.a9, 'GET', '/_remote/info')).status).toBe(200);
+    c.sim.inject({ route: 'get-platform', kind: 'latency', ms: 30 });
+    expect((await c.ece(A, 'GET', '/platform')).status).toBe(200);
+  } finally {
+    c.sim.setTiming({ latencyMs: 0 });
+  }
   expect((await c.ece(A, 'GET', '/platform')).status).toBe(200);
-  c.sim.setTiming({ latencyMs: 0 });
+  expect(c.sim.calls.map((x) => [x.route, x.fault, x.delayMs])).toEqual([
+    ['get-platform', undefined, 20],
+    ['cluster.remote_info', undefined, 20],
+    ['get-platform', 'latency', 50],
+    ['get-platform', undefined, undefined],
+  ]);
+});
+
+test('clearFaults disarms faults', async () => {
   c.sim.inject({ route: 'get-platform', kind: 'status', status: 500, times: 5 });
   c.sim.clearFaults();
   expect((await c.ece(A, 'GET', '/platform')).status).toBe(200);

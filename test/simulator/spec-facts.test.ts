@@ -5,6 +5,8 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { USED_OPERATIONS, deriveEceFacts } from '../../scripts/specs/derive-ece-spec';
+import { type LineFacts, type Member, applyProductSince } from '../../scripts/specs/derive-es-spec';
+import { esLines } from '../../simulator/es-spec';
 import { SPEC_PATH } from './spec';
 
 const facts = JSON.parse(readFileSync(SPEC_PATH, 'utf8'));
@@ -68,5 +70,50 @@ test('the derivation keeps types, enums and fields and drops prose', () => {
   expect(out.paths['/p0'].get).toEqual({
     operationId: USED_OPERATIONS[0],
     responses: { '200': { schema: { $ref: '#/definitions/A' } } },
+  });
+});
+
+describe('Elasticsearch facts: where the product and the specification disagree, the product decides', () => {
+  test.each(['8.10', '8.13', '8.14', '9.5'])(
+    '%s: put_role takes remote_indices (since 8.10; the spec says 8.14)',
+    (line) => {
+      const facts = esLines().find((l) => l.line === line)!;
+      expect(facts.endpoints['security.put_role']!.body!.remote_indices).toMatchObject({
+        since: '8.10.0',
+        specSince: '8.14.0',
+      });
+    },
+  );
+
+  test('monitor_enrich is a remote cluster privilege from 8.15 (with remote_cluster), not 8.14', () => {
+    const privileges = (line: string) =>
+      Object.keys(esLines().find((l) => l.line === line)!.enums.RemoteClusterPrivilege ?? {});
+    expect(privileges('8.14')).toEqual([]);
+    expect(privileges('8.15')).toEqual(['monitor_enrich']);
+    expect(privileges('8.17')).toEqual(['monitor_enrich', 'monitor_stats']);
+  });
+
+  test('the derivation re-dates a member and drops it from older lines', () => {
+    const line = (name: string, body: Record<string, Member>): LineFacts => ({
+      line: name,
+      source: { repository: 'r', ref: name, commit: 'c' },
+      commonQuery: [],
+      endpoints: { 'security.put_role': { routes: [], query: {}, body } },
+      types: {},
+      enums: { RemoteClusterPrivilege: { monitor_enrich: { since: '8.14.0' } } },
+    });
+    const newest = line('9.0', { remote_indices: { type: 'X[]', required: false, since: '8.14.0' } });
+    const older = line('8.9', {});
+    const beta = line('8.12', {});
+    for (const l of [older, beta, newest]) applyProductSince(l, newest);
+    expect(older.endpoints['security.put_role']!.body).toEqual({});
+    expect(beta.endpoints['security.put_role']!.body!.remote_indices).toEqual({
+      type: 'X[]',
+      required: false,
+      since: '8.10.0',
+      specSince: '8.14.0',
+    });
+    expect(beta.enums.RemoteClusterPrivilege).toEqual({});
+    expect(newest.enums.RemoteClusterPrivilege).toEqual({ monitor_enrich: { since: '8.15.0', specSince: '8.14.0' } });
   });
 });

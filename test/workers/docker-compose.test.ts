@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as yaml from 'js-yaml';
+import { loadIntakeConfig } from '../../client/intake/config';
 
 const root = join(__dirname, '..', '..');
 const buildConfig = JSON.parse(readFileSync(join(root, 'tsconfig.build.json'), 'utf8')) as {
@@ -139,6 +140,12 @@ describe('docker-compose.yml', () => {
     expect(services.temporal?.ports).toContain('7233:7233');
     expect(services['temporal-ui']?.ports).toContain('8233:8080');
     expect(services.intake?.ports).toContain('8080:8080');
+  });
+
+  test("the intake's demo secret is one the intake accepts, and its health check is readiness (Temporal answers)", () => {
+    const secret = /:-(.+)\}$/.exec(services.intake?.environment?.CROSSLINK_INTAKE_SECRET ?? '')?.[1] ?? '';
+    expect(loadIntakeConfig({ CROSSLINK_INTAKE_SECRET: secret }).secrets).toEqual([secret]);
+    expect(services.intake?.healthcheck?.test.join(' ')).toContain('/readyz');
   });
 });
 

@@ -95,7 +95,10 @@ describe('happy paths with scripted activities', () => {
     await run.resultValue();
     const progress = await progressOf(run);
     expect(statuses(progress)).toMatchObject({ 'proxy-ca': 'skipped', roles: 'skipped' });
-    expect(progress.steps.find((s) => s.id === 'proxy-ca')!.detail).toBe('proxy-ca does not apply');
+    expect(progress.steps.find((s) => s.id === 'proxy-ca')!.detail).toBe(
+      'the remote proxy root CA (CN=proxy root) is publicly trusted',
+    );
+    expect(progress.steps.find((s) => s.id === 'roles')!.detail).toBe('the request names no roles');
     expect(run.scheduled()).not.toContain('ensureProxyCaTrust');
   });
 });

@@ -31,7 +31,7 @@ const request = (): ConnectionRequest =>
     local: { environment: 'ece-a', deploymentId: DEFAULT_IDS.a813 },
     remote: { environment: 'ece-b', deploymentId: DEFAULT_IDS.b815 },
     allowBetaApiKeyModel: true,
-    // 8.13 has no remote_indices in roles.
+    // No roles: this test is about the keystore and the restart.
     roles: [],
   });
 

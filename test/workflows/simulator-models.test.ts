@@ -61,7 +61,7 @@ describe('API key model against the simulator', () => {
       local: local('ece-a', DEFAULT_IDS.a813),
       remote: local('ece-b', DEFAULT_IDS.b815),
       allowBetaApiKeyModel: true,
-      // 8.13 has no remote_indices in roles.
+      // No roles: this test is about the keystore and the restart.
       roles: [],
       approval: { gates: ['restart'], approvers: [APPROVER], deadline: '1h' },
     });

@@ -1,9 +1,10 @@
 import { type Client, type ScheduleOptions, ScheduleAlreadyRunning, ScheduleNotFoundError } from '@temporalio/client';
-import { AUDIT_SCHEDULE_ID, AUDIT_WORKFLOW, AuditOptions, AuditReport } from '../../../domain';
+import { AUDIT_SCHEDULE_ID, AUDIT_WORKFLOW, AuditOptions, AuditReport, INVENTORY_WORKFLOW_ID } from '../../../domain';
 import { TASK_QUEUE } from '../../../domain';
 import { type CliContext, cliCommand } from '../context';
 import { CliError } from '../errors';
 import { EXIT, type ExitCode } from '../exit-codes';
+import { requestRefresh } from '../inventory-client';
 import { renderAuditReport } from '../render/audit';
 
 export interface AuditScheduleOptions {
@@ -53,12 +54,15 @@ export async function scheduleAudit(
 }
 
 export async function auditScheduleCommand(ctx: CliContext, opts: AuditScheduleOptions): Promise<ExitCode> {
-  const outcome = await scheduleAudit(await ctx.client(), opts);
+  const client = await ctx.client();
+  const outcome = await scheduleAudit(client, opts);
+  // Each audit asks the inventory workflow to refresh: make sure there is one to ask.
+  await requestRefresh(client, { reason: `audit schedule ${outcome}` });
   const summary = { scheduleId: AUDIT_SCHEDULE_ID, outcome, every: opts.every, expiryWarning: opts.expiryWarning };
   ctx.out(
     opts.json
       ? JSON.stringify(summary)
-      : `Audit schedule ${AUDIT_SCHEDULE_ID} ${outcome}: every ${opts.every}, key expiry warning ${opts.expiryWarning}.`,
+      : `Audit schedule ${AUDIT_SCHEDULE_ID} ${outcome}: every ${opts.every}, key expiry warning ${opts.expiryWarning}. Each audit also refreshes the inventory (${INVENTORY_WORKFLOW_ID}).`,
   );
   return EXIT.OK;
 }

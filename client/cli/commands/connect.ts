@@ -7,13 +7,13 @@ import {
   parseOrThrow,
 } from '../../../domain';
 import { type Client } from '@temporalio/client';
-import { type StartedConnection, createTemporalGateway } from '../../connections';
-import { startOrFindFanOut } from '../../fan-out';
+import { type StartedOrSame, startOrFind } from '../../start-or-find';
 import { workflowUiUrl } from '../../temporal-connection';
 import { type CliContext, cliCommand } from '../context';
 import { CliError } from '../errors';
 import { EXIT, type ExitCode } from '../exit-codes';
 import { type PreflightOutcome, exitCodeOf, waitForFanOutPreflights, waitForPreflight } from '../preflight-wait';
+import { refuseUnlessStartedOrSame } from './lifecycle-start';
 
 export async function connectCommand(ctx: CliContext, file: string, opts: ConnectOptions): Promise<ExitCode> {
   let text: string;
@@ -32,7 +32,7 @@ export async function connectCommand(ctx: CliContext, file: string, opts: Connec
     return connectFanOut(ctx, parseOrThrow(FanOutRequest, raw, `fan-out request in ${file}`), opts);
   const request = parseOrThrow(ConnectionRequest, raw, `connection request in ${file}`);
   const client = await ctx.client();
-  const started = await createTemporalGateway(client).startConnection(request);
+  const started = refuseUnlessStartedOrSame(await startOrFind(client, { operation: 'connect', request }));
   const url = workflowUiUrl(ctx.target(), started.workflowId);
   if (!opts.json) {
     ctx.out(
@@ -64,7 +64,7 @@ const WAIT_SECONDS = 120;
 async function afterPreflight(
   ctx: CliContext,
   client: Client,
-  started: StartedConnection & { url: string },
+  started: StartedOrSame & { url: string },
   opts: ConnectOptions,
 ): Promise<ExitCode> {
   const id = started.workflowId;
@@ -109,7 +109,7 @@ function notPassed(outcome: PreflightOutcome, id: string, timeoutSeconds: number
 /** A request file with `remotes`: one run for the fan-out, one connection run per pair under it. */
 async function connectFanOut(ctx: CliContext, request: FanOutRequest, opts: ConnectOptions): Promise<ExitCode> {
   const client = await ctx.client();
-  const started = await startOrFindFanOut(client, request);
+  const started = refuseUnlessStartedOrSame(await startOrFind(client, { operation: 'fan-out', request }));
   const url = workflowUiUrl(ctx.target(), started.workflowId);
   const pairs = pairRequests(request).map((p) => ({ alias: p.alias, connectionId: connectionId(p) }));
   const cli = cliCommand(ctx);

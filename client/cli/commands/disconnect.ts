@@ -1,19 +1,8 @@
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { type Command } from 'commander';
-import {
-  DISCONNECT_WORKFLOW,
-  DisconnectRequest,
-  OPERATION_SEARCH_ATTRIBUTE_KEYS,
-  TASK_QUEUE,
-  connectionId,
-  parseOrThrow,
-} from '../../../domain';
-import { workflowUiUrl } from '../../temporal-connection';
-import { type CliContext, cliCommand } from '../context';
-import { CliError } from '../errors';
-import { EXIT, type ExitCode } from '../exit-codes';
-
-const OPERATION = OPERATION_SEARCH_ATTRIBUTE_KEYS.operation;
+import { DisconnectRequest, connectionId, parseOrThrow } from '../../../domain';
+import { type CliContext } from '../context';
+import { type ExitCode } from '../exit-codes';
+import { startAndReport } from './lifecycle-start';
 
 const HELP = `
 Removes everything crosslink made for the connection: cluster.remote.<alias> settings, the keystore
@@ -62,33 +51,5 @@ export async function disconnectCommand(
     { connectionId: id, requestedBy: opts.as, ...(opts.reason ? { reason: opts.reason } : {}) },
     'disconnect request',
   );
-  const client = await ctx.client();
-  try {
-    const handle = await client.workflow.start(DISCONNECT_WORKFLOW, {
-      workflowId: id,
-      taskQueue: TASK_QUEUE,
-      args: [request],
-      workflowIdConflictPolicy: 'FAIL',
-      typedSearchAttributes: [{ key: OPERATION, value: 'disconnect' }],
-    });
-    const url = workflowUiUrl(ctx.target(), id);
-    if (opts.json) ctx.out(JSON.stringify({ workflowId: id, runId: handle.firstExecutionRunId, url }));
-    else
-      ctx.out(
-        [
-          `Started disconnect ${id} (run ${handle.firstExecutionRunId}); it waits for approval of "register-remote".`,
-          `Web UI:  ${url}`,
-          `Watch:   ${cliCommand(ctx)} status ${id} --watch`,
-        ].join('\n'),
-      );
-    return EXIT.OK;
-  } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) {
-      throw new CliError(
-        EXIT.REFUSED,
-        `a run of the connection ${id} is in progress: wait for it to end (${cliCommand(ctx)} status ${id}) or cancel it first`,
-      );
-    }
-    throw err;
-  }
+  return startAndReport(ctx, { operation: 'disconnect', request }, 'it waits for approval of "register-remote"', opts);
 }

@@ -1,5 +1,5 @@
 /** Starting a lifecycle operation from the CLI and saying what happened (shared by update-access, rotate, disconnect). */
-import { type LifecycleStart, startLifecycle } from '../../lifecycle-starts';
+import { type LifecycleStart, type StartOutcome, startOrFind } from '../../start-or-find';
 import { workflowUiUrl } from '../../temporal-connection';
 import { type CliContext, cliCommand } from '../context';
 import { CliError } from '../errors';
@@ -20,7 +20,26 @@ export function readJsonFile(ctx: CliContext, file: string): unknown {
   }
 }
 
-/** Starts it; a run of the connection in progress is a refusal (exit 4) naming it. */
+/**
+ * A start that did not start or find the same request: another run holds the id (exit 8, the
+ * message names it and what differs). Returns the outcome narrowed to what the command reports.
+ */
+export function refuseUnlessStartedOrSame(
+  outcome: StartOutcome,
+): Extract<StartOutcome, { status: 'started' | 'already-running' }> {
+  switch (outcome.status) {
+    case 'started':
+    case 'already-running':
+      return outcome;
+    case 'conflict':
+    case 'event-id-reused':
+      throw new CliError(EXIT.CONFLICT, outcome.message);
+    case 'duplicate-event': // only a start from an event has this outcome
+      return { ...outcome, status: 'already-running' };
+  }
+}
+
+/** Starts it; the same request already running is reported (exit 0), another run holding the connection refused (exit 8). */
 export async function startAndReport(
   ctx: CliContext,
   start: LifecycleStart,
@@ -28,23 +47,23 @@ export async function startAndReport(
   opts: { json?: boolean },
 ): Promise<ExitCode> {
   const client = await ctx.client();
-  const started = await startLifecycle(client, start);
+  const started = refuseUnlessStartedOrSame(await startOrFind(client, start));
   const id = started.workflowId;
-  if (started.status !== 'started') {
-    throw new CliError(
-      EXIT.REFUSED,
-      `a run of the connection ${id} is in progress (run ${started.runId}): wait for it to end (${cliCommand(ctx)} status ${id}) or cancel it first`,
-    );
-  }
   const url = workflowUiUrl(ctx.target(), id);
-  if (opts.json) ctx.out(JSON.stringify({ workflowId: id, runId: started.runId, operation: start.operation, url }));
-  else
+  if (opts.json) {
     ctx.out(
-      [
-        `Started ${start.operation} ${id} (run ${started.runId}); ${waitsFor}.`,
-        `Web UI:  ${url}`,
-        `Watch:   ${cliCommand(ctx)} status ${id} --watch`,
-      ].join('\n'),
+      JSON.stringify({ workflowId: id, runId: started.runId, operation: start.operation, status: started.status, url }),
     );
+    return EXIT.OK;
+  }
+  ctx.out(
+    [
+      started.status === 'started'
+        ? `Started ${start.operation} ${id} (run ${started.runId}); ${waitsFor}.`
+        : `The same ${start.operation} of ${id} is already running (run ${started.runId}); nothing new was started.`,
+      `Web UI:  ${url}`,
+      `Watch:   ${cliCommand(ctx)} status ${id} --watch`,
+    ].join('\n'),
+  );
   return EXIT.OK;
 }

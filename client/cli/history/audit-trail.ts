@@ -5,7 +5,7 @@
  */
 import { type Payload, defaultPayloadConverter } from '@temporalio/common';
 import { type temporal } from '@temporalio/proto';
-import { SEARCH_ATTRIBUTES, SecurityModel, WORKFLOW_TYPES, gatesOfModel } from '../../../domain';
+import { OPERATION_OF_WORKFLOW_TYPE, SEARCH_ATTRIBUTES, SecurityModel, gatesOfModel } from '../../../domain';
 import { stepOfActivity } from '../../../domain/activity-steps';
 
 type History = temporal.api.history.v1.IHistory;
@@ -23,16 +23,6 @@ export type CloseOutcome =
   | 'terminated'
   | 'timed-out'
   | 'continued-as-new';
-
-/** The operation a workflow type runs, as the CLI names it. */
-const OPERATION_OF: Record<string, string> = {
-  [WORKFLOW_TYPES.connection]: 'connect',
-  [WORKFLOW_TYPES.updateAccess]: 'update-access',
-  [WORKFLOW_TYPES.rotate]: 'rotate',
-  [WORKFLOW_TYPES.disconnect]: 'disconnect',
-  [WORKFLOW_TYPES.listConnections]: 'list',
-  [WORKFLOW_TYPES.audit]: 'audit',
-};
 
 export type TrailEntry =
   | {
@@ -119,7 +109,7 @@ export function auditTrailFromHistory(history: History, workflowId?: string): Au
       entries.push({
         at,
         kind: 'requested',
-        operation: OPERATION_OF[a.workflowType?.name ?? ''] ?? str(a.workflowType?.name),
+        operation: OPERATION_OF_WORKFLOW_TYPE[a.workflowType?.name ?? ''] ?? str(a.workflowType?.name),
         connection: str(req?.connectionId),
         reason: str(req?.reason),
         by: str(req?.requestedBy),

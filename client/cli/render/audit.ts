@@ -4,10 +4,18 @@ import { formatTime, renderTable } from './format';
 
 export function renderAuditReport(report: AuditReport, run?: { workflowId: string; runId: string }): string {
   const { connected, degraded, broken } = report.health;
-  const total = report.connections.length;
+  const leftovers = report.leftovers ?? 0;
+  const total = report.connections.length - leftovers;
+  const leftoverText = leftovers ? `, ${leftovers} leftover${leftovers === 1 ? '' : 's'} of ended runs` : '';
   const lines = [
-    `Audit of ${formatTime(report.auditedAt)}${run ? ` (${run.workflowId})` : ''}: ${total} connection${total === 1 ? '' : 's'}, ${connected} connected, ${degraded} degraded, ${broken} broken; ${report.driftCount} with drift (key expiry warning ${report.expiryWarning}).`,
+    `Audit of ${formatTime(report.auditedAt)}${run ? ` (${run.workflowId})` : ''}: ${total} connection${total === 1 ? '' : 's'}, ${connected} connected, ${degraded} degraded, ${broken} broken${leftoverText}; ${report.driftCount} with drift (key expiry warning ${report.expiryWarning}).`,
   ];
+  const skipped = report.skipped;
+  if (skipped && (skipped.inProgress || skipped.residue)) {
+    lines.push(
+      `Not audited: ${skipped.inProgress} in progress (a run is changing them), ${skipped.residue} residue (marks of rolled-back or disconnected runs; not connections).`,
+    );
+  }
   const rows = report.connections.flatMap((c) =>
     c.drift.map((d) => [
       `${c.local.environment}/${c.local.name ?? c.local.deploymentId}`,

@@ -4,9 +4,12 @@
  * failure of a rolled-back one), and its plain-text rendering.
  */
 import {
+  type ConnectionClass,
   type ConnectionResult,
+  type ConnectionRun,
   type ConnectionState,
   type CreatedResource,
+  type Health,
   type Progress,
   type StepStatus,
   STEP_CATALOG,
@@ -16,13 +19,48 @@ import { durationBetween, formatDeadline, formatDuration, formatTime, renderTabl
 
 export type StatusSource = 'progress-query' | 'workflow-result' | 'workflow-failure' | 'workflow-description';
 
+/**
+ * A run that ended without undoing what it created (terminated, timed out, or its undos failed):
+ * what it created and undid (from its history), what is there now (from the inventory), the cleanup.
+ */
+export interface EndedRunView {
+  ended: 'terminated' | 'timed-out' | 'undo-failed';
+  closedAt?: string;
+  created: CreatedResource[];
+  undone: CreatedResource[];
+  undoFailures: Array<{ activity: string; message: string }>;
+  now:
+    | {
+        source: 'inventory';
+        discoveredAt: string;
+        /** Absent: no mark of the connection was found. */
+        class?: ConnectionClass;
+        health?: Health;
+        /** What the inventory says is left (a leftover's objects). */
+        left: string[];
+        /** The run the inventory found open on the id, or the one that left the objects. */
+        run?: ConnectionRun;
+        /** The inventory could not read Temporal's view of the runs: a leftover may show as a connection. */
+        runsUnread?: string;
+        note?: string;
+      }
+    | { source: 'unread'; reason: string };
+  /** The command that removes what the run left. */
+  cleanup: string;
+}
+
 export interface StatusView {
   workflowId: string;
   runId?: string;
   /** Temporal's execution status (RUNNING, COMPLETED, FAILED, ...). */
   executionStatus?: string;
+  /** When the run closed. */
+  closedAt?: string;
   source: StatusSource;
-  state: ConnectionState | 'unknown';
+  /** `terminated` and `timed-out`: how the run ended, whatever step it had reached. */
+  state: ConnectionState | 'terminated' | 'timed-out' | 'unknown';
+  /** Set when the run ended without undoing what it created. */
+  ended?: EndedRunView;
   progress?: Progress;
   result?: ConnectionResult;
   /** Why the view is partial (e.g. no worker answered the query). */
@@ -42,7 +80,7 @@ export interface CancelRequest {
   at: string;
 }
 
-export const TERMINAL_STATES: readonly string[] = ['connected', 'rolled-back', 'failed'];
+export const TERMINAL_STATES: readonly string[] = ['connected', 'rolled-back', 'failed', 'terminated', 'timed-out'];
 
 export function isTerminal(view: StatusView): boolean {
   return (
@@ -100,7 +138,9 @@ export function renderStatus(view: StatusView, now: Date, cli = 'crosslink'): st
     );
   }
   const created = p?.created ?? view.result?.created ?? [];
-  if (created.length > 0) {
+  if (view.ended) {
+    out.push(...renderEnded(view.ended, now));
+  } else if (created.length > 0) {
     const undone = ['rolled-back', 'compensating', 'failed'].includes(view.state);
     out.push('', undone ? 'Created by this run (undone by the rollback unless listed under LEFT BEHIND):' : 'Created:');
     out.push(renderCreated(created));
@@ -123,9 +163,12 @@ export function renderStatus(view: StatusView, now: Date, cli = 'crosslink'): st
     out.push('', `Reason:    ${p.reason.type}${p.reason.step ? ` at ${p.reason.step}` : ''}: ${p.reason.message}`);
   }
   if (view.failure) out.push('', `Failure:   ${view.failure}`);
-  if (p && p.compensationFailures.length > 0) {
+  if (p && p.compensationFailures.length > 0 && !view.ended) {
     out.push('', 'LEFT BEHIND (undo failed; clean up by hand):');
     for (const f of p.compensationFailures) out.push(`  ${f.step} (${f.activity}): ${f.message}`);
+  }
+  if (view.ended) {
+    out.push('', needsCleanup(view.ended) ? `Clean up:  ${view.ended.cleanup}` : 'Clean up:  nothing to clean up.');
   }
   return out.join('\n');
 }
@@ -139,6 +182,58 @@ function cancelLine(view: StatusView): string | undefined {
   }
   const reason = view.progress?.reason;
   return reason?.type === CANCELLED ? `Cancelled: ${reason.message}` : undefined;
+}
+
+/** Something is, or may be, left: a leftover, a connection under the id, or an inventory that could not be read. */
+function needsCleanup(e: EndedRunView): boolean {
+  return e.now.source === 'unread' || e.now.class === 'leftover' || e.now.class === 'connection';
+}
+
+const ENDED: Record<EndedRunView['ended'], string> = {
+  terminated: 'was terminated',
+  'timed-out': 'timed out',
+  'undo-failed': 'failed and some of its undos failed',
+};
+
+/** What an ended run created, what was undone, what is there now. */
+function renderEnded(e: EndedRunView, now: Date): string[] {
+  const out = [
+    '',
+    `This run ${ENDED[e.ended]}${e.closedAt ? ` at ${formatTime(e.closedAt)}` : ''}: it did not undo what it created.`,
+  ];
+  out.push('', e.created.length ? 'Created by this run (from its history):' : 'Created by this run: nothing.');
+  if (e.created.length) out.push(renderCreated(e.created));
+  out.push('', e.undone.length ? 'Undone:' : 'Undone: nothing.');
+  if (e.undone.length) out.push(renderCreated(e.undone));
+  for (const f of e.undoFailures) out.push(`  undo failed: ${f.activity}: ${f.message}`);
+  out.push('', ...stillThere(e, now));
+  return out;
+}
+
+function stillThere(e: EndedRunView, now: Date): string[] {
+  const n = e.now;
+  if (n.source === 'unread') {
+    return [`Still there now: cannot be read (${n.reason}); \`crosslink connections\` shows it once a worker runs.`];
+  }
+  const ago = Math.max(0, Math.round((now.getTime() - Date.parse(n.discoveredAt)) / 1000));
+  const head = `Still there now (the inventory, discovered ${formatTime(n.discoveredAt)}, ${ago}s ago)`;
+  const out: string[] = [];
+  if (n.class === 'leftover') {
+    out.push(`${head}:`, ...n.left.map((item) => `  - ${item}`));
+  } else if (n.class === 'connection') {
+    out.push(
+      `${head}: a connection (health ${n.health ?? '?'}) is registered under this id; if it should not exist, clean it up.`,
+    );
+  } else if (n.class === 'in-progress') {
+    out.push(`${head}: a newer run is open on this id${n.run ? ` (${n.run.operation ?? 'run'} ${n.run.runId})` : ''}.`);
+  } else {
+    out.push(
+      `${head}: nothing${n.class === 'residue' ? ' but residue (marks the systems keep for a while)' : ''}; nothing to clean up.`,
+    );
+  }
+  if (n.runsUnread) out.push(`  (the inventory could not read Temporal's view of the runs: ${n.runsUnread})`);
+  if (n.note) out.push(`  (${n.note})`);
+  return out;
 }
 
 function stepRows(view: StatusView, now: Date): string[][] {

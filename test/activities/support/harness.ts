@@ -14,7 +14,7 @@ import {
 } from '../../../activities/environments';
 import { closeAllPools } from '../../../activities/http/pool';
 import { createSealer, type Sealer } from '../../../activities/secrets/sealing';
-import { DEFAULT_IDS, startSimulator, type SimulatorHandle } from '../../../simulator';
+import { DEFAULT_IDS, startSimulator, type SimulatorHandle, type SimulatorOptions } from '../../../simulator';
 import { type TopologyInput } from '../../../simulator/topology';
 
 export { DEFAULT_IDS };
@@ -62,9 +62,14 @@ export interface Harness {
 }
 
 export async function startHarness(
-  options: { topology?: TopologyInput; env?: (e: EnvironmentsFileInput, sim: SimulatorHandle) => void } = {},
+  options: {
+    topology?: TopologyInput;
+    env?: (e: EnvironmentsFileInput, sim: SimulatorHandle) => void;
+    /** The simulator's reading of an UNCONFIRMED behaviour, where a test runs both. */
+    readings?: SimulatorOptions['readings'];
+  } = {},
 ): Promise<Harness> {
-  const sim = await startSimulator({ planDurationMs: PLAN_MS, topology: options.topology });
+  const sim = await startSimulator({ planDurationMs: PLAN_MS, topology: options.topology, readings: options.readings });
   const input: EnvironmentsFileInput = structuredClone({ environments: sim.config.environments });
   options.env?.(input, sim);
   const file = EnvironmentsFile.parse(input);

@@ -90,7 +90,7 @@ export async function runCell(
       }
     }),
   ];
-  if (kind === 'slow') taps.push(timeoutWhenSlow(row.target, simulator));
+  if (kind === 'slow') taps.push(timeoutWhenSlow(row.target, simulator, SLOW_MS));
   if (kind === 'twice') taps.push(crashAfterFirstRun(row.target));
 
   const run = await harness.start(CONNECTION_WORKFLOW, [row.request()], {
@@ -179,12 +179,16 @@ function retriesOf(run: HarnessRun, activity: string): number {
   return Math.max(0, attempts - schedules);
 }
 
-/** A call of the row's route (not the trigger's) was shaped by the fault. */
+/**
+ * A call of the row's route (not the trigger's) was shaped by the fault; for `slow`, the simulator
+ * reports having held it SLOW_MS (a latency label alone does not show the latency was applied).
+ */
 function callFaulted(world: ProofWorld, row: Row, kind: FaultKind): boolean {
   const { route, environment, deploymentId } = row.call;
   return world.simulator.calls.some(
     (c) =>
       c.fault === CALL_FAULT[kind] &&
+      (kind !== 'slow' || (c.delayMs ?? 0) >= SLOW_MS) &&
       c.route === route &&
       (environment === undefined || c.environment === environment) &&
       (deploymentId === undefined || c.deploymentId === deploymentId),

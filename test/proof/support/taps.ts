@@ -57,18 +57,18 @@ export function armBefore(target: Target, arm: () => void): Tap {
 }
 
 /**
- * An attempt slower than its startToClose timeout. The simulator delays the response by a few ms
- * (the change is still applied); when a matching attempt's calls met that latency fault, the tap
- * lets the call finish and then reports the attempt as timed out (SimulatedTimeout): the harness
- * then does what the server does at startToClose: discards the attempt's result, advances virtual
- * time by the timeout and retries per the activity's own retry policy. Real timeouts (1 min, 45 min)
- * never pass in real time.
+ * An attempt slower than its startToClose timeout. The simulator holds a response `slowMs` (the
+ * change is still applied); when the simulator reports having held one of a matching attempt's calls
+ * that long (CallRecord.delayMs), the tap lets the call finish and then reports the attempt as timed
+ * out (SimulatedTimeout): the harness then does what the server does at startToClose: discards the
+ * attempt's result, advances virtual time by the timeout and retries per the activity's own retry
+ * policy. Real timeouts (1 min, 45 min) never pass in real time.
  */
-export function timeoutWhenSlow(target: Target, simulator: SimulatorHandle): Tap {
+export function timeoutWhenSlow(target: Target, simulator: SimulatorHandle, slowMs: number): Tap {
   return async (call, next) => {
     if (!matches(target, call)) return next();
     const from = simulator.calls.length;
-    const slow = () => simulator.calls.slice(from).some((c) => c.fault === 'latency');
+    const slow = () => simulator.calls.slice(from).some((c) => (c.delayMs ?? 0) >= slowMs);
     let value: unknown;
     try {
       value = await next();
