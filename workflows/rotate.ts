@@ -30,7 +30,7 @@ export async function rotateConnection(input: RotateRequestInput): Promise<Lifec
   if (!parsed.success) throw badInput('request', parsed.error);
   const ask = parsed.data;
   const id = connectionId(ask);
-  const { runner, progress } = await inspectForPlan(
+  const { runner } = await inspectForPlan(
     ROTATE,
     {
       connectionId: id,

@@ -21,7 +21,7 @@ export async function updateConnectionAccess(input: UpdateAccessRequestInput): P
   if (!parsed.success) throw badInput('request', parsed.error);
   const ask = parsed.data;
   const id = connectionId(ask);
-  const { runner, progress, inspected } = await inspectForPlan(
+  const { runner, inspected } = await inspectForPlan(
     UPDATE_ACCESS,
     {
       connectionId: id,
