@@ -91,6 +91,19 @@ export interface WaitOptions {
 
 const POLL_MS = 1_000;
 
+/** Time waited so far: the clock's, or at least the time slept (so a clock that stands still cannot wait forever). */
+function waitingClock(ctx: CliContext): { elapsed(): number; sleep(ms: number): Promise<void> } {
+  const start = ctx.now().getTime();
+  let slept = 0;
+  return {
+    elapsed: () => Math.max(ctx.now().getTime() - start, slept),
+    sleep: async (ms) => {
+      slept += ms;
+      await ctx.sleep(ms);
+    },
+  };
+}
+
 /** Polls one connection run until its preflight passed or refused, the run ended, or time is up. */
 export async function waitForPreflight(
   ctx: CliContext,
@@ -98,7 +111,7 @@ export async function waitForPreflight(
   run: { workflowId: string; runId: string },
   options: WaitOptions,
 ): Promise<{ outcome: PreflightOutcome; view: StatusView }> {
-  const deadline = ctx.now().getTime() + options.timeoutSeconds * 1000;
+  const clock = waitingClock(ctx);
   let last = '';
   for (;;) {
     const view = await loadStatus(client, run.workflowId, { runId: run.runId, queryTimeoutMs: QUERY_TIMEOUT_MS });
@@ -106,8 +119,8 @@ export async function waitForPreflight(
     const line = describeOutcome(outcome);
     if (line !== last) options.onProgress?.(line);
     last = line;
-    if (isDecided(outcome) || ctx.now().getTime() >= deadline) return { outcome, view };
-    await ctx.sleep(options.pollMs ?? POLL_MS);
+    if (isDecided(outcome) || clock.elapsed() >= options.timeoutSeconds * 1000) return { outcome, view };
+    await clock.sleep(options.pollMs ?? POLL_MS);
   }
 }
 
@@ -129,7 +142,7 @@ export async function waitForFanOutPreflights(
   pairs: ReadonlyArray<{ alias: string; connectionId: string }>,
   options: WaitOptions,
 ): Promise<FanOutPairOutcome[]> {
-  const deadline = ctx.now().getTime() + options.timeoutSeconds * 1000;
+  const clock = waitingClock(ctx);
   const outcomes = new Map<string, PreflightOutcome>(pairs.map((p) => [p.alias, { outcome: 'running' }]));
   const last = new Map<string, string>();
   for (;;) {
@@ -143,8 +156,8 @@ export async function waitForFanOutPreflights(
       last.set(pair.alias, line);
     }
     const all = pairs.map((p) => ({ ...p, outcome: outcomes.get(p.alias)! }));
-    if (all.every((p) => isDecided(p.outcome)) || ctx.now().getTime() >= deadline) return all;
-    await ctx.sleep(options.pollMs ?? POLL_MS);
+    if (all.every((p) => isDecided(p.outcome)) || clock.elapsed() >= options.timeoutSeconds * 1000) return all;
+    await clock.sleep(options.pollMs ?? POLL_MS);
   }
 }
 

@@ -179,6 +179,12 @@ describe('crosslink connect waits for preflight', () => {
     expect(ctx.stderr.join('\n')).toMatch(/no worker answered within 5s; \S+ waits for one/);
   });
 
+  test('the wait is bounded by the time slept too: a clock that stands still cannot make it wait forever', async () => {
+    const client = scriptedClient({ [WORKFLOW_ID]: [{ status: 'RUNNING' }] });
+    const ctx = recordingContext(client, { 'request.json': request }); // its clock never moves; its sleep returns at once
+    expect(await runCli(['connect', 'request.json', '--wait', '3'], ctx)).toBe(EXIT.UNAVAILABLE);
+  });
+
   test('a fan-out waits for every pair: one refused makes it exit 4, naming the pair', async () => {
     const local = 'a1000000000000000000000000000001';
     const fanOut: FanOutRequestInput = {
