@@ -7,6 +7,7 @@ import {
 } from '../domain';
 import { type ActivityDeps, DEFAULT_TIMING, type Deps, type StepImplementations, stepContext } from './context';
 import { verifyApprovalDecision } from './approvals/verify';
+import { describeChange } from './changes';
 import { discoverConnections } from './lifecycle/discover-connections';
 import { activityRunReader } from './lifecycle/runs';
 import { createNotificationActivities } from './notifications/activity';
@@ -71,6 +72,7 @@ export function createActivities(activityDeps: ActivityDeps): CrosslinkActivitie
   return {
     ...steps,
     verifyApprovalDecision: (input) => verifyApprovalDecision(deps.approvals, input),
+    describeChange: (input) => describeChange(deps, stepContext(), input),
     // With the worker's Temporal client: the runs on each connection id decide in-progress and leftovers.
     discoverConnections: (filter) => discoverConnections(deps, stepContext(), filter, { runs: activityRunReader() }),
     ...createNotificationActivities(activityDeps.notifications),

@@ -8,7 +8,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isGrpcServiceError } from '@temporalio/client';
-import { SEARCH_ATTRIBUTE_NAMES } from '../domain';
+import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../domain';
 import { ensureSearchAttributes } from '../client/search-attributes';
 import { TemporalUnreachableError, connectClient, resolveTemporalTarget } from '../client/temporal-connection';
 
@@ -27,8 +27,8 @@ function hintFor(err: unknown): string {
   if (/cannot have more than \d+ search attribute/i.test(message)) {
     return (
       `\nSQL visibility (PostgreSQL, MySQL, SQLite) has a fixed number of custom search attribute columns per ` +
-      `type in each namespace (10 Keyword); crosslink registers ${SEARCH_ATTRIBUTE_NAMES.length} Keyword ` +
-      `attributes. Remove attributes nothing uses (temporal operator search-attribute remove), or use a ` +
+      `type in each namespace (10 Keyword); crosslink registers ` +
+      `${SEARCH_ATTRIBUTE_DEFINITIONS.filter((d) => d.type === 'KEYWORD').length} Keyword attributes and 1 KeywordList. Remove attributes nothing uses (temporal operator search-attribute remove), or use a ` +
       `namespace of its own for crosslink.`
     );
   }

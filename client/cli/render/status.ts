@@ -16,6 +16,7 @@ import {
 } from '../../../domain';
 import { CANCELLED } from '../../../workflows/failures';
 import { durationBetween, formatDeadline, formatDuration, formatTime, renderTable } from './format';
+import { renderChange } from './change';
 
 export type StatusSource = 'progress-query' | 'workflow-result' | 'workflow-failure' | 'workflow-description';
 
@@ -133,7 +134,8 @@ export function renderStatus(view: StatusView, now: Date, cli = 'crosslink'): st
       `Waiting for approval of gate "${g.gate}" (${STEP_CATALOG[g.gate].summary}).`,
       `  requested ${formatTime(g.requestedAt)}, deadline ${formatDeadline(g.deadline, now)}`,
       ...approverLines(g),
-      `  approve: ${cli} approve ${view.workflowId} ${g.gate} --as <approver> --key <file> [--comment "..."]`,
+      ...(g.change ? [renderChange(g.change, '  ')] : []),
+      `  approve: ${cli} approve ${view.workflowId} ${g.gate} --as <approver> --key <file>${g.change ? ` --digest ${g.change.digest}` : ''} [--comment "..."]`,
       `  reject:  ${cli} reject ${view.workflowId} ${g.gate} --as <approver> --key <file> --reason "..."`,
     );
   }
