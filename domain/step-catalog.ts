@@ -615,6 +615,14 @@ export const CATALOG_ACTIVITIES: readonly AnyCall[] = [
 
 export const DEFAULT_GATES: readonly StepId[] = STEP_IDS.filter((id) => STEP_CATALOG[id].gatedByDefault);
 
+/** The gates of `gates` that can open in a run of `model` (a request's defaults name gates of both models). */
+export function gatesOfModel(gates: readonly string[], model: SecurityModel): string[] {
+  return gates.filter((g) => {
+    const step: StepRow | undefined = STEP_CATALOG[g as StepId];
+    return !step || step.models.includes(model);
+  });
+}
+
 /** The sides a per-side row runs on in `model`, or undefined for a row that runs once. */
 export function sidesOf(id: RowId, model: SecurityModel): readonly Side[] | undefined {
   const sides = rowOf(id).sides;

@@ -1,6 +1,6 @@
 import { fanOutStatus, isFanOutId, renderFanOutStatus } from '../../fan-out';
 import { workflowUiUrl } from '../../temporal-connection';
-import { type CliContext } from '../context';
+import { type CliContext, cliCommand } from '../context';
 import { EXIT, type ExitCode } from '../exit-codes';
 import { CliError } from '../errors';
 import { planMermaid } from '../render/plan-diagram';
@@ -39,7 +39,9 @@ export async function statusCommand(ctx: CliContext, workflowId: string, opts: S
       progress: (line) => ctx.err(line),
       sleep: (ms) => ctx.sleep(ms),
     });
-    const text = opts.json ? JSON.stringify({ ...view, url }) : `${renderStatus(view, ctx.now())}\n\nWeb UI:    ${url}`;
+    const text = opts.json
+      ? JSON.stringify({ ...view, url })
+      : `${renderStatus(view, ctx.now(), cliCommand(ctx))}\n\nWeb UI:    ${url}`;
     if (!opts.watch) {
       ctx.out(text);
       return EXIT.OK;

@@ -5,7 +5,13 @@
  */
 import { type Payload, defaultPayloadConverter } from '@temporalio/common';
 import { type temporal } from '@temporalio/proto';
-import { GATE_SEARCH_ATTRIBUTES, OPERATION_OF_WORKFLOW_TYPE, SEARCH_ATTRIBUTES } from '../../../domain';
+import {
+  GATE_SEARCH_ATTRIBUTES,
+  OPERATION_OF_WORKFLOW_TYPE,
+  SEARCH_ATTRIBUTES,
+  SecurityModel,
+  gatesOfModel,
+} from '../../../domain';
 import { stepOfActivity } from '../../../domain/activity-steps';
 
 type History = temporal.api.history.v1.IHistory;
@@ -172,7 +178,7 @@ class TrailReader {
       local: sideName(req?.local),
       remote: sideName(req?.remote),
       alias: str(req?.alias),
-      gates: strings(approval?.gates),
+      gates: gatesOfRequest(strings(approval?.gates), str(req?.securityModel)),
     });
   }
 
@@ -375,6 +381,12 @@ function decode(payload: Payload | null | undefined): unknown {
 function keyword(payload: Payload | null | undefined): string | undefined {
   const v = decode(payload);
   return Array.isArray(v) ? str(v[0]) : str(v);
+}
+
+/** The requested gates that can open for the request's model (all of them when the model is unknown). */
+function gatesOfRequest(gates: string[], model: string | undefined): string[] {
+  const parsed = SecurityModel.safeParse(model);
+  return parsed.success ? gatesOfModel(gates, parsed.data) : gates;
 }
 
 function eventTime(event: HistoryEvent): string {
