@@ -98,6 +98,8 @@ export interface GateEntry {
 export interface ReclaimEntry {
   readonly kind: 'reclaim';
   readonly rows: readonly RowId[];
+  /** Rows added to the connect plan after runs were recorded, by the `patch` they carry there. */
+  readonly patches?: Readonly<Partial<Record<RowId, string>>>;
 }
 
 /** Child runs of other operations under their own ids (fan-out's pairs): the plan's rows undo when not every child succeeded. */
@@ -326,6 +328,11 @@ export function reclaimRows(model: SecurityModel): RowId[] {
   return rowsOf(connectPlan(model)).filter((id) => rowOf(id).undo !== null);
 }
 
+/** The rows of a plan added after runs were recorded, by their `patch` (a disconnect undoes them under it too). */
+function rowPatches(plan: Plan): Partial<Record<RowId, string>> {
+  return Object.fromEntries(rowEntries(plan).flatMap((e) => (e.patch ? [[e.row, e.patch] as const] : [])));
+}
+
 /**
  * disconnect: the gate (removing `cluster.remote.<alias>` takes the link down), then the undos of
  * the connect steps newest first, with nothing counted as "there before": whatever made the
@@ -342,7 +349,7 @@ export function disconnectPlan(model: SecurityModel): Plan {
     decide: () => Object.fromEntries(undone.map((step) => [step, [true, ''] as const])),
     entries: [
       { kind: 'gate', step: 'register-remote' },
-      { kind: 'reclaim', rows: reclaimRows(model) },
+      { kind: 'reclaim', rows: reclaimRows(model), patches: rowPatches(connectPlan(model)) },
     ],
   };
 }

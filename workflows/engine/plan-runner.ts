@@ -285,7 +285,7 @@ export class PlanRunner<Extra = unknown> {
       case 'parallel':
         return entry.rows.flatMap((r) => this.callsOf(r));
       case 'reclaim':
-        return [...entry.rows].reverse().flatMap((id) => {
+        return [...this.reclaimed(entry)].reverse().flatMap((id) => {
           const undo = rowOf(id).undo;
           return undo
             ? sidesOfRow(id).map((side) => ({
@@ -366,10 +366,18 @@ export class PlanRunner<Extra = unknown> {
     });
   }
 
+  /** The rows a reclaim undoes: a row added to the connect plan later, only in runs new enough for it. */
+  private reclaimed(entry: ReclaimEntry): RowId[] {
+    return entry.rows.filter((id) => {
+      const patch = entry.patches?.[id];
+      return patch === undefined || patched(patch);
+    });
+  }
+
   /** The undos of the rows, newest first, to the end: what a disconnect does. Not cancellable once started. */
   private async reclaim(entry: ReclaimEntry): Promise<void> {
     const model = this.options.request.securityModel;
-    for (const id of entry.rows) {
+    for (const id of this.reclaimed(entry)) {
       const row = rowOf(id);
       const undo = row.undo;
       if (!undo) continue;
