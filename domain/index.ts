@@ -16,3 +16,4 @@ export * from './drift';
 export * from './lifecycle-request';
 export * from './fan-out';
 export * from './plans';
+export * from './migration';

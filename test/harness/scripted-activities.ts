@@ -216,6 +216,16 @@ export function scriptedActivities(options: ScriptOptions = {}): CrosslinkActivi
     invalidateReplacedApiKey: lifecycleOnly('rotate'),
     ensureProxyCaTrustForMany: lifecycleOnly('fan out'),
     removeProxyCaTrustForMany: lifecycleOnly('fan out'),
+    pauseReplication: lifecycleOnly('migrate'),
+    resumePausedReplication: lifecycleOnly('migrate'),
+    resumeReplication: lifecycleOnly('migrate'),
+    removeMigratedCredentials: lifecycleOnly('migrate'),
+    switchRemoteCluster: lifecycleOnly('migrate'),
+    restoreRemoteCluster: lifecycleOnly('migrate'),
+    restoreMigratedRoles: lifecycleOnly('migrate'),
+    retireDeploymentTrust: lifecycleOnly('migrate'),
+    retirePlatformTrust: lifecycleOnly('migrate'),
+    retireRemoteRoles: lifecycleOnly('migrate'),
   };
 }
 

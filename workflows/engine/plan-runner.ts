@@ -176,10 +176,11 @@ export class PlanRunner<Extra = unknown> {
     if (failed) throw failed.reason;
   }
 
-  /** A gate the operation always waits at. */
+  /** A gate the operation always waits at; a committing gate ends the rollback once approved. */
   private async gate(entry: GateEntry): Promise<void> {
     this.approved.add(entry.step);
     await this.options.gates?.waitFor(entry.step);
+    if (entry.commit) this.committed = true;
   }
 
   /** Waits for the step's approval when the policy or the request gates it; once per step and run. */

@@ -1,0 +1,142 @@
+/**
+ * A migration's stop of cross-cluster operations on the local deployment (Elastic's guide, "Stop
+ * cross-cluster operations"): the auto-follow patterns of the alias first (so none follows a new
+ * index meanwhile), then its follower indices. Exactly those that are active are paused and
+ * recorded; what was paused already stays paused and is never resumed by the migration. Followers
+ * are paused, never unfollowed: they keep their data and checkpoints and resume where they stopped.
+ *
+ * Transforms and datafeeds reading through the alias are listed (the gate showed them) and not
+ * stopped: they run as their owners, and the guide has their owners restart them.
+ */
+import { type StepInput } from '../../domain/activities';
+import {
+  type CreatedResource,
+  type ReplicationPauseRecord,
+  type ReplicationSet,
+  type UndoReport,
+} from '../../domain/records';
+import { type Deps, type StepContext, type StepImplementations } from '../context';
+import {
+  autoFollowPatternsThroughAlias,
+  followersThroughAlias,
+  pauseAutoFollowPattern,
+  pauseFollower,
+  resumeAutoFollowPattern,
+  resumeFollower,
+} from '../elasticsearch/ccr';
+import { esFor, resourceOn } from './shared';
+
+/** What an earlier attempt of this activity paused (its heartbeat): a retry keeps counting it as paused by the run. */
+function pausedBefore(details: unknown): ReplicationSet {
+  const d = details as Partial<ReplicationSet> | undefined;
+  const names = (v: unknown) => (Array.isArray(v) ? v.filter((n): n is string => typeof n === 'string') : []);
+  return { followers: names(d?.followers), patterns: names(d?.patterns) };
+}
+
+export function pauseResource(
+  input: StepInput,
+  kind: 'follower' | 'auto-follow pattern',
+  name: string,
+): CreatedResource {
+  return resourceOn(input.preflight.local, {
+    step: 'pause-replication',
+    kind: 'replication-pause',
+    id: `${kind === 'follower' ? 'follower' : 'pattern'}:${name}`,
+    description: `${kind} ${name} (through ${input.request.alias}) paused on ${input.preflight.local.deploymentId}`,
+  });
+}
+
+const started = (state: string) => state !== 'stopped' && state !== 'closed';
+
+export async function pauseReplication(
+  deps: Deps,
+  ctx: StepContext,
+  input: StepInput,
+): Promise<ReplicationPauseRecord> {
+  const es = esFor(deps, input.preflight.local);
+  const alias = input.request.alias;
+  const paused = pausedBefore(ctx.heartbeatDetails);
+  const alreadyPaused: ReplicationSet = { followers: [], patterns: [] };
+  for (const pattern of await autoFollowPatternsThroughAlias(es, alias, ctx.signal)) {
+    if (!pattern.pattern.active) {
+      if (!paused.patterns.includes(pattern.name)) alreadyPaused.patterns.push(pattern.name);
+      continue;
+    }
+    // Recorded before the call: a lost response still counts it as paused by this run.
+    paused.patterns.push(pattern.name);
+    ctx.heartbeat(paused);
+    await pauseAutoFollowPattern(es, pattern.name, ctx.signal);
+  }
+  for (const follower of await followersThroughAlias(es, alias, ctx.signal)) {
+    const name = follower.follower_index;
+    if (follower.status === 'paused') {
+      if (!paused.followers.includes(name)) alreadyPaused.followers.push(name);
+      continue;
+    }
+    paused.followers.push(name);
+    ctx.heartbeat(paused);
+    await pauseFollower(es, name, ctx.signal);
+  }
+  const migration = input.preflight.migration;
+  const interrupted = {
+    transforms: (migration?.transforms ?? []).filter((j) => started(j.state)).map((j) => j.id),
+    datafeeds: (migration?.datafeeds ?? []).filter((j) => started(j.state)).map((j) => j.id),
+  };
+  const jobs = [...interrupted.transforms, ...interrupted.datafeeds];
+  return {
+    attempt: ctx.attempt,
+    created: [
+      ...paused.patterns.map((n) => pauseResource(input, 'auto-follow pattern', n)),
+      ...paused.followers.map((n) => pauseResource(input, 'follower', n)),
+    ],
+    detail: [
+      `paused ${paused.followers.length} follower(s)${paused.followers.length ? ` (${paused.followers.join(', ')})` : ''} and ${paused.patterns.length} auto-follow pattern(s)${paused.patterns.length ? ` (${paused.patterns.join(', ')})` : ''}`,
+      alreadyPaused.followers.length + alreadyPaused.patterns.length
+        ? `left paused as found: ${[...alreadyPaused.followers, ...alreadyPaused.patterns].join(', ')}`
+        : '',
+      jobs.length ? `not stopped, interrupted while the alias switches: ${jobs.join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join('; '),
+    paused,
+    alreadyPaused,
+    interrupted,
+  };
+}
+
+/**
+ * Undo: resume what the pause paused (its result; when the pause did not finish, what the
+ * inspection saw active). Resuming reads the remote first: while the alias does not connect the
+ * call fails as Transient and the activity retries until it does.
+ */
+export async function resumePausedReplication(
+  deps: Deps,
+  ctx: StepContext,
+  input: StepInput & { paused?: ReplicationSet },
+): Promise<UndoReport> {
+  const es = esFor(deps, input.preflight.local);
+  const migration = input.preflight.migration;
+  const paused: ReplicationSet = input.paused ?? {
+    followers: (migration?.followers ?? []).filter((f) => f.status === 'active').map((f) => f.name),
+    patterns: (migration?.patterns ?? []).filter((p) => p.active).map((p) => p.name),
+  };
+  const removed: CreatedResource[] = [];
+  for (const name of paused.followers) {
+    if ((await resumeFollower(es, name, ctx.signal)) === 'resumed')
+      removed.push(pauseResource(input, 'follower', name));
+  }
+  for (const name of paused.patterns) {
+    await resumeAutoFollowPattern(es, name, ctx.signal);
+    removed.push(pauseResource(input, 'auto-follow pattern', name));
+  }
+  return {
+    attempt: ctx.attempt,
+    removed,
+    detail:
+      paused.followers.length + paused.patterns.length
+        ? `resumed ${[...paused.followers, ...paused.patterns].join(', ')}`
+        : 'the run paused nothing',
+  };
+}
+
+export const activities = { pauseReplication, resumePausedReplication } satisfies StepImplementations;
