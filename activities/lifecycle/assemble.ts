@@ -205,10 +205,12 @@ export function assemble(envs: readonly EnvironmentSnapshot[], probes: Map<strin
     const remote =
       (settings?.serverName ? byEndpoint.get(settings.serverName) : undefined) ?? own.find((k) => k.holder)?.holder;
     const port = Number(settings?.proxyAddress?.split(':').pop());
-    // The port the alias dials decides; without settings, a key of the connection does. A rolled-back
-    // migration leaves an invalidated key on a certificate connection: its alias still dials 9400.
+    // As Elasticsearch decides: a keystore credential for the alias makes it the API key model;
+    // else the port it dials; without settings, a key of the connection. A rolled-back migration
+    // leaves an invalidated key on a certificate connection whose alias still dials 9400.
+    const credential = local?.keystore?.includes(credentialsSetting(where.alias)) === true;
     const model: ManagedConnection['model'] =
-      port === proxyPort('api_key')
+      credential || port === proxyPort('api_key')
         ? 'api_key'
         : port === proxyPort('certificate')
           ? 'certificate'
