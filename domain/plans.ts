@@ -387,7 +387,7 @@ export const MIGRATE: Plan = {
   decide: (f) => (f.migration ? decideMigration(f.migration.connect, f.migration.facts) : {}),
   afterCommit: (failure) => ({
     type: FailureType.CompensationFailed,
-    message: `the connection uses the API key model and is verified, but removing the certificate trust failed (${failure}): what is left is not used by the API key connection; remove it by hand (crosslink status lists what was removed and kept)`,
+    message: `the connection uses the API key model and verified before the certificate trust was retired; after that gate: ${failure}. Nothing is rolled back: crosslink status lists what was removed and kept; remove what is left by hand, or check the connection (crosslink connections --refresh)`,
   }),
   entries: [
     // Nothing the certificate connection uses changes until the pause gate.
@@ -410,6 +410,8 @@ export const MIGRATE: Plan = {
     row('retire-certificate', { input: retireInput }),
     row('retire-platform-trust', { input: retireInput }),
     row('retire-remote-roles', { input: retireInput }),
+    // Without the certificate trust: the API key connection still works.
+    row('verify', { unlisted: true }),
   ],
 };
 

@@ -77,6 +77,7 @@ export async function migrateConnection(input: MigrateRequestInput): Promise<Mig
     interrupted: pause?.interrupted ?? { transforms: [], datafeeds: [] },
     removed: retired.flatMap((r): CreatedResource[] => r.removed),
     kept: retired.flatMap((r): KeptResource[] => r.kept),
+    // The last check, without the certificate trust, when it ran.
     verification: (runner.records('verify')[0] as VerificationReport | undefined)?.detail ?? '',
   };
 }
