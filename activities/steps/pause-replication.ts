@@ -121,7 +121,11 @@ export async function resumePausedReplication(
     patterns: (migration?.patterns ?? []).filter((p) => p.active).map((p) => p.name),
   };
   const removed: CreatedResource[] = [];
-  for (const name of paused.followers) {
+  // Only those still paused (a forward resume may have resumed them already); a follower gone since is not recreated.
+  const now = new Map(
+    (await followersThroughAlias(es, input.request.alias, ctx.signal)).map((f) => [f.follower_index, f.status]),
+  );
+  for (const name of paused.followers.filter((f) => now.get(f) === 'paused')) {
     if ((await resumeFollower(es, name, ctx.signal)) === 'resumed')
       removed.push(pauseResource(input, 'follower', name));
   }
