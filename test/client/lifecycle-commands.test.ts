@@ -5,9 +5,9 @@
  */
 import { runCli } from '../../client/cli/program';
 import { sealedCredentialIn } from '../../client/previous-credential';
-import { MIGRATE_WORKFLOW, ROTATE_WORKFLOW, UPDATE_ACCESS_WORKFLOW } from '../../domain';
-import { recordingContext } from './cli-context';
-import { WORKFLOW_ID, recordedHistory } from './cli-fixtures';
+import { MIGRATE_WORKFLOW, type MigrationReport, ROTATE_WORKFLOW, UPDATE_ACCESS_WORKFLOW } from '../../domain';
+import { described, fakeClient, recordingContext } from './cli-context';
+import { WORKFLOW_ID, recordedHistory, recordedProgress } from './cli-fixtures';
 
 const WHERE = ['ece-a', 'a9000000000000000000000000000001', 'logs-b'];
 
@@ -223,5 +223,42 @@ describe('crosslink migrate', () => {
     expect(top.stdout.join('\n')).toMatch(
       /migrate \[options\] <local-environment> <deployment> <alias>\s+move a certificate connection/,
     );
+  });
+});
+
+describe('crosslink status of a completed migration', () => {
+  it('shows the run from its progress, as for the other lifecycle operations', async () => {
+    const report: MigrationReport = {
+      connectionId: WORKFLOW_ID,
+      operation: 'migrate',
+      state: 'connected',
+      model: 'api_key',
+      changes: ['paused 1 follower(s) (logs-copy) and 0 auto-follow pattern(s)'],
+      paused: { followers: ['logs-copy'], patterns: [] },
+      resumed: { followers: ['logs-copy'], patterns: [] },
+      interrupted: { transforms: [], datafeeds: [] },
+      removed: [],
+      kept: [],
+      verification: 'logs-b connected',
+    };
+    const progress = {
+      ...recordedProgress('connected'),
+      steps: [
+        { id: 'pause-replication', status: 'succeeded', attempts: 1, detail: 'paused 1 follower(s) (logs-copy)' },
+        { id: 'resume-replication', status: 'succeeded', attempts: 1, detail: 'resumed 1 follower(s)' },
+      ],
+    };
+    const ctx = recordingContext(
+      fakeClient({
+        describe: async () => described('COMPLETED', 'connected'),
+        result: async () => report,
+        query: async () => progress,
+      }),
+    );
+    expect(await runCli(['status', WORKFLOW_ID], ctx)).toBe(0);
+    const out = ctx.stdout.join('\n');
+    expect(out).not.toContain('not a connection result');
+    expect(out).toMatch(/✓\s+pause-replication\s+succeeded/);
+    expect(out).toMatch(/✓\s+resume-replication\s+succeeded/);
   });
 });

@@ -28,7 +28,7 @@ export type TrailEntry =
   | {
       at: string;
       kind: 'requested';
-      /** connect, update-access, rotate, disconnect (from the workflow type). */
+      /** connect, update-access, rotate, disconnect, migrate (from the workflow type). */
       operation?: string;
       /** The connection id a disconnect names (the other requests name their sides). */
       connection?: string;
