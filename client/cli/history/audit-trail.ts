@@ -261,19 +261,19 @@ export function auditTrailFromHistory(history: History, workflowId?: string): Au
 function completion(result: Record<string, unknown> | undefined): { outcome: CloseOutcome; message?: string } {
   const state = str(result?.state);
   const outcome: CloseOutcome = state === 'connected' || state === 'disconnected' ? state : 'completed';
+  const changes = strings(result?.changes).filter(Boolean);
+  const parts = changes.length ? [changes.join('; ')] : [];
   if (Array.isArray(result?.removed)) {
-    // A disconnect: what went, what stayed and why.
+    // A disconnect (or a migration's retired certificate trust): what went, what stayed and why.
     const removed = result.removed.map((r) => str(asRecord(r)?.description) ?? str(asRecord(r)?.id) ?? '?');
     const kept = (Array.isArray(result.kept) ? result.kept : []).map((k) => {
       const item = asRecord(k);
       return `${str(asRecord(item?.resource)?.description) ?? '?'} (${str(item?.reason) ?? 'no reason given'})`;
     });
-    const parts = [removed.length ? `removed ${removed.join('; ')}` : 'removed nothing'];
+    parts.push(removed.length ? `removed ${removed.join('; ')}` : 'removed nothing');
     if (kept.length) parts.push(`kept ${kept.join('; ')}`);
-    return { outcome, message: parts.join('. ') };
   }
-  const changes = strings(result?.changes).filter(Boolean);
-  return changes.length ? { outcome, message: changes.join('; ') } : { outcome };
+  return parts.length ? { outcome, message: parts.join('. ') } : { outcome };
 }
 
 function decisionEntry(
