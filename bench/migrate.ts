@@ -4,10 +4,12 @@
  * connection with N active followers of leaders that receive documents all the time, and a search
  * probe through the alias, migrated to the API key model with every gate approved at once. Reported:
  *
- * - search interruption: the longest run of failed probes (first failure to the next success);
+ * - search interruption: the longest run of failed probes, from the last answer that reached the
+ *   remote before it to the sending of the next probe that did (probes run back to back);
  * - replication interruption: the longest time a follower was not following (paused, or its reads
  *   failing), per follower, and the window from the first to the last follower affected;
- * - the largest lag seen: leader checkpoint minus follower checkpoint, in documents and in time;
+ * - the largest lag seen: leader checkpoint minus follower checkpoint, in documents, and in time (how
+ *   long ago the leader received the oldest document the follower did not have yet);
  * - the migration's elapsed time and the time from the pause to the followers following again.
  *
  * The simulator serves no `_search`: the probe is `GET /_resolve/cluster/<alias>:*` (it goes through
@@ -96,16 +98,33 @@ function migration(request: ConnectionRequest): MigrateRequest {
 
 interface Sample {
   at: number;
-  searchOk: boolean;
-  /** Per follower: following (active, reading without failure), and its lag in documents. */
-  followers: Array<{ following: boolean; lag: number }>;
+  /**
+   * Per follower: following (active, reading without failure), its lag in documents, and in time:
+   * how long ago the leader received the oldest document the follower does not have yet.
+   */
+  followers: Array<{ following: boolean; lag: number; lagMs: number }>;
 }
 
-/** Every tick: a document per leader, a replication round, the followers' state, a probe through the alias. */
+/** One search probe through the alias: when it was sent, when it answered, whether it reached the remote. */
+interface Probe {
+  sent: number;
+  answered: number;
+  ok: boolean;
+}
+
+/**
+ * Every tick a document per leader, a replication round and the followers' state; and, back to back
+ * in a loop of its own, a search probe through the alias (its resolution is one probe's round trip).
+ */
 class Load {
   readonly samples: Sample[] = [];
+  readonly probes: Probe[] = [];
   private timer: NodeJS.Timeout | undefined;
-  private busy = false;
+  private probing = false;
+  /** Per follower: when its leader's checkpoint reached each value (one entry per tick), and how far it is read. */
+  private readonly written: Array<Array<{ at: number; checkpoint: number }>>;
+  private readonly readUpTo: number[];
+  private probeLoop: Promise<void> | undefined;
 
   constructor(
     private readonly sim: SimulatorHandle,
@@ -113,14 +132,29 @@ class Load {
     private readonly local: EsClient,
     private readonly followed: Array<{ leader: string; follower: string }>,
     private readonly tickMs: number,
-  ) {}
-
-  start(): void {
-    this.timer = setInterval(() => void this.tick(), this.tickMs);
+  ) {
+    this.written = followed.map(() => []);
+    this.readUpTo = followed.map(() => 0);
   }
 
-  stop(): void {
+  start(): void {
+    this.timer = setInterval(() => this.tick(), this.tickMs);
+    this.probing = true;
+    this.probeLoop = this.probeUntilStopped();
+  }
+
+  async stop(): Promise<void> {
     clearInterval(this.timer);
+    this.probing = false;
+    await this.probeLoop;
+  }
+
+  private async probeUntilStopped(): Promise<void> {
+    while (this.probing) {
+      const sent = performance.now();
+      const ok = await this.probe();
+      this.probes.push({ sent, answered: performance.now(), ok });
+    }
   }
 
   private async probe(): Promise<boolean> {
@@ -137,25 +171,25 @@ class Load {
     }
   }
 
-  private async tick(): Promise<void> {
-    if (this.busy) return; // a slow probe: skip the tick rather than pile up
-    this.busy = true;
-    try {
-      const { remote, local } = this.request;
-      for (const f of this.followed) this.sim.ccr.appendDocuments(remote.environment, remote.deploymentId, f.leader, 1);
-      this.sim.ccr.replicate();
-      const followers = this.followed.map((f) => {
-        const leader = this.sim.ccr.index(remote.environment, remote.deploymentId, f.leader)!;
-        const copy = this.sim.ccr.index(local.environment, local.deploymentId, f.follower)!;
-        const following =
-          copy.follower?.status === 'active' && !copy.follower.readFailure && !copy.follower.fatalFailure;
-        return { following, lag: leader.globalCheckpoint - copy.globalCheckpoint };
-      });
-      const searchOk = await this.probe();
-      this.samples.push({ at: performance.now(), searchOk, followers });
-    } finally {
-      this.busy = false;
-    }
+  private tick(): void {
+    const { remote, local } = this.request;
+    for (const f of this.followed) this.sim.ccr.appendDocuments(remote.environment, remote.deploymentId, f.leader, 1);
+    this.sim.ccr.replicate();
+    const at = performance.now();
+    const followers = this.followed.map((f, i) => {
+      const leader = this.sim.ccr.index(remote.environment, remote.deploymentId, f.leader)!;
+      const copy = this.sim.ccr.index(local.environment, local.deploymentId, f.follower)!;
+      const following = copy.follower?.status === 'active' && !copy.follower.readFailure && !copy.follower.fatalFailure;
+      const written = this.written[i]!;
+      written.push({ at, checkpoint: leader.globalCheckpoint });
+      // The first write the follower lacks (checkpoints only grow, so the index only moves forward).
+      let next = this.readUpTo[i]!;
+      while (next < written.length && written[next]!.checkpoint <= copy.globalCheckpoint) next += 1;
+      this.readUpTo[i] = next;
+      const lagMs = next < written.length ? at - written[next]!.at : 0;
+      return { following, lag: leader.globalCheckpoint - copy.globalCheckpoint, lagMs };
+    });
+    this.samples.push({ at, followers });
   }
 }
 
@@ -179,10 +213,34 @@ function longestOutage(samples: Sample[], bad: (s: Sample) => boolean): { ms: nu
   return { ms: longest, outages };
 }
 
+/**
+ * Searches were interrupted from the answer of the last probe that reached the remote before a run
+ * of failed probes to the sending of the first one after it: the longest such gap, and how many runs.
+ */
+function searchOutage(probes: Probe[]): { ms: number; outages: number } {
+  let longest = 0;
+  let outages = 0;
+  let lastOk: number | undefined;
+  let failing = false;
+  for (const p of probes) {
+    if (!p.ok) {
+      if (!failing) outages += 1;
+      failing = true;
+      continue;
+    }
+    if (failing && lastOk !== undefined) longest = Math.max(longest, p.sent - lastOk);
+    failing = false;
+    lastOk = p.answered;
+  }
+  return { ms: longest, outages };
+}
+
 interface Figures {
   elapsedMs: number;
   searchOutageMs: number;
   searchOutages: number;
+  /** Median round trip of a probe: the search figures' resolution. */
+  probeMs: number;
   replicationOutageMs: number;
   anyFollowerOutageMs: number;
   maxLagDocs: number;
@@ -192,23 +250,25 @@ interface Figures {
   report: MigrationReport;
 }
 
-function figures(load: Load, elapsedMs: number, tickMs: number, report: MigrationReport): Figures {
+function figures(load: Load, elapsedMs: number, report: MigrationReport): Figures {
   const s = load.samples;
   const followers = s[0]?.followers.length ?? 0;
   const perFollower = Array.from({ length: followers }, (_, i) => longestOutage(s, (x) => !x.followers[i]!.following));
-  const search = longestOutage(s, (x) => !x.searchOk);
+  const search = searchOutage(load.probes);
   const maxLagDocs = Math.max(0, ...s.flatMap((x) => x.followers.map((f) => f.lag)));
+  const maxLagMs = Math.max(0, ...s.flatMap((x) => x.followers.map((f) => f.lagMs)));
+  const roundTrips = load.probes.map((p) => p.answered - p.sent).sort((a, b) => a - b);
   return {
     elapsedMs,
     searchOutageMs: search.ms,
     searchOutages: search.outages,
+    probeMs: roundTrips[Math.floor(roundTrips.length / 2)] ?? NaN,
     replicationOutageMs: Math.max(0, ...perFollower.map((o) => o.ms)),
     anyFollowerOutageMs: longestOutage(s, (x) => x.followers.some((f) => !f.following)).ms,
     maxLagDocs,
-    // A document per leader per tick: the lag in documents is that many ticks of writes.
-    maxLagMs: maxLagDocs * tickMs,
-    probes: s.length,
-    failedProbes: s.filter((x) => !x.searchOk).length,
+    maxLagMs,
+    probes: load.probes.length,
+    failedProbes: load.probes.filter((p) => !p.ok).length,
     report,
   };
 }
@@ -234,9 +294,9 @@ async function measure(
     report = await migrate(migration(request));
   } finally {
     await new Promise((r) => setTimeout(r, 1000));
-    load.stop();
+    await load.stop();
   }
-  return figures(load, performance.now() - started, tickMs, report);
+  return figures(load, performance.now() - started, report);
 }
 
 /** Every gate approved as soon as it opens (harness: a gate opens with its deadline timer). */
@@ -393,13 +453,16 @@ function table(results: Array<[string, Figures]>): string {
   const rows: Array<[string, (f: Figures) => string]> = [
     ['migration elapsed (start to report)', (f) => ms(f.elapsedMs)],
     [
-      'search interruption (longest run of failed probes)',
+      'search interruption (last answer before failed probes to the next success)',
       (f) => `${ms(f.searchOutageMs)} (${f.searchOutages} outage(s))`,
     ],
-    ['probes failed / sent', (f) => `${f.failedProbes} / ${f.probes}`],
+    ['probes failed / sent (median round trip)', (f) => `${f.failedProbes} / ${f.probes} (${ms(f.probeMs)})`],
     ['replication interruption (longest per follower)', (f) => ms(f.replicationOutageMs)],
     ['some follower not following (longest window)', (f) => ms(f.anyFollowerOutageMs)],
-    ['max follower lag', (f) => `${f.maxLagDocs} docs (~${ms(f.maxLagMs)} of writes)`],
+    [
+      'max follower lag: documents, and age of the oldest missing one',
+      (f) => `${f.maxLagDocs} docs, ${ms(f.maxLagMs)}`,
+    ],
     ['followers paused / resumed', (f) => `${f.report.paused.followers.length} / ${f.report.resumed.followers.length}`],
   ];
   const lines = [header, ...rows.map(([name, cell]) => [name, ...results.map(([, f]) => cell(f))])];

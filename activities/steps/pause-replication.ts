@@ -48,6 +48,20 @@ export function pauseResource(
 
 const started = (state: string) => state !== 'stopped' && state !== 'closed';
 
+/** Pause and resume calls sent at once: each is a master task, a few at a time keep the cut-over short. */
+export const CONCURRENT_CALLS = 8;
+
+/** `fn` over `items`, at most `limit` at a time; the first failure is thrown once all started ones ended. */
+export async function atMost<T>(limit: number, items: readonly T[], fn: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  const settled = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
 export async function pauseReplication(
   deps: Deps,
   ctx: StepContext,
@@ -55,28 +69,26 @@ export async function pauseReplication(
 ): Promise<ReplicationPauseRecord> {
   const es = esFor(deps, input.preflight.local);
   const alias = input.request.alias;
-  const paused = pausedBefore(ctx.heartbeatDetails);
-  const alreadyPaused: ReplicationSet = { followers: [], patterns: [] };
-  for (const pattern of await autoFollowPatternsThroughAlias(es, alias, ctx.signal)) {
-    if (!pattern.pattern.active) {
-      if (!paused.patterns.includes(pattern.name)) alreadyPaused.patterns.push(pattern.name);
-      continue;
-    }
-    // Recorded before the call: a lost response still counts it as paused by this run.
-    paused.patterns.push(pattern.name);
-    ctx.heartbeat(paused);
-    await pauseAutoFollowPattern(es, pattern.name, ctx.signal);
-  }
-  for (const follower of await followersThroughAlias(es, alias, ctx.signal)) {
-    const name = follower.follower_index;
-    if (follower.status === 'paused') {
-      if (!paused.followers.includes(name)) alreadyPaused.followers.push(name);
-      continue;
-    }
-    paused.followers.push(name);
-    ctx.heartbeat(paused);
-    await pauseFollower(es, name, ctx.signal);
-  }
+  const before = pausedBefore(ctx.heartbeatDetails);
+  // Patterns first, so none follows a new leader while the followers are read and paused.
+  const patterns = await autoFollowPatternsThroughAlias(es, alias, ctx.signal);
+  const activePatterns = patterns.filter((p) => p.pattern.active).map((p) => p.name);
+  // What an earlier attempt paused (its heartbeat) stays this run's, whether or not it is paused now.
+  const paused: ReplicationSet = { patterns: [...new Set([...before.patterns, ...activePatterns])], followers: [] };
+  // Recorded before the calls: a lost response still counts them as paused by this run.
+  ctx.heartbeat({ ...paused, followers: before.followers });
+  await atMost(CONCURRENT_CALLS, activePatterns, (name) => pauseAutoFollowPattern(es, name, ctx.signal));
+  const followers = await followersThroughAlias(es, alias, ctx.signal);
+  const activeFollowers = followers.filter((f) => f.status === 'active').map((f) => f.follower_index);
+  paused.followers = [...new Set([...before.followers, ...activeFollowers])];
+  ctx.heartbeat(paused);
+  await atMost(CONCURRENT_CALLS, activeFollowers, (name) => pauseFollower(es, name, ctx.signal));
+  const alreadyPaused: ReplicationSet = {
+    patterns: patterns.filter((p) => !p.pattern.active && !paused.patterns.includes(p.name)).map((p) => p.name),
+    followers: followers
+      .filter((f) => f.status === 'paused' && !paused.followers.includes(f.follower_index))
+      .map((f) => f.follower_index),
+  };
   const migration = input.preflight.migration;
   const interrupted = {
     transforms: (migration?.transforms ?? []).filter((j) => started(j.state)).map((j) => j.id),
@@ -125,14 +137,18 @@ export async function resumePausedReplication(
   const now = new Map(
     (await followersThroughAlias(es, input.request.alias, ctx.signal)).map((f) => [f.follower_index, f.status]),
   );
-  for (const name of paused.followers.filter((f) => now.get(f) === 'paused')) {
-    if ((await resumeFollower(es, name, ctx.signal)) === 'resumed')
-      removed.push(pauseResource(input, 'follower', name));
-  }
-  for (const name of paused.patterns) {
+  await atMost(
+    CONCURRENT_CALLS,
+    paused.followers.filter((f) => now.get(f) === 'paused'),
+    async (name) => {
+      if ((await resumeFollower(es, name, ctx.signal)) === 'resumed')
+        removed.push(pauseResource(input, 'follower', name));
+    },
+  );
+  await atMost(CONCURRENT_CALLS, paused.patterns, async (name) => {
     await resumeAutoFollowPattern(es, name, ctx.signal);
     removed.push(pauseResource(input, 'auto-follow pattern', name));
-  }
+  });
   return {
     attempt: ctx.attempt,
     removed,

@@ -21,6 +21,7 @@ import {
 } from '../elasticsearch/ccr';
 import { type EsClient } from '../elasticsearch/client';
 import { sleep } from '../wait';
+import { CONCURRENT_CALLS, atMost } from './pause-replication';
 import { esFor } from './shared';
 
 /** One follower as its shards' stats show it now. */
@@ -67,9 +68,9 @@ export async function resumeReplication(
 ): Promise<ReplicationResumeRecord> {
   const es = esFor(deps, input.preflight.local);
   const { followers, patterns } = input.paused;
-  for (const name of patterns) await resumeAutoFollowPattern(es, name, ctx.signal);
+  await atMost(CONCURRENT_CALLS, patterns, (name) => resumeAutoFollowPattern(es, name, ctx.signal));
   // Transient while the alias does not connect yet: the activity retries.
-  for (const name of followers) await resumeFollower(es, name, ctx.signal);
+  await atMost(CONCURRENT_CALLS, followers, (name) => resumeFollower(es, name, ctx.signal));
   const deadline = Date.now() + durationToMs(input.request.verifyTimeout);
   let interval = deps.timing.verifyPollMs;
   let readings = followers.length ? await readAll(es, followers, ctx.signal) : [];
