@@ -475,7 +475,9 @@ describe('the last stage', () => {
     expect(outcome.status).toBe('failed');
     if (outcome.status === 'failed') {
       expect((outcome.failure as ApplicationFailure).type).toBe(FailureType.CompensationFailed);
-      expect(outcome.failure.message).toContain('uses the API key model and verified before the certificate trust was retired');
+      expect(outcome.failure.message).toContain(
+        'uses the API key model and verified before the certificate trust was retired',
+      );
     }
     t.world.simulator.clearFaults();
     expect(await theConnection(request)).toMatchObject({ model: 'api_key', health: { status: 'connected' } });
