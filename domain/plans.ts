@@ -138,7 +138,7 @@ export interface Plan<Extra = unknown> {
   /** Which of the plan's steps apply; absent: each row decides (the connect's decisions, preflight). */
   readonly decide?: (facts: OperationFacts) => Partial<Record<StepId, Decision>>;
   /** The failure once a `commit` row succeeded (nothing is rolled back then), from the failure's message. */
-  readonly afterCommit?: (failure: string) => { type: FailureType; message: string };
+  readonly afterCommit?: (failure: string, type: string) => { type: string; message: string };
 }
 
 type RowOptions<R extends RowId, Extra> = Omit<RowEntry<R, Extra>, 'kind' | 'row'>;
@@ -385,8 +385,9 @@ export const MIGRATE: Plan = {
   facts: 'inspect',
   gates: ['api-key', 'pause-replication', 'restart', 'retire-certificate'],
   decide: (f) => (f.migration ? decideMigration(f.migration.connect, f.migration.facts) : {}),
-  afterCommit: (failure) => ({
-    type: FailureType.CompensationFailed,
+  // The failure's own type (a Forbidden trust write stays Forbidden): nothing failed to undo.
+  afterCommit: (failure, type) => ({
+    type,
     message: `the connection uses the API key model and verified before the certificate trust was retired; after that gate: ${failure}. Nothing is rolled back: crosslink status lists what was removed and kept; remove what is left by hand, or check the connection (crosslink connections --refresh)`,
   }),
   entries: [

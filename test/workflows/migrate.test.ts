@@ -474,7 +474,7 @@ describe('the last stage', () => {
     const outcome = await run.outcome();
     expect(outcome.status).toBe('failed');
     if (outcome.status === 'failed') {
-      expect((outcome.failure as ApplicationFailure).type).toBe(FailureType.CompensationFailed);
+      expect((outcome.failure as ApplicationFailure).type).toBe(FailureType.Forbidden);
       expect(outcome.failure.message).toContain(
         'uses the API key model and verified before the certificate trust was retired',
       );

@@ -404,7 +404,7 @@ export class PlanRunner<Extra = unknown> {
     const reason = describeFailure(err);
     this.view.finished('failed');
     return ApplicationFailure.create({
-      ...(plan.afterCommit ? plan.afterCommit(reason.message) : reason),
+      ...(plan.afterCommit ? plan.afterCommit(reason.message, reason.type) : reason),
       nonRetryable: true,
       details: [this.view.snapshot()],
     });
