@@ -1,6 +1,6 @@
 /**
  * The one way crosslink clients (the CLI, the intake, the local run) start a workflow under a
- * business id: a connection's operations (connect, update-access, rotate, disconnect) under the
+ * business id: a connection's operations (connect, update-access, rotate, disconnect, migrate) under the
  * connection id, a fan-out under its fan-out id. The start uses the FAIL conflict policy, so the
  * server says "already started" while a run is open (a closed run is replaced by a new one); the
  * open run is then described and its request compared with this one:
@@ -28,6 +28,7 @@ import {
   type ConnectionRequest,
   type DisconnectRequest,
   type FanOutRequest,
+  type MigrateRequest,
   type RotateRequest,
   type UpdateAccessRequest,
   OPERATION_KEY,
@@ -46,12 +47,16 @@ export type StartRequest =
   | { operation: 'update-access'; request: UpdateAccessRequest }
   | { operation: 'rotate'; request: RotateRequest }
   | { operation: 'disconnect'; request: DisconnectRequest }
+  | { operation: 'migrate'; request: MigrateRequest }
   | { operation: 'fan-out'; request: FanOutRequest };
 
 export type StartOperation = StartRequest['operation'];
 
 /** The lifecycle operations on a connection that exists (they run under its connection id). */
-export type LifecycleStart = Extract<StartRequest, { operation: 'update-access' | 'rotate' | 'disconnect' }>;
+export type LifecycleStart = Extract<
+  StartRequest,
+  { operation: 'update-access' | 'rotate' | 'disconnect' | 'migrate' }
+>;
 
 /** The event a start comes from (the intake): its CloudEvent id and the digest of its content. */
 export interface EventMark {
@@ -123,6 +128,7 @@ const WORKFLOW_OF: Record<StartOperation, string> = {
   'update-access': WORKFLOW_TYPES.updateAccess,
   rotate: WORKFLOW_TYPES.rotate,
   disconnect: WORKFLOW_TYPES.disconnect,
+  migrate: WORKFLOW_TYPES.migrate,
   'fan-out': WORKFLOW_TYPES.fanOut,
 };
 const OPERATION_OF: Record<string, StartOperation> = Object.fromEntries(

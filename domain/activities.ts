@@ -64,7 +64,7 @@ export interface InspectConnectionInput {
   gates: StepId[];
   deadline: string;
   /**
-   * update-access and rotate: the change asked for. The request then carries it, and preflight's
+   * update-access, rotate and migrate: the change asked for. The request then carries it, and preflight's
    * facts are kept as read (the working key as `existingKey`) instead of reclaimed for removal.
    */
   change?: {
@@ -72,6 +72,8 @@ export interface InspectConnectionInput {
     roles?: RoleSpec[];
     apiKeyExpiration?: string;
     verifyTimeout?: string;
+    /** migrate: accept the API key model's beta (8.10-8.13). */
+    allowBetaApiKeyModel?: boolean;
   };
 }
 

@@ -15,6 +15,8 @@ export const EVENT_TYPES = {
   rotationRequested: 'io.crosslink.connection.rotation.requested.v1',
   /** data: a DisconnectRequest. */
   disconnectRequested: 'io.crosslink.connection.disconnect.requested.v1',
+  /** data: a MigrateRequest (a certificate connection moved to the API key model in place). */
+  migrationRequested: 'io.crosslink.connection.migration.requested.v1',
 } as const;
 
 /**

@@ -17,3 +17,4 @@ export * from './lifecycle-request';
 export * from './fan-out';
 export * from './plans';
 export * from './changes';
+export * from './migration';

@@ -108,6 +108,7 @@ export const OPERATION_OF_WORKFLOW_TYPE: Readonly<Record<string, string>> = {
   [WORKFLOW_TYPES.updateAccess]: 'update-access',
   [WORKFLOW_TYPES.rotate]: 'rotate',
   [WORKFLOW_TYPES.disconnect]: 'disconnect',
+  [WORKFLOW_TYPES.migrate]: 'migrate',
   [WORKFLOW_TYPES.listConnections]: 'list',
   [WORKFLOW_TYPES.audit]: 'audit',
   [WORKFLOW_TYPES.inventory]: 'inventory',

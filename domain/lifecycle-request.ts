@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ApiKeyExpiration, CrossClusterAccess, RoleSpec } from './connection-request';
 import { Alias, DeploymentId, Duration, EnvironmentName, Identity } from './ids';
-import { SealedSecret } from './records';
+import { CreatedResource, KeptResource, ReplicationSet, SealedSecret } from './records';
 
 /**
  * The requests of the lifecycle operations on a connection that exists. Each names the connection
@@ -27,6 +27,7 @@ export const LifecycleOperation = z.enum([
   'update-access',
   'rotate',
   'disconnect',
+  'migrate',
   'audit',
   'list',
   'inventory',
@@ -121,6 +122,75 @@ export const RotateRequest = z
   });
 export type RotateRequest = z.infer<typeof RotateRequest>;
 export type RotateRequestInput = z.input<typeof RotateRequest>;
+
+/** The roles a request names for the API key model: local only, each name once. */
+function localRolesOnly(roles: readonly RoleSpec[] | undefined, ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  (roles ?? []).forEach((role, i) => {
+    if (seen.has(role.name))
+      ctx.addIssue({ code: 'custom', path: ['roles', i, 'name'], message: `role "${role.name}" is listed twice` });
+    seen.add(role.name);
+    if (role.remote)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['roles', i, 'remote'],
+        message: 'the api_key model creates roles on the local cluster only; use local.remote_indices',
+      });
+  });
+}
+
+/**
+ * `crosslink migrate`: a certificate connection moved to the API key model in place (Elastic's
+ * "Migrate remote clusters from certificate to API key authentication"): the same alias, the
+ * followers and auto-follow patterns that replicate through it paused and resumed (never
+ * re-created), a cross-cluster API key with `access`, the keystore credential, the alias switched
+ * to the remote cluster server port, verified, the local roles moved to `remote_indices`, and only
+ * then, after its own gate, the certificate trust only this connection used removed.
+ */
+export const MigrateRequest = z
+  .object({
+    ...ConnectionRef,
+    /** What the new cross-cluster API key grants (its replication entries must cover the followers' leaders). */
+    access: CrossClusterAccess,
+    /**
+     * The local roles as the API key model needs them (`remote_indices`, `remote_cluster`). Omitted:
+     * the connection's local roles get `remote_indices` copied from its same-named remote roles.
+     */
+    roles: z.array(RoleSpec).optional(),
+    /** The new key's expiration (Elasticsearch duration, `90d`); never expires when omitted. */
+    expiration: ApiKeyExpiration.optional(),
+    /** Either side on 8.10-8.13, where the API key model is beta: refused unless true. */
+    allowBetaApiKeyModel: z.boolean().default(false),
+    reason: z.string().max(1000).optional(),
+    requestedBy: Identity,
+    /** How long each gate waits for a decision. */
+    deadline: Duration.default('24h'),
+    /** How long verify waits for the alias, and the resume for the followers to follow again. */
+    verifyTimeout: Duration.default('5m'),
+  })
+  .strict()
+  .superRefine((r, ctx) => localRolesOnly(r.roles, ctx));
+export type MigrateRequest = z.infer<typeof MigrateRequest>;
+export type MigrateRequestInput = z.input<typeof MigrateRequest>;
+
+/** What a migration ends with. */
+export const MigrationReport = z.object({
+  connectionId: z.string(),
+  operation: z.literal('migrate'),
+  state: z.literal('connected'),
+  model: z.literal('api_key'),
+  /** One line per thing changed. */
+  changes: z.array(z.string()),
+  paused: ReplicationSet,
+  resumed: ReplicationSet,
+  /** Transforms and datafeeds that read through the alias and were running (crosslink does not stop them). */
+  interrupted: z.object({ transforms: z.array(z.string()), datafeeds: z.array(z.string()) }),
+  /** The certificate trust removed, and what stayed because something else uses it. */
+  removed: z.array(CreatedResource),
+  kept: z.array(KeptResource),
+  verification: z.string(),
+});
+export type MigrationReport = z.infer<typeof MigrationReport>;
 
 /** What update-access and rotate end with. */
 export const LifecycleChangeReport = z.object({

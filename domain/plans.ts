@@ -13,9 +13,11 @@ import { type ConnectionRequest } from './connection-request';
 import { FailureType } from './failures';
 import { WORKFLOW_TYPES } from './temporal-contract';
 import { type ProxyCaBatchInput } from './fan-out';
-import { type PreflightResult, type SealedSecret, type StepDecision } from './records';
+import { type MigrationFacts, type PreflightResult, type SealedSecret, type StepDecision } from './records';
+import { decideMigration } from './migration';
 import {
   type Decision,
+  type DecisionFacts,
   type InputOfCall,
   type ResultOfCall,
   type RowActivity,
@@ -85,10 +87,15 @@ export interface ParallelEntry<Extra = unknown> {
   readonly rows: readonly RowEntry<RowId, Extra>[];
 }
 
-/** A gate the operation always waits at, whatever the policy (disconnect's). */
+/** A gate the operation always waits at, whatever the policy (disconnect's, migrate's last). */
 export interface GateEntry {
   readonly kind: 'gate';
   readonly step: StepId;
+  /**
+   * Once approved there is nothing to roll back to: a rejection or deadline still rolls back, a
+   * failure after it is reported (migrate: removing the certificate trust).
+   */
+  readonly commit?: boolean;
 }
 
 /**
@@ -117,9 +124,11 @@ export interface OperationFacts {
   existingKey?: PreflightResult['existingKey'];
   /** The lifecycle change asked for (update-access: whether it names roles). */
   changesRoles?: boolean;
+  /** migrate: the connection as a connect's rows decide (the target request) and as the certificate model has it. */
+  migration?: { connect: DecisionFacts; facts: MigrationFacts };
 }
 
-export type Operation = 'connect' | 'update-access' | 'rotate' | 'disconnect' | 'fan-out';
+export type Operation = 'connect' | 'update-access' | 'rotate' | 'disconnect' | 'fan-out' | 'migrate';
 
 export interface Plan<Extra = unknown> {
   readonly operation: Operation;
@@ -136,7 +145,7 @@ export interface Plan<Extra = unknown> {
   /** Which of the plan's steps apply; absent: each row decides (the connect's decisions, preflight). */
   readonly decide?: (facts: OperationFacts) => Partial<Record<StepId, Decision>>;
   /** The failure once a `commit` row succeeded (nothing is rolled back then), from the failure's message. */
-  readonly afterCommit?: (failure: string) => { type: FailureType; message: string };
+  readonly afterCommit?: (failure: string, type: string) => { type: string; message: string };
 }
 
 type RowOptions<R extends RowId, Extra> = Omit<RowEntry<R, Extra>, 'kind' | 'row'>;
@@ -354,6 +363,71 @@ export function disconnectPlan(model: SecurityModel): Plan {
   };
 }
 
+/** The paused set of the pause row, once it succeeded (its undo resumes those; else what the inspection saw active). */
+function pausedBy(ctx: PlanContext) {
+  const [record] = ctx.results('pause-replication');
+  return record ? { paused: record.paused } : {};
+}
+
+/**
+ * The certificate trust's removal reads the facts as a disconnect does: the connection's own
+ * trust additions are not "there before", and the shared objects' users decide (reclaim).
+ */
+function retireInput(ctx: PlanContext) {
+  const input = ctx.stepInput;
+  const retire = input.preflight.migration?.retire;
+  if (!retire) throw new MissingResult('inspect', 'retire-certificate');
+  return { ...input, preflight: { ...input.preflight, ...retire }, reclaim: true };
+}
+
+/**
+ * migrate: a certificate connection moved to the API key model in place, Elastic's six stages
+ * (docs/sources.md §14): the key and the proxy CA (prerequisites checked by the inspection); the
+ * gated pause of what replicates through the alias; the keystore credential and the switch of the
+ * same alias to the API key port, reloaded (a gated restart where the version needs one) and
+ * verified; the local roles moved; exactly what was paused resumed; then, after its own gate and
+ * with no rollback after it, the certificate trust only this connection used removed. Before that
+ * gate is approved any failure or rejection puts the certificate connection back as it was.
+ */
+export const MIGRATE: Plan = {
+  operation: 'migrate',
+  model: 'api_key',
+  summary:
+    'move a certificate connection to the API key model in place: same alias, followers paused and resumed (never re-created), certificate trust removed last',
+  facts: 'inspect',
+  gates: ['api-key', 'pause-replication', 'restart', 'retire-certificate'],
+  decide: (f) => (f.migration ? decideMigration(f.migration.connect, f.migration.facts) : {}),
+  // The failure's own type (a Forbidden trust write stays Forbidden): nothing failed to undo.
+  afterCommit: (failure, type) => ({
+    type,
+    message: `the connection uses the API key model and verified before the certificate trust was retired; after that gate: ${failure}. Nothing is rolled back: crosslink status lists what was removed and kept; remove what is left by hand, or check the connection (crosslink connections --refresh)`,
+  }),
+  entries: [
+    // Nothing the certificate connection uses changes until the pause gate.
+    parallel(row('api-key'), row('proxy-ca')),
+    row('pause-replication', { undoInput: (ctx, input) => ({ ...input, ...pausedBy(ctx) }) }),
+    // From the keystore write (8.14+ loads it at once) until the switch, the alias does not connect.
+    row('migrate-keystore', {
+      input: (ctx) => ({ ...ctx.stepInput, apiKey: one(ctx, 'api-key', 'migrate-keystore') }),
+      undoInput: (ctx, input) => ({ ...input, restart: ctx.started('restart', 'follow-up') }),
+    }),
+    row('switch-remote'),
+    row('restart'),
+    row('verify'),
+    row('migrate-roles'),
+    row('resume-replication', {
+      input: (ctx) => ({ ...ctx.stepInput, paused: one(ctx, 'pause-replication', 'resume-replication').paused }),
+    }),
+    { kind: 'gate', step: 'retire-certificate', commit: true },
+    // trust.external first: a trust relationship is deleted only once no deployment references it.
+    row('retire-certificate', { input: retireInput }),
+    row('retire-platform-trust', { input: retireInput }),
+    row('retire-remote-roles', { input: retireInput }),
+    // Without the certificate trust: the API key connection still works.
+    row('verify', { unlisted: true }),
+  ],
+};
+
 /**
  * fan-out: the proxy-CA entries every pair needs in one deployment change, then each pair as its
  * own connect run (its own gates, status and rollback); the batch's entries go when a pair did not
@@ -383,6 +457,7 @@ export const PLANS: Readonly<Record<string, Plan<never>>> = {
   rotate: ROTATE as Plan<never>,
   'disconnect (API key model)': disconnectPlan('api_key'),
   'disconnect (certificate model)': disconnectPlan('certificate'),
+  migrate: MIGRATE,
   'fan-out': FAN_OUT as Plan<never>,
 };
 
@@ -401,6 +476,8 @@ export function lifecyclePlan(operation: Operation, model: SecurityModel): Plan<
       return ROTATE as Plan<never>;
     case 'disconnect':
       return disconnectPlan(model);
+    case 'migrate':
+      return MIGRATE;
     default:
       return connectPlan(model);
   }
@@ -419,6 +496,8 @@ export function planOfWorkflow(workflowType: string, model: SecurityModel): Plan
       return disconnectPlan(model);
     case WORKFLOW_TYPES.fanOut:
       return FAN_OUT as Plan<never>;
+    case WORKFLOW_TYPES.migrate:
+      return MIGRATE;
     default:
       return undefined;
   }

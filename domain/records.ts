@@ -63,6 +63,62 @@ export type ProxyCaFacts = z.infer<typeof ProxyCaFacts>;
 export const StepDecision = z.object({ id: StepId, applies: z.boolean(), reason: z.string() });
 export type StepDecision = z.infer<typeof StepDecision>;
 
+/** A follower index on the local deployment that replicates through the alias (`GET /_all/_ccr/info`). */
+export const FollowerFact = z.object({
+  name: z.string(),
+  leaderIndex: z.string(),
+  status: z.enum(['active', 'paused']),
+});
+export type FollowerFact = z.infer<typeof FollowerFact>;
+/** An auto-follow pattern on the local deployment whose `remote_cluster` is the alias. */
+export const PatternFact = z.object({
+  name: z.string(),
+  active: z.boolean(),
+  leaderIndexPatterns: z.array(z.string()),
+});
+export type PatternFact = z.infer<typeof PatternFact>;
+/** A transform or datafeed whose source indices name the alias (`<alias>:<index>`), with its state. */
+export const JobFact = z.object({ id: z.string(), indices: z.array(z.string()), state: z.string() });
+export type JobFact = z.infer<typeof JobFact>;
+/** A role as it is now: its name and its definition (`GET /_security/role`, without `transient_metadata`). */
+export const RoleGrant = z.object({ name: z.string(), definition: z.record(z.string(), z.unknown()) });
+export type RoleGrant = z.infer<typeof RoleGrant>;
+
+/** Followers and auto-follow patterns by name: what a migration paused, and resumes. */
+export const ReplicationSet = z.object({ followers: z.array(z.string()), patterns: z.array(z.string()) });
+export type ReplicationSet = z.infer<typeof ReplicationSet>;
+
+/**
+ * What a migration from the certificate model to the API key model reads of the connection before
+ * it changes anything (activities/steps/migration-facts.ts): nothing secret.
+ */
+export const MigrationFacts = z.object({
+  /** `cluster.remote.<alias>.*` of the certificate connection (flat, set values): what the switch replaces and its undo writes back. */
+  settings: z.record(z.string(), z.unknown()),
+  followers: z.array(FollowerFact),
+  patterns: z.array(PatternFact),
+  /** Transforms and datafeeds reading through the alias: listed at the pause gate, not stopped by crosslink. */
+  transforms: z.array(JobFact),
+  datafeeds: z.array(JobFact),
+  /** What could not be listed, and why (shown at the gate). */
+  unread: z.array(z.string()),
+  /** The certificate model's grants: the connection's same-named roles on the remote deployment. */
+  remoteRoles: z.array(RoleGrant),
+  /** The local roles the migration rewrites, as they are now (its undo puts them back). */
+  localRoles: z.array(RoleGrant),
+  /**
+   * The facts the certificate trust's removal decides from: the connection's own trust additions
+   * not counted as "there before" (as a disconnect reads them; activities/lifecycle/reclaim.ts).
+   */
+  retire: z.object({
+    local: DeploymentFacts,
+    remote: DeploymentFacts,
+    localEnvironment: EnvironmentFacts,
+    remoteEnvironment: EnvironmentFacts,
+  }),
+});
+export type MigrationFacts = z.infer<typeof MigrationFacts>;
+
 export const PreflightResult = z.object({
   connectionId: z.string(),
   model: SecurityModel,
@@ -95,6 +151,8 @@ export const PreflightResult = z.object({
       matches: z.boolean(),
     })
     .optional(),
+  /** A migration to the API key model: the certificate connection as it is (absent otherwise). */
+  migration: MigrationFacts.optional(),
   /** Which steps apply, and why (shown in progress). */
   steps: z.array(StepDecision),
   /** The worker's approval policy for this connection: gates it requires, who decides them. */
@@ -114,6 +172,8 @@ export const ResourceKind = z.enum([
   'remote-cluster-settings',
   'role',
   'restart',
+  /** A follower index or auto-follow pattern a migration paused (its undo resumes it). */
+  'replication-pause',
 ]);
 export type ResourceKind = z.infer<typeof ResourceKind>;
 
@@ -181,6 +241,29 @@ export const KeystoreLoadReport = StepRecord.extend({
 });
 export type KeystoreLoadReport = z.infer<typeof KeystoreLoadReport>;
 
+/** A migration's pause: exactly what it paused, what was paused already (left so), and what reads through the alias. */
+export const ReplicationPauseRecord = StepRecord.extend({
+  paused: ReplicationSet,
+  alreadyPaused: ReplicationSet,
+  /** Transforms and datafeeds reading through the alias, started now: interrupted while the alias switches. */
+  interrupted: z.object({ transforms: z.array(z.string()), datafeeds: z.array(z.string()) }),
+});
+export type ReplicationPauseRecord = z.infer<typeof ReplicationPauseRecord>;
+
+/** A migration's resume: what it resumed, and each follower as its stats showed it following again. */
+export const ReplicationResumeRecord = StepRecord.extend({
+  resumed: ReplicationSet,
+  following: z.array(z.object({ follower: z.string(), operationsBehind: z.number() })),
+});
+export type ReplicationResumeRecord = z.infer<typeof ReplicationResumeRecord>;
+
+/** The alias's settings switched in place: what they were (the undo writes these back) and what they are. */
+export const SettingsSwitchRecord = StepRecord.extend({
+  from: z.record(z.string(), z.unknown()),
+  to: z.record(z.string(), z.unknown()),
+});
+export type SettingsSwitchRecord = z.infer<typeof SettingsSwitchRecord>;
+
 export const VerificationReport = StepRecord.extend({
   connected: z.boolean(),
   model: SecurityModel,
@@ -194,6 +277,13 @@ export type VerificationReport = z.infer<typeof VerificationReport>;
 /** A shared object an undo left in place, and why (who still needs it, or what could not be decided). */
 export const KeptResource = z.object({ resource: CreatedResource, reason: z.string() });
 export type KeptResource = z.infer<typeof KeptResource>;
+
+/** A forward step that removes (a migration retiring the certificate trust): what went, what stayed and why. */
+export const RetirementRecord = StepRecord.extend({
+  removed: z.array(CreatedResource),
+  kept: z.array(KeptResource),
+});
+export type RetirementRecord = z.infer<typeof RetirementRecord>;
 
 export const UndoReport = z.object({
   attempt: z.number().int(),

@@ -21,6 +21,11 @@ import {
   type PlatformTrustRecord,
   type PreflightResult,
   type ProxyCaFacts,
+  type ReplicationPauseRecord,
+  type ReplicationResumeRecord,
+  type ReplicationSet,
+  type RetirementRecord,
+  type SettingsSwitchRecord,
   type StepRecord,
   type UndoReport,
   type VerificationReport,
@@ -38,11 +43,14 @@ export const STEP_IDS = [
   'deployment-trust',
   'api-key',
   'proxy-ca',
+  'pause-replication',
   'keystore',
   'register-remote',
   'restart',
   'verify',
   'roles',
+  'resume-replication',
+  'retire-certificate',
 ] as const;
 export const StepId = z.enum(STEP_IDS);
 export type StepId = z.infer<typeof StepId>;
@@ -164,6 +172,7 @@ const aliasOnLocal = (input: StepInput) =>
 const BOTH: readonly Side[] = ['local', 'remote'];
 const apiKeyOnly = (f: DecisionFacts) => f.request.securityModel === 'api_key';
 const CERTIFICATE_ONLY = 'the API key model needs no platform or deployment trust';
+const MIGRATION_ONLY = 'only a migration from the certificate model runs this step';
 const KEY_ONLY = 'the certificate model uses no API key';
 
 /** The keystore write (connect, and rotate with the new key). */
@@ -314,6 +323,29 @@ export const STEP_CATALOG = {
       return [true, `the remote proxy root CA (${ca.subject}) is private: trust.direct "${f.proxyCaEntryName ?? ''}"`];
     },
   }),
+  'pause-replication': row({
+    step: 'pause-replication',
+    models: ['api_key'],
+    summary: 'pause the followers and auto-follow patterns that replicate through the alias',
+    docs: {
+      does: '(migrate) pauses exactly the follower indices and auto-follow patterns that are active through the alias (records which); lists transforms and datafeeds reading through it for the approver',
+      undo: 'resume exactly what it paused',
+    },
+    gatedByDefault: false,
+    activity: {
+      name: 'pauseReplication',
+      timing: 'quick',
+      signature: takes<StepInput, ReplicationPauseRecord>(),
+      summary: ({ request }) => `through ${request.alias} on ${request.local.deploymentId}`,
+    },
+    undo: {
+      name: 'resumePausedReplication',
+      timing: 'quick',
+      signature: takes<StepInput & { paused?: ReplicationSet }, UndoReport>(),
+      summary: ({ request }) => `what the run paused through ${request.alias} on ${request.local.deploymentId}`,
+    },
+    decide: () => [false, MIGRATION_ONLY],
+  }),
   keystore: row({
     step: 'keystore',
     models: ['api_key'],
@@ -447,6 +479,47 @@ export const STEP_CATALOG = {
         : [false, 'the request names no roles'],
   }),
 
+  'resume-replication': row({
+    step: 'resume-replication',
+    models: ['api_key'],
+    summary: 'resume exactly the followers and patterns the pause paused; wait until the followers follow again',
+    docs: {
+      does: '(migrate) resumes exactly what `pause-replication` paused (never re-creates a follower) and waits until each follower reads again',
+      undo: 'none (the pause undo resumes)',
+    },
+    gatedByDefault: false,
+    activity: {
+      name: 'resumeReplication',
+      timing: 'verify',
+      signature: takes<StepInput & { paused: ReplicationSet }, ReplicationResumeRecord>(),
+      summary: ({ request, paused }) =>
+        `${paused.followers.length} follower(s), ${paused.patterns.length} pattern(s) through ${request.alias}`,
+    },
+    undo: null,
+    decide: () => [false, MIGRATION_ONLY],
+  }),
+  'retire-certificate': row({
+    step: 'retire-certificate',
+    models: ['api_key'],
+    summary:
+      'remove the certificate trust only this connection used (trust.external, trust relationships, remote roles)',
+    docs: {
+      does: '(migrate, after its gate; no rollback after it) removes what only this connection used of the certificate model: the `trust.external` allowlist entries on both deployments, then the trust relationships, then its roles on the remote; shared trust stays',
+      undo: 'none: the migration is committed at its gate',
+    },
+    gatedByDefault: false,
+    sides: { api_key: BOTH },
+    activity: {
+      name: 'retireDeploymentTrust',
+      timing: 'plan-wait',
+      signature: takes<SideStepInput, RetirementRecord>(),
+      summary: (input) =>
+        `${deploymentOf(input, input.side)} stops allowlisting ${deploymentOf(input, otherSide(input.side))}`,
+    },
+    undo: null,
+    decide: () => [false, MIGRATION_ONLY],
+  }),
+
   // Variants: rows of the lifecycle operations, shown as one of the steps above.
 
   /** update-access, rotate, disconnect: the connection rebuilt from its marks stands in for preflight. */
@@ -548,6 +621,106 @@ export const STEP_CATALOG = {
       timing: 'quick',
       signature: takes<RotateStepInput, StepRecord>(),
       summary: ({ preflight }) => `old key ${preflight.existingKey?.keyId ?? '?'}`,
+    },
+    undo: null,
+  }),
+  /** migrate: the new key's credential into the keystore; its undo removes it and unloads it again. */
+  'migrate-keystore': row({
+    step: 'keystore',
+    models: ['api_key'],
+    summary:
+      'cluster.remote.<alias>.credentials in the local keystore (the certificate alias stops working until the switch)',
+    docs: {
+      does: "the new key's credential under the alias",
+      undo: 'remove it, then reload (restart again where the migration restarted) so the certificate model applies again',
+    },
+    gatedByDefault: false,
+    activity: WRITE_KEYSTORE,
+    undo: {
+      name: 'removeMigratedCredentials',
+      timing: 'plan-wait',
+      signature: takes<StepInput & { apiKey: ApiKeyRecord; restart?: boolean }, UndoReport>(),
+      summary: ({ request }) => `cluster.remote.${request.alias}.credentials on ${request.local.deploymentId}`,
+    },
+  }),
+  /** migrate: `cluster.remote.<alias>` from the certificate port to the API key port, in place; the undo writes the old settings back. */
+  'switch-remote': row({
+    step: 'register-remote',
+    models: ['api_key'],
+    summary: 'cluster.remote.<alias> switched from the certificate port (9400) to the API key port (9443)',
+    docs: {
+      does: 'the same alias switched in place to 9443 (`server_name` kept), the certificate settings recorded',
+      undo: 'the certificate settings written back (never nulled)',
+    },
+    gatedByDefault: false,
+    activity: {
+      name: 'switchRemoteCluster',
+      timing: 'quick',
+      signature: takes<StepInput, SettingsSwitchRecord>(),
+      summary: aliasOnLocal,
+    },
+    undo: {
+      name: 'restoreRemoteCluster',
+      timing: 'quick',
+      signature: takes<StepInput, UndoReport>(),
+      summary: aliasOnLocal,
+    },
+  }),
+  /** migrate: the local roles get the API key model's remote privileges; the undo puts their definitions back. */
+  'migrate-roles': row({
+    step: 'roles',
+    models: ['api_key'],
+    summary: 'local roles with remote_indices / remote_cluster (the API key model)',
+    docs: {
+      does: 'the local roles rewritten with `remote_indices` (from the remote roles, or as the request names them)',
+      undo: 'the earlier definitions put back; roles this run created deleted',
+    },
+    gatedByDefault: false,
+    sides: { api_key: ['local'] },
+    activity: {
+      name: 'createRoles',
+      timing: 'quick',
+      signature: takes<SideStepInput, StepRecord>(),
+      summary: (input) => `on ${deploymentOf(input, input.side)}`,
+    },
+    undo: {
+      name: 'restoreMigratedRoles',
+      timing: 'quick',
+      signature: takes<SideStepInput, UndoReport>(),
+      summary: (input) => `on ${deploymentOf(input, input.side)}`,
+    },
+  }),
+  /** migrate, after retire-certificate's deployment trust: the trust relationships nothing references any more. */
+  'retire-platform-trust': row({
+    step: 'retire-certificate',
+    models: ['api_key'],
+    summary: 'the trust relationships of the connection that nothing references any more',
+    docs: {
+      does: 'deletes the trust relationships crosslink made for the connection once no deployment references them',
+      undo: 'none',
+    },
+    gatedByDefault: false,
+    sides: { api_key: BOTH },
+    activity: {
+      name: 'retirePlatformTrust',
+      timing: 'quick',
+      signature: takes<SideStepInput, RetirementRecord>(),
+      summary: (input) => `${envOf(input, input.side)} stops trusting ${envOf(input, otherSide(input.side))}`,
+    },
+    undo: null,
+  }),
+  /** migrate, last: the certificate model's same-named roles on the remote (the API key model does not read them). */
+  'retire-remote-roles': row({
+    step: 'retire-certificate',
+    models: ['api_key'],
+    summary: "the connection's roles on the remote deployment (the certificate model's grants)",
+    docs: { does: "deletes the remote roles that carry the connection's mark", undo: 'none' },
+    gatedByDefault: false,
+    activity: {
+      name: 'retireRemoteRoles',
+      timing: 'quick',
+      signature: takes<StepInput, RetirementRecord>(),
+      summary: ({ request }) => `on ${request.remote.deploymentId}`,
     },
     undo: null,
   }),

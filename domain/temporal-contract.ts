@@ -19,6 +19,7 @@ export const WORKFLOW_TYPES = {
   rotate: 'rotateConnection',
   fanOut: 'connectFanOut',
   inventory: 'crosslinkInventory',
+  migrate: 'migrateConnection',
 } as const;
 /** The connection workflow's type name (workflows/index.ts exports a function of this name). */
 export const CONNECTION_WORKFLOW = WORKFLOW_TYPES.connection;
@@ -32,6 +33,8 @@ export const DISCONNECT_WORKFLOW = WORKFLOW_TYPES.disconnect;
 export const UPDATE_ACCESS_WORKFLOW = WORKFLOW_TYPES.updateAccess;
 /** Replacing a connection's key (same workflow id as the connection). */
 export const ROTATE_WORKFLOW = WORKFLOW_TYPES.rotate;
+/** Moving a certificate connection to the API key model in place (same workflow id as the connection). */
+export const MIGRATE_WORKFLOW = WORKFLOW_TYPES.migrate;
 /** One local deployment connected to many remotes: a parent of one connection run per pair. */
 export const FAN_OUT_WORKFLOW = WORKFLOW_TYPES.fanOut;
 /**

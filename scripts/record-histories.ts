@@ -119,7 +119,7 @@ async function record(
   });
   const running = worker.run();
   try {
-    const handle = await scenario.start({ client: server.client, taskQueue });
+    const handle = await scenario.start({ client: server.client, taskQueue, simulator });
     await scenario.drive(handle, server.client);
     await handle.result().catch(() => undefined);
 

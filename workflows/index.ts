@@ -5,5 +5,6 @@ export { auditConnections } from './audit-connections';
 export { disconnectConnection } from './disconnect';
 export { updateConnectionAccess } from './update-access';
 export { rotateConnection } from './rotate';
+export { migrateConnection } from './migrate';
 export { connectFanOut } from './connect-fan-out';
 export { crosslinkInventory } from './inventory';

@@ -115,14 +115,16 @@ export class ConnectionProgress implements RunView {
     return step;
   }
 
-  /** Preflight's decisions: steps that do not apply are shown as skipped, with the reason. */
+  /**
+   * Preflight's decisions: steps that do not apply are shown as skipped, with the reason; a step
+   * that applies shows what it will do until it runs (what an approver reads at its gate).
+   */
   applyDecisions(decisions: readonly StepDecision[]): void {
     for (const decision of decisions) {
       const step = this.data.steps.find((s) => s.id === decision.id);
-      if (step && !decision.applies && step.status === 'pending') {
-        step.status = 'skipped';
-        step.detail = decision.reason;
-      }
+      if (!step || step.status !== 'pending') continue;
+      if (!decision.applies) step.status = 'skipped';
+      if (!decision.applies || decision.reason) step.detail = decision.reason;
     }
     this.showDetails();
   }

@@ -40,6 +40,7 @@ export const FollowerShardStats = z.looseObject({
   shard_id: z.number(),
   leader_global_checkpoint: z.number(),
   follower_global_checkpoint: z.number(),
+  successful_read_requests: z.number(),
   failed_read_requests: z.number(),
   operations_written: z.number(),
   read_exceptions: z.array(z.looseObject({ from_seq_no: z.number(), retries: z.number(), exception: ErrorCause })),

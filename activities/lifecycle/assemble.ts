@@ -205,8 +205,18 @@ export function assemble(envs: readonly EnvironmentSnapshot[], probes: Map<strin
     const remote =
       (settings?.serverName ? byEndpoint.get(settings.serverName) : undefined) ?? own.find((k) => k.holder)?.holder;
     const port = Number(settings?.proxyAddress?.split(':').pop());
+    // As Elasticsearch decides: a keystore credential for the alias makes it the API key model;
+    // else the port it dials; without settings, a key of the connection. A rolled-back migration
+    // leaves an invalidated key on a certificate connection whose alias still dials 9400.
+    const credential = local?.keystore?.includes(credentialsSetting(where.alias)) === true;
     const model: ManagedConnection['model'] =
-      own.length > 0 || port === proxyPort('api_key') ? 'api_key' : 'certificate';
+      credential || port === proxyPort('api_key')
+        ? 'api_key'
+        : port === proxyPort('certificate')
+          ? 'certificate'
+          : own.length > 0
+            ? 'api_key'
+            : 'certificate';
     const expected: RemoteSettings | undefined = remote?.endpoint
       ? { mode: 'proxy', proxyAddress: `${remote.endpoint}:${proxyPort(model)}`, serverName: remote.endpoint }
       : undefined;

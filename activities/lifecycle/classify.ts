@@ -59,8 +59,8 @@ export function needsFailureType(run: RunView, live: readonly LivePart[]): boole
  * Whether what is live was left by `run`. A connect that ended without undoing left it, unless a
  * working key of an earlier run shows the connection was there before (a converging connect). A
  * disconnect that did not finish left what it was asked to remove (a completed disconnect with
- * something of the connection still live had undos fail). Rotate and update-access change a
- * connection that stays one (their leftovers, a second key, are the audit's drift).
+ * something of the connection still live had undos fail). Rotate, update-access and migrate change
+ * a connection that stays one (their leftovers, a second key, are the audit's drift).
  */
 function leftBy(run: RunView, c: ManagedConnection, live: readonly LivePart[]): boolean {
   switch (operationOf(run)) {

@@ -17,6 +17,7 @@ import { decidePlan, lifecyclePlan } from '../../domain/plans';
 import { type Deps, type StepContext, type StepImplementations } from '../context';
 import { listTrustRelationships } from '../ece/trust-relationships';
 import { preflight } from './preflight';
+import { inspectForMigration } from './migration-facts';
 import { discoverConnections } from '../lifecycle/discover-connections';
 import { type RelationshipsBySide, reclaimFacts } from '../lifecycle/reclaim';
 
@@ -82,6 +83,7 @@ export async function inspectConnection(
       nonRetryable: true,
     });
   }
+  if (input.operation === 'migrate') return inspectForMigration(deps, ctx, input, c);
   if (input.change && c.model !== 'api_key') {
     throw ApplicationFailure.create({
       message: `the connection ${input.connectionId} uses the certificate model: it has no cross-cluster API key to change or rotate; its access is the roles on the remote deployment ${c.remote.deploymentId}`,

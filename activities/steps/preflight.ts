@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { type ConnectionRequest } from '../../domain/connection-request';
 import { FailureType } from '../../domain/failures';
 import { type DeploymentFacts, type PreflightResult, type ProxyCaFacts } from '../../domain/records';
-import { decideConnect } from '../../domain/step-catalog';
+import { type DecisionFacts, decideConnect } from '../../domain/step-catalog';
 import { directHoldsPem } from '../ece/deployments';
 import { proxyCaEntryName } from '../marks';
 import { type Deps, type StepContext, type StepImplementations } from '../context';
@@ -11,6 +11,7 @@ import { proxyCaVisibility } from './proxy-ca-visibility';
 import { type PreflightSnapshot, readPreflightSnapshot } from './preflight-reads';
 import {
   REFUSAL_RULES,
+  type RefusalRule,
   aliasSettingNames,
   assessVersions,
   connectionHeldElsewhere,
@@ -33,13 +34,26 @@ export async function preflight(
   ctx: StepContext,
   input: { connectionId: string; request: ConnectionRequest },
 ): Promise<PreflightResult> {
+  return (await assessConnection(deps, ctx, input, REFUSAL_RULES)).result;
+}
+
+/**
+ * Preflight with the refusal rules of an operation (a connect's, or a migration's: the alias then
+ * holds the certificate connection) and the facts each step's decision reads.
+ */
+export async function assessConnection(
+  deps: Deps,
+  ctx: StepContext,
+  input: { connectionId: string; request: ConnectionRequest },
+  rules: readonly RefusalRule[],
+): Promise<{ result: PreflightResult; decisionFacts: DecisionFacts }> {
   const { connectionId, request } = input;
   // First, so a gate nobody may decide is refused before anything is read.
   const approvals = connectionApprovals(deps.approvals, request, request.approval.gates);
   const snapshot = await readPreflightSnapshot(deps, ctx, request, connectionId);
   const heldBy = connectionHeldElsewhere(snapshot, request, connectionId, ctx.workflowId);
   if (heldBy) throw ownershipConflict(heldBy);
-  const refusals = REFUSAL_RULES.flatMap((rule) => rule(snapshot, request, connectionId));
+  const refusals = rules.flatMap((rule) => rule(snapshot, request, connectionId));
   if (refusals.length > 0) {
     throw ApplicationFailure.create({
       message: `preflight refused: ${refusals.join('; ')}`,
@@ -56,7 +70,19 @@ export async function preflight(
   const aliasSettings = aliasSettingNames(snapshot, request);
   const keystoreHas = keystoreHoldsAlias(snapshot, request);
   const existingKey = existingKeyOf(snapshot, request, connectionId);
-  return {
+  const decisionFacts: DecisionFacts = {
+    request,
+    local,
+    remote,
+    ...(proxyCa ? { proxyCa } : {}),
+    ...proxyCaEntry(request, local, proxyCa, connectionId),
+    restartExpected: versions.restartExpected,
+    versionNote: versions.note,
+    notes: pendingPlanNotes(snapshot, deps.timing.planSlotWaitMs),
+    expectedAddress: expectedProxyAddress(snapshot, request),
+    ...(existingKey ? { existingKey } : {}),
+  };
+  const result: PreflightResult = {
     connectionId,
     model: request.securityModel,
     local,
@@ -70,22 +96,12 @@ export async function preflight(
         : undefined,
     restartExpected: versions.restartExpected,
     ...(existingKey ? { existingKey } : {}),
-    steps: decideConnect({
-      request,
-      local,
-      remote,
-      ...(proxyCa ? { proxyCa } : {}),
-      ...proxyCaEntry(request, local, proxyCa, connectionId),
-      restartExpected: versions.restartExpected,
-      versionNote: versions.note,
-      notes: pendingPlanNotes(snapshot, deps.timing.planSlotWaitMs),
-      expectedAddress: expectedProxyAddress(snapshot, request),
-      ...(existingKey ? { existingKey } : {}),
-    }),
+    steps: decideConnect(decisionFacts),
     approvals,
     notify: deps.notify === true,
     attempt: ctx.attempt,
   };
+  return { result, decisionFacts };
 }
 
 /** The proxy-ca step's entry name, and the entry that already holds the remote proxy root CA (the decision's facts). */

@@ -17,6 +17,7 @@ import {
   ConnectionState,
   DisconnectReport,
   LifecycleChangeReport,
+  MigrationReport,
   Progress,
   SEARCH_ATTRIBUTE_KEYS,
   repairCommand,
@@ -172,8 +173,10 @@ async function loadView(
     const value = await handle.result();
     const result = ConnectionResult.safeParse(value);
     if (!result.success) {
-      // update-access, rotate and disconnect end with their own report; their progress says the rest.
-      const lifecycle = LifecycleChangeReport.safeParse(value).success || DisconnectReport.safeParse(value).success;
+      // update-access, rotate, disconnect and migrate end with their own report; their progress says the rest.
+      const lifecycle = [LifecycleChangeReport, DisconnectReport, MigrationReport].some(
+        (report) => report.safeParse(value).success,
+      );
       const progress = lifecycle ? await queryClosed() : undefined;
       if (progress) return { ...base, source: 'progress-query', state: progress.state, progress };
       return { ...base, source: 'workflow-description', note: 'the workflow result is not a connection result' };

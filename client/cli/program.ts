@@ -9,6 +9,7 @@ import { keygenCommand } from './commands/keygen';
 import { registerConnectionsCommand } from './commands/connections-program';
 import { registerDisconnectCommand } from './commands/disconnect';
 import { registerRotateCommand } from './commands/rotate';
+import { registerMigrateCommand } from './commands/migrate';
 import { registerUpdateAccessCommand } from './commands/update-access';
 import { historyCommand } from './commands/history';
 import { listCommand } from './commands/list';
@@ -156,6 +157,7 @@ export function buildProgram(ctx: CliContext, setExit: (code: ExitCode) => void)
   registerDisconnectCommand(program, ctx, run);
   registerUpdateAccessCommand(program, ctx, run);
   registerRotateCommand(program, ctx, run);
+  registerMigrateCommand(program, ctx, run);
 
   for (const cmd of program.commands) {
     cmd.exitOverride().configureOutput({

@@ -11,6 +11,7 @@ import {
   ConnectionRequest,
   DisconnectRequest,
   EVENT_TYPES,
+  MigrateRequest,
   RotateRequest,
   UpdateAccessRequest,
   type FieldError,
@@ -21,7 +22,7 @@ import { type StartRequest } from '../start-or-find';
 import { type DistinctHeaders, decodeHttpEvent } from './binding';
 
 export type IntakeCommand =
-  /** connect, update-access, rotate or disconnect (client/start-or-find.ts) */
+  /** connect, update-access, rotate, disconnect or migrate (client/start-or-find.ts) */
   | { kind: 'start'; eventId: string; start: StartRequest }
   | { kind: 'approve'; eventId: string; workflowId: string; decision: ApprovalDecision }
   | { kind: 'reject'; eventId: string; workflowId: string; decision: RejectionDecision };
@@ -82,6 +83,15 @@ export function parseEvent(headers: DistinctHeaders, body: Buffer): ParsedEvent 
         ok: true,
         digest,
         command: { kind: 'start', eventId, start: { operation: 'disconnect', request: r.data } },
+      };
+    }
+    case EVENT_TYPES.migrationRequested: {
+      const r = MigrateRequest.safeParse(data);
+      if (!r.success) return dataErrors(r.error);
+      return {
+        ok: true,
+        digest,
+        command: { kind: 'start', eventId, start: { operation: 'migrate', request: r.data } },
       };
     }
     case EVENT_TYPES.approvalGranted: {

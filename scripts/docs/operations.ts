@@ -35,7 +35,10 @@ function rowsTable(plan: Plan<never>): string[] {
     );
   }
   for (const entry of plan.entries) {
-    if (entry.kind === 'gate') lines.push(`| (gate) | \`${entry.step}\` | | | | always waits |`);
+    if (entry.kind === 'gate')
+      lines.push(
+        `| (gate) | \`${entry.step}\` | | | | always waits${entry.commit ? '; commit: once approved, no rollback after it' : ''} |`,
+      );
     if (entry.kind === 'reclaim')
       lines.push(
         `| (reclaim) | | ${[...entry.rows]

@@ -321,6 +321,7 @@ test('followingState reads lag and a fatal failure from the stats', () => {
     shard_id: 0,
     leader_global_checkpoint: 10,
     follower_global_checkpoint: 10,
+    successful_read_requests: 1,
     failed_read_requests: 0,
     operations_written: 0,
     read_exceptions: [],

@@ -1,12 +1,16 @@
 /**
  * `crosslink history` of the lifecycle operations: the operation is named (not "requested" like a
  * connect), a disconnect's end says what was removed and what was kept and why (it does not say
- * "connected"), and rotate's own activities are shown under the steps they belong to.
+ * "connected"), rotate's own activities are shown under the steps they belong to, and a migration
+ * ends "connected" with what it changed and the certificate trust it retired.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { type temporal } from '@temporalio/proto';
 import { auditTrailFromHistory } from '../../client/cli/history/audit-trail';
 import { renderHistory } from '../../client/cli/render/history';
+import { historyFromJSON } from '../harness/sdk-internals';
 import { DISCONNECT_WORKFLOW, ROTATE_WORKFLOW, type DisconnectReport } from '../../domain';
 
 type Event = temporal.api.history.v1.IHistoryEvent;
@@ -113,4 +117,20 @@ it('a rotation shows its activities under their steps and ends with what it chan
   expect(text).toMatch(/api-key\s+completed \(invalidateReplacedApiKey\)/);
   expect(text).not.toContain('(undo)');
   expect(text).toMatch(/closed\s+connected: created key k2; invalidated the old key k1/);
+});
+
+it('a recorded migration names the operation and ends "connected" with what it changed and what it retired', () => {
+  const file = join(__dirname, '../replay/histories/0.2.0/migrated.json');
+  const history = historyFromJSON(JSON.parse(readFileSync(file, 'utf8')));
+  const id = 'crosslink.ece-a.a8150000000000000000000000000002.migrated-b';
+  const trail = auditTrailFromHistory(history, id);
+  expect(trail.entries[0]).toMatchObject({ operation: 'migrate', alias: 'migrated-b' });
+  expect(trail.entries.at(-1)).toMatchObject({ kind: 'closed', outcome: 'connected' });
+  const text = renderHistory(trail);
+  expect(text).toMatch(/migrate requested\s+by automation/);
+  expect(text).toMatch(/pause-replication\s+completed \(pauseReplication\): paused 1 follower\(s\) \(leader-1-copy\)/);
+  expect(text).toMatch(
+    /register-remote\s+completed \(switchRemoteCluster\): switched migrated-b from \S+:9400 to \S+:9443/,
+  );
+  expect(text).toMatch(/connected: .*resumed 1 follower\(s\).*\. removed /);
 });

@@ -55,7 +55,7 @@ describe('two different requests for one connection id', () => {
   });
 });
 
-describe('intake lifecycle events (update-access, rotate, disconnect)', () => {
+describe('intake lifecycle events (update-access, rotate, disconnect, migrate)', () => {
   const local = request.local;
   const alias = request.alias;
   const sealed = { alg: 'A256GCM', kid: 'abcd1234', iv: 'aXY=', ciphertext: 'Y2lwaGVy', tag: 'dGFn' };
@@ -68,6 +68,11 @@ describe('intake lifecycle events (update-access, rotate, disconnect)', () => {
     ],
     [EVENT_TYPES.rotationRequested, 'rotate', { local, alias, previousCredential: sealed, requestedBy: 'alice' }],
     [EVENT_TYPES.disconnectRequested, 'disconnect', { connectionId: workflowId, requestedBy: 'alice' }],
+    [
+      EVENT_TYPES.migrationRequested,
+      'migrate',
+      { local, alias, access: { replication: [{ names: ['leader-*'] }] }, requestedBy: 'alice' },
+    ],
   ])('%s starts %s under the connection id', async (type, operation, data) => {
     const e = signed({ type, data, id: `evt-${operation}` });
     const reply = await post(intake.url, e.body, e.headers);
@@ -97,6 +102,18 @@ describe('intake lifecycle events (update-access, rotate, disconnect)', () => {
       ),
     );
     expect(intake.temporal.runs).toHaveLength(1);
+  });
+
+  test('a migration without the access its key grants is refused, naming the field', async () => {
+    const e = signed({
+      type: EVENT_TYPES.migrationRequested,
+      data: { local, alias, requestedBy: 'alice' },
+      id: 'evt-migrate-no-access',
+    });
+    const reply = await post(intake.url, e.body, e.headers);
+    expect(reply.status).toBe(400);
+    expect(JSON.stringify(reply.body)).toContain('data.access');
+    expect(intake.temporal.runs).toHaveLength(0);
   });
 
   test('a rotation without the previous credential or noRestore is refused, naming the field', async () => {

@@ -5,9 +5,9 @@
  */
 import { runCli } from '../../client/cli/program';
 import { sealedCredentialIn } from '../../client/previous-credential';
-import { ROTATE_WORKFLOW, UPDATE_ACCESS_WORKFLOW } from '../../domain';
-import { recordingContext } from './cli-context';
-import { WORKFLOW_ID, recordedHistory } from './cli-fixtures';
+import { MIGRATE_WORKFLOW, type MigrationReport, ROTATE_WORKFLOW, UPDATE_ACCESS_WORKFLOW } from '../../domain';
+import { described, fakeClient, recordingContext } from './cli-context';
+import { WORKFLOW_ID, recordedHistory, recordedProgress } from './cli-fixtures';
 
 const WHERE = ['ece-a', 'a9000000000000000000000000000001', 'logs-b'];
 
@@ -154,5 +154,111 @@ describe('crosslink update-access', () => {
     expect(ctx.stdout.join('\n')).toContain(
       `Started update-access ${WORKFLOW_ID} (run new-run); it waits for approval of "api-key".`,
     );
+  });
+});
+
+describe('crosslink migrate', () => {
+  const access = { search: [{ names: ['logs-*'] }], replication: [{ names: ['leader-*'] }] };
+
+  it('without --access, or with --access that is not JSON or not a key access, is refused before Temporal', async () => {
+    const none = recordingContext();
+    expect(await runCli(['migrate', ...WHERE, '--as', 'alice'], none)).toBe(2);
+    expect(none.stderr.join('\n')).toContain('--access');
+    const garbled = recordingContext();
+    expect(await runCli(['migrate', ...WHERE, '--as', 'alice', '--access', '{search'], garbled)).toBe(3);
+    expect(garbled.stderr.join('\n')).toContain('--access is not valid JSON');
+    const empty = recordingContext();
+    expect(await runCli(['migrate', ...WHERE, '--as', 'alice', '--access', '{}'], empty)).toBe(3);
+    expect(empty.stderr.join('\n')).toContain('must grant at least one search or replication entry');
+    expect(none.clientsCreated + garbled.clientsCreated + empty.clientsCreated).toBe(0);
+  });
+
+  it('starts the migration under the connection id with the access from a file and says which gates come', async () => {
+    const { client, started } = temporal([]);
+    const ctx = recordingContext(client, { 'access.json': JSON.stringify(access) });
+    const args = [
+      'migrate',
+      ...WHERE,
+      '--as',
+      'alice',
+      '--access',
+      '@access.json',
+      '--allow-beta',
+      '--expiration',
+      '90d',
+    ];
+    expect(await runCli(args, ctx)).toBe(0);
+    expect(started).toEqual([
+      {
+        type: MIGRATE_WORKFLOW,
+        options: expect.objectContaining({
+          workflowId: WORKFLOW_ID,
+          args: [
+            expect.objectContaining({
+              access,
+              allowBetaApiKeyModel: true,
+              expiration: '90d',
+              requestedBy: 'alice',
+              verifyTimeout: '5m',
+            }),
+          ],
+          typedSearchAttributes: [expect.objectContaining({ value: 'migrate' })],
+        }),
+      },
+    ]);
+    expect(ctx.stdout.join('\n')).toContain(
+      `Started migrate ${WORKFLOW_ID} (run new-run); it waits for approval of "api-key", then "pause-replication" and, last, "retire-certificate".`,
+    );
+  });
+
+  it('--help says what it does, stage by stage', async () => {
+    const ctx = recordingContext();
+    expect(await runCli(['migrate', '--help'], ctx)).toBe(0);
+    const help = ctx.stdout.join('\n');
+    expect(help).toContain('"Migrate remote clusters\nfrom certificate to API key authentication"');
+    expect(help).toContain('"pause-replication" gate');
+    expect(help).toContain('No rollback after this gate');
+    const top = recordingContext();
+    await runCli(['--help'], top);
+    expect(top.stdout.join('\n')).toMatch(
+      /migrate \[options\] <local-environment> <deployment> <alias>\s+move a certificate connection/,
+    );
+  });
+});
+
+describe('crosslink status of a completed migration', () => {
+  it('shows the run from its progress, as for the other lifecycle operations', async () => {
+    const report: MigrationReport = {
+      connectionId: WORKFLOW_ID,
+      operation: 'migrate',
+      state: 'connected',
+      model: 'api_key',
+      changes: ['paused 1 follower(s) (logs-copy) and 0 auto-follow pattern(s)'],
+      paused: { followers: ['logs-copy'], patterns: [] },
+      resumed: { followers: ['logs-copy'], patterns: [] },
+      interrupted: { transforms: [], datafeeds: [] },
+      removed: [],
+      kept: [],
+      verification: 'logs-b connected',
+    };
+    const progress = {
+      ...recordedProgress('connected'),
+      steps: [
+        { id: 'pause-replication', status: 'succeeded', attempts: 1, detail: 'paused 1 follower(s) (logs-copy)' },
+        { id: 'resume-replication', status: 'succeeded', attempts: 1, detail: 'resumed 1 follower(s)' },
+      ],
+    };
+    const ctx = recordingContext(
+      fakeClient({
+        describe: async () => described('COMPLETED', 'connected'),
+        result: async () => report,
+        query: async () => progress,
+      }),
+    );
+    expect(await runCli(['status', WORKFLOW_ID], ctx)).toBe(0);
+    const out = ctx.stdout.join('\n');
+    expect(out).not.toContain('not a connection result');
+    expect(out).toMatch(/✓\s+pause-replication\s+succeeded/);
+    expect(out).toMatch(/✓\s+resume-replication\s+succeeded/);
   });
 });

@@ -253,6 +253,16 @@ function scriptedSteps(options: ScriptOptions): Partial<CrosslinkActivities> {
     invalidateReplacedApiKey: lifecycleOnly('rotate'),
     ensureProxyCaTrustForMany: lifecycleOnly('fan out'),
     removeProxyCaTrustForMany: lifecycleOnly('fan out'),
+    pauseReplication: lifecycleOnly('migrate'),
+    resumePausedReplication: lifecycleOnly('migrate'),
+    resumeReplication: lifecycleOnly('migrate'),
+    removeMigratedCredentials: lifecycleOnly('migrate'),
+    switchRemoteCluster: lifecycleOnly('migrate'),
+    restoreRemoteCluster: lifecycleOnly('migrate'),
+    restoreMigratedRoles: lifecycleOnly('migrate'),
+    retireDeploymentTrust: lifecycleOnly('migrate'),
+    retirePlatformTrust: lifecycleOnly('migrate'),
+    retireRemoteRoles: lifecycleOnly('migrate'),
   };
 }
 

@@ -8,6 +8,7 @@ import { type SideStepInput, type StepInput } from '../../domain/activities';
 import { connectionId } from '../../domain/connection-request';
 import { type Harness, apiKeyRequest, certificateRequest, runPreflight } from '../activities/support/harness';
 import { type CcrOutcome, CCR_LEADER_NAMES, runCcrRequests } from './ccr-cell';
+import { type MigrationOutcome, runMigrationRequests } from './migrate-cell';
 import { deploymentIdFor } from './versions';
 
 export type Model = 'api_key' | 'certificate';
@@ -20,6 +21,8 @@ export interface CellResult {
   refused: string[];
   /** The CCR requests' results while connected (undefined when the connection failed). */
   ccr?: CcrOutcome;
+  /** Certificate model: the migration's requests to the API key model and back (undefined otherwise). */
+  migration?: MigrationOutcome;
 }
 
 const ES_LOOKUPS_THAT_MAY_MISS = new Set(['security.get_role', 'security.delete_role', 'security.get_api_key']);
@@ -52,6 +55,9 @@ export async function runCell(
   let connected = false;
   let verifyError: string | undefined;
   let ccr: CcrOutcome | undefined;
+  let migration: MigrationOutcome | undefined;
+  const esLocal = () =>
+    h.registry.elasticsearch(sides.local.environment, sides.local.deploymentId, preflight.local.esUrl);
   const verifyThenReplicate = async () => {
     try {
       connected = (await h.run('verifyRemoteConnection', input)).connected;
@@ -60,7 +66,7 @@ export async function runCell(
     }
     if (!connected) return;
     ccr = await runCcrRequests(h, {
-      local: h.registry.elasticsearch(sides.local.environment, sides.local.deploymentId, preflight.local.esUrl),
+      local: esLocal(),
       remote: sides.remote,
       alias: request.alias,
       tag: `${model}-${localVersion}-${remoteVersion}`,
@@ -88,6 +94,13 @@ export async function runCell(
     await h.run('createRoles', local);
     await h.run('createRoles', remote);
     await verifyThenReplicate();
+    // The migration's requests go each to one cluster, whose version line decides: the diagonal cells
+    // send every one of them to every line, as local and as remote (its inspection reads every
+    // deployment of the topology, seconds per cell: all 256 would double the matrix).
+    if (connected && localVersion === remoteVersion) {
+      const tag = `${localVersion}-${remoteVersion}`;
+      migration = await runMigrationRequests(h, { local: esLocal(), remote: sides.remote, input, tag });
+    }
     await h.run('deleteRoles', local);
     await h.run('deleteRoles', remote);
     await h.run('unregisterRemoteCluster', input);
@@ -101,5 +114,5 @@ export async function runCell(
     .filter((call) => esRoutes(call.route) && call.status >= 400)
     .filter((call) => !(call.status === 404 && ES_LOOKUPS_THAT_MAY_MISS.has(call.route)))
     .map((call) => `${call.method} ${call.path} -> ${call.status} (${call.deploymentId})`);
-  return { connected, verifyError, refused, ccr };
+  return { connected, verifyError, refused, ccr, ...(migration ? { migration } : {}) };
 }

@@ -17,6 +17,8 @@ import {
   fanOutId,
   pairRequests,
   LIST_CONNECTIONS_WORKFLOW,
+  MIGRATE_WORKFLOW,
+  MigrateRequest,
   OPERATION_SEARCH_ATTRIBUTE_KEYS,
   ROTATE_WORKFLOW,
   RotateRequest,
@@ -27,7 +29,8 @@ import {
 } from '../../domain';
 import { startOrFind, startedOrThrow } from '../../client/start-or-find';
 import { findPreviousCredential } from '../../client/previous-credential';
-import { DEFAULT_IDS } from '../../simulator/api';
+import { DEFAULT_IDS, type SimulatorHandle } from '../../simulator/api';
+import { autoFollowThrough, followThrough } from '../server/replication';
 import { approveSignal, approveUpdate, inventoryQuery, refreshSignal } from '../../workflows/messages';
 import { sign } from '../harness/approvers';
 import { APPROVER, REQUESTER, apiKeyRequest, certificateRequest } from '../server/requests';
@@ -36,10 +39,11 @@ import { TERMINAL, approve, reject, signFor, startConnection, untilAwaiting, unt
 /** How a recorded run closed: the last event of its history. */
 export type ClosedAs = 'completed' | 'failed' | 'canceled' | 'continued-as-new';
 
-/** Where a scenario starts its runs: the recording server's client and the worker's task queue. */
+/** Where a scenario starts its runs: the recording server's client, the worker's task queue, the simulator it works on. */
 export interface RecordingContext {
   client: Client;
   taskQueue: string;
+  simulator: SimulatorHandle;
 }
 
 export interface RecordingScenario {
@@ -355,6 +359,31 @@ export const SCENARIOS: readonly RecordingScenario[] = [
       });
       const started = startedOrThrow(
         await startOrFind(ctx.client, { operation: 'rotate', request: rotate }, { taskQueue: ctx.taskQueue }),
+      );
+      return ctx.client.workflow.getHandle(started.workflowId, started.runId);
+    },
+    drive: (handle) => approveEveryGate(handle, 'update'),
+    closedAs: 'completed',
+  },
+  {
+    name: 'migrated',
+    description:
+      'migrate a certificate connection with an active follower and an auto-follow pattern to the API key model: every gate approved by signed update, the follower paused and resumed, the certificate trust retired',
+    workflowType: MIGRATE_WORKFLOW,
+    async start(ctx) {
+      const request = certificateRequest('migrated-b', { approval: { gates: [] } });
+      await connectFirst(ctx, request);
+      await followThrough(ctx.simulator, request, 1, 3);
+      await autoFollowThrough(ctx.simulator, request, 'recorded');
+      const migrate = MigrateRequest.parse({
+        local: request.local,
+        alias: request.alias,
+        access: { search: [{ names: ['metrics-*'] }], replication: [{ names: ['leader-*'] }] },
+        requestedBy: REQUESTER,
+        verifyTimeout: '30s',
+      });
+      const started = startedOrThrow(
+        await startOrFind(ctx.client, { operation: 'migrate', request: migrate }, { taskQueue: ctx.taskQueue }),
       );
       return ctx.client.workflow.getHandle(started.workflowId, started.runId);
     },

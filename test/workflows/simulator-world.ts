@@ -5,7 +5,11 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_TEST_POLICY } from '../harness/approvers';
 import { closeAllPools, createActivities } from '../../activities';
-import { createEnvironmentRegistry, resolveEnvironments } from '../../activities/environments';
+import {
+  type EnvironmentRegistry,
+  createEnvironmentRegistry,
+  resolveEnvironments,
+} from '../../activities/environments';
 import { createSealer } from '../../activities/secrets/sealing';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import {
@@ -19,6 +23,7 @@ import {
   connectionId,
 } from '../../domain';
 import { startSimulator } from '../../simulator';
+import { type TopologyInput } from '../../simulator/topology';
 import { type SimulatorHandle, type SimulatorSnapshot, comparableState } from '../../simulator/api';
 import { type ActivityImplementations, WorkflowHarness } from '../harness/workflow-harness';
 import { WORKFLOWS_PATH } from './fixtures';
@@ -33,6 +38,8 @@ const TIMING = {
 
 export interface SimulatorWorld {
   simulator: SimulatorHandle;
+  /** The worker's view of the simulator's environments (Elasticsearch and ECE clients). */
+  registry: EnvironmentRegistry;
   activities: ActivityImplementations;
   /** comparableState of the simulator when the world was created. */
   before: SimulatorSnapshot;
@@ -41,8 +48,16 @@ export interface SimulatorWorld {
   close(): Promise<void>;
 }
 
-export async function startWorld(): Promise<SimulatorWorld> {
-  const simulator = await startSimulator({ planDurationMs: 40 });
+export interface WorldOptions {
+  /** A topology other than the default (deployments with transforms, datafeeds, other versions). */
+  topology?: () => TopologyInput;
+}
+
+export async function startWorld(options: WorldOptions = {}): Promise<SimulatorWorld> {
+  const simulator = await startSimulator({
+    planDurationMs: 40,
+    ...(options.topology ? { topology: options.topology() } : {}),
+  });
   const registry = createEnvironmentRegistry(
     resolveEnvironments(EnvironmentsFile.parse(structuredClone(simulator.config)), { env: {} }),
   );
@@ -54,6 +69,7 @@ export async function startWorld(): Promise<SimulatorWorld> {
   });
   return {
     simulator,
+    registry,
     activities: activities as unknown as ActivityImplementations,
     before: comparableState(simulator.snapshot()),
     state: () => comparableState(simulator.snapshot()),
@@ -65,14 +81,17 @@ export async function startWorld(): Promise<SimulatorWorld> {
 }
 
 /** Jest hooks for a file of simulator scenarios: one workflow bundle per file, a fresh simulator per test. */
-export function useSimulatorWorld(): { readonly harness: WorkflowHarness; readonly world: SimulatorWorld } {
+export function useSimulatorWorld(options: WorldOptions = {}): {
+  readonly harness: WorkflowHarness;
+  readonly world: SimulatorWorld;
+} {
   const context = {} as { harness: WorkflowHarness; world: SimulatorWorld };
   beforeAll(async () => {
     context.harness = await WorkflowHarness.create(WORKFLOWS_PATH);
   });
   afterAll(() => context.harness.destroy());
   beforeEach(async () => {
-    context.world = await startWorld();
+    context.world = await startWorld(options);
   });
   afterEach(() => context.world.close());
   return context;

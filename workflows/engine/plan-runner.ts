@@ -234,9 +234,10 @@ export class PlanRunner<Extra = unknown> {
     if (failed) throw failed.reason;
   }
 
-  /** A gate the operation always waits at; it guards the entry after it. */
+  /** A gate the operation always waits at; it guards the entry after it. A committing gate ends the rollback once approved. */
   private async gate(entry: GateEntry, guarded: PlanEntry<Extra> | undefined): Promise<void> {
     await this.waitForGate(entry.step, () => (guarded ? this.callsOf(guarded) : []), true);
+    if (entry.commit) this.committed = true;
   }
 
   /** Waits for the step's approval when the policy or the request gates it; once per step and run. */
@@ -533,7 +534,7 @@ export class PlanRunner<Extra = unknown> {
     const reason = describeFailure(err);
     await this.finish('failed');
     return ApplicationFailure.create({
-      ...(plan.afterCommit ? plan.afterCommit(reason.message) : reason),
+      ...(plan.afterCommit ? plan.afterCommit(reason.message, reason.type) : reason),
       nonRetryable: true,
       details: [this.view.snapshot()],
     });

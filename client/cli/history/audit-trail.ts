@@ -34,7 +34,7 @@ export type TrailEntry =
   | {
       at: string;
       kind: 'requested';
-      /** connect, update-access, rotate, disconnect (from the workflow type). */
+      /** connect, update-access, rotate, disconnect, migrate (from the workflow type). */
       operation?: string;
       /** The connection id a disconnect names (the other requests name their sides). */
       connection?: string;
@@ -324,19 +324,19 @@ function closing(at: string, event: HistoryEvent): TrailEntry | undefined {
 function completion(result: Record<string, unknown> | undefined): { outcome: CloseOutcome; message?: string } {
   const state = str(result?.state);
   const outcome: CloseOutcome = state === 'connected' || state === 'disconnected' ? state : 'completed';
+  const changes = strings(result?.changes).filter(Boolean);
+  const parts = changes.length ? [changes.join('; ')] : [];
   if (Array.isArray(result?.removed)) {
-    // A disconnect: what went, what stayed and why.
+    // A disconnect (or a migration's retired certificate trust): what went, what stayed and why.
     const removed = result.removed.map((r) => str(asRecord(r)?.description) ?? str(asRecord(r)?.id) ?? '?');
     const kept = (Array.isArray(result.kept) ? result.kept : []).map((k) => {
       const item = asRecord(k);
       return `${str(asRecord(item?.resource)?.description) ?? '?'} (${str(item?.reason) ?? 'no reason given'})`;
     });
-    const parts = [removed.length ? `removed ${removed.join('; ')}` : 'removed nothing'];
+    parts.push(removed.length ? `removed ${removed.join('; ')}` : 'removed nothing');
     if (kept.length) parts.push(`kept ${kept.join('; ')}`);
-    return { outcome, message: parts.join('. ') };
   }
-  const changes = strings(result?.changes).filter(Boolean);
-  return changes.length ? { outcome, message: changes.join('; ') } : { outcome };
+  return parts.length ? { outcome, message: parts.join('. ') } : { outcome };
 }
 
 function decisionEntry(

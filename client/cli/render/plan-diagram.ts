@@ -64,6 +64,8 @@ class Drawing {
   readonly lines: string[] = [];
   private counter = 0;
   private readonly classed: Array<[string, string]> = [];
+  /** Steps whose gate is drawn already: a run asks once per step (a later row of the step passes). */
+  private readonly asked = new Set<StepId>();
 
   constructor(
     private readonly model: SecurityModel,
@@ -84,10 +86,12 @@ class Drawing {
     this.classed.push([node, cls]);
   }
 
-  gate(step: StepId, inside = false): string {
+  gate(step: StepId, inside = false, commit = false): string {
     const id = nodeId('gate', step, this.next());
     const who = this.always.has(step) ? 'always' : 'policy';
-    this.line(`${id}{{"approval: ${step}${inside ? ' (only if needed)' : ''} · ${who}"}}`);
+    const commits = commit ? '<br/><i>commit: no rollback after this</i>' : '';
+    this.asked.add(step);
+    this.line(`${id}{{"approval: ${step}${inside ? ' (only if needed)' : ''} · ${who}${commits}"}}`);
     this.classify(id, 'gate');
     return id;
   }
@@ -109,11 +113,12 @@ class Drawing {
     let first = id;
     const last = [id];
     const placement = entry.gate ?? (row.followUp?.gateInside ? 'inside' : 'before');
-    if (placement === 'before' && this.gated.has(row.step)) {
+    const gated = this.gated.has(row.step) && !this.asked.has(row.step);
+    if (placement === 'before' && gated) {
       const gate = this.gate(row.step);
       this.line(`${gate} --> ${id}`);
       first = gate;
-    } else if (typeof placement === 'object' && this.gated.has(row.step)) {
+    } else if (typeof placement === 'object' && gated) {
       const gate = this.gate(row.step);
       this.line(`${gate} --> ${id}`);
       this.line(`${gate} -. "skipped when ${placement.coveredBy} ran" .-> ${id}`);
@@ -122,7 +127,7 @@ class Drawing {
     if (row.followUp) {
       const follow = nodeId('follow', entry.row, this.next());
       this.line(`${follow}["${row.followUp.call.name}"]`);
-      if (placement === 'inside' && this.gated.has(row.step)) {
+      if (placement === 'inside' && gated) {
         const gate = this.gate(row.step, true);
         this.line(`${id} -- "if needed" --> ${gate} --> ${follow}`);
       } else {
@@ -161,7 +166,7 @@ class Drawing {
         return { first: start, last: [end] };
       }
       case 'gate': {
-        const gate = this.gate(entry.step);
+        const gate = this.gate(entry.step, false, entry.commit === true);
         return { first: gate, last: [gate] };
       }
       case 'reclaim': {
