@@ -7,7 +7,7 @@ import { type ApplicationFailure } from '@temporalio/common';
 import { CONNECTION_WORKFLOW, type ConnectionResult, type Progress } from '../../../domain';
 import { type FaultSpec } from '../../../simulator/api';
 import { type HarnessRun, type WorkflowHarness } from '../../harness/workflow-harness';
-import { diff, objects, stepOfPath } from '../support/state-diff';
+import { diff, objects, reportedAs } from '../support/state-diff';
 import { type Tap, armBefore, crashAfterFirstRun, timeoutWhenSlow, withTaps } from '../support/taps';
 import { type ProofWorld } from '../support/world';
 import { type FaultKind, type Row, isPermanent } from './rows';
@@ -132,15 +132,13 @@ export async function runCell(
       ...baseline.filter((o) => !now.includes(o)).map((o) => `missing ${o}`),
     ];
   } else if (outcome === 'compensation-failed') {
+    // Left behind and reported: an object the run listed as created by a step whose undo failed.
     const failedSteps = new Set(progress?.compensationFailures.map((f) => f.step));
     // A trust relationship that the entry a failed deployment-trust undo left behind still
     // references is kept with it (deleting it would leave that entry dangling): part of that leftover.
-    const heldBy = (step: string) =>
-      step === row.step || (step === 'platform-trust' && row.step === 'deployment-trust');
-    reported = added.filter((o) => {
-      const step = stepOfPath(o);
-      return step !== undefined && heldBy(step) && failedSteps.has(row.step);
-    });
+    if (failedSteps.has('deployment-trust')) failedSteps.add('platform-trust');
+    const left = (progress?.created ?? []).filter((c) => failedSteps.has(c.step));
+    reported = added.filter((o) => left.some((resource) => reportedAs(o, resource)));
     leaked = added.filter((o) => !reported.includes(o));
   } else {
     leaked = added;

@@ -3,7 +3,7 @@
  * (`ece-a/a815…/keystore/cluster.remote.logs-b.credentials`). Arrays of named objects are keyed by
  * name, generated ids and certificates are masked, so a diff can be compared across simulators.
  */
-import { type StepId } from '../../../domain';
+import { type CreatedResource, type ResourceKind } from '../../../domain/records';
 import { type SimulatorSnapshot } from '../../../simulator/api';
 
 export interface Change {
@@ -69,16 +69,29 @@ export function touchedPreExisting(changes: Change[]): Change[] {
   return changes.filter((c) => c.kind !== 'added');
 }
 
-/** The step that creates the object at `path` (to attribute what an undo left behind). */
-export function stepOfPath(path: string): StepId | undefined {
-  if (/\/trustRelationships\//.test(path)) return 'platform-trust';
-  if (/\/trust\/external\//.test(path)) return 'deployment-trust';
-  if (/\/trust\/direct\//.test(path)) return 'proxy-ca';
-  if (/\/keystore\//.test(path)) return 'keystore';
-  if (/\/persistentSettings\/cluster\.remote\./.test(path)) return 'register-remote';
-  if (/\/apiKeys\//.test(path)) return 'api-key';
-  if (/\/roles\//.test(path)) return 'roles';
-  return undefined;
+/** The simulator's collections, as the kind of resource a run reports for an object in them. */
+const KIND_OF_COLLECTION: readonly [RegExp, ResourceKind][] = [
+  [/\/trustRelationships\//, 'trust-relationship'],
+  [/\/trust\/external\//, 'deployment-trust'],
+  [/\/trust\/direct\//, 'proxy-ca-trust'],
+  [/\/keystore\//, 'keystore-secret'],
+  [/\/persistentSettings\/cluster\.remote\./, 'remote-cluster-settings'],
+  [/\/apiKeys\//, 'api-key'],
+  [/\/roles\//, 'role'],
+];
+
+/**
+ * Whether the object at `path` (as objects() names it) is one a run reported: a resource of the
+ * object's kind in the object's environment (and deployment, for a deployment's objects).
+ */
+export function reportedAs(path: string, resource: CreatedResource): boolean {
+  const kind = KIND_OF_COLLECTION.find(([re]) => re.test(path))?.[1];
+  const [, environment, deployment] = /^[+~-]?\/([^/]+)(?:\/deployments\/([^/…]+)…?)?/.exec(path) ?? [];
+  return (
+    kind === resource.kind &&
+    environment === resource.environment &&
+    (deployment === undefined || (resource.deploymentId ?? '').startsWith(deployment))
+  );
 }
 
 /** Objects (not their fields): `…/keystore/cluster.remote.logs-b.credentials/as_file` -> its parent object. */
