@@ -27,7 +27,8 @@ function gateLine(gate: PendingGate): string {
     `- ${a.summary}`,
     ...a.requests.map((r) => `  - \`${r.method} ${r.path}\` (${r.system} ${r.environment})`),
   ]);
-  return [line, '', `the change (\`${gate.change.digest}\`):`, ...what].join('\n');
+  // A blank line before the list: the Web UI's markdown does not let a list interrupt a paragraph.
+  return [line, '', `the change (\`${gate.change.digest}\`):`, '', ...what].join('\n');
 }
 
 function headline(p: Progress): string {
