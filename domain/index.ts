@@ -16,3 +16,6 @@ export * from './drift';
 export * from './lifecycle-request';
 export * from './fan-out';
 export * from './plans';
+export * from './access';
+export * from './desired-state';
+export * from './desired-plan';

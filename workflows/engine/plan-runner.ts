@@ -27,6 +27,7 @@ import {
   type ReclaimEntry,
   type RowEntry,
   type RowId,
+  type SecurityModel,
   type Side,
   type StepDecision,
   type StepId,
@@ -45,7 +46,8 @@ import { type Recorded, type RunView } from '../progress';
 /** What the runner needs to run a plan: where it reports, who decides gates, the inputs. */
 export interface RunnerOptions<Extra> {
   connectionId: string;
-  request: ConnectionRequest;
+  /** The connection's request; absent for an operation over many connections (an apply): its rows run once, without sides. */
+  request?: ConnectionRequest;
   view: RunView;
   gates?: ApprovalGates;
   notifier?: Notifier;
@@ -100,9 +102,15 @@ export class PlanRunner<Extra = unknown> {
       if (!this.stepInputValue) throw new Error('the step input is not known before the facts');
       return this.stepInputValue;
     };
+    const request = (): ConnectionRequest => {
+      if (!options.request) throw new Error('this plan runs over many connections: it has no one request');
+      return options.request;
+    };
     this.context = {
       connectionId: options.connectionId,
-      request: options.request,
+      get request(): ConnectionRequest {
+        return request();
+      },
       get stepInput(): StepInput {
         return stepInput();
       },
@@ -114,6 +122,11 @@ export class PlanRunner<Extra = unknown> {
 
   get view(): RunView {
     return this.options.view;
+  }
+
+  /** The security model the rows' sides follow (a plan without a request has no per-side rows). */
+  private get model(): SecurityModel {
+    return this.options.request?.securityModel ?? 'api_key';
   }
 
   /** Whether a step applies (decisions held here; progress only shows them). Undecided steps apply. */
@@ -228,7 +241,7 @@ export class PlanRunner<Extra = unknown> {
     const shown = !entry.unlisted;
     if (shown) this.view.stepStarted(step);
     try {
-      const sides = sidesOf(entry.row, this.options.request.securityModel);
+      const sides = sidesOf(entry.row, this.model);
       const inputs = (sides ?? [undefined]).map((side) => this.inputOf(entry, side));
       this.register(entry, inputs);
       this.started.add(entry.row);
@@ -285,7 +298,7 @@ export class PlanRunner<Extra = unknown> {
 
   /** The undos of the rows, newest first, to the end: what a disconnect does. Not cancellable once started. */
   private async reclaim(entry: ReclaimEntry): Promise<void> {
-    const model = this.options.request.securityModel;
+    const model = this.model;
     for (const id of entry.rows) {
       const row = rowOf(id);
       const undo = row.undo;
@@ -308,7 +321,10 @@ export class PlanRunner<Extra = unknown> {
    * undo's summary says so and names the step it undoes.
    */
   call(activity: AnyCall, input: unknown, undoOf?: StepId): Promise<unknown> {
-    return scheduleActivity(activity, input, { request: this.options.request, ...(undoOf ? { undoOf } : {}) });
+    return scheduleActivity(activity, input, {
+      ...(this.options.request ? { request: this.options.request } : {}),
+      ...(undoOf ? { undoOf } : {}),
+    });
   }
 
   /** preflight's facts without the workflow's own fields (the step input's `preflight`). */
@@ -318,7 +334,7 @@ export class PlanRunner<Extra = unknown> {
   private adoptFacts(result: FactsResult): void {
     this.stepInputValue = {
       connectionId: this.options.connectionId,
-      request: this.options.request,
+      request: this.context.request,
       preflight: withoutWorkflowFields(result),
     };
     this.adoptDecisions(result.steps);
