@@ -24,9 +24,7 @@ export class DesiredStateFileError extends Error {
     readonly file: string,
     readonly problems: FileProblem[],
   ) {
-    super(
-      `${file} is not a valid desired-state file:\n${problems.map((p) => `  ${formatProblem(p)}`).join('\n')}`,
-    );
+    super(`${file} is not a valid desired-state file:\n${problems.map((p) => `  ${formatProblem(p)}`).join('\n')}`);
     this.name = 'DesiredStateFileError';
   }
 }
@@ -114,7 +112,8 @@ export function parseDesiredState(text: string, file: string): DesiredState {
     ]);
   }
   const parsed = DesiredState.safeParse(raw);
-  if (!parsed.success) throw new DesiredStateFileError(file, inFileOrder(schemaProblems(file, doc, lines, parsed.error)));
+  if (!parsed.success)
+    throw new DesiredStateFileError(file, inFileOrder(schemaProblems(file, doc, lines, parsed.error)));
   return parsed.data;
 }
 

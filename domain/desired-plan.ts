@@ -205,7 +205,8 @@ function byId(inventory: ConnectionInventory): Map<string, ManagedConnection> {
 /** Every field whose value differs between two JSON values, as before -> after (paths like `search[0].names`). */
 export function valueChanges(before: unknown, after: unknown, path = ''): PlannedChange[] {
   if (stringify(before) === stringify(after)) return [];
-  const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    v !== null && typeof v === 'object' && !Array.isArray(v);
   if (isObject(before) && isObject(after)) {
     return [...new Set([...Object.keys(before), ...Object.keys(after)])]
       .sort()
@@ -259,7 +260,10 @@ function plannedFor(
     };
   }
   const remote = observed.remote;
-  if (remote && (remote.environment !== request.remote.environment || remote.deploymentId !== request.remote.deploymentId)) {
+  if (
+    remote &&
+    (remote.environment !== request.remote.environment || remote.deploymentId !== request.remote.deploymentId)
+  ) {
     return {
       status: 'blocked',
       actions: [],
@@ -340,9 +344,7 @@ function apiKeyActions(
         : `roles ${missingRoles.map((r) => r.name).join(', ')} are missing`,
       request: update,
       changes: [
-        ...(accessDiffers
-          ? valueChanges(normalizeAccess(key.access), normalizeAccess(request.access), 'access')
-          : []),
+        ...(accessDiffers ? valueChanges(normalizeAccess(key.access), normalizeAccess(request.access), 'access') : []),
         ...missingRoles.map((r) => ({ field: `roles.${r.name}`, after: 'created on the local deployment' })),
       ],
     });
@@ -360,7 +362,13 @@ function apiKeyActions(
         requestedBy: options.requestedBy,
         deadline: request.approval.deadline,
       },
-      changes: [{ field: 'key', before: `${key.id} (created ${key.createdAt ?? '?'})`, after: 'a new key; the old one invalidated' }],
+      changes: [
+        {
+          field: 'key',
+          before: `${key.id} (created ${key.createdAt ?? '?'})`,
+          after: 'a new key; the old one invalidated',
+        },
+      ],
     });
   }
   return actions.length > 0 ? { status: 'change', actions } : { status: 'unchanged', actions: [] };
@@ -390,7 +398,12 @@ function undeclaredEntry(c: ManagedConnection, observed: ObservedConnection, opt
     observed,
   };
   if (!options.prune) {
-    return { ...base, status: 'undeclared', actions: [], note: `not declared in ${options.source}: kept (--prune disconnects it)` };
+    return {
+      ...base,
+      status: 'undeclared',
+      actions: [],
+      note: `not declared in ${options.source}: kept (--prune disconnects it)`,
+    };
   }
   if (observed.class === 'in-progress') {
     return {
@@ -406,13 +419,22 @@ function undeclaredEntry(c: ManagedConnection, observed: ObservedConnection, opt
     actions: [
       {
         kind: 'disconnect',
-        reason: observed.class === 'leftover' ? 'not declared: the leftover of an ended run is removed' : `not declared in ${options.source}`,
+        reason:
+          observed.class === 'leftover'
+            ? 'not declared: the leftover of an ended run is removed'
+            : `not declared in ${options.source}`,
         request: DisconnectRequest.parse({
           connectionId: c.connectionId,
           reason: `not declared in ${options.source} (crosslink apply --prune)`.slice(0, 1000),
           requestedBy: options.requestedBy,
         }),
-        changes: [{ field: 'connection', before: `${c.alias} -> ${c.remote?.deploymentId ?? '?'} (${c.model})`, after: 'removed' }],
+        changes: [
+          {
+            field: 'connection',
+            before: `${c.alias} -> ${c.remote?.deploymentId ?? '?'} (${c.model})`,
+            after: 'removed',
+          },
+        ],
       },
     ],
   };
@@ -462,14 +484,23 @@ export function planDesiredState(
             kind: 'create',
             reason: 'declared, and not there',
             request,
-            changes: [{ field: 'connection', after: `${request.alias} -> ${request.remote.environment}/${request.remote.deploymentId} (${request.securityModel})` }],
+            changes: [
+              {
+                field: 'connection',
+                after: `${request.alias} -> ${request.remote.environment}/${request.remote.deploymentId} (${request.securityModel})`,
+              },
+            ],
           },
         ],
         observed: null,
       });
       continue;
     }
-    entries.push({ ...entryOf(request, c), ...plannedFor(request, declaredKeys.get(id), c, observed, options), observed });
+    entries.push({
+      ...entryOf(request, c),
+      ...plannedFor(request, declaredKeys.get(id), c, observed, options),
+      observed,
+    });
   }
   for (const [id, c] of found) {
     const observed = observedOf(c);
@@ -508,7 +539,9 @@ export function planHasChanges(plan: Pick<DesiredPlan, 'entries'>): boolean {
 }
 
 /** The actions of a plan, per connection, in order. */
-export function planActions(plan: Pick<DesiredPlan, 'entries'>): Array<{ entry: DesiredPlanEntry; actions: PlannedAction[] }> {
+export function planActions(
+  plan: Pick<DesiredPlan, 'entries'>,
+): Array<{ entry: DesiredPlanEntry; actions: PlannedAction[] }> {
   return plan.entries.filter((e) => e.actions.length > 0).map((entry) => ({ entry, actions: entry.actions }));
 }
 
@@ -529,4 +562,16 @@ export function estateChanges(plan: Pick<DesiredPlan, 'entries'>, now: Connectio
     const changes = valueChanges(e.observed, current);
     return changes.length > 0 ? [{ connectionId: e.connectionId, changes }] : [];
   });
+}
+
+/** What changed since a plan, for people: per connection, each field as planned and as it is now. */
+export function estateChangesText(changes: readonly EstateChange[]): string {
+  const shown = (v: unknown) => (v === undefined ? '(absent)' : JSON.stringify(v));
+  return [
+    'the estate changed since the plan was made; nothing was started. Plan again (crosslink plan) and apply the new plan:',
+    ...changes.flatMap((c) => [
+      `  ${c.connectionId}:`,
+      ...c.changes.slice(0, 10).map((d) => `    ${d.field}: ${shown(d.before)} when planned, ${shown(d.after)} now`),
+    ]),
+  ].join('\n');
 }

@@ -62,9 +62,7 @@ export type DeclaredConnection = z.infer<typeof DeclaredConnection>;
  */
 export const EnvironmentPairTrust = z
   .object({
-    environments: z
-      .tuple([EnvironmentName, EnvironmentName])
-      .describe('the two environments (order does not matter)'),
+    environments: z.tuple([EnvironmentName, EnvironmentName]).describe('the two environments (order does not matter)'),
     deployments: DeploymentTrustLevel.describe('specific (cluster ids, the default) or all (trust_all)'),
   })
   .strict();
@@ -89,10 +87,7 @@ const DesiredStateShape = z
     /** How long each gate of those runs waits for a decision (default 24h). */
     approvalDeadline: Duration.optional(),
     scope: DesiredScope.optional().describe('what this file manages: --prune removes only connections in scope'),
-    trust: z
-      .array(EnvironmentPairTrust)
-      .optional()
-      .describe('certificate model: trust level per environment pair'),
+    trust: z.array(EnvironmentPairTrust).optional().describe('certificate model: trust level per environment pair'),
     connections: z.array(DeclaredConnection).describe('every connection that should exist'),
   })
   .strict();
@@ -180,7 +175,9 @@ function checkConnections(state: z.infer<typeof DesiredStateShape>, ctx: z.Refin
       });
     }
     // The same schema as a request: every rule of a connection request holds for a declared one.
-    const parsed = ConnectionRequest.safeParse(declaredRequestInput(state, c, state.requestedBy ?? VALIDATION_REQUESTER));
+    const parsed = ConnectionRequest.safeParse(
+      declaredRequestInput(state, c, state.requestedBy ?? VALIDATION_REQUESTER),
+    );
     if (parsed.success) return;
     for (const issue of parsed.error.issues) {
       ctx.addIssue({ code: 'custom', path: filePath(i, issue.path), message: issue.message });
@@ -222,12 +219,18 @@ export type DesiredStateInput = z.input<typeof DesiredState>;
 /** The connection requests of a desired state, by connection id, in the file's order. */
 export function declaredRequests(state: DesiredState, requestedBy: string): Map<string, ConnectionRequest> {
   return new Map(
-    state.connections.map((c) => [connectionId(c), ConnectionRequest.parse(declaredRequestInput(state, c, requestedBy))]),
+    state.connections.map((c) => [
+      connectionId(c),
+      ConnectionRequest.parse(declaredRequestInput(state, c, requestedBy)),
+    ]),
   );
 }
 
 /** Whether `--prune` may remove a connection whose local side is this deployment. */
-export function inScope(scope: DesiredScope | undefined, local: { environment: string; deploymentId: string }): boolean {
+export function inScope(
+  scope: DesiredScope | undefined,
+  local: { environment: string; deploymentId: string },
+): boolean {
   if (!scope || (!scope.environments && !scope.deployments)) return true;
   return (
     (scope.environments?.includes(local.environment) ?? false) ||

@@ -19,3 +19,4 @@ export * from './plans';
 export * from './access';
 export * from './desired-state';
 export * from './desired-plan';
+export * from './apply';

@@ -111,6 +111,8 @@ export const OPERATION_OF_WORKFLOW_TYPE: Readonly<Record<string, string>> = {
   [WORKFLOW_TYPES.listConnections]: 'list',
   [WORKFLOW_TYPES.audit]: 'audit',
   [WORKFLOW_TYPES.inventory]: 'inventory',
+  [WORKFLOW_TYPES.apply]: 'apply',
+  [WORKFLOW_TYPES.reconcile]: 'reconcile',
 };
 
 /** A run on a connection id: the open one (in-progress) or the one that ended without undoing (leftover). */

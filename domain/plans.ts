@@ -13,6 +13,7 @@ import { type ConnectionRequest } from './connection-request';
 import { FailureType } from './failures';
 import { WORKFLOW_TYPES } from './temporal-contract';
 import { type ProxyCaBatchInput } from './fan-out';
+import { type ApplyRequest } from './apply';
 import { type PreflightResult, type SealedSecret, type StepDecision } from './records';
 import {
   type Decision,
@@ -112,7 +113,7 @@ export interface OperationFacts {
   changesRoles?: boolean;
 }
 
-export type Operation = 'connect' | 'update-access' | 'rotate' | 'disconnect' | 'fan-out';
+export type Operation = 'connect' | 'update-access' | 'rotate' | 'disconnect' | 'fan-out' | 'apply';
 
 export interface Plan<Extra = unknown> {
   readonly operation: Operation;
@@ -363,6 +364,28 @@ export const FAN_OUT: Plan<ProxyCaBatchInput> = {
   ],
 };
 
+/**
+ * apply: a plan of the desired state (domain/desired-plan.ts) checked against the estate at the
+ * start (refused, saying what changed, when it no longer matches), then each action as the existing
+ * operation's run under its connection id: a connection's actions in order, at most
+ * `maxPerDeployment` runs at once on any deployment. Each run keeps its own gates and rollback.
+ */
+export const APPLY: Plan<ApplyRequest> = {
+  operation: 'apply',
+  summary:
+    "a plan of the desired state: checked against the estate, then each action as the operation's own run, limited per deployment",
+  facts: 'none',
+  gates: [],
+  entries: [
+    row<'apply-check', ApplyRequest>('apply-check', { input: (ctx) => ctx.extra }),
+    {
+      kind: 'children',
+      summary:
+        "each action as the operation's run under its connection id (connectRemoteCluster, updateConnectionAccess, rotateConnection, disconnectConnection), a connection's in order, at most maxPerDeployment per deployment",
+    },
+  ],
+};
+
 /** Every plan, for docs/operations.md and the tests. */
 export const PLANS: Readonly<Record<string, Plan<never>>> = {
   'connect (API key model)': CONNECT_API_KEY,
@@ -372,6 +395,7 @@ export const PLANS: Readonly<Record<string, Plan<never>>> = {
   'disconnect (API key model)': disconnectPlan('api_key'),
   'disconnect (certificate model)': disconnectPlan('certificate'),
   'fan-out': FAN_OUT as Plan<never>,
+  apply: APPLY as Plan<never>,
 };
 
 /** The decisions of an operation on a connection that exists (its plan's steps), from what the inspection found. */
@@ -407,6 +431,8 @@ export function planOfWorkflow(workflowType: string, model: SecurityModel): Plan
       return disconnectPlan(model);
     case WORKFLOW_TYPES.fanOut:
       return FAN_OUT as Plan<never>;
+    case WORKFLOW_TYPES.apply:
+      return APPLY as Plan<never>;
     default:
       return undefined;
   }

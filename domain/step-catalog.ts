@@ -27,6 +27,7 @@ import {
 } from './records';
 import { type InspectConnectionInput, type InspectedConnection } from './activities';
 import { type ProxyCaBatch, type ProxyCaBatchInput } from './fan-out';
+import { type ApplyCheck, type ApplyRequest } from './apply';
 
 /**
  * The steps' ids, in the documented order. They are stable: they name progress rows, approval
@@ -573,6 +574,28 @@ export const STEP_CATALOG = {
       signature: takes<ProxyCaBatchInput, UndoReport>(),
       summary: ({ local }) => `entries on ${local.deploymentId} no pair needs`,
     },
+  }),
+  /**
+   * apply: the plan checked against the estate now (a fresh discovery; a plan the estate no longer
+   * matches is refused, saying what changed), and each action made the start of its run.
+   */
+  'apply-check': row({
+    step: 'preflight',
+    models: ['api_key', 'certificate'],
+    summary: 'the plan checked against the estate now; each action as the run the apply starts',
+    docs: {
+      does: 'discovers the estate, refuses a plan it no longer matches (naming what changed), and builds each action’s start (request digest, a rotation’s sealed credential)',
+      undo: 'none',
+    },
+    gatedByDefault: false,
+    activity: {
+      name: 'checkApplyPlan',
+      timing: 'discovery',
+      signature: takes<ApplyRequest, ApplyCheck>(),
+      summary: ({ plan }) =>
+        `plan ${plan.id} (${plan.entries.reduce((n: number, e: { actions: unknown[] }) => n + e.actions.length, 0)} action(s)) against the estate now`,
+    },
+    undo: null,
   }),
 } as const satisfies { readonly [K in StepId]: StepRow & { step: K } } & { readonly [id: string]: StepRow };
 

@@ -7,3 +7,4 @@ export { updateConnectionAccess } from './update-access';
 export { rotateConnection } from './rotate';
 export { connectFanOut } from './connect-fan-out';
 export { crosslinkInventory } from './inventory';
+export { applyDesiredState } from './apply-desired-state';

@@ -4,6 +4,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import {
+  type ApplyStatus,
   type ApprovalDecision,
   type AuditEntry,
   type DiscoveryFilter,
@@ -40,3 +41,6 @@ export const fanOutStatusQuery = defineQuery<FanOutPairStatus[]>('fanOutStatus')
 export const inventoryQuery = defineQuery<InventoryView, [DiscoveryFilter?]>('inventory');
 /** Asks the inventory workflow for a new discovery (requests arriving meanwhile share the next one). */
 export const refreshSignal = defineSignal<[RefreshRequest]>('refresh');
+
+/** An apply's per-connection status (workflows/apply-desired-state.ts): each action's state and run. */
+export const applyStatusQuery = defineQuery<ApplyStatus>('applyStatus');

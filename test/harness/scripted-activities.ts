@@ -216,6 +216,7 @@ export function scriptedActivities(options: ScriptOptions = {}): CrosslinkActivi
     invalidateReplacedApiKey: lifecycleOnly('rotate'),
     ensureProxyCaTrustForMany: lifecycleOnly('fan out'),
     removeProxyCaTrustForMany: lifecycleOnly('fan out'),
+    checkApplyPlan: lifecycleOnly('apply plans'),
   };
 }
 

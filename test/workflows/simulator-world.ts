@@ -5,7 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_TEST_POLICY } from '../harness/approvers';
 import { closeAllPools, createActivities } from '../../activities';
-import { createEnvironmentRegistry, resolveEnvironments } from '../../activities/environments';
+import { type EnvironmentRegistry, createEnvironmentRegistry, resolveEnvironments } from '../../activities/environments';
+import { elasticsearchResource, getDeployment } from '../../activities/ece/deployments';
+import { type EsClient } from '../../activities/elasticsearch/client';
 import { createSealer } from '../../activities/secrets/sealing';
 import { EnvironmentsFile } from '../../domain';
 import { startSimulator } from '../../simulator';
@@ -28,6 +30,10 @@ export interface SimulatorWorld {
   before: SimulatorSnapshot;
   /** comparableState now. */
   state(): SimulatorSnapshot;
+  /** The worker's view of the environments (for a change made by hand, outside crosslink). */
+  registry: EnvironmentRegistry;
+  /** A deployment's Elasticsearch, as the worker reaches it: a test changes things by hand through it. */
+  elasticsearch(environment: string, deploymentId: string): Promise<EsClient>;
   close(): Promise<void>;
 }
 
@@ -47,6 +53,13 @@ export async function startWorld(): Promise<SimulatorWorld> {
     activities: activities as unknown as ActivityImplementations,
     before: comparableState(simulator.snapshot()),
     state: () => comparableState(simulator.snapshot()),
+    registry,
+    async elasticsearch(environment, deploymentId) {
+      const ece = registry.ece(environment);
+      const { deployment } = await getDeployment(ece, deploymentId);
+      const es = elasticsearchResource(ece, deployment, deployment.resources.elasticsearch[0]!.ref_id);
+      return registry.elasticsearch(environment, deploymentId, es.info.metadata.service_url);
+    },
     async close() {
       await closeAllPools();
       await simulator.close();
