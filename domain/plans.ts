@@ -226,16 +226,18 @@ export function connectPlan(model: SecurityModel): Plan {
 }
 
 /**
- * update-access: the key updated in place behind the api-key gate (always asked for), verified,
- * the roles named created or updated under the same approval. A failure puts the key's previous
- * access back and removes roles this run created: the key keeps its id and secret throughout.
+ * update-access: the key updated in place behind the api-key gate (the rule of every access
+ * change, domain/step-catalog.ts changeGates: preflight adds it when the access differs, as for a
+ * connect), verified, the roles named created or updated under the same approval (their own gate
+ * when the access already matches). A failure puts the key's previous access back and removes
+ * roles this run created: the key keeps its id and secret throughout.
  */
 export const UPDATE_ACCESS: Plan = {
   operation: 'update-access',
   model: 'api_key',
   summary: "change what the connection's key grants, in place",
   facts: 'inspect',
-  gates: ['api-key', 'roles'],
+  gates: ['roles'],
   refuse: (f, id) =>
     f.existingKey
       ? undefined

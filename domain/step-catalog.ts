@@ -638,6 +638,20 @@ export const CATALOG_ACTIVITIES: readonly AnyCall[] = [
 
 export const DEFAULT_GATES: readonly StepId[] = STEP_IDS.filter((id) => STEP_CATALOG[id].gatedByDefault);
 
+/** The gate every change of a working key's access waits at. */
+export const ACCESS_CHANGE_GATE: StepId = 'api-key';
+
+/**
+ * The gates a change always waits at, whichever operation asks for it (connect, update-access, an
+ * apply's runs, the intake's) and whatever the request and the policy say: changing what a working
+ * key grants is the `api-key` gate. Preflight (and the lifecycle operations' inspection, which runs
+ * it) adds these to the connection's gates from what it found, so the rule is decided in one place
+ * and its outcome is in history (the preflight result), where a replay finds it.
+ */
+export function changeGates(facts: { existingKey?: { matches: boolean } | undefined }): StepId[] {
+  return facts.existingKey && !facts.existingKey.matches ? [ACCESS_CHANGE_GATE] : [];
+}
+
 /** The sides a per-side row runs on in `model`, or undefined for a row that runs once. */
 export function sidesOf(id: RowId, model: SecurityModel): readonly Side[] | undefined {
   const sides = rowOf(id).sides;

@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { type ConnectionRequest } from '../../domain/connection-request';
 import { FailureType } from '../../domain/failures';
 import { type DeploymentFacts, type PreflightResult, type ProxyCaFacts } from '../../domain/records';
-import { decideConnect } from '../../domain/step-catalog';
+import { changeGates, decideConnect } from '../../domain/step-catalog';
 import { directHoldsPem } from '../ece/deployments';
 import { proxyCaEntryName } from '../marks';
 import { type Deps, type StepContext, type StepImplementations } from '../context';
@@ -35,7 +35,7 @@ export async function preflight(
 ): Promise<PreflightResult> {
   const { connectionId, request } = input;
   // First, so a gate nobody may decide is refused before anything is read.
-  const approvals = connectionApprovals(deps.approvals, request, request.approval.gates);
+  connectionApprovals(deps.approvals, request, request.approval.gates);
   const snapshot = await readPreflightSnapshot(deps, ctx, request, connectionId);
   const heldBy = connectionHeldElsewhere(snapshot, request, connectionId, ctx.workflowId);
   if (heldBy) throw ownershipConflict(heldBy);
@@ -56,6 +56,11 @@ export async function preflight(
   const aliasSettings = aliasSettingNames(snapshot, request);
   const keystoreHas = keystoreHoldsAlias(snapshot, request);
   const existingKey = existingKeyOf(snapshot, request, connectionId);
+  // The gates of this change: the request's, the policy's, and those a change always waits at (an access change).
+  const approvals = connectionApprovals(deps.approvals, request, [
+    ...request.approval.gates,
+    ...changeGates({ existingKey }),
+  ]);
   return {
     connectionId,
     model: request.securityModel,

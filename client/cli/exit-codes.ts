@@ -14,12 +14,22 @@ export const EXIT = {
   NOT_FOUND: 5,
   /** Temporal cannot be reached, or no worker answered in time. */
   UNAVAILABLE: 6,
-  /** `status --watch`: the connection ended without connecting (rolled back, failed, cancelled). */
+  /**
+   * `plan`: the estate differs from the desired-state file (as `terraform plan -detailed-exitcode`;
+   * `plan` reports every error, a usage error too, as 1).
+   */
+  PLAN_CHANGES: 2,
+  /**
+   * `status --watch`: the connection ended without connecting (rolled back, failed, cancelled);
+   * `apply --follow`: an action did not end done.
+   */
   NOT_CONNECTED: 7,
   /**
    * Another run holds the connection (or fan-out) id: another operation, or the same one with a
    * different request. The message names the run and what differs; nothing was started.
    */
   CONFLICT: 8,
+  /** `apply --follow`: the estate changed since the plan was made; nothing was started (the message says what changed). */
+  PLAN_STALE: 9,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
