@@ -8,6 +8,7 @@ import {
 import { type ActivityDeps, DEFAULT_TIMING, type Deps, type StepImplementations, stepContext } from './context';
 import { verifyApprovalDecision } from './approvals/verify';
 import { discoverConnections } from './lifecycle/discover-connections';
+import { readDesiredState } from './lifecycle/desired-state';
 import { activityRunReader } from './lifecycle/runs';
 import { createNotificationActivities } from './notifications/activity';
 
@@ -73,6 +74,7 @@ export function createActivities(activityDeps: ActivityDeps): CrosslinkActivitie
     verifyApprovalDecision: (input) => verifyApprovalDecision(deps.approvals, input),
     // With the worker's Temporal client: the runs on each connection id decide in-progress and leftovers.
     discoverConnections: (filter) => discoverConnections(deps, stepContext(), filter, { runs: activityRunReader() }),
+    readDesiredState: () => readDesiredState(activityDeps.desiredState, deps.notify === true),
     ...createNotificationActivities(activityDeps.notifications),
   };
 }

@@ -294,7 +294,6 @@ function apiKeyActions(
   observed: ObservedConnection,
   options: PlanOptions,
 ): Pick<DesiredPlanEntry, 'status' | 'actions' | 'note'> {
-  const id = connectionId(request);
   const keys = observed.keys;
   if (keys.length > 1) {
     return {

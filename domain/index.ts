@@ -20,3 +20,4 @@ export * from './access';
 export * from './desired-state';
 export * from './desired-plan';
 export * from './apply';
+export * from './declared-drift';

@@ -8,3 +8,4 @@ export { rotateConnection } from './rotate';
 export { connectFanOut } from './connect-fan-out';
 export { crosslinkInventory } from './inventory';
 export { applyDesiredState } from './apply-desired-state';
+export { reconcileDesiredState } from './reconcile-desired-state';

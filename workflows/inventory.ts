@@ -26,14 +26,18 @@ import {
   type InventoryView,
   OPERATION_SEARCH_ATTRIBUTE_KEYS,
   RefreshRequest,
+  DeclaredDriftRecord,
+  connectionWanted,
   filterInventory,
 } from '../domain';
 import { lifecycleActivities } from './lifecycle-activities';
-import { inventoryQuery, refreshSignal } from './messages';
+import { declaredDriftSignal, inventoryQuery, refreshSignal } from './messages';
 
 /** What one run hands the next across continue-as-new. */
 export interface InventoryCarry {
   inventory?: ConnectionInventory;
+  /** The latest reconcile's findings (absent in runs before the desired state). */
+  declared?: DeclaredDriftRecord;
   generation: number;
   reasons: string[];
   served: string[];
@@ -77,7 +81,14 @@ function viewOf(state: InventoryState, filter: DiscoveryFilter | undefined): Inv
     pending: state.pending.length,
     served: state.served,
     ...(state.error ? { error: state.error } : {}),
+    ...(state.declared ? { declared: filterDeclared(state.declared, parsed) } : {}),
   };
+}
+
+/** The reconcile's findings a filter keeps: connections with a side that matches. */
+function filterDeclared(record: DeclaredDriftRecord, filter: DiscoveryFilter): DeclaredDriftRecord {
+  if (!filter.environment && !filter.deploymentId) return record;
+  return { ...record, connections: record.connections.filter((c) => connectionWanted(filter, c)) };
 }
 
 function reasonText(r: RefreshRequest): string {
@@ -144,6 +155,11 @@ async function refresh(state: InventoryState): Promise<void> {
 export async function crosslinkInventory(input: InventoryInput = {}): Promise<void> {
   const state = initialState(input.carried);
   setHandler(inventoryQuery, (filter) => viewOf(state, filter));
+  setHandler(declaredDriftSignal, (record) => {
+    const parsed = DeclaredDriftRecord.safeParse(record);
+    if (parsed.success) state.declared = parsed.data;
+    else log.warn('declared drift ignored: it is malformed', { issues: parsed.error.issues.length });
+  });
   setHandler(refreshSignal, (request) => {
     const parsed = RefreshRequest.safeParse(request);
     if (parsed.success) state.pending.push(parsed.data);

@@ -6,6 +6,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import {
   type ApplyStatus,
   type ApprovalDecision,
+  type DeclaredDriftRecord,
   type AuditEntry,
   type DiscoveryFilter,
   type FanOutPairStatus,
@@ -44,3 +45,9 @@ export const refreshSignal = defineSignal<[RefreshRequest]>('refresh');
 
 /** An apply's per-connection status (workflows/apply-desired-state.ts): each action's state and run. */
 export const applyStatusQuery = defineQuery<ApplyStatus>('applyStatus');
+
+/**
+ * The scheduled reconcile's findings for the inventory workflow to keep (the latest replaces the
+ * one before): connections that differ from the declared state, each with the plan that repairs it.
+ */
+export const declaredDriftSignal = defineSignal<[DeclaredDriftRecord]>('declaredDrift');

@@ -12,6 +12,7 @@ import { registerRotateCommand } from './commands/rotate';
 import { registerUpdateAccessCommand } from './commands/update-access';
 import { registerApplyCommand } from './commands/apply';
 import { registerPlanCommands } from './commands/plan';
+import { registerReconcileCommand } from './commands/reconcile';
 import { historyCommand } from './commands/history';
 import { listCommand } from './commands/list';
 import { statusCommand } from './commands/status';
@@ -144,6 +145,7 @@ export function buildProgram(ctx: CliContext, setExit: (code: ExitCode) => void)
   registerRotateCommand(program, ctx, run);
   registerPlanCommands(program, ctx, run);
   registerApplyCommand(program, ctx, run);
+  registerReconcileCommand(program, ctx, run);
 
   for (const cmd of program.commands) {
     cmd.exitOverride().configureOutput({

@@ -5,7 +5,7 @@
  */
 import { type Command, InvalidArgumentError } from 'commander';
 import { writeFileSync } from 'node:fs';
-import { type DesiredPlan, DesiredState, planDesiredState, planHasChanges, planRefusal } from '../../../domain';
+import { type DesiredPlan, type DesiredState, planDesiredState, planHasChanges, planRefusal } from '../../../domain';
 import { DesiredStateFileError, parseDesiredState } from '../../../common/desired-state-file';
 import { withPlanId } from '../../plan-id';
 import { type CliContext } from '../context';

@@ -6,6 +6,7 @@
 import {
   type ActionKind,
   type ApplyStatus,
+  type DeclaredDriftRecord,
   type DesiredPlan,
   type DesiredPlanEntry,
   type GateChange,
@@ -116,4 +117,18 @@ export function renderApplyStatus(status: ApplyStatus): string {
     for (const c of change.changes.slice(0, 10)) lines.push(`    ${changeLine(c)}`);
   }
   return lines.join('\n');
+}
+
+/** The scheduled reconcile's findings, under `crosslink connections`: what differs from the declared state. */
+export function declaredDriftLines(record: DeclaredDriftRecord | undefined): string[] {
+  if (!record || record.connections.length === 0) return [];
+  const applied = record.applied ? `; applying ${record.applied.kinds.join(', ')}: ${record.applied.applyId}` : '';
+  return [
+    `Differs from the declared state (${record.source}${record.revision ? ` ${record.revision.slice(0, 19)}` : ''}; reconcile ${record.reconcile} at ${record.at}${applied}):`,
+    ...record.connections.map(
+      (c) => `  ${c.connectionId}: ${c.plan.map((a) => a.kind).join(', ') || c.status} (${c.drift.detail})`,
+    ),
+    'crosslink plan -f <the file> shows the plan; crosslink apply -f <the file> applies it.',
+    '',
+  ];
 }
