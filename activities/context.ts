@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import { heartbeatWithDetails } from './heartbeat';
 import { type ActivityName, type InputOf, type ResultOf } from '../domain/activities';
 import { type ApprovalPolicyConfig } from '../domain/approval-policy';
 import { type DesiredStateConfig } from '../domain/environment-config';
@@ -10,7 +11,7 @@ import { type Sealer } from './secrets/sealing';
 export interface Timing {
   /** Plan tracking: the first poll comes after planPollMs, then intervals grow 1.5x up to planMaxPollMs. */
   planPollMs: number;
-  /** Keep well below the plan activities' heartbeatTimeout (1 minute): the tracker heartbeats per poll. */
+  /** The tracker heartbeats its progress per poll; between polls the worker's interceptor beats (heartbeat.ts). */
   planMaxPollMs: number;
   /** First `_remote/info` poll interval in verify; doubles up to verifyMaxPollMs. */
   verifyPollMs: number;
@@ -82,7 +83,7 @@ export function stepContext(): StepContext {
   return {
     attempt: ctx.info.attempt,
     signal: ctx.cancellationSignal,
-    heartbeat: (details) => ctx.heartbeat(details),
+    heartbeat: (details) => heartbeatWithDetails(ctx, details),
     heartbeatDetails: ctx.info.heartbeatDetails as unknown,
     workflowId: ctx.info.workflowExecution?.workflowId,
     runId: ctx.info.workflowExecution?.runId,

@@ -7,6 +7,7 @@ import {
 } from '../domain';
 import { type ActivityDeps, DEFAULT_TIMING, type Deps, type StepImplementations, stepContext } from './context';
 import { verifyApprovalDecision } from './approvals/verify';
+import { describeChange } from './changes';
 import { discoverConnections } from './lifecycle/discover-connections';
 import { readDesiredState } from './lifecycle/desired-state';
 import { activityRunReader } from './lifecycle/runs';
@@ -72,6 +73,7 @@ export function createActivities(activityDeps: ActivityDeps): CrosslinkActivitie
   return {
     ...steps,
     verifyApprovalDecision: (input) => verifyApprovalDecision(deps.approvals, input),
+    describeChange: (input) => describeChange(deps, stepContext(), input),
     // With the worker's Temporal client: the runs on each connection id decide in-progress and leftovers.
     discoverConnections: (filter) => discoverConnections(deps, stepContext(), filter, { runs: activityRunReader() }),
     readDesiredState: () => readDesiredState(activityDeps.desiredState, deps.notify === true),

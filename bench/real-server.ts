@@ -1,12 +1,15 @@
 /**
- * `npm run bench:server [-- --sizes 1,10,50,200 --plan 1000 --latency 20]`
+ * `npm run bench:server [-- --sizes 1,10,50,200 --plan 1000 --latency 20 --workers 1 --address host:port]`
  * N connections from ONE local deployment to N remote deployments, started together as a user
- * would: a real Temporal dev server (`temporal server start-dev`), the simulator in its own
- * process, and the PRODUCTION worker process (`node dist/workers/main.js`, prebuilt bundle; the
- * npm script builds first). Each size gets a fresh simulator and worker on the same server.
+ * would: a real Temporal server (a dev server, `temporal server start-dev`, or the one `--address`
+ * or TEMPORAL_ADDRESS names, e.g. the production topology of scripts/production-topology.sh), the
+ * simulator in its own process, and `--workers` PRODUCTION worker processes (`node
+ * dist/workers/main.js`, prebuilt bundle, one environments file and sealing key; the npm script
+ * builds first). Each size gets a fresh simulator and workers on the same server.
  * Reports per size: connected count, elapsed per run vs the critical path (median, p95), plans on
  * the shared local deployment, API calls per connection vs the minimum, the worker's peak RSS
- * (VmHWM) and history events and bytes per run. docs/proof.md defines the critical path and minimum.
+ * (VmHWM; the largest of the workers') and history events and bytes per run. docs/proof.md
+ * defines the critical path and minimum.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -16,11 +19,12 @@ import path from 'node:path';
 import { type Client, WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Command } from 'commander';
 import { startOrFind } from '../client/start-or-find';
 import { ensureSearchAttributes } from '../client/search-attributes';
 import { type ConnectionResult } from '../domain';
-import { findTemporalCli, startDevServer } from '../scripts/local/temporal-discovery';
+import { discoverTemporal, startDevServer } from '../scripts/local/temporal-discovery';
 import { isPortFree } from '../scripts/local/ports';
 import { API_KEY_PATH, criticalPathMs, minimumCalls } from './minimum';
 import { startRemoteSimulator } from './remote-simulator';
@@ -32,6 +36,11 @@ const program = new Command('bench:server')
   .option('--plan <ms>', 'how long an ECE plan runs in the simulator', '1000')
   .option('--latency <ms>', 'latency the simulator adds to every API call', '20')
   .option('--deadline <minutes>', 'per size: runs not closed by then count as not connected', '15')
+  .option('--workers <n>', 'worker processes polling the task queue', '1')
+  .option(
+    '--address <host:port>',
+    'an existing Temporal server (default: TEMPORAL_ADDRESS, else a dev server from the Temporal CLI)',
+  )
   .parse();
 const opts = program.opts<Record<string, string>>();
 
@@ -84,24 +93,36 @@ async function until(what: string, check: () => boolean, timeoutMs: number): Pro
   }
 }
 
-/** The production worker, its own process, configured as an operator would: a file and variables. */
-async function startWorkerProcess(
-  dir: string,
-  address: string,
-  environments: unknown,
-): Promise<{ child: ChildProcess; logFile: string }> {
+/** Where the bench's Temporal server is: its address and namespace. */
+interface ServerTarget {
+  address: string;
+  namespace: string;
+}
+
+/** The environments file every worker process of a size reads: one file, one sealing key. */
+function writeEnvironmentsFile(dir: string, environments: unknown): string {
   const envFile = path.join(dir, 'environments.json');
   writeFileSync(envFile, JSON.stringify({ environments, sealingKey: randomBytes(32).toString('base64') }), {
     mode: 0o600,
   });
-  const readyFile = path.join(dir, 'ready');
-  const logFile = path.join(dir, 'worker.log');
+  return envFile;
+}
+
+/** A production worker, its own process, configured as an operator would: a file and variables. */
+async function startWorkerProcess(
+  dir: string,
+  index: number,
+  target: ServerTarget,
+  envFile: string,
+): Promise<{ child: ChildProcess; logFile: string }> {
+  const readyFile = path.join(dir, `ready-${index}`);
+  const logFile = path.join(dir, `worker-${index}.log`);
   const log = openSync(logFile, 'w');
   const child = spawn(process.execPath, [WORKER_MAIN, '--environments', envFile], {
     env: {
       ...process.env,
-      TEMPORAL_ADDRESS: address,
-      TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_ADDRESS: target.address,
+      TEMPORAL_NAMESPACE: target.namespace,
       CROSSLINK_WORKFLOW_CODE: 'prebuilt',
       CROSSLINK_READY_FILE: readyFile,
       CROSSLINK_LOG_LEVEL: 'warn',
@@ -115,6 +136,24 @@ async function startWorkerProcess(
   if (child.exitCode !== null)
     throw new Error(`the worker exited (${child.exitCode}): ${readFileSync(logFile, 'utf8')}`);
   return { child, logFile };
+}
+
+/** `count` worker processes on one environments file, started one after the other (each waits to poll). */
+async function startWorkerProcesses(
+  dir: string,
+  count: number,
+  target: ServerTarget,
+  environments: unknown,
+): Promise<ChildProcess[]> {
+  const envFile = writeEnvironmentsFile(dir, environments);
+  const workers: ChildProcess[] = [];
+  try {
+    for (let i = 1; i <= count; i++) workers.push((await startWorkerProcess(dir, i, target, envFile)).child);
+  } catch (err) {
+    await Promise.all(workers.map(stopProcess));
+    throw err;
+  }
+  return workers;
 }
 
 async function stopProcess(child: ChildProcess): Promise<void> {
@@ -145,21 +184,26 @@ async function historyFigures(client: Client, workflowId: string) {
   };
 }
 
-async function runSize(client: Client, address: string, size: number): Promise<SizeResult> {
+/**
+ * Aliases (and so workflow ids) unique to this invocation: a persistent server keeps earlier
+ * benchmarks' runs, and a start must never find one of them still running.
+ */
+const RUN_TAG = Date.now().toString(36);
+
+async function runSize(client: Client, target: ServerTarget, size: number): Promise<SizeResult> {
   const planMs = Number(opts.plan);
   const latencyMs = Number(opts.latency);
   const dir = mkdtempSync(path.join(tmpdir(), `crosslink-bench-server-${size}-`));
   const simulator = await startRemoteSimulator({ topology: fanOutTopology(size), planDurationMs: planMs, latencyMs });
-  let worker: ChildProcess | undefined;
+  let workers: ChildProcess[] = [];
   try {
-    const started = await startWorkerProcess(dir, address, simulator.config.environments);
-    worker = started.child;
+    workers = await startWorkerProcesses(dir, Number(opts.workers), target, simulator.config.environments);
     const before = await simulator.stats();
     const wallStart = Date.now();
     const deadline = Number(opts.deadline) * 60_000;
     const outcomes: RunOutcome[] = await Promise.all(
       Array.from({ length: size }, async (_, k) => {
-        const req = fanOutRequest(`n${size}`, k + 1);
+        const req = fanOutRequest(`n${size}-${RUN_TAG}`, k + 1);
         const { workflowId } = await startOrFind(client, { operation: 'connect', request: req });
         const handle = client.workflow.getHandle(workflowId);
         let connected = false;
@@ -185,13 +229,13 @@ async function runSize(client: Client, address: string, size: number): Promise<S
     );
     const wallMs = Date.now() - wallStart;
     const after = await simulator.stats();
-    const workerPeak = peakRssMb(worker.pid!);
+    const workerPeak = Math.max(...workers.map((w) => peakRssMb(w.pid!)));
     const local = `ece-a/${LOCAL_ID}`;
     const failures = new Map<string, number>();
     for (const o of outcomes) {
       if (!o.failure) continue;
       // Group by the message without ids, so 14 of the same reason read as one line.
-      const key = o.failure.replace(/[0-9a-f]{32}|n\d+-r\d+|[0-9a-f-]{36}/g, '…').slice(0, 240);
+      const key = o.failure.replace(/[0-9a-f]{32}|n\d+-[0-9a-z]+-r\d+|[0-9a-f-]{36}/g, '…').slice(0, 240);
       failures.set(key, (failures.get(key) ?? 0) + 1);
     }
     const ok = outcomes.filter((o) => o.connected);
@@ -210,7 +254,7 @@ async function runSize(client: Client, address: string, size: number): Promise<S
       wallMs,
     };
   } finally {
-    if (worker) await stopProcess(worker);
+    await Promise.all(workers.map(stopProcess));
     await simulator.close();
     rmSync(dir, { recursive: true, force: true });
   }
@@ -226,7 +270,7 @@ function table(results: SizeResult[]): string {
     'ratio median / p95',
     'plans on local',
     'calls per connection / minimum',
-    'worker peak RSS',
+    Number(opts.workers) > 1 ? 'worker peak RSS (largest)' : 'worker peak RSS',
     'history events median / max',
     'history KB median / max',
     'wall time',
@@ -261,24 +305,39 @@ async function freePortInRange(from: number, to: number): Promise<number> {
   throw new Error(`no free port in ${from}-${to}`);
 }
 
+/** The dev server this bench starts, or the existing one `--address` / TEMPORAL_ADDRESS names. */
+async function connectServer(): Promise<{ env: TestWorkflowEnvironment; target: ServerTarget; what: string }> {
+  const found = discoverTemporal(opts.address ? { ...process.env, TEMPORAL_ADDRESS: opts.address } : process.env);
+  if (found.kind === 'none')
+    throw new Error(`${found.reason}: set CROSSLINK_TEMPORAL_BIN, TEMPORAL_ADDRESS or --address`);
+  if (found.kind === 'existing') {
+    const env = await TestWorkflowEnvironment.createFromExistingServer(found);
+    const info = await env.client.workflowService.getSystemInfo({});
+    return { env, target: found, what: `existing Temporal server ${info.serverVersion}` };
+  }
+  const env = await startDevServer({ cli: found, port: await freePortInRange(17000, 17999) });
+  return { env, target: { address: env.address, namespace: 'default' }, what: `Temporal dev server (${found.path})` };
+}
+
 async function main(): Promise<void> {
   const sizes = opts.sizes!.split(',').map(Number);
   if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--sizes takes positive integers');
+  const workers = Number(opts.workers);
+  if (!Number.isInteger(workers) || workers < 1) throw new Error('--workers takes a positive integer');
   if (!existsSync(WORKER_MAIN)) throw new Error(`${WORKER_MAIN} is missing: run npm run build first`);
-  const cli = findTemporalCli();
-  if (cli.kind === 'none') throw new Error(`${cli.reason}: set CROSSLINK_TEMPORAL_BIN`);
-  const server = await startDevServer({ cli, port: await freePortInRange(17000, 17999) });
+  const server = await connectServer();
   // The dev server registers the connection's attributes; the worker also requires the lifecycle ones.
-  await ensureSearchAttributes(server.connection.operatorService, 'default');
+  await ensureSearchAttributes(server.env.connection.operatorService, server.target.namespace);
   const out = (s: string) => process.stdout.write(`${s}\n`);
   out(
-    `real Temporal dev server (${cli.path}) at ${server.address}; production worker ${path.relative(ROOT, WORKER_MAIN)}; ` +
+    `real ${server.what} at ${server.target.address}, namespace ${server.target.namespace}; ` +
+      `${workers} production worker process(es) ${path.relative(ROOT, WORKER_MAIN)}; ` +
       `simulator: ${opts.plan} ms plans, ${opts.latency} ms per call; ${cpus().length} CPUs, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
   );
   const results: SizeResult[] = [];
   try {
     for (const size of sizes) {
-      const r = await runSize(server.client, server.address, size);
+      const r = await runSize(server.env.client, server.target, size);
       results.push(r);
       out(`${size}: ${r.connected}/${size} connected in ${(r.wallMs / 1000).toFixed(1)} s`);
       for (const [reason, count] of r.failures) out(`  ${count} x ${reason}`);
@@ -286,7 +345,7 @@ async function main(): Promise<void> {
   } finally {
     out('');
     out(table(results));
-    await server.teardown();
+    await server.env.teardown();
   }
 }
 

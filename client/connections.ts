@@ -17,6 +17,8 @@ import { signDecision } from './decision-token';
 import { SearchAttributesMissingError } from './search-attributes';
 import { type EventMark, type StartOutcome, type StartRequest, startOrFind } from './start-or-find';
 import { approveSignal, approveUpdate, rejectSignal, rejectUpdate } from '../workflows/messages';
+import { pendingGateChange } from './gate-change';
+import { digestMatches } from '../common/change-digest';
 
 export { SearchAttributesMissingError };
 
@@ -69,6 +71,9 @@ export async function decideGate(
   d: { decision: DecisionKind; gate: StepId; approver: string; text?: string; ttlSeconds?: number },
 ): Promise<AuditEntry> {
   const { runId } = await client.workflow.getHandle(workflowId).describe();
+  // The change the gate shows, checked against its digest: the decision signs what it shows.
+  const { change } = await pendingGateChange(client.workflow, workflowId, d.gate, 5_000);
+  if (change && !digestMatches(change)) throw new Error(`gate ${d.gate} shows a change that is not its digest`);
   const token = await signDecision(key, {
     approver: d.approver,
     workflowId,
@@ -76,6 +81,7 @@ export async function decideGate(
     gate: d.gate,
     decision: d.decision,
     ...(d.text ? { text: d.text } : {}),
+    ...(change ? { change: change.digest } : {}),
     ttlSeconds: d.ttlSeconds ?? 300,
   });
   return d.decision === 'approve'

@@ -14,6 +14,8 @@ export interface DecisionToSign {
   gate: StepId;
   decision: DecisionKind;
   text?: string;
+  /** The digest of the change decided on (the pending gate's `change.digest`). */
+  change?: string;
   ttlSeconds: number;
   now?: Date;
 }
@@ -38,7 +40,13 @@ export function readPrivateKey(pem: string, source: string): KeyObject {
 
 export function signDecision(key: KeyObject, d: DecisionToSign): Promise<string> {
   const iat = Math.floor((d.now ?? new Date()).getTime() / 1000);
-  return new SignJWT({ run: d.runId, gate: d.gate, decision: d.decision, ...(d.text ? { text: d.text } : {}) })
+  return new SignJWT({
+    run: d.runId,
+    gate: d.gate,
+    decision: d.decision,
+    ...(d.text ? { text: d.text } : {}),
+    ...(d.change ? { change: d.change } : {}),
+  })
     .setProtectedHeader({ alg: algorithmOf(key), typ: DECISION_TOKEN_TYPE })
     .setIssuer(d.approver)
     .setSubject(d.workflowId)

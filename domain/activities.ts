@@ -1,4 +1,5 @@
 import { type VerifyDecisionInput, type VerifyDecisionResult } from './approval-policy';
+import { type DescribeChangeInput, type GateChange } from './changes';
 import { type ConnectionRequest, type RoleSpec } from './connection-request';
 import { type CatalogCall, type InputOfCall, type ResultOfCall, type StepId } from './step-catalog';
 import { type NotificationInput } from './events';
@@ -84,10 +85,12 @@ export interface InspectedConnection {
   decisions?: StepDecision[];
 }
 
-/** Activities outside the step catalog: the approval gates' check of a signed decision. */
+/** Activities outside the step catalog: what a gate guards, and the check of a signed decision. */
 export interface ApprovalActivities {
   /** Checks a gate decision's signature and the policy; a refusal is a result, never a failure. */
   verifyApprovalDecision(input: VerifyDecisionInput): Promise<VerifyDecisionResult>;
+  /** The exact change the calls behind a gate would make, read now, with its digest (activities/changes.ts). */
+  describeChange(input: DescribeChangeInput): Promise<GateChange>;
 }
 
 /** What `sendNotification` reports: whether a sink took the notification. */

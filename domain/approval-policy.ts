@@ -107,6 +107,8 @@ export const DecisionClaims = z.object({
   decision: DecisionKind,
   /** The approval's comment or the rejection's reason, as recorded. */
   text: z.string().max(2000).optional(),
+  /** The digest of the change the decision is about (domain/changes.ts); required where the gate shows one. */
+  change: z.string().max(100).optional(),
   iat: z.number().int(),
   exp: z.number().int(),
   jti: z.string().min(8).max(200),
@@ -132,6 +134,8 @@ export interface VerifyDecisionInput {
   approvedBy: string[];
   /** Token ids already used in this run. */
   usedTokenIds: string[];
+  /** The digest of the change the pending gate guards: the token must be signed for it (absent in older runs). */
+  changeDigest?: string;
 }
 
 /** Result of `verifyApprovalDecision`: a refusal is a result, not a failure, so it is recorded. */

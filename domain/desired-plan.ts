@@ -15,7 +15,8 @@ import { type DesiredState, declaredRequests, inScope } from './desired-state';
 import { Duration, durationToMs } from './ids';
 import { type ConnectionInventory, type ManagedConnection } from './inventory';
 import { DisconnectRequest, UpdateAccessRequest } from './lifecycle-request';
-import { SecurityModel, StepId } from './step-catalog';
+import { GateChange } from './changes';
+import { SecurityModel } from './step-catalog';
 
 /** The file format of a saved plan. */
 export const PLAN_FORMAT = 'crosslink-plan/1';
@@ -73,13 +74,6 @@ export const PlannedMigration = z
   .object({ connectionId: z.string(), from: SecurityModel, to: SecurityModel, request: ConnectionRequest })
   .strict();
 export type PlannedMigration = z.infer<typeof PlannedMigration>;
-
-/**
- * What one gate of an action's run would approve (the change description of the gate, read
- * worker-side). Kept open here: its fields are the change description's.
- */
-export const GateChange = z.object({ gate: StepId }).passthrough();
-export type GateChange = z.infer<typeof GateChange>;
 
 /** One operation an apply starts: its kind, why, the request of its workflow, what it modifies. */
 export const PlannedAction = z.discriminatedUnion('kind', [

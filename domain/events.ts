@@ -114,6 +114,11 @@ export const Notification = z.discriminatedUnion('kind', [
     approvers: z.array(Identity),
     /** RFC 3339 time after which the gate times out and the run rolls back. */
     deadline: z.iso.datetime({ offset: true }),
+    /** What the gate lets through, one line per activity, and the digest an approval signs (absent in older runs). */
+    change: z
+      .object({ digest: z.string(), summary: z.array(z.string().max(2000)).max(50) })
+      .strict()
+      .optional(),
   }).strict(),
   ConnectionSummary.extend({ kind: z.literal('connected') }).strict(),
   ConnectionSummary.extend({

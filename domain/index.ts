@@ -21,3 +21,4 @@ export * from './desired-state';
 export * from './desired-plan';
 export * from './apply';
 export * from './declared-drift';
+export * from './changes';

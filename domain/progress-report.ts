@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { GateApprovers } from './approval-policy';
 import { Identity } from './ids';
+import { GateChange } from './changes';
 import { CreatedResource } from './records';
 import { SecurityModel, StepId } from './step-catalog';
 
@@ -77,7 +78,11 @@ export type RejectionDecision = z.infer<typeof RejectionDecision>;
 export const AuditEntry = z.object({
   at: z.string(),
   gate: StepId,
-  decision: z.enum(['requested', 'approved', 'rejected', 'refused', 'timed-out']),
+  /**
+   * `superseded`: the gate was approved, but when the step was about to run the change differed
+   * from the one approved (the systems changed meanwhile): the gate asks again, for the change now.
+   */
+  decision: z.enum(['requested', 'approved', 'rejected', 'refused', 'timed-out', 'superseded']),
   by: z.string().optional(),
   via: z.enum(['update', 'signal', 'workflow']),
   comment: z.string().optional(),
@@ -98,6 +103,8 @@ export const PendingGate = z.object({
   approvers: GateApprovers.optional(),
   /** Approvers whose approval already counted (a gate may need several). */
   approvedBy: z.array(z.string()).optional(),
+  /** The exact change the gate lets through and its digest, which a decision token signs (absent in older runs). */
+  change: GateChange.optional(),
 });
 export type PendingGate = z.infer<typeof PendingGate>;
 

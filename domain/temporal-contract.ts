@@ -73,8 +73,23 @@ export const OPERATION_SEARCH_ATTRIBUTES = {
   drift: 'CrosslinkDrift',
 } as const;
 
-/** The Temporal type every crosslink search attribute is registered with. */
+/** The Temporal type every crosslink search attribute is registered with, except the gate's approvers. */
 export const SEARCH_ATTRIBUTE_TYPE = 'KEYWORD' as const;
+
+/**
+ * Who a run waits for: the gate pending now (Keyword) and the approvers the worker's policy allows
+ * to decide it (KeywordList), set when a gate opens and cleared when it closes, so
+ * `CrosslinkApprovers = 'ops-oncall'` lists what waits for that person (docs/cli.md, saved views).
+ */
+export const GATE_SEARCH_ATTRIBUTES = {
+  gate: 'CrosslinkGate',
+  approvers: 'CrosslinkApprovers',
+} as const;
+
+export const GATE_SEARCH_ATTRIBUTE_KEYS = {
+  gate: defineSearchAttributeKey(GATE_SEARCH_ATTRIBUTES.gate, SEARCH_ATTRIBUTE_TYPE),
+  approvers: defineSearchAttributeKey(GATE_SEARCH_ATTRIBUTES.approvers, 'KEYWORD_LIST'),
+} as const;
 
 export const SEARCH_ATTRIBUTE_KEYS = {
   state: defineSearchAttributeKey(SEARCH_ATTRIBUTES.state, SEARCH_ATTRIBUTE_TYPE),
@@ -94,13 +109,15 @@ export const OPERATION_SEARCH_ATTRIBUTE_KEYS = {
 export const ALL_SEARCH_ATTRIBUTE_KEYS = [
   ...Object.values(SEARCH_ATTRIBUTE_KEYS),
   ...Object.values(OPERATION_SEARCH_ATTRIBUTE_KEYS),
+  ...Object.values(GATE_SEARCH_ATTRIBUTE_KEYS),
 ];
+
+/** Each search attribute crosslink registers, with its Temporal type (registration, checks, error messages). */
+export const SEARCH_ATTRIBUTE_DEFINITIONS: ReadonlyArray<{ name: string; type: 'KEYWORD' | 'KEYWORD_LIST' }> =
+  ALL_SEARCH_ATTRIBUTE_KEYS.map((key) => ({ name: key.name, type: key.type }));
 
 /** The typed key of CrosslinkOperation, set at start by every client that starts a crosslink workflow. */
 export const OPERATION_KEY = OPERATION_SEARCH_ATTRIBUTE_KEYS.operation;
 
 /** Every search attribute name, in a stable order (registration, checks, docs). */
-export const SEARCH_ATTRIBUTE_NAMES: readonly string[] = [
-  ...Object.values(SEARCH_ATTRIBUTES),
-  ...Object.values(OPERATION_SEARCH_ATTRIBUTES),
-];
+export const SEARCH_ATTRIBUTE_NAMES: readonly string[] = SEARCH_ATTRIBUTE_DEFINITIONS.map((d) => d.name);

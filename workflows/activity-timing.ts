@@ -2,16 +2,23 @@
  * Activity options per timing of the step catalog: timeouts that fit what each activity waits for,
  * and retry policies that retry only `Transient` failures (every other crosslink failure type is
  * listed as non-retryable), bounded by `scheduleToCloseTimeout` so a step that keeps failing
- * transiently still ends.
+ * transiently still ends. Every activity heartbeats (the worker's interceptor beats every 3 s:
+ * activities/heartbeat.ts) under a heartbeat timeout far shorter than its start-to-close timeout,
+ * so a worker that dies costs its runs HEARTBEAT_TIMEOUT plus one retry interval, not minutes.
+ * docs/operations.md has the table of every activity's options (generated from here).
  */
 import { type ActivityOptions } from '@temporalio/workflow';
 import { type ActivityTiming, type ConnectionRequest, NON_RETRYABLE_FAILURE_TYPES, durationToMs } from '../domain';
 
 const nonRetryableErrorTypes = [...NON_RETRYABLE_FAILURE_TYPES];
 
+/** Missing beats for this long: the worker is gone, the activity is retried on another (5 beats). */
+export const HEARTBEAT_TIMEOUT = '15s';
+
 /** One ECE or Elasticsearch read or a single idempotent write: answers in seconds. */
 const QUICK: ActivityOptions = {
   startToCloseTimeout: '1m',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
   scheduleToCloseTimeout: '10m',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', nonRetryableErrorTypes },
 };
@@ -19,7 +26,7 @@ const QUICK: ActivityOptions = {
 /** A write followed by an ECE plan: plans take minutes, so the activity heartbeats while it waits. */
 const PLAN_WAIT: ActivityOptions = {
   startToCloseTimeout: '45m',
-  heartbeatTimeout: '1m',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
   scheduleToCloseTimeout: '2h',
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '2m', nonRetryableErrorTypes },
 };
@@ -35,7 +42,7 @@ const UNDO_PLAN_WAIT: ActivityOptions = { ...PLAN_WAIT, scheduleToCloseTimeout: 
 /** Reads every deployment it needs (discovery), heartbeating per deployment read. */
 const DISCOVERY: ActivityOptions = {
   startToCloseTimeout: '15m',
-  heartbeatTimeout: '2m',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: { initialInterval: '2s', maximumInterval: '1m', nonRetryableErrorTypes },
 };
 
@@ -44,8 +51,7 @@ function verifyOptions(request: ConnectionRequest | undefined): ActivityOptions 
   const pollMs = durationToMs(request?.verifyTimeout ?? '5m');
   return {
     startToCloseTimeout: pollMs + 2 * 60_000,
-    // It heartbeats on every `_remote/info` poll.
-    heartbeatTimeout: '1m',
+    heartbeatTimeout: HEARTBEAT_TIMEOUT,
     scheduleToCloseTimeout: 3 * (pollMs + 2 * 60_000),
     retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes },
   };
@@ -76,6 +82,7 @@ export function activityOptions(
  */
 export const NOTIFICATION_ACTIVITY_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '30s',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: {
     initialInterval: '5s',
     backoffCoefficient: 2,

@@ -26,6 +26,7 @@ import {
   FailureType,
   type CrosslinkActivities,
   type GateApprovers,
+  type GateChange,
   RejectionDecision,
   StepId,
   type VerifyDecisionResult,
@@ -92,11 +93,16 @@ export class ApprovalGates {
     setHandler(rejectSignal, async (decision) => void (await this.onDecision('rejected', decision, 'signal')));
   }
 
+  /** The change the pending gate guards (a decision must be signed for its digest). */
+  private change: GateChange | undefined;
+
   /**
    * Opens the gate for `step` and waits for a decision or the deadline. Returns when approved;
-   * throws ApprovalRejected or ApprovalTimeout (the caller rolls back).
+   * throws ApprovalRejected or ApprovalTimeout (the caller rolls back). With `change`, the gate
+   * shows the exact change it lets through and counts only decisions signed for its digest.
    */
-  async waitFor(step: StepId): Promise<void> {
+  async waitFor(step: StepId, change?: GateChange): Promise<void> {
+    this.change = change;
     const deadlineMs = durationToMs(this.request.approval.deadline);
     const requestedAt = Date.now();
     const deadline = new Date(requestedAt + deadlineMs).toISOString();
@@ -108,6 +114,7 @@ export class ApprovalGates {
       requestedAt: new Date(requestedAt).toISOString(),
       deadline,
       ...(approvers ? { approvers, approvedBy: [] } : {}),
+      ...(change ? { change } : {}),
     });
     this.notifier?.send(
       {
@@ -116,6 +123,14 @@ export class ApprovalGates {
         requestedBy: this.request.requestedBy,
         approvers: [...new Set(approvers?.groups.flatMap((g) => g.approvers) ?? [])],
         deadline,
+        ...(change
+          ? {
+              change: {
+                digest: change.digest,
+                summary: change.activities.map((a) => a.summary.slice(0, 2000)).slice(0, 50),
+              },
+            }
+          : {}),
       },
       `gate ${step} waits for ${approversText(approvers)} until ${deadline}`,
     );
@@ -127,6 +142,7 @@ export class ApprovalGates {
       });
     } finally {
       this.progress.gateClosed(step);
+      this.change = undefined;
     }
     if (!decided) {
       this.progress.audit({ at: new Date().toISOString(), gate: step, decision: 'timed-out', via: 'workflow' });
@@ -210,6 +226,7 @@ export class ApprovalGates {
         ...(d.token !== undefined ? { token: d.token } : {}),
         approvedBy: [...this.approvedBy],
         usedTokenIds: [...this.usedTokenIds],
+        ...(this.change ? { changeDigest: this.change.digest } : {}),
       });
     } catch (err) {
       return this.refuse(via, `the decision could not be checked: ${(err as Error).message}`, d.gate, d.approver);
@@ -241,6 +258,20 @@ export class ApprovalGates {
     }
     this.decision = { outcome, entry };
     return entry;
+  }
+
+  /**
+   * The gate was approved for `approved`, but the change is `now` when its step is about to run:
+   * recorded, and the caller asks again for the change now.
+   */
+  superseded(step: StepId, approved: GateChange, now: GateChange): void {
+    this.progress.audit({
+      at: new Date().toISOString(),
+      gate: step,
+      decision: 'superseded',
+      via: 'workflow',
+      comment: `the change approved (${approved.digest}) is not the change now (${now.digest}): asking again`,
+    });
   }
 
   /** Shows who may decide on the pending gate (the policy's current answer) in progress. */

@@ -20,7 +20,14 @@ function orList(names: string[]): string {
 
 function gateLine(gate: PendingGate): string {
   const approved = gate.approvedBy?.length ? `; approved so far by ${gate.approvedBy.join(', ')}` : '';
-  return `**waiting for approval** of \`${gate.gate}\` by ${approversText(gate.approvers)}; deadline ${gate.deadline}${approved}`;
+  const line = `**waiting for approval** of \`${gate.gate}\` by ${approversText(gate.approvers)}; deadline ${gate.deadline}${approved}`;
+  if (!gate.change) return line;
+  // What the approval lets through, and the digest a decision must sign.
+  const what = gate.change.activities.flatMap((a) => [
+    `- ${a.summary}`,
+    ...a.requests.map((r) => `  - \`${r.method} ${r.path}\` (${r.system} ${r.environment})`),
+  ]);
+  return [line, '', `the change (\`${gate.change.digest}\`):`, ...what].join('\n');
 }
 
 function headline(p: Progress): string {

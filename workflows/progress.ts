@@ -13,6 +13,7 @@ import {
   type CreatedResource,
   type PendingGate,
   type Progress,
+  GATE_SEARCH_ATTRIBUTE_KEYS,
   SEARCH_ATTRIBUTE_KEYS,
   type StepDecision,
   type StepId,
@@ -264,12 +265,17 @@ export class ConnectionProgress implements RunView {
     if (key === this.lastPublished) return;
     this.lastPublished = key;
     const k = SEARCH_ATTRIBUTE_KEYS;
+    const gate = this.data.pendingGate;
+    const approvers = [...new Set(gate?.approvers?.groups.flatMap((g) => g.approvers) ?? [])];
     upsertSearchAttributes([
       { key: k.state, value: this.data.state },
       { key: k.step, value: this.data.currentStep ?? 'preflight' },
       { key: k.localDeployment, value: this.data.local.deploymentId },
       { key: k.remoteDeployment, value: this.data.remote.deploymentId },
       { key: k.alias, value: this.data.alias },
+      // Who the run waits for, while a gate waits (cleared when it closes): the Web UI's list can filter on it.
+      { key: GATE_SEARCH_ATTRIBUTE_KEYS.gate, value: gate?.gate ?? null },
+      { key: GATE_SEARCH_ATTRIBUTE_KEYS.approvers, value: approvers.length > 0 ? approvers : null },
     ]);
   }
 }

@@ -68,6 +68,13 @@ export async function verifyApprovalDecision(
   if (claims.gate !== input.gate) return refuse(`the decision token was signed for gate "${claims.gate}"`);
   if (claims.decision !== input.decision) return refuse(`the decision token was signed to ${claims.decision}`);
   if ((claims.text ?? '') !== (input.text ?? '')) return refuse('the comment or reason differs from the signed one');
+  if (input.changeDigest !== undefined && claims.change !== input.changeDigest) {
+    return refuse(
+      claims.change
+        ? `the decision token was signed for another change (${claims.change}); the gate guards ${input.changeDigest}: review the change shown by crosslink status and sign again`
+        : `the decision token names no change; the gate guards ${input.changeDigest}: sign the change shown by crosslink status (crosslink approve does)`,
+    );
+  }
   if (input.usedTokenIds.includes(claims.jti)) return refuse('this decision token was already used');
   if (who === input.connection.requestedBy) {
     return refuse(`${who} requested this connection and may not decide on it (four-eyes rule)`);

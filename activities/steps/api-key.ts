@@ -14,6 +14,7 @@ import { type RunMark, apiKeyCarriesMark, apiKeyMetadata, apiKeyName, apiKeyRunO
 import { heldElsewhereMessage, madeByAnotherRun } from './run-ownership';
 import { esFor, ownershipConflict, resourceOn } from './shared';
 import { restoreKeyAccess, updateKeyInPlace } from './api-key-update';
+import { type StepDescribers, esRequest } from '../changes';
 
 function keyResource(input: StepInput, id: string, name: string): CreatedResource {
   const remote = input.preflight.remote;
@@ -153,3 +154,70 @@ export async function invalidateCrossClusterApiKey(
 }
 
 export const activities = { createCrossClusterApiKey, invalidateCrossClusterApiKey } satisfies StepImplementations;
+
+/** What the api-key step would send now: a new key with its access, or the working key's access changed in place. */
+async function describeApiKey(deps: Deps, ctx: StepContext, input: StepInput) {
+  const { request, connectionId } = input;
+  const remote = input.preflight.remote;
+  const existing = input.preflight.existingKey;
+  if (existing) {
+    const key = (await getApiKeysByName(esFor(deps, remote), existing.keyName, ctx.signal)).find(
+      (k) => k.id === existing.keyId,
+    );
+    const before = key?.access ?? existing.access;
+    return {
+      summary: `the access of key ${existing.keyId} on ${remote.deploymentId}, changed in place`,
+      requests: [
+        esRequest(remote, 'PUT', `/_security/cross_cluster/api_key/${existing.keyId}`, { access: request.access }),
+      ],
+      changes: [{ what: `access of cross-cluster API key ${existing.keyId}`, before, after: request.access }],
+    };
+  }
+  const body = {
+    name: apiKeyName(request.alias, connectionId),
+    access: request.access,
+    ...(request.apiKeyExpiration ? { expiration: request.apiKeyExpiration } : {}),
+    metadata: apiKeyMetadata(connectionId, request.local.deploymentId, request.alias, runMark(ctx)),
+  };
+  return {
+    summary: `a cross-cluster API key on ${remote.deploymentId} granting ${accessSummary(request.access)}`,
+    requests: [esRequest(remote, 'POST', '/_security/cross_cluster/api_key', body)],
+    changes: [
+      { what: `cross-cluster API key "${body.name}" on ${remote.deploymentId}`, after: { access: request.access } },
+    ],
+  };
+}
+
+/** `search: logs-*; replication: ...` */
+export function accessSummary(access: unknown): string {
+  const a = (access ?? {}) as Record<string, Array<{ names?: string[] }> | undefined>;
+  return (
+    Object.entries(a)
+      .map(([kind, grants]) => `${kind}: ${(grants ?? []).flatMap((g) => g.names ?? []).join(', ')}`)
+      .join('; ') || 'nothing'
+  );
+}
+
+/** What the undo would invalidate now (a disconnect's gate shows it). */
+async function describeInvalidateKey(deps: Deps, ctx: StepContext, input: StepInput) {
+  const remote = input.preflight.remote;
+  const name = apiKeyName(input.request.alias, input.connectionId);
+  const marked = (await getApiKeysByName(esFor(deps, remote), name, ctx.signal)).filter(
+    (k) =>
+      isActive(k) && apiKeyCarriesMark(k.metadata, input.connectionId) && (input.reclaim || !heldByAnotherRun(k, ctx)),
+  );
+  return {
+    summary: marked.length
+      ? `invalidate key ${marked.map((k) => k.id).join(', ')} on ${remote.deploymentId}`
+      : 'no active key to invalidate',
+    requests: marked.length
+      ? [esRequest(remote, 'DELETE', '/_security/api_key', { ids: marked.map((k) => k.id) })]
+      : [],
+    changes: marked.map((k) => ({ what: `cross-cluster API key ${k.id}`, before: 'active', after: 'invalidated' })),
+  };
+}
+
+export const changes = {
+  createCrossClusterApiKey: describeApiKey,
+  invalidateCrossClusterApiKey: describeInvalidateKey,
+} satisfies StepDescribers;

@@ -11,6 +11,7 @@ import { getPersistentSettings } from '../elasticsearch/cluster';
 import { isTransient } from '../http/classify';
 import { esFor, facts, modifyTrust, other } from './shared';
 import { allowlistUsers, keepReason } from './shared-trust-users';
+import { type StepDescribers, currentTrust, trustUpdateRequest } from '../changes';
 
 type External = NonNullable<TrustSettings['external']>[number];
 
@@ -159,3 +160,32 @@ export async function removeDeploymentTrust(deps: Deps, ctx: StepContext, input:
 }
 
 export const activities = { ensureDeploymentTrust, removeDeploymentTrust } satisfies StepImplementations;
+
+/** What ensureDeploymentTrust would write now: the relationship's `trust.external` entry, before -> after. */
+async function describeDeploymentTrust(
+  deps: Deps,
+  ctx: StepContext,
+  input: SideStepInput & { trustRelationshipId: string },
+) {
+  const self = facts(input.preflight, input.side);
+  const peer = facts(input.preflight, other(input.side));
+  const relId = input.trustRelationshipId;
+  const entry = ((await currentTrust(deps, ctx, self)).external ?? []).find((e) => e.trust_relationship_id === relId);
+  if (entry && (entry.trust_all || allowlist(entry).includes(peer.clusterId))) {
+    return {
+      summary: `${self.deploymentId} already trusts cluster ${peer.clusterId}: nothing to write`,
+      requests: [],
+      changes: [],
+    };
+  }
+  const after: External = entry
+    ? { ...entry, trust_allowlist: [...allowlist(entry), peer.clusterId] }
+    : { trust_relationship_id: relId, trust_all: false, trust_allowlist: [peer.clusterId] };
+  return {
+    summary: `${self.deploymentId} allowlists cluster ${peer.clusterId} (${peer.deploymentId}) through relationship ${relId}`,
+    requests: [trustUpdateRequest(self, { 'trust.external': [after] })],
+    changes: [{ what: `trust.external[${relId}] of ${self.deploymentId}`, before: entry ?? null, after }],
+  };
+}
+
+export const changes = { ensureDeploymentTrust: describeDeploymentTrust } satisfies StepDescribers;

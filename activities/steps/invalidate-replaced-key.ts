@@ -8,6 +8,7 @@ import { type Deps, type StepContext, type StepImplementations } from '../contex
 import { invalidateApiKeys } from '../elasticsearch/api-keys';
 import { working } from './rotate-key';
 import { esFor } from './shared';
+import { type StepDescribers, esRequest } from '../changes';
 
 /** After the new key is verified: the old key goes (idempotent: an invalidated key stays invalidated). */
 export async function invalidateReplacedApiKey(
@@ -22,3 +23,14 @@ export async function invalidateReplacedApiKey(
 }
 
 export const activities = { invalidateReplacedApiKey } satisfies StepImplementations;
+
+async function describeInvalidateReplaced(_deps: Deps, _ctx: StepContext, input: RotateStepInput) {
+  const old = working(input);
+  return {
+    summary: `invalidate the replaced key ${old.keyId} on ${input.preflight.remote.deploymentId}`,
+    requests: [esRequest(input.preflight.remote, 'DELETE', '/_security/api_key', { ids: [old.keyId] })],
+    changes: [{ what: `cross-cluster API key ${old.keyId}`, before: 'active', after: 'invalidated' }],
+  };
+}
+
+export const changes = { invalidateReplacedApiKey: describeInvalidateReplaced } satisfies StepDescribers;

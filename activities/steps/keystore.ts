@@ -6,6 +6,8 @@ import { type Deps, type StepContext, type StepImplementations } from '../contex
 import { getKeystoreNames, removeKeystoreSecret, setKeystoreSecret } from '../ece/keystore';
 import { credentialsSetting } from '../marks';
 import { eceFor, planSlot, resourceOn } from './shared';
+import { type StepDescribers } from '../changes';
+import { REDACTED } from '../../domain/changes';
 
 function secretResource(input: StepInput): CreatedResource {
   const local = input.preflight.local;
@@ -62,3 +64,50 @@ export async function removeKeystoreCredentials(deps: Deps, ctx: StepContext, in
 }
 
 export const activities = { writeKeystoreCredentials, removeKeystoreCredentials } satisfies StepImplementations;
+
+/** What the keystore write sends: the credential of the new key under the alias's setting (its value redacted). */
+async function describeKeystoreWrite(_deps: Deps, _ctx: StepContext, input: StepInput & { apiKey: ApiKeyRecord }) {
+  const local = input.preflight.local;
+  const name = credentialsSetting(input.request.alias);
+  return {
+    summary: `${name} (the credential of key ${input.apiKey.keyId}) in the keystore of ${local.deploymentId}`,
+    requests: [keystoreRequest(input, { secrets: { [name]: { value: REDACTED, as_file: false } } })],
+    changes: [
+      {
+        what: `keystore secret ${name}`,
+        before: input.preflight.localAliasBefore?.keystoreCredentials ? 'set' : 'absent',
+        after: `key ${input.apiKey.keyId}`,
+      },
+    ],
+  };
+}
+
+async function describeKeystoreRemoval(deps: Deps, ctx: StepContext, input: StepInput) {
+  const local = input.preflight.local;
+  const name = credentialsSetting(input.request.alias);
+  const present =
+    !input.preflight.localAliasBefore?.keystoreCredentials &&
+    (await getKeystoreNames(eceFor(deps, local), local.deploymentId, local.refId, ctx.signal)).includes(name);
+  return {
+    summary: present ? `remove ${name} from the keystore of ${local.deploymentId}` : `${name}: nothing to remove`,
+    requests: present ? [keystoreRequest(input, { secrets: { [name]: {} } })] : [],
+    changes: present ? [{ what: `keystore secret ${name}`, before: 'set', after: 'absent' }] : [],
+  };
+}
+
+function keystoreRequest(input: StepInput, body: unknown) {
+  const local = input.preflight.local;
+  return {
+    system: 'ece' as const,
+    environment: local.environment,
+    deploymentId: local.deploymentId,
+    method: 'PATCH' as const,
+    path: `/api/v1/deployments/${local.deploymentId}/elasticsearch/${local.refId}/keystore`,
+    body,
+  };
+}
+
+export const changes = {
+  writeKeystoreCredentials: describeKeystoreWrite,
+  removeKeystoreCredentials: describeKeystoreRemoval,
+} satisfies StepDescribers;

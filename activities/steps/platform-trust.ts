@@ -16,6 +16,7 @@ import { externalTrustOfAll } from '../ece/deployment-list';
 import { unexpectedResponse } from '../http/classify';
 import { isTrustRelationshipMark, trustRelationshipName } from '../marks';
 import { relationshipReferences } from './shared-trust-users';
+import { type StepDescribers } from '../changes';
 
 function environments(input: SideStepInput) {
   const p = input.preflight;
@@ -152,3 +153,43 @@ export async function removePlatformTrust(deps: Deps, ctx: StepContext, input: S
 }
 
 export const activities = { ensurePlatformTrust, removePlatformTrust } satisfies StepImplementations;
+
+/** What ensurePlatformTrust would do now: nothing (made or reusable), or one new relationship. */
+async function describePlatformTrust(deps: Deps, ctx: StepContext, input: SideStepInput) {
+  const { self, peer } = environments(input);
+  const name = trustRelationshipName(peer.environment, input.connectionId);
+  const existing = await listTrustRelationships(deps.registry.ece(self.environment), 'non-local', {
+    signal: ctx.signal,
+  });
+  const ours = existing.find((r) => r.name === name && !self.trustRelationshipsBefore.includes(r.id));
+  if (ours)
+    return { summary: `${self.environment}: "${name}" already made by this connection`, requests: [], changes: [] };
+  const reusable = existing.find((r) => !r.local && (r.account_ids ?? []).includes(peer.accountId));
+  if (reusable) {
+    return {
+      summary: `${self.environment} already trusts ${peer.environment} ("${reusable.name}"): nothing is created`,
+      requests: [],
+      changes: [],
+    };
+  }
+  return {
+    summary: `${self.environment} trusts ${peer.environment}: new trust relationship "${name}"`,
+    requests: [
+      {
+        system: 'ece' as const,
+        environment: self.environment,
+        method: 'POST' as const,
+        path: '/api/v1/platform/configuration/trust-relationships',
+        body: {
+          name,
+          account_ids: [peer.accountId],
+          trust_by_default: false,
+          public_ca_cert: `<the CA certificate of ${peer.environment}, from its trust record ${peer.localTrustRelationshipId}>`,
+        },
+      },
+    ],
+    changes: [{ what: `trust relationships of ${self.environment}`, after: `+ "${name}" (account ${peer.accountId})` }],
+  };
+}
+
+export const changes = { ensurePlatformTrust: describePlatformTrust } satisfies StepDescribers;

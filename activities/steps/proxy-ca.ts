@@ -13,6 +13,7 @@ import { getKeystoreNames } from '../ece/keystore';
 import { getPersistentSettings } from '../elasticsearch/cluster';
 import { eceFor, esFor, modifyTrust } from './shared';
 import { keepReason, proxyCaUsers, proxyDomain } from './shared-trust-users';
+import { type StepDescribers, currentTrust, trustUpdateRequest } from '../changes';
 
 type Direct = NonNullable<TrustSettings['direct']>[number];
 
@@ -111,3 +112,34 @@ export async function removeProxyCaTrust(deps: Deps, ctx: StepContext, input: St
 }
 
 export const activities = { ensureProxyCaTrust, removeProxyCaTrust } satisfies StepImplementations;
+
+/** What ensureProxyCaTrust would write now: one `trust.direct` entry, or nothing when the CA is trusted. */
+async function describeProxyCa(deps: Deps, ctx: StepContext, input: StepInput) {
+  const ca = input.preflight.proxyCa;
+  const local = input.preflight.local;
+  if (!ca || !ca.private)
+    return { summary: 'the remote proxy CA is public: nothing to trust', requests: [], changes: [] };
+  const direct = (await currentTrust(deps, ctx, local)).direct ?? [];
+  const found = direct.find((d) => directHoldsPem(d, ca.rootPem));
+  if (found) {
+    return {
+      summary: `${local.deploymentId} already trusts the CA (entry "${String(found.name)}")`,
+      requests: [],
+      changes: [],
+    };
+  }
+  const name = proxyCaEntryName(input.request.remote.environment, input.connectionId);
+  const entry = {
+    type: 'proxy',
+    name,
+    trust_all: false,
+    certificates: [{ pem: `<${ca.subject}, SHA-256 ${ca.fingerprintSha256}>` }],
+  };
+  return {
+    summary: `${local.deploymentId} trusts ${input.request.remote.environment}'s proxy root CA (${ca.subject}, SHA-256 ${ca.fingerprintSha256})`,
+    requests: [trustUpdateRequest(local, { 'trust.direct': ['...', entry] })],
+    changes: [{ what: `trust.direct of ${local.deploymentId}`, after: `+ "${name}"` }],
+  };
+}
+
+export const changes = { ensureProxyCaTrust: describeProxyCa } satisfies StepDescribers;

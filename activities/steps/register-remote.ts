@@ -4,6 +4,7 @@ import { type Deps, type StepContext, type StepImplementations } from '../contex
 import { getPersistentSettings, putPersistentSettings } from '../elasticsearch/cluster';
 import { proxyPort, remoteSettingKeys } from '../marks';
 import { esFor, resourceOn } from './shared';
+import { type StepDescribers, esRequest } from '../changes';
 
 /** The proxy-mode settings this connection registers (flat keys). */
 export function remoteSettings(input: StepInput): Record<string, unknown> {
@@ -60,3 +61,43 @@ export async function unregisterRemoteCluster(deps: Deps, ctx: StepContext, inpu
 }
 
 export const activities = { registerRemoteCluster, unregisterRemoteCluster } satisfies StepImplementations;
+
+/** The settings register-remote writes, before -> after, read now. */
+async function describeRegister(deps: Deps, ctx: StepContext, input: StepInput) {
+  const local = input.preflight.local;
+  const settings = remoteSettings(input);
+  const current = await getPersistentSettings(esFor(deps, local), ctx.signal);
+  return {
+    summary: `cluster.remote.${input.request.alias} in proxy mode to ${String(settings[remoteSettingKeys(input.request.alias)[1]!])} on ${local.deploymentId}`,
+    requests: [esRequest(local, 'PUT', '/_cluster/settings', { persistent: settings })],
+    changes: Object.entries(settings)
+      .filter(([k, v]) => String(current[k] ?? '') !== String(v))
+      .map(([k, v]) => ({ what: k, before: current[k] ?? null, after: v })),
+  };
+}
+
+/** The settings the undo would null now (a disconnect's gate shows them: the link goes down). */
+async function describeUnregister(deps: Deps, ctx: StepContext, input: StepInput) {
+  const local = input.preflight.local;
+  const before = new Set(input.preflight.localAliasBefore?.settings ?? []);
+  const current = await getPersistentSettings(esFor(deps, local), ctx.signal);
+  const toNull = remoteSettingKeys(input.request.alias).filter((k) => !before.has(k) && current[k] != null);
+  return {
+    summary: toNull.length
+      ? `cluster.remote.${input.request.alias} removed from ${local.deploymentId}: the remote cluster is no longer reachable under this alias`
+      : `cluster.remote.${input.request.alias}: nothing to remove`,
+    requests: toNull.length
+      ? [
+          esRequest(local, 'PUT', '/_cluster/settings', {
+            persistent: Object.fromEntries(toNull.map((k) => [k, null])),
+          }),
+        ]
+      : [],
+    changes: toNull.map((k) => ({ what: k, before: current[k], after: null })),
+  };
+}
+
+export const changes = {
+  registerRemoteCluster: describeRegister,
+  unregisterRemoteCluster: describeUnregister,
+} satisfies StepDescribers;

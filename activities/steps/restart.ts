@@ -10,6 +10,7 @@ import { type EsClient } from '../elasticsearch/client';
 import { PLAN_PENDING_CODE, failureCode } from '../http/classify';
 import { pollUntil } from '../wait';
 import { eceFor, esFor, planSlot, waitPlan } from './shared';
+import { type StepDescribers } from '../changes';
 
 function restartResource(local: DeploymentFacts): CreatedResource {
   return {
@@ -138,3 +139,33 @@ export async function restartElasticsearch(
 }
 
 export const activities = { reloadSecureSettings, restartElasticsearch } satisfies StepImplementations;
+
+/** A restart of the local deployment's Elasticsearch (its nodes restart one by one; the plan is waited for). */
+export function describeRestart(why: string) {
+  return async (_deps: Deps, _ctx: StepContext, input: StepInput) => {
+    const local = input.preflight.local;
+    return {
+      summary: `restart Elasticsearch ${local.refId} of ${local.deploymentId} (${local.version}) ${why}`,
+      requests: [
+        {
+          system: 'ece' as const,
+          environment: local.environment,
+          deploymentId: local.deploymentId,
+          method: 'POST' as const,
+          path: `/api/v1/deployments/${local.deploymentId}/elasticsearch/${local.refId}/_restart`,
+        },
+      ],
+      changes: [
+        {
+          what: `Elasticsearch ${local.refId} of ${local.deploymentId}`,
+          before: 'running',
+          after: 'restarted (a plan)',
+        },
+      ],
+    };
+  };
+}
+
+export const changes = {
+  restartElasticsearch: describeRestart('to load the keystore credential'),
+} satisfies StepDescribers;

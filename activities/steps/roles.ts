@@ -5,6 +5,7 @@ import { type Deps, type StepContext, type StepImplementations } from '../contex
 import { deleteRole, getRole, putRole } from '../elasticsearch/roles';
 import { ROLE_MARK_KEY, roleCarriesMark } from '../marks';
 import { esFor, facts, ownershipConflict } from './shared';
+import { type StepDescribers, esRequest } from '../changes';
 
 /** The roles this side gets: API key model local only; certificate model both sides, same names. */
 function rolesFor(input: SideStepInput): Array<{ name: string; definition: RoleDefinition }> {
@@ -73,3 +74,28 @@ export async function deleteRoles(deps: Deps, ctx: StepContext, input: SideStepI
 }
 
 export const activities = { createRoles, deleteRoles } satisfies StepImplementations;
+
+/** The roles createRoles would put, before -> after, read now. */
+async function describeRoles(deps: Deps, ctx: StepContext, input: SideStepInput) {
+  const f = facts(input.preflight, input.side);
+  const roles = rolesFor(input);
+  if (roles.length === 0) return { summary: `no roles on the ${input.side} side`, requests: [], changes: [] };
+  const es = esFor(deps, f);
+  const before = await Promise.all(roles.map((r) => getRole(es, r.name, ctx.signal)));
+  return {
+    summary: `roles ${roles.map((r) => r.name).join(', ')} on ${f.deploymentId}`,
+    requests: roles.map((r) =>
+      esRequest(f, 'PUT', `/_security/role/${r.name}`, {
+        ...r.definition,
+        metadata: { [ROLE_MARK_KEY]: input.connectionId },
+      }),
+    ),
+    changes: roles.map((r, i) => ({
+      what: `role ${r.name} on ${f.deploymentId}`,
+      before: before[i] ?? null,
+      after: r.definition,
+    })),
+  };
+}
+
+export const changes = { createRoles: describeRoles } satisfies StepDescribers;

@@ -18,6 +18,7 @@ import {
 import { type ApiKeyInfo } from '../elasticsearch/schemas';
 import { apiKeyCarriesMark, apiKeyMetadata, apiKeyName, apiKeyRunOf } from '../marks';
 import { esFor, resourceOn } from './shared';
+import { type StepDescribers, esRequest } from '../changes';
 
 function keyResource(input: RotateStepInput, id: string, what: string): CreatedResource {
   const remote = input.preflight.remote;
@@ -131,3 +132,24 @@ export async function invalidateRotatedApiKey(
 }
 
 export const activities = { createRotatedApiKey, invalidateRotatedApiKey } satisfies StepImplementations;
+
+async function describeRotatedKey(_deps: Deps, ctx: StepContext, input: RotateStepInput) {
+  const old = working(input);
+  const { request, connectionId } = input;
+  const body = {
+    name: apiKeyName(request.alias, connectionId),
+    access: old.access ?? request.access,
+    ...(request.apiKeyExpiration ? { expiration: request.apiKeyExpiration } : {}),
+    metadata: apiKeyMetadata(connectionId, request.local.deploymentId, request.alias, {
+      workflowId: ctx.workflowId ?? connectionId,
+      ...(ctx.runId ? { runId: ctx.runId } : {}),
+    }),
+  };
+  return {
+    summary: `a new key beside ${old.keyId} on ${input.preflight.remote.deploymentId}, with the same access`,
+    requests: [esRequest(input.preflight.remote, 'POST', '/_security/cross_cluster/api_key', body)],
+    changes: [{ what: `cross-cluster API key "${body.name}"`, after: { access: body.access } }],
+  };
+}
+
+export const changes = { createRotatedApiKey: describeRotatedKey } satisfies StepDescribers;

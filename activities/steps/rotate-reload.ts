@@ -11,6 +11,8 @@ import { restartElasticsearchResource } from '../ece/restart';
 import { reloadSecureSettings as reloadNodes } from '../elasticsearch/cluster';
 import { eceFor, esFor, planSlot, resourceOn, waitPlan } from './shared';
 import { API_KEY_GA, atLeast } from './versions';
+import { type StepDescribers } from '../changes';
+import { describeRestart } from './restart';
 
 /** From 8.14 a keystore change reaches the nodes at once (the API key model's GA); before, only a restart's plan brings it. */
 export function loadsKeystoreChanges(version: string): boolean {
@@ -69,3 +71,7 @@ export async function restartForRotation(deps: Deps, ctx: StepContext, input: St
 }
 
 export const activities = { reloadRotatedCredentials, restartForRotation } satisfies StepImplementations;
+
+export const changes = {
+  restartForRotation: describeRestart('to load the new credential'),
+} satisfies StepDescribers;

@@ -63,6 +63,10 @@ export function buildProgram(ctx: CliContext, setExit: (code: ExitCode) => void)
       .option('--wait <seconds>', 'how long to wait for a worker to take the decision', positiveInt, 30)
       .option('--ttl <seconds>', 'how long the signed decision stays valid', positiveInt, 300)
       .option('--print-token', 'print the signed decision (for an approval event) instead of sending it')
+      .option(
+        '--digest <sha256:...>',
+        'the digest of the change you reviewed (crosslink status shows it): refused when the gate now guards another',
+      )
       .option('--json', 'print the recorded decision as JSON');
 
   decisionOptions(
@@ -120,8 +124,12 @@ export function buildProgram(ctx: CliContext, setExit: (code: ExitCode) => void)
     .description('connection workflows, by the CrosslinkState search attribute')
     .addOption(new Option('--state <state>', 'only connections in this state').choices(ConnectionState.options))
     .option('--limit <n>', 'at most this many', positiveInt, 50)
+    .option('--awaiting-me', 'the runs of any operation whose pending gate you may decide (with --as)')
+    .option('--as <name>', "your approver id, as the worker's approval policy lists it")
     .option('--json', 'print the list as JSON')
-    .action((opts: { state?: string; json?: boolean; limit: number }) => run(listCommand(ctx, opts)));
+    .action((opts: { state?: string; json?: boolean; limit: number; awaitingMe?: boolean; as?: string }) =>
+      run(listCommand(ctx, opts)),
+    );
 
   program
     .command('cancel')

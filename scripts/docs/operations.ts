@@ -5,7 +5,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { PLANS, type Plan, rowEntries, rowOf, sidesOf } from '../../domain';
+import { type ActivityOptions } from '@temporalio/workflow';
+import { CATALOG_ACTIVITIES, PLANS, type Plan, UNDO_ACTIVITIES, rowEntries, rowOf, sidesOf } from '../../domain';
+import { NOTIFICATION_ACTIVITY_OPTIONS, activityOptions } from '../../workflows/activity-timing';
 import { planMermaid } from '../../client/cli/render/plan-diagram';
 
 export const OPERATIONS_DOC = resolve(__dirname, '../../docs/operations.md');
@@ -46,6 +48,30 @@ function rowsTable(plan: Plan<never>): string[] {
   return lines;
 }
 
+type Duration = string | number | undefined;
+const shown = (d: Duration) => (d === undefined ? '' : typeof d === 'number' ? `${Math.round(d / 60_000)}m` : d);
+
+/** Every activity's options, from the catalog's timings (workflows/activity-timing.ts). */
+function timeoutsTable(): string[] {
+  const lines = [
+    '| activity | timing | start-to-close | heartbeat | schedule-to-close (retries end) | first retry, max interval |',
+    '| --- | --- | --- | --- | --- | --- |',
+  ];
+  const undos = new Set(UNDO_ACTIVITIES);
+  const row = (name: string, timing: string, o: ActivityOptions) =>
+    lines.push(
+      `| \`${name}\` | ${timing} | ${shown(o.startToCloseTimeout)} | ${shown(o.heartbeatTimeout)} | ${shown(o.scheduleToCloseTimeout) || 'none (bounded by start-to-close per attempt)'} | ${shown(o.retry?.initialInterval)}, ${shown(o.retry?.maximumInterval)}${o.retry?.maximumAttempts ? `, at most ${o.retry.maximumAttempts} attempts` : ''} |`,
+    );
+  for (const call of CATALOG_ACTIVITIES) {
+    const undo = undos.has(call.name);
+    row(call.name, `${call.timing}${undo ? ' (undo)' : ''}`, activityOptions(call.timing, undo, undefined));
+  }
+  row('describeChange', 'quick', activityOptions('quick', false, undefined));
+  row('verifyApprovalDecision', 'quick', activityOptions('quick', false, undefined));
+  row('sendNotification', 'notification', NOTIFICATION_ACTIVITY_OPTIONS);
+  return lines;
+}
+
 export function operationsDoc(): string {
   const parts = [
     '# Operations',
@@ -73,6 +99,17 @@ export function operationsDoc(): string {
       ...rowsTable(plan),
     );
   }
+  parts.push(
+    '',
+    '## Activity timeouts',
+    '',
+    "Every activity heartbeats: the worker's interceptor beats every 3 s while it runs (steps that can resume",
+    'beat their own progress), so a worker that dies costs its runs the heartbeat timeout plus one retry',
+    'interval. Only `Transient` failures are retried; undos get a longer retry budget than steps. `verify`',
+    "follows the request's `verifyTimeout` (shown for the default, 5m).",
+    '',
+    ...timeoutsTable(),
+  );
   return `${parts.join('\n')}\n`;
 }
 

@@ -293,7 +293,8 @@ async function follow(
         );
       }
     }
-    if (isTerminal(view)) return view;
+    // The progress query turns final while the run still sends its last notification: wait for the close.
+    if (isTerminal(view) && view.executionStatus !== 'RUNNING') return view;
     await sleep(options.pollIntervalMs ?? 500, undefined, { signal: options.signal }).catch(() => undefined);
   }
 }

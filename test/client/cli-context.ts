@@ -47,10 +47,9 @@ export interface FakeHandle {
 }
 
 export function fakeClient(handle: FakeHandle): unknown {
-  return {
-    workflow: { getHandle: () => handle },
-    withDeadline: <R>(_deadline: number, fn: () => Promise<R>) => fn(),
-  };
+  const withDeadline = <R>(_deadline: number, fn: () => Promise<R>) => fn();
+  // Both the Client and its WorkflowClient have withDeadline.
+  return { workflow: { getHandle: () => handle, withDeadline }, withDeadline };
 }
 
 export function described(status: string, state?: string): unknown {

@@ -4,7 +4,7 @@
  * attribute carries a different value, so printing one in another's place shows.
  */
 import { type WorkflowExecutionInfo } from '@temporalio/client';
-import { type SearchAttributePair, TypedSearchAttributes } from '@temporalio/common';
+import { type SearchAttributePair, TypedSearchAttributes, defineSearchAttributeKey } from '@temporalio/common';
 import { runCli } from '../../client/cli/program';
 import { EXIT } from '../../client/cli/exit-codes';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../domain';
@@ -130,5 +130,43 @@ describe('crosslink list', () => {
     expect(queries).toEqual([
       { query: "WorkflowType = 'connectRemoteCluster' AND CrosslinkState = 'awaiting-approval'", pageSize: 50 },
     ]);
+  });
+});
+
+describe('crosslink list --awaiting-me', () => {
+  const GATE = {
+    gate: defineSearchAttributeKey('CrosslinkGate', 'KEYWORD'),
+    approvers: defineSearchAttributeKey('CrosslinkApprovers', 'KEYWORD_LIST'),
+  };
+  const waitingForOps = execution('crosslink.ece-a.a9.logs-q', 'RUNNING', [
+    { key: KEYS.state, value: 'awaiting-approval' },
+    { key: KEYS.step, value: 'register-remote' },
+    { key: GATE.gate, value: 'register-remote' },
+    { key: GATE.approvers, value: ['ops-oncall', 'sec-lead'] },
+  ]);
+
+  it('asks visibility for the runs of any operation whose pending gate the approver may decide, and shows who', async () => {
+    const queries: string[] = [];
+    const ctx = recordingContext({
+      workflow: {
+        list: (opts: { query: string }) => {
+          queries.push(opts.query);
+          return (async function* () {
+            yield waitingForOps;
+          })();
+        },
+      },
+    });
+    expect(await runCli(['list', '--awaiting-me', '--as', "ops-o'ncall"], ctx)).toBe(EXIT.OK);
+    expect(queries).toEqual([
+      "CrosslinkApprovers = 'ops-o\\'ncall' AND CrosslinkState = 'awaiting-approval' AND ExecutionStatus = 'Running'",
+    ]);
+    expect(ctx.stdout.join('\n')).toMatch(/WAITING FOR[\s\S]*register-remote: ops-oncall, sec-lead/);
+  });
+
+  it('needs --as', async () => {
+    const ctx = recordingContext({});
+    expect(await runCli(['list', '--awaiting-me'], ctx)).toBe(EXIT.INVALID_INPUT);
+    expect(ctx.stderr.join('\n')).toMatch(/--awaiting-me needs --as/);
   });
 });

@@ -10,6 +10,9 @@ import {
   SEARCH_ATTRIBUTES,
   SEARCH_ATTRIBUTE_KEYS,
   OPERATION_SEARCH_ATTRIBUTES,
+  GATE_SEARCH_ATTRIBUTES,
+  GATE_SEARCH_ATTRIBUTE_KEYS,
+  SEARCH_ATTRIBUTE_DEFINITIONS,
   SEARCH_ATTRIBUTE_NAMES,
   WORKFLOW_TYPES,
 } from '../../domain';
@@ -24,7 +27,7 @@ describe('the Temporal contract', () => {
     }
   });
 
-  test('every search attribute key is the contract name, typed Keyword', () => {
+  test("every search attribute key is the contract name, typed Keyword (the gate's approvers a KeywordList)", () => {
     expect(Object.keys(SEARCH_ATTRIBUTE_KEYS).sort()).toEqual(Object.keys(SEARCH_ATTRIBUTES).sort());
     for (const [field, key] of Object.entries(SEARCH_ATTRIBUTE_KEYS)) {
       expect({ name: key.name, type: key.type }).toEqual({
@@ -33,8 +36,16 @@ describe('the Temporal contract', () => {
       });
     }
     expect([...SEARCH_ATTRIBUTE_NAMES].sort()).toEqual(
-      [...Object.values(SEARCH_ATTRIBUTES), ...Object.values(OPERATION_SEARCH_ATTRIBUTES)].sort(),
+      [
+        ...Object.values(SEARCH_ATTRIBUTES),
+        ...Object.values(OPERATION_SEARCH_ATTRIBUTES),
+        ...Object.values(GATE_SEARCH_ATTRIBUTES),
+      ].sort(),
     );
+    expect(GATE_SEARCH_ATTRIBUTE_KEYS.gate).toEqual({ name: 'CrosslinkGate', type: 'KEYWORD' });
+    expect(GATE_SEARCH_ATTRIBUTE_KEYS.approvers).toEqual({ name: 'CrosslinkApprovers', type: 'KEYWORD_LIST' });
+    // SQL visibility allows 10 custom Keyword attributes a namespace (docs/sources.md §T1a).
+    expect(SEARCH_ATTRIBUTE_DEFINITIONS.filter((d) => d.type === 'KEYWORD').length).toBeLessThanOrEqual(10);
   });
 
   test('a start sets every search attribute, with the values the workflow publishes first', () => {

@@ -9,6 +9,7 @@ import {
   ApprovalPolicyConfig as PolicySchema,
   type ApproverPublicKey,
   type DecisionKind,
+  type Progress,
   type StepId,
 } from '../../domain';
 import { signDecision } from '../../client/decision-token';
@@ -52,6 +53,8 @@ export interface SignOptions {
   now?: Date;
   /** Sign with this approver's key while claiming to be `as` (a forgery). */
   keyOf?: string;
+  /** The digest of the change decided on (the pending gate's `change.digest`). */
+  change?: string;
 }
 
 export function sign(as: string, options: SignOptions): Promise<string> {
@@ -62,6 +65,7 @@ export function sign(as: string, options: SignOptions): Promise<string> {
     gate: options.gate,
     decision: options.decision,
     ...(options.text !== undefined ? { text: options.text } : {}),
+    ...(options.change !== undefined ? { change: options.change } : {}),
     ttlSeconds: options.ttlSeconds ?? 300,
     now: options.now ?? new Date(),
   });
@@ -70,12 +74,32 @@ export function sign(as: string, options: SignOptions): Promise<string> {
 /** The harness's default policy: bob, carol and alice (the usual requester) decide every gate. */
 export const DEFAULT_TEST_POLICY = testPolicy([{ approvers: ['bob', 'carol', 'alice'] }]);
 
-/** A decision on `gate` of a harness run as `crosslink approve --key` sends it. */
+/** A run the harness (or a test) can ask for its progress. */
+export interface QueryableRun {
+  workflowId: string;
+  runId: string;
+  query<T>(name: string): Promise<T>;
+}
+
+/** The digest of the change the run's pending gate guards, as `crosslink approve` reads it. */
+export async function pendingChange(run: QueryableRun): Promise<string | undefined> {
+  const progress = await run.query<Progress>('progress');
+  return progress.pendingGate?.change?.digest;
+}
+
+/** A decision on `gate` of a harness run as `crosslink approve --key` sends it (signed for the change shown). */
 export async function signedApproval(
-  run: { workflowId: string; runId: string },
+  run: QueryableRun,
   gate: StepId,
   as = 'bob',
 ): Promise<{ gate: StepId; approver: string; token: string }> {
-  const token = await sign(as, { workflowId: run.workflowId, runId: run.runId, gate, decision: 'approve' });
+  const change = await pendingChange(run);
+  const token = await sign(as, {
+    workflowId: run.workflowId,
+    runId: run.runId,
+    gate,
+    decision: 'approve',
+    ...(change ? { change } : {}),
+  });
   return { gate, approver: as, token };
 }

@@ -14,11 +14,13 @@ import {
   FailureType,
   type PreflightResult,
   decideConnect,
+  CATALOG_ACTIVITIES,
   type SideStepInput,
   type StepId,
   type StepInput,
 } from '../../domain';
 import { connectionApprovals } from '../../activities/approvals/policy';
+import { gateChange } from '../../common/change-digest';
 import { verifyApprovalDecision } from '../../activities/approvals/verify';
 import { type ActivityImplementations, SimulatedTimeout } from './activity-runner';
 import { DEFAULT_TEST_POLICY } from './approvers';
@@ -106,6 +108,17 @@ export function scriptedActivities(options: ScriptOptions = {}): CrosslinkActivi
       };
     },
     verifyApprovalDecision: (input) => verifyApprovalDecision(policy, input),
+    // What a gate lets through, as the catalog summarises each call (the real one reads the systems).
+    describeChange: async ({ gate, calls }) =>
+      gateChange(
+        gate,
+        calls.map(({ activity, input }) => ({
+          activity,
+          summary: CATALOG_ACTIVITIES.find((c) => c.name === activity)?.summary(input as never) ?? activity,
+          requests: [],
+          changes: [],
+        })),
+      ),
     ...createNotificationActivities(options.notifications),
     async ensurePlatformTrust({ request, side }: SideStepInput) {
       const other = side === 'local' ? request.remote.environment : request.local.environment;

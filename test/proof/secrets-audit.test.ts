@@ -9,7 +9,7 @@
  * the cross-cluster keys the run created (taken from the sealer: the only place the plaintext goes).
  */
 import path from 'node:path';
-import { sign, signedApproval } from '../harness/approvers';
+import { pendingChange, sign, signedApproval } from '../harness/approvers';
 
 import { Writable } from 'node:stream';
 import { CloudEvent, HTTP } from 'cloudevents';
@@ -80,7 +80,13 @@ const SCENARIOS: Scenario[] = [
     async decide(run, sent) {
       await waitingForGate(run);
       const decision = { ...(await signedApproval(run, 'proxy-ca', APPROVER)), comment: 'ok' };
-      decision.token = await sign(APPROVER, { ...runIds(run), gate: 'proxy-ca', decision: 'approve', text: 'ok' });
+      decision.token = await sign(APPROVER, {
+        ...runIds(run),
+        gate: 'proxy-ca',
+        decision: 'approve',
+        text: 'ok',
+        change: await pendingChange(run),
+      });
       sent.updates.push({ name: 'approve', args: [decision] });
       await run.update('approve', decision);
     },
@@ -110,6 +116,7 @@ const SCENARIOS: Scenario[] = [
         gate: 'deployment-trust',
         decision: 'reject',
         text: reason,
+        change: await pendingChange(run),
       });
       const decision = { gate: 'deployment-trust', approver: APPROVER, reason, token };
       sent.updates.push({ name: 'reject', args: [decision] });

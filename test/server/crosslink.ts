@@ -9,7 +9,7 @@ import { closeAllPools, createActivities, logActivityOutcome } from '../../activ
 import { type ResolvedNotificationSink } from '../../activities/notifications';
 import { createEnvironmentRegistry, resolveEnvironments } from '../../activities/environments';
 import { createSealer } from '../../activities/secrets/sealing';
-import { EnvironmentsFile } from '../../domain';
+import { type ApprovalPolicyConfig, EnvironmentsFile } from '../../domain';
 import { startSimulator } from '../../simulator';
 import { type SimulatorHandle } from '../../simulator/api';
 import { type TopologyInput } from '../../simulator/topology';
@@ -50,6 +50,8 @@ export interface WorkerOptions {
   kind?: 'crosslink' | 'sdk';
   /** A notification sink for the worker (none by default). */
   notifications?: ResolvedNotificationSink;
+  /** The worker's approval policy (SERVER_POLICY by default). */
+  approvals?: ApprovalPolicyConfig;
 }
 
 /** One scenario's world: a fresh simulator and the task queue its runs use. */
@@ -101,7 +103,7 @@ export async function startCrosslinkSuite(name: string): Promise<CrosslinkSuite>
     simulator: SimulatorHandle,
     taskQueue: string,
     workers: Set<RunningWorker>,
-    { kind = 'sdk', notifications }: WorkerOptions = {},
+    { kind = 'sdk', notifications, approvals = SERVER_POLICY }: WorkerOptions = {},
   ): Promise<RunningWorker> {
     const identity = `crosslink-server-suite-${process.pid}-worker-${++workerCount}`;
     if (kind === 'crosslink') {
@@ -109,7 +111,7 @@ export async function startCrosslinkSuite(name: string): Promise<CrosslinkSuite>
         data: {
           ...simulator.config,
           sealingKey: sealingKey.toString('base64'),
-          approvals: SERVER_POLICY,
+          approvals,
           ...(notifications ? { notifications: { sink: notifications } } : {}),
         },
         env: {},
@@ -145,7 +147,7 @@ export async function startCrosslinkSuite(name: string): Promise<CrosslinkSuite>
       activities: createActivities({
         registry,
         sealer,
-        approvals: SERVER_POLICY,
+        approvals,
         timing: ACTIVITY_TIMING,
         ...(notifications ? { notifications } : {}),
       }),

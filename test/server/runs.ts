@@ -24,6 +24,7 @@ import { approveUpdate, progressQuery, rejectUpdate } from '../../workflows/mess
 import { connectionStartMetadata } from '../../client/connection-metadata';
 import { APPROVER } from './requests';
 import { sign } from '../harness/approvers';
+import { pendingGateChange } from '../../client/gate-change';
 
 export const TERMINAL: readonly ConnectionState[] = ['connected', 'rolled-back', 'failed'];
 
@@ -126,7 +127,16 @@ export async function signFor(
   text?: string,
 ): Promise<string> {
   const { runId } = await handle.describe();
-  return sign(approver, { workflowId: handle.workflowId, runId, gate, decision, ...(text ? { text } : {}) });
+  // The change the gate shows, as `crosslink approve` reads and signs it (from history when no worker runs).
+  const change = (await pendingGateChange(handle.client, handle.workflowId, gate, 5_000)).change?.digest;
+  return sign(approver, {
+    workflowId: handle.workflowId,
+    runId,
+    gate,
+    decision,
+    ...(text ? { text } : {}),
+    ...(change ? { change } : {}),
+  });
 }
 
 export async function approve(handle: WorkflowHandle, gate: StepId, approver = APPROVER) {

@@ -2,7 +2,9 @@
  * No Docker engine runs here: this checks docker-compose.yml and the Dockerfile structurally
  * (parsed with js-yaml) against the code they start and the build that compiles it.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as yaml from 'js-yaml';
 import { loadIntakeConfig } from '../../client/intake/config';
@@ -25,6 +27,14 @@ function compiledFrom(distFile: string): string | undefined {
 
 /** Images their maintainers no longer update (temporalio/auto-setup: replaced by server + admin-tools). */
 const DEPRECATED_IMAGES = [/^temporalio\/auto-setup:/, /^temporalio\/web:/, /^temporalio\/temporalite/, /-tctl-/];
+
+/**
+ * Dynamic config keys whose description in the server (go.temporal.io/server
+ * common/dynamicconfig/constants.go, v1.31.0) says they are for testing: "This should not be
+ * turned on in production." The dev server turns this one on and raises the persistence QPS
+ * limits to pay for it (temporalio/cli, temporalcli/commands.server.go).
+ */
+const TESTING_ONLY_DYNAMIC_CONFIG = ['system.forceSearchAttributesCacheRefreshOnRead'];
 
 interface Service {
   image?: string;
@@ -86,6 +96,12 @@ describe('docker-compose.yml', () => {
     const mount = services.temporal?.volumes?.[0]?.split(':') ?? [];
     expect(existsSync(join(root, mount[0] ?? ''))).toBe(true);
     expect(services.temporal?.environment?.DYNAMIC_CONFIG_FILE_PATH).toBe(mount[1]?.replace(/^\/etc\/temporal\//, ''));
+  });
+
+  test('the dynamic config sets nothing Temporal documents as not for production', () => {
+    const mount = services.temporal?.volumes?.[0]?.split(':') ?? [];
+    const settings = yaml.load(readFileSync(join(root, mount[0] ?? ''), 'utf8')) as Record<string, unknown>;
+    expect(Object.keys(settings).filter((key) => TESTING_ONLY_DYNAMIC_CONFIG.includes(key))).toEqual([]);
   });
 
   test('every service has an image or a build, and every dependency exists', () => {
@@ -185,5 +201,36 @@ describe('Dockerfile', () => {
     };
     for (const loader of ['tsx', 'ts-node', 'typescript', 'ts-jest'])
       expect(pkg.dependencies).not.toHaveProperty(loader);
+  });
+});
+
+describe('scripts/production-topology.sh (compose without Docker)', () => {
+  const script = join(root, 'scripts', 'production-topology.sh');
+  const stateDir = mkdtempSync(join(tmpdir(), 'crosslink-topology-'));
+  afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
+  const run = (args: string[], env: Record<string, string> = {}) =>
+    spawnSync('bash', [script, ...args], {
+      encoding: 'utf8',
+      // An empty offset means the default one.
+      env: {
+        ...process.env,
+        CROSSLINK_TOPOLOGY_DIR: join(stateDir, 'state'),
+        CROSSLINK_TOPOLOGY_PORT_OFFSET: '',
+        ...env,
+      },
+    });
+
+  test('serves the server version compose pins, on loopback ports below the SMALLINT limit', () => {
+    const version = services.temporal?.image?.split(':')[1];
+    const status = run(['status']);
+    expect([status.status, status.stdout]).toEqual([0, expect.stringContaining(`server v${version} from `)]);
+    expect(run(['env']).stdout).toBe('export TEMPORAL_ADDRESS=127.0.0.1:27233\nexport TEMPORAL_NAMESPACE=default\n');
+  });
+
+  test('refuses ports whose membership port cluster_membership.rpc_port (SMALLINT) cannot hold, before any change', () => {
+    const up = run(['up'], { CROSSLINK_TOPOLOGY_PORT_OFFSET: '30000' });
+    expect(up.status).toBe(1);
+    expect(up.stderr).toContain('membership port 36933 does not fit cluster_membership.rpc_port (SMALLINT');
+    expect(existsSync(join(stateDir, 'state'))).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { type AuditEntry, type ConnectionResult, FailureType } from '../../domain';
-import { type SignOptions, sign, testPolicy } from '../harness/approvers';
+import { type SignOptions, pendingChange, sign, testPolicy } from '../harness/approvers';
 import { type ScriptOptions, scriptedActivities, withOverrides } from '../harness/scripted-activities';
 import { type HarnessRun } from '../harness/workflow-harness';
 import {
@@ -37,12 +37,14 @@ type Sign = Partial<SignOptions> & { as?: string };
 /** A decision as `crosslink approve --key` sends it: the plain fields plus the approver's token. */
 async function approval(run: HarnessRun, gate: string, o: Sign & { comment?: string } = {}) {
   const as = o.as ?? APPROVER;
+  const change = await pendingChange(run);
   const token = await sign(as, {
     workflowId: run.workflowId,
     runId: run.runId,
     gate: gate as never,
     decision: 'approve',
     ...(o.comment !== undefined ? { text: o.comment } : {}),
+    ...(change ? { change } : {}),
     ...o,
   });
   return { gate, approver: as, ...(o.comment !== undefined ? { comment: o.comment } : {}), token };
@@ -50,12 +52,14 @@ async function approval(run: HarnessRun, gate: string, o: Sign & { comment?: str
 
 async function rejection(run: HarnessRun, gate: string, reason: string, o: Sign = {}) {
   const as = o.as ?? APPROVER;
+  const change = await pendingChange(run);
   const token = await sign(as, {
     workflowId: run.workflowId,
     runId: run.runId,
     gate: gate as never,
     decision: 'reject',
     text: reason,
+    ...(change ? { change } : {}),
     ...o,
   });
   return { gate, approver: as, reason, token };
@@ -83,8 +87,15 @@ describe('approval gates', () => {
       deadline: '2026-01-01T02:00:00.000Z',
       // Who may decide comes from the worker's policy, shown to `crosslink status`.
       approvers: { gate: 'proxy-ca', groups: [{ approvers: ['bob', 'carol', 'alice'], required: 1 }] },
+      // The exact change the gate lets through, read before it opened; a token signs its digest.
+      change: {
+        gate: 'proxy-ca',
+        activities: [expect.objectContaining({ activity: 'ensureProxyCaTrust' })],
+        digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+      },
     });
-    expect(run.scheduled()).toEqual(['preflight']);
+    // Nothing that changes the systems has run: only the read of what the gate guards.
+    expect(run.scheduled()).toEqual(['preflight', 'describeChange']);
 
     const entry = await run.update<AuditEntry>('approve', await approval(run, 'proxy-ca', { comment: 'ok' }));
     expect(entry).toMatchObject({ gate: 'proxy-ca', decision: 'approved', by: APPROVER, via: 'update', comment: 'ok' });
@@ -94,7 +105,13 @@ describe('approval gates', () => {
     expect(result.state).toBe('connected');
     const progress = await progressOf(run);
     expect(progress.audit.map((a) => a.decision)).toEqual(['requested', 'approved']);
-    expect(run.scheduled().slice(0, 2)).toEqual(['preflight', 'verifyApprovalDecision']);
+    // Approved: the change is read again before the step runs (the same change: no new gate).
+    expect(run.scheduled().slice(0, 4)).toEqual([
+      'preflight',
+      'describeChange',
+      'verifyApprovalDecision',
+      'describeChange',
+    ]);
     expect(run.entries('timer-cancelled')).toHaveLength(1);
   });
 
@@ -111,7 +128,7 @@ describe('approval gates', () => {
     const progress = failureProgress(outcome.failure);
     expect(progress.state).toBe('rolled-back');
     expect(progress.reason).toMatchObject({ type: FailureType.ApprovalRejected, step: 'proxy-ca' });
-    expect(run.scheduled()).toEqual(['preflight', 'verifyApprovalDecision']);
+    expect(run.scheduled()).toEqual(['preflight', 'describeChange', 'verifyApprovalDecision']);
   });
 
   it('rolls back with ApprovalTimeout when the deadline passes (virtual time)', async () => {
@@ -228,7 +245,8 @@ describe('approval gates', () => {
     const run = await startGated();
     await run.signal('approvalGranted', { gate: 'proxy-ca', approver: APPROVER });
     await run.signal('approvalDenied', await rejection(run, 'proxy-ca', 'no', { as: 'mallory' }));
-    await run.until((r) => r.entries('activity-resolved').length === 3);
+    // preflight, describeChange, and the two checks of the decisions
+    await run.until((r) => r.entries('activity-resolved').length === 4);
     let progress = await progressOf(run);
     expect(progress.state).toBe('awaiting-approval');
     expect(progress.audit.slice(1)).toEqual([
@@ -340,7 +358,7 @@ describe('approval gates', () => {
         activities: withOverrides(scriptedActivities({ keystore: 'restart' })),
       });
       await run.until((r) => r.timeline.some((e) => e.kind === 'timer-started'));
-      expect(run.scheduled().slice(-1)).toEqual(['reloadSecureSettings']);
+      expect(run.scheduled().slice(-2)).toEqual(['reloadSecureSettings', 'describeChange']);
       expect(statuses(await progressOf(run)).restart).toBe('awaiting-approval');
       await run.update('approve', await approval(run, 'restart'));
       const result = (await run.resultValue()) as ConnectionResult;

@@ -9,7 +9,7 @@ import { type AuditEntry, FailureType, NOTIFICATION_TYPES } from '../../domain';
 import { type NotificationSink, createNotificationSink } from '../../client/notifications/sink';
 import { generateWebhookSecret } from '../../common/webhook-signature';
 import { type ResolvedNotificationSink } from '../../activities/notifications';
-import { sign, signedApproval } from '../harness/approvers';
+import { pendingChange, sign, signedApproval } from '../harness/approvers';
 import { type ScriptOptions, fails, scriptedActivities, withOverrides } from '../harness/scripted-activities';
 import { type HarnessRun } from '../harness/workflow-harness';
 import {
@@ -48,6 +48,7 @@ async function rejection(run: HarnessRun, reason: string) {
     gate: 'proxy-ca',
     decision: 'reject',
     text: reason,
+    change: await pendingChange(run),
   });
   return { gate: 'proxy-ca', approver: APPROVER, reason, token };
 }

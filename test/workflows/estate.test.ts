@@ -26,7 +26,7 @@ import { invalidateApiKeys } from '../../activities/elasticsearch/api-keys';
 import { createEnvironmentRegistry, resolveEnvironments } from '../../activities/environments';
 import { EnvironmentsFile } from '../../domain';
 import { DEFAULT_IDS } from '../../simulator/api';
-import { sign, signedApproval } from '../harness/approvers';
+import { pendingChange, sign, signedApproval } from '../harness/approvers';
 import { type ActivityImplementations, type HarnessRun } from '../harness/workflow-harness';
 import { type RunFact, discoverWith, temporalRuns } from '../lifecycle/temporal-runs';
 import { APPROVER, REQUESTER, apiKeyRequest, certificateRequest, startConnection } from './fixtures';
@@ -113,6 +113,7 @@ it('a rejected connect leaves residue only: an invalidated key, not a connection
     gate: 'verify',
     decision: 'reject',
     text: reason,
+    change: await pendingChange(run),
   });
   await run.update('reject', { gate: 'verify', approver: APPROVER, reason, token });
   await settle(run);

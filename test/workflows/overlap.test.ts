@@ -11,7 +11,7 @@ import { EnvironmentsFile } from '../../domain';
 import { DEFAULT_IDS } from '../../simulator/api';
 import { APPROVER, apiKeyRequest, certificateRequest, startConnection } from './fixtures';
 import { type HarnessRun } from '../harness/workflow-harness';
-import { sign, signedApproval } from '../harness/approvers';
+import { pendingChange, sign, signedApproval } from '../harness/approvers';
 import { useSimulatorWorld } from './simulator-world';
 
 const t = useSimulatorWorld();
@@ -44,6 +44,7 @@ async function rejected(run: HarnessRun, gate: string): Promise<void> {
     gate: gate as StepId,
     decision: 'reject',
     text: 'not now',
+    change: await pendingChange(run),
   });
   await run.update('reject', { gate, approver: APPROVER, reason: 'not now', token });
   const outcome = await run.outcome();

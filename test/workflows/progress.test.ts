@@ -1,4 +1,4 @@
-import { FailureType, Progress, SEARCH_ATTRIBUTES } from '../../domain';
+import { FailureType, GATE_SEARCH_ATTRIBUTES, Progress, SEARCH_ATTRIBUTES } from '../../domain';
 import { signedApproval } from '../harness/approvers';
 import { scriptedActivities, withOverrides } from '../harness/scripted-activities';
 import {
@@ -64,7 +64,7 @@ describe('progress query', () => {
 });
 
 describe('search attributes', () => {
-  it('are upserted on each transition with all five keys', async () => {
+  it('are upserted on each transition with every key; the gate and its approvers only while it waits', async () => {
     const run = await startConnection(harness, gatedRequest(), { activities: withOverrides(scriptedActivities()) });
     await run.until((r) => r.timeline.some((e) => e.kind === 'timer-started'));
     await run.update('approve', await signedApproval(run, 'proxy-ca', APPROVER));
@@ -72,7 +72,9 @@ describe('search attributes', () => {
 
     const upserts = run.entries('search-attributes').map((e) => e.values);
     for (const values of upserts) {
-      expect(Object.keys(values).sort()).toEqual(Object.values(SEARCH_ATTRIBUTES).sort());
+      expect(Object.keys(values).sort()).toEqual(
+        [...Object.values(SEARCH_ATTRIBUTES), ...Object.values(GATE_SEARCH_ATTRIBUTES)].sort(),
+      );
       expect(values[SEARCH_ATTRIBUTES.alias]).toEqual('logs-b');
       expect(values[SEARCH_ATTRIBUTES.localDeployment]).toEqual(apiKeyRequest().local.deploymentId);
       expect(values[SEARCH_ATTRIBUTES.remoteDeployment]).toEqual(apiKeyRequest().remote.deploymentId);
@@ -85,6 +87,14 @@ describe('search attributes', () => {
     expect(transitions.at(-1)).toBe('connected:roles');
     // Each upsert is a change.
     transitions.forEach((t, i) => i > 0 && expect(t).not.toBe(transitions[i - 1]));
+    // Who the run waits for: set while the gate waits (the policy's approvers), cleared when it closes.
+    const waiting = upserts.find((v) => v[SEARCH_ATTRIBUTES.state] === 'awaiting-approval')!;
+    expect(waiting[GATE_SEARCH_ATTRIBUTES.gate]).toBe('proxy-ca');
+    expect(waiting[GATE_SEARCH_ATTRIBUTES.approvers]).toEqual(['bob', 'carol', 'alice']);
+    for (const v of upserts.filter((u) => u[SEARCH_ATTRIBUTES.state] !== 'awaiting-approval')) {
+      expect(v[GATE_SEARCH_ATTRIBUTES.gate]).toBeNull();
+      expect(v[GATE_SEARCH_ATTRIBUTES.approvers]).toBeNull();
+    }
   });
 
   it('record the rolled-back state', async () => {

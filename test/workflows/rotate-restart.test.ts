@@ -76,7 +76,7 @@ async function theConnection() {
 async function rotateApprovingRestart(activities = t.world.activities): Promise<HarnessRun> {
   const run = await t.harness.start(ROTATE_WORKFLOW, [ask()], { activities, workflowId: connectionId(request()) });
   await run.until((r) => r.timeline.some((e) => e.kind === 'timer-started'));
-  expect(run.scheduled().at(-1)).toBe('reloadRotatedCredentials');
+  expect(run.scheduled().slice(-2)).toEqual(['reloadRotatedCredentials', 'describeChange']);
   expect((await progressOf(run)).pendingGate?.gate).toBe('restart');
   await run.update('approve', await signedApproval(run, 'restart', APPROVER));
   return run;

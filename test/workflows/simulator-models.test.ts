@@ -68,8 +68,14 @@ describe('API key model against the simulator', () => {
     const plansBefore = t.world.simulator.snapshot()['ece-a']!.deployments[DEFAULT_IDS.a813]!.plans.length;
     const run = await startConnection(t.harness, request, { activities: t.world.activities });
     await run.until((r) => r.timeline.some((e) => e.kind === 'timer-started'));
-    expect(run.scheduled().at(-1)).toBe('reloadSecureSettings');
+    expect(run.scheduled().slice(-2)).toEqual(['reloadSecureSettings', 'describeChange']);
     expect((await progressOf(run)).pendingGate?.gate).toBe('restart');
+    // The approver sees the restart itself, as the ECE request that makes it.
+    expect((await progressOf(run)).pendingGate?.change?.activities[0]?.requests[0]).toMatchObject({
+      system: 'ece',
+      method: 'POST',
+      path: expect.stringMatching(/\/_restart$/),
+    });
     await run.update('approve', await signedApproval(run, 'restart', APPROVER));
 
     const result = (await run.resultValue()) as ConnectionResult;

@@ -17,12 +17,15 @@ import {
   type ConnectionRequest,
   type CreatedResource,
   type CrosslinkActivities,
+  type DescribeChangeInput,
+  type GateChange,
   FailureType,
   type GateEntry,
   type KeptResource,
   MissingResult,
   type ParallelEntry,
   type Plan,
+  type PlanEntry,
   type PlanContext,
   type ReclaimEntry,
   type RowEntry,
@@ -64,6 +67,26 @@ export interface RunnerOptions<Extra> {
 
 /** Runs recorded before operations asked the inventory to refresh replay without the signal. */
 export const REFRESH_INVENTORY_PATCH = 'operations-refresh-inventory';
+
+/**
+ * Runs recorded before approvals were bound to the change replay without describing it. From here
+ * on a gate shows the exact change it lets through (describeChange), counts only decisions signed
+ * for its digest, and describes it again when the step is about to run: a different change asks again.
+ */
+export const CHANGE_BOUND_APPROVALS_PATCH = 'change-bound-approvals';
+
+/** One activity a gate lets through, with its input. */
+interface GuardedCall {
+  activity: string;
+  input: unknown;
+}
+
+const DESCRIBE_CHANGE = {
+  name: 'describeChange',
+  timing: 'quick',
+  signature: {},
+  summary: ({ gate }: DescribeChangeInput) => `what gate ${gate} lets through`,
+} as const satisfies AnyCall;
 
 /** One undo, registered before its step ran: a step's undo per side, run in order. */
 interface Compensation {
@@ -160,7 +183,7 @@ export class PlanRunner<Extra = unknown> {
    */
   async run(plan: Plan<Extra>): Promise<void> {
     try {
-      for (const entry of plan.entries) {
+      for (const [index, entry] of plan.entries.entries()) {
         switch (entry.kind) {
           case 'row':
             await this.step(entry);
@@ -169,7 +192,7 @@ export class PlanRunner<Extra = unknown> {
             await this.parallel(entry);
             break;
           case 'gate':
-            await this.gate(entry);
+            await this.gate(entry, plan.entries[index + 1]);
             break;
           case 'reclaim':
             await this.reclaim(entry);
@@ -210,10 +233,9 @@ export class PlanRunner<Extra = unknown> {
     if (failed) throw failed.reason;
   }
 
-  /** A gate the operation always waits at. */
-  private async gate(entry: GateEntry): Promise<void> {
-    this.approved.add(entry.step);
-    await this.options.gates?.waitFor(entry.step);
+  /** A gate the operation always waits at; it guards the entry after it. */
+  private async gate(entry: GateEntry, guarded: PlanEntry<Extra> | undefined): Promise<void> {
+    await this.waitForGate(entry.step, () => (guarded ? this.callsOf(guarded) : []), true);
   }
 
   /** Waits for the step's approval when the policy or the request gates it; once per step and run. */
@@ -221,13 +243,59 @@ export class PlanRunner<Extra = unknown> {
     const step = rowOf(entry.row).step;
     const placement = gatePlacement(entry);
     if (typeof placement === 'object' && this.context.started(placement.coveredBy)) return;
-    await this.waitForGate(step);
+    await this.waitForGate(step, () => this.callsOf(entry));
   }
 
-  private async waitForGate(step: StepId): Promise<void> {
-    if (this.approved.has(step) || !this.options.gates?.gated(step)) return;
+  /**
+   * The gate of `step`, when the policy or the request gates it (or `always`): it shows the exact
+   * change `calls` would make and counts only decisions signed for it; approved, the change is read
+   * again, and a different one that still writes something asks again (in runs new enough:
+   * CHANGE_BOUND_APPROVALS_PATCH).
+   */
+  private async waitForGate(step: StepId, calls: () => GuardedCall[], always = false): Promise<void> {
+    const gates = this.options.gates;
+    if (!gates || this.approved.has(step) || (!always && !gates.gated(step))) return;
     this.approved.add(step);
-    await this.options.gates.waitFor(step);
+    if (!patched(CHANGE_BOUND_APPROVALS_PATCH)) return gates.waitFor(step);
+    let change = await this.describe(step, calls());
+    for (;;) {
+      await gates.waitFor(step, change);
+      const now = await this.describe(step, calls());
+      // The same change, or one that now writes nothing (another run made it meanwhile): go on.
+      if (now.digest === change.digest || writesNothing(now)) return;
+      gates.superseded(step, change, now);
+      change = now;
+    }
+  }
+
+  private describe(gate: StepId, calls: GuardedCall[]): Promise<GateChange> {
+    return this.call(DESCRIBE_CHANGE, { gate, calls } satisfies DescribeChangeInput) as Promise<GateChange>;
+  }
+
+  /** The activities an entry runs, with their inputs (what its gate lets through). */
+  private callsOf(entry: PlanEntry<Extra>): GuardedCall[] {
+    const model = this.model;
+    const sidesOfRow = (id: RowId) => sidesOf(id, model) ?? [undefined];
+    switch (entry.kind) {
+      case 'row': {
+        const row = rowOf(entry.row);
+        return sidesOfRow(entry.row).map((side) => ({ activity: row.activity.name, input: this.inputOf(entry, side) }));
+      }
+      case 'parallel':
+        return entry.rows.flatMap((r) => this.callsOf(r));
+      case 'reclaim':
+        return [...entry.rows].reverse().flatMap((id) => {
+          const undo = rowOf(id).undo;
+          return undo
+            ? sidesOfRow(id).map((side) => ({
+                activity: undo.name,
+                input: side ? { ...this.context.stepInput, side } : this.context.stepInput,
+              }))
+            : [];
+        });
+      default:
+        return [];
+    }
   }
 
   /**
@@ -250,7 +318,8 @@ export class PlanRunner<Extra = unknown> {
       this.results.set(entry.row, [...results]);
       const followUp = row.followUp;
       if (followUp && followUp.when(results[0] as never)) {
-        if (followUp.gateInside) await this.waitForGate(step);
+        if (followUp.gateInside)
+          await this.waitForGate(step, () => [{ activity: followUp.call.name, input: inputs[0] }]);
         this.started.add(`${entry.row}:follow-up`);
         records.push((await this.call(followUp.call, inputs[0])) as Recorded);
       }
@@ -476,6 +545,10 @@ function withoutWorkflowFields<T extends { steps?: unknown; approvals?: unknown;
 ): StepInput['preflight'] {
   const { steps: _steps, approvals: _approvals, notify: _notify, ...facts } = preflight;
   return facts as unknown as StepInput['preflight'];
+}
+
+function writesNothing(change: GateChange): boolean {
+  return change.activities.every((a) => a.requests.length === 0);
 }
 
 function gatePlacement<Extra>(entry: RowEntry<RowId, Extra>): 'before' | 'inside' | { coveredBy: RowId } {

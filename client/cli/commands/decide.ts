@@ -4,10 +4,21 @@
  * queued because no worker took it yet (and when its token expires, after which it will be refused).
  */
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApprovalDecision, type AuditEntry, type DecisionKind, RejectionDecision, parseOrThrow } from '../../../domain';
+import {
+  ApprovalDecision,
+  type AuditEntry,
+  type DecisionKind,
+  type StepId,
+  RejectionDecision,
+  parseOrThrow,
+} from '../../../domain';
+import { digestMatches } from '../../../common/change-digest';
 import { approveUpdate, rejectUpdate } from '../../../workflows/messages';
+import { pendingGateChange } from '../../gate-change';
 import { readPrivateKey, signDecision } from '../../decision-token';
 import { formatTime } from '../render/format';
+import { renderChange } from '../render/change';
+import { QUERY_TIMEOUT_MS } from '../load-status';
 import { type CliContext } from '../context';
 import { CliError, grpcCode } from '../errors';
 import { EXIT, type ExitCode } from '../exit-codes';
@@ -22,6 +33,8 @@ export interface DecideOptions {
   /** Print the signed decision (for an approval event) instead of sending it. */
   printToken?: boolean;
   json?: boolean;
+  /** The digest of the change reviewed (from `crosslink status`): refused when the gate now guards another. */
+  digest?: string;
 }
 
 export function approveCommand(
@@ -73,6 +86,7 @@ async function decide(
     );
   }
   const now = ctx.now();
+  const change = await changeToSign(ctx, client, workflowId, plain.gate, opts);
   const expires = new Date(now.getTime() + opts.ttl * 1000);
   const token = await signDecision(key, {
     approver: opts.as,
@@ -81,6 +95,7 @@ async function decide(
     gate: plain.gate,
     decision: kind,
     ...(text ? { text } : {}),
+    ...(change ? { change } : {}),
     ttlSeconds: opts.ttl,
     now,
   });
@@ -112,6 +127,36 @@ async function decide(
     throw err;
   }
   return report(ctx, entry, workflowId, opts.json);
+}
+
+/**
+ * The digest to sign: the change the pending gate shows (checked to be the digest of what it shows,
+ * and printed, so the approver signs what they see), or the one given with --digest, which must be
+ * the gate's when the gate can be read. Runs from before changes were shown have none.
+ */
+async function changeToSign(
+  ctx: CliContext,
+  client: Awaited<ReturnType<CliContext['client']>>,
+  workflowId: string,
+  gate: StepId,
+  opts: DecideOptions,
+): Promise<string | undefined> {
+  const { change } = await pendingGateChange(client.workflow, workflowId, gate, QUERY_TIMEOUT_MS);
+  if (!change) return opts.digest;
+  if (!digestMatches(change)) {
+    throw new CliError(
+      EXIT.REFUSED,
+      `the change gate "${gate}" shows does not match its digest ${change.digest}: not signed`,
+    );
+  }
+  if (opts.digest && opts.digest !== change.digest) {
+    throw new CliError(
+      EXIT.REFUSED,
+      `gate "${gate}" now guards the change ${change.digest}, not the one you reviewed (${opts.digest}): review it again with crosslink status ${workflowId}`,
+    );
+  }
+  if (!opts.json && !opts.printToken) ctx.out(renderChange(change));
+  return change.digest;
 }
 
 /** The client gave up waiting (deadline) rather than the server refusing. */

@@ -15,6 +15,7 @@ import {
   STEP_CATALOG,
 } from '../../../domain';
 import { durationBetween, formatDeadline, formatDuration, formatTime, renderTable } from './format';
+import { renderChange } from './change';
 
 export type StatusSource = 'progress-query' | 'workflow-result' | 'workflow-failure' | 'workflow-description';
 
@@ -119,7 +120,8 @@ export function renderStatus(view: StatusView, now: Date): string {
       `Waiting for approval of gate "${g.gate}" (${STEP_CATALOG[g.gate].summary}).`,
       `  requested ${formatTime(g.requestedAt)}, deadline ${formatDeadline(g.deadline, now)}`,
       ...approverLines(g),
-      `  approve: crosslink approve ${view.workflowId} ${g.gate} --as <approver> --key <file> [--comment "..."]`,
+      ...(g.change ? [renderChange(g.change, '  ')] : []),
+      `  approve: crosslink approve ${view.workflowId} ${g.gate} --as <approver> --key <file>${g.change ? ` --digest ${g.change.digest}` : ''} [--comment "..."]`,
       `  reject:  crosslink reject ${view.workflowId} ${g.gate} --as <approver> --key <file> --reason "..."`,
     );
   }
