@@ -526,6 +526,27 @@ export function planRefusal(inventory: ConnectionInventory): string | undefined 
   return undefined;
 }
 
+/** At most this many actions per description request (one activity result holds their descriptions). */
+export const MAX_DESCRIBED_ACTIONS = 20;
+
+/** Which actions to describe: each as the plan holds it (the request of its run). */
+export const DescribePlanInput = z
+  .object({
+    actions: z
+      .array(z.object({ connectionId: z.string().min(1), kind: ActionKind, request: z.unknown() }).strict())
+      .max(MAX_DESCRIBED_ACTIONS),
+  })
+  .strict();
+export type DescribePlanInput = z.infer<typeof DescribePlanInput>;
+
+/** What each gate of an action's run would approve; or why it cannot be said (the run would be refused). */
+export interface DescribedAction {
+  connectionId: string;
+  kind?: ActionKind;
+  gates?: GateChange[];
+  note?: string;
+}
+
 /** Whether the plan changes anything: an action to run, or a difference no action can make (blocked). */
 export function planHasChanges(plan: Pick<DesiredPlan, 'entries'>): boolean {
   return plan.entries.some((e) => e.status === 'change' || e.status === 'blocked');

@@ -22,3 +22,4 @@ export * from './desired-plan';
 export * from './apply';
 export * from './declared-drift';
 export * from './changes';
+export * from './plan-gates';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { WORKFLOW_TYPES } from './temporal-contract';
 import { DeclaredDriftRecord } from './declared-drift';
-import { type ActionKind } from './desired-plan';
+import { type ActionKind, type DescribePlanInput, type DescribedAction } from './desired-plan';
 import { type DesiredState } from './desired-state';
 
 /**
@@ -292,6 +292,8 @@ export interface LifecycleActivities {
   discoverConnections(filter: DiscoveryFilter): Promise<ConnectionInventory>;
   /** The declared state the operator's `desiredState` names (a file on the worker, or a git repository). */
   readDesiredState(): Promise<DesiredStateRead>;
+  /** What each gate of a plan's actions would approve, read now (activities/lifecycle/describe-plan.ts). */
+  describePlannedActions(input: DescribePlanInput): Promise<DescribedAction[]>;
 }
 
 /** Workflow type names and the audit schedule id, shared by the workflows, the worker and the CLI. */

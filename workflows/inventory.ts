@@ -27,11 +27,12 @@ import {
   OPERATION_SEARCH_ATTRIBUTE_KEYS,
   RefreshRequest,
   DeclaredDriftRecord,
+  DescribePlanInput,
   connectionWanted,
   filterInventory,
 } from '../domain';
 import { lifecycleActivities } from './lifecycle-activities';
-import { declaredDriftSignal, inventoryQuery, refreshSignal } from './messages';
+import { declaredDriftSignal, describePlanUpdate, inventoryQuery, refreshSignal } from './messages';
 
 /** What one run hands the next across continue-as-new. */
 export interface InventoryCarry {
@@ -56,6 +57,11 @@ export interface InventoryInput {
  * within a few MB for hundreds of connections, well inside Temporal's limits.
  */
 export const DEFAULT_REFRESHES_PER_RUN = 20;
+/**
+ * Plans described in one run before it continues as new: each description is an activity whose
+ * result (a few KB per action) stays in history.
+ */
+export const DESCRIPTIONS_PER_RUN = 50;
 /** How many served request ids the view keeps (a waiting requester finds its own among them). */
 const SERVED_KEPT = 100;
 /** How many distinct reasons one refresh lists. */
@@ -155,6 +161,15 @@ async function refresh(state: InventoryState): Promise<void> {
 export async function crosslinkInventory(input: InventoryInput = {}): Promise<void> {
   const state = initialState(input.carried);
   setHandler(inventoryQuery, (filter) => viewOf(state, filter));
+  let descriptions = 0;
+  setHandler(
+    describePlanUpdate,
+    (request) => {
+      descriptions += 1;
+      return lifecycleActivities.describePlannedActions(DescribePlanInput.parse(request));
+    },
+    { validator: (request) => void DescribePlanInput.parse(request) },
+  );
   setHandler(declaredDriftSignal, (record) => {
     const parsed = DeclaredDriftRecord.safeParse(record);
     if (parsed.success) state.declared = parsed.data;
@@ -171,7 +186,9 @@ export async function crosslinkInventory(input: InventoryInput = {}): Promise<vo
   if (state.generation > 0) setCurrentDetails(detailsOf(state));
   const perRun = input.refreshesPerRun ?? DEFAULT_REFRESHES_PER_RUN;
   for (let refreshes = 0; refreshes < perRun;) {
-    await condition(() => state.pending.length > 0);
+    await condition(() => state.pending.length > 0 || descriptions >= DESCRIPTIONS_PER_RUN);
+    // Many plans described and nothing to refresh: continue as new, to keep the history bounded.
+    if (state.pending.length === 0) break;
     await refresh(state);
     refreshes += 1;
     // After a refresh only: a run whose carried inventory alone is large must still make progress.

@@ -7,6 +7,8 @@ import {
   type ApplyStatus,
   type ApprovalDecision,
   type DeclaredDriftRecord,
+  type DescribePlanInput,
+  type DescribedAction,
   type AuditEntry,
   type DiscoveryFilter,
   type FanOutPairStatus,
@@ -51,3 +53,9 @@ export const applyStatusQuery = defineQuery<ApplyStatus>('applyStatus');
  * one before): connections that differ from the declared state, each with the plan that repairs it.
  */
 export const declaredDriftSignal = defineSignal<[DeclaredDriftRecord]>('declaredDrift');
+
+/**
+ * What each gate of a plan's actions would approve, read now by a worker (the inventory workflow
+ * runs the `describePlannedActions` activity): `crosslink plan` shows it under each action.
+ */
+export const describePlanUpdate = defineUpdate<DescribedAction[], [DescribePlanInput]>('describePlan');

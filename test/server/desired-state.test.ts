@@ -157,6 +157,9 @@ describeIfServer('connections as code on a real server: plan, apply, plan again,
     expect(plan.out).toContain(`~ update-access ${id('logs-b')}`);
     expect(plan.out).toContain('access.search[0].names: ["logs-*"] -> ["logs-*","metrics-*"]');
     expect(plan.out).toContain('Plan: 0 to create, 1 to update access');
+    // What the api-key gate of its run would approve, read by the worker now.
+    expect(plan.out).toContain('Change the gate "api-key" lets through');
+    expect(plan.out).toMatch(/PUT \/_security\/cross_cluster\/api_key\/\S+ {2}\(elasticsearch ece-b\//);
     const planId = (JSON.parse(readFileSync(saved, 'utf8')) as { id: string }).id;
 
     const applied = await crosslink('apply', saved);
@@ -204,6 +207,7 @@ describeIfServer('connections as code on a real server: plan, apply, plan again,
     const plan = await crosslink('plan', '-f', connectionsFile(), '--prune', '--out', saved);
     expect(plan.code).toBe(2);
     expect(plan.out).toContain(`- disconnect ${id('metrics-b')}`);
+    expect(plan.out).toContain('Change the gate "register-remote" lets through');
     expect(plan.out).toMatch(/to update access, 0 to rotate, 0 to migrate, 1 to disconnect/);
     const planId = (JSON.parse(readFileSync(saved, 'utf8')) as { id: string }).id;
     expect((await crosslink('apply', saved)).code).toBe(0);

@@ -19,6 +19,7 @@ import {
   type CrosslinkActivities,
   type DescribeChangeInput,
   type GateChange,
+  type GuardedCall,
   FailureType,
   type GateEntry,
   type KeptResource,
@@ -38,6 +39,8 @@ import {
   type UndoReport,
   rowOf,
   sidesOf,
+  guardedCalls,
+  rowInput,
 } from '../../domain';
 import { activityOptions } from '../activity-timing';
 import { type ApprovalGates } from '../approvals';
@@ -74,12 +77,6 @@ export const REFRESH_INVENTORY_PATCH = 'operations-refresh-inventory';
  * for its digest, and describes it again when the step is about to run: a different change asks again.
  */
 export const CHANGE_BOUND_APPROVALS_PATCH = 'change-bound-approvals';
-
-/** One activity a gate lets through, with its input. */
-interface GuardedCall {
-  activity: string;
-  input: unknown;
-}
 
 const DESCRIBE_CHANGE = {
   name: 'describeChange',
@@ -272,30 +269,9 @@ export class PlanRunner<Extra = unknown> {
     return this.call(DESCRIBE_CHANGE, { gate, calls } satisfies DescribeChangeInput) as Promise<GateChange>;
   }
 
-  /** The activities an entry runs, with their inputs (what its gate lets through). */
+  /** The activities an entry runs, with their inputs (what its gate lets through: domain/plan-gates.ts). */
   private callsOf(entry: PlanEntry<Extra>): GuardedCall[] {
-    const model = this.model;
-    const sidesOfRow = (id: RowId) => sidesOf(id, model) ?? [undefined];
-    switch (entry.kind) {
-      case 'row': {
-        const row = rowOf(entry.row);
-        return sidesOfRow(entry.row).map((side) => ({ activity: row.activity.name, input: this.inputOf(entry, side) }));
-      }
-      case 'parallel':
-        return entry.rows.flatMap((r) => this.callsOf(r));
-      case 'reclaim':
-        return [...entry.rows].reverse().flatMap((id) => {
-          const undo = rowOf(id).undo;
-          return undo
-            ? sidesOfRow(id).map((side) => ({
-                activity: undo.name,
-                input: side ? { ...this.context.stepInput, side } : this.context.stepInput,
-              }))
-            : [];
-        });
-      default:
-        return [];
-    }
+    return guardedCalls(entry, this.context, this.model);
   }
 
   /**
@@ -344,8 +320,7 @@ export class PlanRunner<Extra = unknown> {
   }
 
   private inputOf(entry: RowEntry<RowId, Extra>, side: Side | undefined): unknown {
-    const input = entry.input ? entry.input(this.context, side) : this.context.stepInput;
-    return side ? { ...(input as object), side } : input;
+    return rowInput(entry, this.context, side);
   }
 
   /** The row's undo, once per input, before the step runs; its input built when it runs. */

@@ -39,6 +39,8 @@ export interface ApplyOptions {
   wait: number;
   /** Follow the apply until it ends (each run still waits for its approvers). */
   follow?: boolean;
+  /** With -f: describe each gate (default true). */
+  describe?: boolean;
   json?: boolean;
 }
 
@@ -93,6 +95,7 @@ export async function applyCommand(
         ...(opts.as ? { as: opts.as } : {}),
         ...(opts.maxAge !== undefined ? { maxAge: opts.maxAge } : {}),
         wait: opts.wait,
+        ...(opts.describe === false ? { describe: false } : {}),
       });
   if (!planFile && !opts.json) ctx.out(`${renderPlan(plan)}\n`);
   const actions = planActions(plan);
@@ -196,6 +199,7 @@ export function registerApplyCommand(
     .option('--max-age <seconds>', 'with -f: plan from the held inventory when at most this old', seconds)
     .option('--wait <seconds>', 'with -f: how long to wait for the discovery', seconds, 300)
     .option('--follow', 'print the status as it changes until the apply ends (exit 0 when every action is done)')
+    .option('--no-describe', 'with -f: do not ask a worker what each gate would approve')
     .option('--json', 'print the outcome as JSON')
     .action((planFile: string | undefined, opts: ApplyOptions) => run(applyCommand(ctx, planFile, opts)));
 }

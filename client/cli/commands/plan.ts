@@ -5,7 +5,19 @@
  */
 import { type Command, InvalidArgumentError } from 'commander';
 import { writeFileSync } from 'node:fs';
-import { type DesiredPlan, type DesiredState, planDesiredState, planHasChanges, planRefusal } from '../../../domain';
+import { type Client } from '@temporalio/client';
+import {
+  type DesiredPlan,
+  type DesiredPlanBody,
+  type DesiredState,
+  type DescribedAction,
+  INVENTORY_WORKFLOW_ID,
+  MAX_DESCRIBED_ACTIONS,
+  planDesiredState,
+  planHasChanges,
+  planRefusal,
+} from '../../../domain';
+import { describePlanUpdate } from '../../../workflows/messages';
 import { DesiredStateFileError, parseDesiredState } from '../../../common/desired-state-file';
 import { withPlanId } from '../../plan-id';
 import { type CliContext } from '../context';
@@ -25,6 +37,45 @@ export interface PlanOptions {
   maxAge?: number;
   /** Seconds to wait for the discovery. */
   wait: number;
+  /** Describe what each gate would approve (a worker reads the systems); default true. */
+  describe?: boolean;
+}
+
+/** How long a worker may take to describe one batch of actions (each reads what its run's preflight reads). */
+const DESCRIBE_TIMEOUT_MS = 180_000;
+
+/**
+ * What each gate of each action would approve, described by a worker (the inventory workflow's
+ * `describePlan` update runs the reads): attached to the plan's actions. When no worker answers,
+ * each action says so; the plan itself stands.
+ */
+export async function describePlanGates(client: Client, body: DesiredPlanBody): Promise<void> {
+  const actions = body.entries.flatMap((e) =>
+    e.actions.map((a) => ({
+      entry: e,
+      action: a,
+      ask: { connectionId: e.connectionId, kind: a.kind, request: a.request },
+    })),
+  );
+  const handle = client.workflow.getHandle(INVENTORY_WORKFLOW_ID);
+  for (let i = 0; i < actions.length; i += MAX_DESCRIBED_ACTIONS) {
+    const batch = actions.slice(i, i + MAX_DESCRIBED_ACTIONS);
+    let described: DescribedAction[] = [];
+    let failed: string | undefined;
+    try {
+      described = await client.withDeadline(Date.now() + DESCRIBE_TIMEOUT_MS, () =>
+        handle.executeUpdate(describePlanUpdate, { args: [{ actions: batch.map((b) => b.ask) }] }),
+      );
+    } catch (err) {
+      failed = `not described: no worker answered (${(err as Error).message})`;
+    }
+    for (const { entry, action } of batch) {
+      const d = described.find((x) => x.connectionId === entry.connectionId && x.kind === action.kind);
+      if (d?.gates) action.gates = d.gates;
+      const note = d?.note ?? failed;
+      if (note) action.gatesNote = note;
+    }
+  }
 }
 
 /** Reads and validates the file; every problem names its line. */
@@ -70,6 +121,7 @@ export async function makePlan(ctx: CliContext, opts: PlanOptions): Promise<Desi
     requestedBy: opts.as ?? desired.requestedBy ?? UNASSIGNED_REQUESTER,
     source: opts.file,
   });
+  if (opts.describe !== false) await describePlanGates(client, body);
   return withPlanId(body);
 }
 
@@ -126,6 +178,7 @@ export function registerPlanCommands(
       seconds,
     )
     .option('--wait <seconds>', 'how long to wait for the discovery', seconds, 300)
+    .option('--no-describe', 'do not ask a worker what each gate would approve')
     .option('--json', 'print the plan as JSON')
     .addHelpText('after', HELP)
     .action((opts: PlanOptions & { json?: boolean; out?: string }) => run(planCommand(ctx, opts)));

@@ -9,10 +9,10 @@ import {
   type DeclaredDriftRecord,
   type DesiredPlan,
   type DesiredPlanEntry,
-  type GateChange,
   type PlannedAction,
   type PlannedChange,
 } from '../../../domain';
+import { renderChange } from './change';
 
 const SYMBOL: Record<ActionKind, string> = {
   create: '+',
@@ -35,31 +35,10 @@ function changeLine(c: PlannedChange): string {
   return `${c.field}: ${shown(c.before)} -> ${shown(c.after)}`;
 }
 
-/** What one gate approves: the requests it lets through and what they modify (fields of the change description). */
-function gateLines(gate: GateChange): string[] {
-  const activities = (gate as { activities?: unknown }).activities;
-  const lines = [`gate ${gate.gate} approves:`];
-  if (!Array.isArray(activities)) return [...lines, `  ${shown(gate)}`];
-  for (const a of activities as Array<{
-    summary?: string;
-    requests?: Array<{ method: string; path: string; environment: string; deploymentId?: string; body?: unknown }>;
-    changes?: Array<{ what: string; before?: unknown; after?: unknown }>;
-  }>) {
-    if (a.summary) lines.push(`  ${a.summary}`);
-    for (const r of a.requests ?? []) {
-      lines.push(`    ${r.method} ${r.path} (${r.environment}${r.deploymentId ? `/${r.deploymentId}` : ''})`);
-      if (r.body !== undefined) lines.push(`      ${shown(r.body, 400)}`);
-    }
-    for (const c of a.changes ?? [])
-      lines.push(`    ${changeLine({ field: c.what, before: c.before, after: c.after })}`);
-  }
-  return lines;
-}
-
 function actionLines(entry: DesiredPlanEntry, action: PlannedAction): string[] {
   const lines = [`${SYMBOL[action.kind]} ${action.kind} ${entry.connectionId}`, `    ${action.reason}`];
   for (const c of action.changes) lines.push(`    ${changeLine(c)}`);
-  for (const gate of action.gates ?? []) lines.push(...gateLines(gate).map((l) => `    ${l}`));
+  for (const gate of action.gates ?? []) lines.push(renderChange(gate, '    '));
   if (action.gatesNote) lines.push(`    (${action.gatesNote})`);
   return lines;
 }
