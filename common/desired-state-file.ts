@@ -95,13 +95,10 @@ export function parseDesiredState(text: string, file: string): DesiredState {
   if (doc.errors.length > 0) {
     throw new DesiredStateFileError(
       file,
-      doc.errors.map((e) => ({
-        file,
-        line: e.linePos?.[0].line ?? 1,
-        column: e.linePos?.[0].col ?? 1,
-        field: '(syntax)',
-        message: e.message.split('\n')[0] ?? e.message,
-      })),
+      doc.errors.map((e) => {
+        const { line, col } = lines.linePos(e.pos[0]);
+        return { file, line, column: col, field: '(syntax)', message: e.message.split('\n')[0] ?? e.message };
+      }),
     );
   }
   // Aliases would let a small file expand into a huge one; a desired state needs none.

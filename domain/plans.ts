@@ -73,6 +73,11 @@ export interface RowEntry<R extends RowId = RowId, Extra = unknown> {
   readonly unlisted?: boolean;
   /** The row's result holds the facts the later steps take: preflight's (decisions, policy, notify). */
   readonly facts?: boolean;
+  /**
+   * Whether the plan runs the row at all, from what the request asks (deterministic: from the run's
+   * input): a row an older request cannot ask for, such as trust-all, runs only when asked.
+   */
+  readonly when?: (ctx: PlanContext<Extra>) => boolean;
 }
 
 export interface ParallelEntry<Extra = unknown> {
@@ -94,6 +99,8 @@ export interface GateEntry {
 export interface ReclaimEntry {
   readonly kind: 'reclaim';
   readonly rows: readonly RowId[];
+  /** Rows added to the reclaim after runs of it were made: each undoes only in runs new enough (its patch id). */
+  readonly since?: Partial<Record<RowId, string>>;
 }
 
 /** Child runs of other operations under their own ids (fan-out's pairs): the plan's rows undo when not every child succeeded. */
@@ -211,6 +218,11 @@ export const CONNECT_CERTIFICATE: Plan = {
   entries: [
     row('preflight', { facts: true, detail: preflightDetail, input: factsInput }),
     row('platform-trust'),
+    // Only when the request trusts every deployment of the other environment (deploymentTrust: all).
+    row('trust-all', {
+      input: (ctx, side) => ({ ...ctx.stepInput, trustRelationshipId: relationshipIn(ctx, side) }),
+      when: (ctx) => ctx.request.deploymentTrust === 'all',
+    }),
     row('deployment-trust', {
       input: (ctx, side) => ({ ...ctx.stepInput, trustRelationshipId: relationshipIn(ctx, side) }),
     }),
@@ -319,6 +331,9 @@ function withCredential(ctx: PlanContext<RotateExtra>) {
   };
 }
 
+/** Disconnects started before trust-all existed reclaim without its undo (their histories replay). */
+export const RECLAIM_TRUST_ALL_PATCH = 'reclaim-trust-all';
+
 /** The rows whose undos a disconnect runs: the connect plan's rows that change something. */
 export function reclaimRows(model: SecurityModel): RowId[] {
   return rowsOf(connectPlan(model)).filter((id) => rowOf(id).undo !== null);
@@ -340,7 +355,7 @@ export function disconnectPlan(model: SecurityModel): Plan {
     decide: () => Object.fromEntries(undone.map((step) => [step, [true, ''] as const])),
     entries: [
       { kind: 'gate', step: 'register-remote' },
-      { kind: 'reclaim', rows: reclaimRows(model) },
+      { kind: 'reclaim', rows: reclaimRows(model), since: { 'trust-all': RECLAIM_TRUST_ALL_PATCH } },
     ],
   };
 }

@@ -36,6 +36,7 @@ import { type ApplyCheck, type ApplyRequest } from './apply';
 export const STEP_IDS = [
   'preflight',
   'platform-trust',
+  'trust-all',
   'deployment-trust',
   'api-key',
   'proxy-ca',
@@ -227,6 +228,40 @@ export const STEP_CATALOG = {
     },
     decide: (f) =>
       apiKeyOnly(f) ? [false, CERTIFICATE_ONLY] : [true, 'each environment must trust the other (both directions)'],
+  }),
+  'trust-all': row({
+    step: 'trust-all',
+    models: ['certificate'],
+    summary: 'trust.external with trust_all on both deployments: every deployment of the other environment, future ones too',
+    docs: {
+      does: 'when the request asks for `all` deployments: `trust.external` on both deployments trusts every deployment of the other environment (`trust_all: true`, future ones too); always its own gate',
+      undo: 'set `trust_all` back only when no other connection relies on it',
+    },
+    gatedByDefault: false,
+    sides: { certificate: BOTH },
+    activity: {
+      name: 'ensureTrustAll',
+      timing: 'plan-wait',
+      signature: takes<SideStepInput & { trustRelationshipId: string }, StepRecord>(),
+      summary: (input) =>
+        `${deploymentOf(input, input.side)} trusts every deployment of ${envOf(input, otherSide(input.side))}`,
+    },
+    undo: {
+      name: 'removeTrustAll',
+      timing: 'plan-wait',
+      signature: takes<SideStepInput, UndoReport>(),
+      summary: (input) =>
+        `${deploymentOf(input, input.side)} stops trusting every deployment of ${envOf(input, otherSide(input.side))}`,
+    },
+    decide: (f) =>
+      apiKeyOnly(f)
+        ? [false, CERTIFICATE_ONLY]
+        : f.request.deploymentTrust === 'all'
+          ? [
+              true,
+              `each deployment trusts every deployment of the other environment (trust_all), future ones too: ${f.request.local.environment} <-> ${f.request.remote.environment}`,
+            ]
+          : [false, 'each deployment trusts the other by its cluster id (trust_allowlist): deployment-trust'],
   }),
   'deployment-trust': row({
     step: 'deployment-trust',
@@ -644,13 +679,25 @@ export const ACCESS_CHANGE_GATE: StepId = 'api-key';
 /**
  * The gates a change always waits at, whichever operation asks for it (connect, update-access, an
  * apply's runs, the intake's) and whatever the request and the policy say: changing what a working
- * key grants is the `api-key` gate. Preflight (and the lifecycle operations' inspection, which runs
+ * key grants is the `api-key` gate; trusting every deployment of another environment is `trust-all`. Preflight (and the lifecycle operations' inspection, which runs
  * it) adds these to the connection's gates from what it found, so the rule is decided in one place
  * and its outcome is in history (the preflight result), where a replay finds it.
  */
-export function changeGates(facts: { existingKey?: { matches: boolean } | undefined }): StepId[] {
-  return facts.existingKey && !facts.existingKey.matches ? [ACCESS_CHANGE_GATE] : [];
+export function changeGates(facts: {
+  existingKey?: { matches: boolean } | undefined;
+  request?: Pick<ConnectionRequest, 'securityModel' | 'deploymentTrust'>;
+}): StepId[] {
+  return [
+    ...(facts.existingKey && !facts.existingKey.matches ? [ACCESS_CHANGE_GATE] : []),
+    // Trusting every deployment of an environment, future ones too, is a decision of its own.
+    ...(facts.request?.securityModel === 'certificate' && facts.request.deploymentTrust === 'all'
+      ? [TRUST_ALL_GATE]
+      : []),
+  ];
 }
+
+/** The gate of trusting every deployment of the other environment (certificate model, `deploymentTrust: all`). */
+export const TRUST_ALL_GATE: StepId = 'trust-all';
 
 /** The sides a per-side row runs on in `model`, or undefined for a row that runs once. */
 export function sidesOf(id: RowId, model: SecurityModel): readonly Side[] | undefined {

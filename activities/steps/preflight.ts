@@ -59,7 +59,7 @@ export async function preflight(
   // The gates of this change: the request's, the policy's, and those a change always waits at (an access change).
   const approvals = connectionApprovals(deps.approvals, request, [
     ...request.approval.gates,
-    ...changeGates({ existingKey }),
+    ...changeGates({ existingKey, request }),
   ]);
   return {
     connectionId,

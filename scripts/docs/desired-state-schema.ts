@@ -6,7 +6,6 @@
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { format, resolveConfig } from 'prettier';
 import { z } from 'zod';
 import { DesiredState } from '../../domain';
 
@@ -29,6 +28,8 @@ export function desiredStateJsonSchema(): Record<string, unknown> {
 
 /** The file's text as the repository keeps it (formatted by prettier, as every tracked file). */
 export async function schemaText(): Promise<string> {
+  // Loaded here only: prettier cannot load inside jest, which checks the schema itself.
+  const { format, resolveConfig } = await import('prettier');
   const options = (await resolveConfig(SCHEMA_FILE)) ?? {};
   return format(JSON.stringify(desiredStateJsonSchema()), { ...options, parser: 'json' });
 }

@@ -25,14 +25,15 @@ function desired(connections: DesiredStateInput['connections'], extra: Partial<D
 }
 
 type Declared = DesiredStateInput['connections'][number];
-const logs = (overrides: Record<string, unknown> = {}): Declared => ({
-  local: { environment: 'ece-a', deploymentId: A },
-  remote: { environment: 'ece-b', deploymentId: B },
-  alias: 'logs',
-  model: 'api_key',
-  access: { search: [{ names: ['logs-*'] }] },
-  ...overrides,
-}) as Declared;
+const logs = (overrides: Record<string, unknown> = {}): Declared =>
+  ({
+    local: { environment: 'ece-a', deploymentId: A },
+    remote: { environment: 'ece-b', deploymentId: B },
+    alias: 'logs',
+    model: 'api_key',
+    access: { search: [{ names: ['logs-*'] }] },
+    ...overrides,
+  }) as Declared;
 
 /** The fixture's connection, under the ids the file uses. */
 const observed = (overrides: Partial<ManagedConnection> = {}): ManagedConnection =>

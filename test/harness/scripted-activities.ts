@@ -230,6 +230,8 @@ export function scriptedActivities(options: ScriptOptions = {}): CrosslinkActivi
     ensureProxyCaTrustForMany: lifecycleOnly('fan out'),
     removeProxyCaTrustForMany: lifecycleOnly('fan out'),
     checkApplyPlan: lifecycleOnly('apply plans'),
+    ensureTrustAll: lifecycleOnly('trust every deployment of an environment'),
+    removeTrustAll: lifecycleOnly('trust every deployment of an environment'),
   };
 }
 

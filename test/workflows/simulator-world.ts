@@ -5,7 +5,11 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_TEST_POLICY } from '../harness/approvers';
 import { closeAllPools, createActivities } from '../../activities';
-import { type EnvironmentRegistry, createEnvironmentRegistry, resolveEnvironments } from '../../activities/environments';
+import {
+  type EnvironmentRegistry,
+  createEnvironmentRegistry,
+  resolveEnvironments,
+} from '../../activities/environments';
 import { elasticsearchResource, getDeployment } from '../../activities/ece/deployments';
 import { type EsClient } from '../../activities/elasticsearch/client';
 import { createSealer } from '../../activities/secrets/sealing';

@@ -149,6 +149,11 @@ export class PlanRunner<Extra = unknown> {
     return this.options.request?.securityModel ?? 'api_key';
   }
 
+  /** Whether the plan runs the row for this request at all (its `when`); absent: always. */
+  private runs(entry: RowEntry<RowId, Extra>): boolean {
+    return entry.when?.(this.context) ?? true;
+  }
+
   /** Whether a step applies (decisions held here; progress only shows them). Undecided steps apply. */
   applies(step: StepId): boolean {
     return this.decisions.get(step)?.applies ?? true;
@@ -215,6 +220,7 @@ export class PlanRunner<Extra = unknown> {
   /** A row of the plan, when its step applies: its gate, then its activities. */
   private async step(entry: RowEntry<RowId, Extra>, gateDecided = false): Promise<void> {
     const row = rowOf(entry.row);
+    if (!this.runs(entry)) return;
     if (!entry.unlisted && !this.applies(row.step)) return;
     if (!gateDecided && gatePlacement(entry) !== 'inside') await this.approve(entry);
     await this.perform(entry);
@@ -222,7 +228,7 @@ export class PlanRunner<Extra = unknown> {
 
   /** Every gate of the group first (nothing is created until the group is approved), then all rows at once. */
   private async parallel(entry: ParallelEntry<Extra>): Promise<void> {
-    const rows = entry.rows.filter((e) => this.applies(rowOf(e.row).step));
+    const rows = entry.rows.filter((e) => this.runs(e) && this.applies(rowOf(e.row).step));
     for (const e of rows) if (gatePlacement(e) !== 'inside') await this.approve(e);
     const runs = rows.map((e) => this.perform(e));
     const settled = await Promise.allSettled(runs);
@@ -347,6 +353,8 @@ export class PlanRunner<Extra = unknown> {
       const row = rowOf(id);
       const undo = row.undo;
       if (!undo) continue;
+      const since = entry.since?.[id];
+      if (since !== undefined && !patched(since)) continue;
       const sides = sidesOf(id, model);
       const inputs = (sides ?? [undefined]).map((side) =>
         side ? { ...this.context.stepInput, side } : this.context.stepInput,
