@@ -11,6 +11,9 @@ module.exports = {
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/server/', ...heavy.map((p) => p.replace(/\./g, '\\.'))],
   testTimeout: 60_000,
+  // Suites write temporary files into one folder per run; the run fails if any is left behind.
+  globalSetup: '<rootDir>/test/harness/temp-folder.global-setup.js',
+  globalTeardown: '<rootDir>/test/harness/temp-folder.global-teardown.js',
   // Workflow-harness suites install process-wide handlers; one process per file keeps them apart.
   maxWorkers: 2,
 };

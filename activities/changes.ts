@@ -22,6 +22,7 @@ import { gateChange } from '../common/change-digest';
 import { type Deps, type StepContext } from './context';
 import { elasticsearchResource, getDeployment } from './ece/deployments';
 import { eceFor } from './steps/shared';
+import { resolveStepInput } from './step-input';
 
 /** A describer: what the activity would change now, read from the systems. */
 export type Describer<N extends ActivityName> = (
@@ -61,9 +62,10 @@ export async function describeChange(deps: Deps, ctx: StepContext, input: Descri
       });
     }
     const describe = describers.get(call.activity);
+    const callInput = await resolveStepInput(call.input);
     const described = describe
-      ? await describe(deps, ctx, call.input as never)
-      : { summary: known.summary(call.input as never), requests: [], changes: [] };
+      ? await describe(deps, ctx, callInput as never)
+      : { summary: known.summary(callInput as never), requests: [], changes: [] };
     activities.push({ activity: call.activity, ...described });
   }
   return gateChange(input.gate, activities);

@@ -8,6 +8,7 @@ import {
 import { type ActivityDeps, DEFAULT_TIMING, type Deps, type StepImplementations, stepContext } from './context';
 import { verifyApprovalDecision } from './approvals/verify';
 import { describeChange } from './changes';
+import { resolveStepInput } from './step-input';
 import { discoverConnections } from './lifecycle/discover-connections';
 import { readDesiredState } from './lifecycle/desired-state';
 import { describePlannedActions } from './lifecycle/describe-plan';
@@ -68,7 +69,7 @@ export function createActivities(activityDeps: ActivityDeps): CrosslinkActivitie
   const steps = Object.fromEntries(
     [...stepImplementations()].map(([name, implementation]) => [
       name,
-      (input: never) => implementation(deps, stepContext(), input),
+      async (input: never) => implementation(deps, stepContext(), await resolveStepInput(input)),
     ]),
   ) as unknown as StepActivities;
   return {

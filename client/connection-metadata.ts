@@ -3,7 +3,7 @@
  * metadata (a one-line summary and markdown details). What changes as it runs (who may approve the
  * pending gate, its deadline, why it rolled back) is the workflow's current details (workflows/details.ts).
  */
-import { type ConnectionRequest } from '../domain';
+import { type ConnectionRequest, gatesOfModel } from '../domain';
 
 export interface StartMetadata {
   staticSummary: string;
@@ -13,7 +13,8 @@ export interface StartMetadata {
 export function connectionStartMetadata(request: ConnectionRequest): StartMetadata {
   const local = `${request.local.environment}/${request.local.deploymentId}`;
   const remote = `${request.remote.environment}/${request.remote.deploymentId}`;
-  const gates = request.approval.gates.length > 0 ? request.approval.gates.map((g) => `\`${g}\``).join(', ') : 'none';
+  const requested = gatesOfModel(request.approval.gates, request.securityModel);
+  const gates = requested.length > 0 ? requested.map((g) => `\`${g}\``).join(', ') : 'none';
   return {
     staticSummary: `connect ${local} -> ${remote} as ${request.alias} (${request.securityModel}), requested by ${request.requestedBy}`,
     staticDetails: [

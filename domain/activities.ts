@@ -111,3 +111,14 @@ export type CrosslinkActivities = StepActivities & ApprovalActivities & Notifica
 export type ActivityName = keyof StepActivities;
 export type InputOf<N extends ActivityName> = Parameters<StepActivities[N]>[0];
 export type ResultOf<N extends ActivityName> = Awaited<ReturnType<StepActivities[N]>>;
+
+/**
+ * A step input sent by reference (in every activity's history event the same request and preflight
+ * facts would otherwise repeat): the row's own fields, and `stepInput: 'query'`. The worker reads
+ * the run's step input once with the run's `stepInput` query (activities/step-input.ts) and caches it.
+ */
+export type StepInputReference = Record<string, unknown> & { connectionId: string; stepInput: 'query' };
+
+export function isStepInputReference(input: unknown): input is StepInputReference {
+  return typeof input === 'object' && input !== null && (input as { stepInput?: unknown }).stepInput === 'query';
+}

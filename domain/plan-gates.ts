@@ -96,7 +96,6 @@ export function plannedGates<Extra>(input: PlannedGatesInput<Extra>): PlannedGat
   };
   const row = (entry: RowEntry<RowId, Extra>) => {
     const r = rowOf(entry.row);
-    if (entry.when && !entry.when(ctx)) return;
     if (entry.unlisted || !input.applies(r.step) || !input.gated(r.step)) return;
     if (typeof entry.gate === 'object') return; // covered by another row's approval
     const inside = entry.gate === 'inside' || (entry.gate === undefined && r.followUp?.gateInside);

@@ -74,10 +74,10 @@ export interface RowEntry<R extends RowId = RowId, Extra = unknown> {
   /** The row's result holds the facts the later steps take: preflight's (decisions, policy, notify). */
   readonly facts?: boolean;
   /**
-   * Whether the plan runs the row at all, from what the request asks (deterministic: from the run's
-   * input): a row an older request cannot ask for, such as trust-all, runs only when asked.
+   * A row added to a plan after runs of it were recorded: the `patched()` id under which it runs.
+   * A run recorded before it (replayed on this code) goes on without it; every new run runs it.
    */
-  readonly when?: (ctx: PlanContext<Extra>) => boolean;
+  readonly patch?: string;
 }
 
 export interface ParallelEntry<Extra = unknown> {
@@ -208,6 +208,9 @@ export const CONNECT_API_KEY: Plan = {
   ],
 };
 
+/** Connects recorded before trust-all existed replay without it (their preflight did not decide it). */
+export const TRUST_ALL_PATCH = 'trust-all-step';
+
 /** preflight → platform-trust (both environments) → deployment-trust (both deployments) → register-remote → verify → roles. */
 export const CONNECT_CERTIFICATE: Plan = {
   operation: 'connect',
@@ -218,10 +221,10 @@ export const CONNECT_CERTIFICATE: Plan = {
   entries: [
     row('preflight', { facts: true, detail: preflightDetail, input: factsInput }),
     row('platform-trust'),
-    // Only when the request trusts every deployment of the other environment (deploymentTrust: all).
+    // Applies only when the request trusts every deployment of the other environment (deploymentTrust: all).
     row('trust-all', {
       input: (ctx, side) => ({ ...ctx.stepInput, trustRelationshipId: relationshipIn(ctx, side) }),
-      when: (ctx) => ctx.request.deploymentTrust === 'all',
+      patch: TRUST_ALL_PATCH,
     }),
     row('deployment-trust', {
       input: (ctx, side) => ({ ...ctx.stepInput, trustRelationshipId: relationshipIn(ctx, side) }),

@@ -24,6 +24,8 @@ export const StepStatus = z.enum([
   'succeeded',
   'skipped',
   'failed',
+  /** Its gate was rejected: the step never ran (the run rolls back what earlier steps created). */
+  'rejected',
   'compensating',
   'compensated',
   'compensation-failed',

@@ -232,7 +232,8 @@ export const STEP_CATALOG = {
   'trust-all': row({
     step: 'trust-all',
     models: ['certificate'],
-    summary: 'trust.external with trust_all on both deployments: every deployment of the other environment, future ones too',
+    summary:
+      'trust.external with trust_all on both deployments: every deployment of the other environment, future ones too',
     docs: {
       does: 'when the request asks for `all` deployments: `trust.external` on both deployments trusts every deployment of the other environment (`trust_all: true`, future ones too); always its own gate',
       undo: 'set `trust_all` back only when no other connection relies on it',
@@ -698,6 +699,14 @@ export function changeGates(facts: {
 
 /** The gate of trusting every deployment of the other environment (certificate model, `deploymentTrust: all`). */
 export const TRUST_ALL_GATE: StepId = 'trust-all';
+
+/** The gates of `gates` that can open in a run of `model` (a request's defaults name gates of both models). */
+export function gatesOfModel(gates: readonly string[], model: SecurityModel): string[] {
+  return gates.filter((g) => {
+    const step: StepRow | undefined = STEP_CATALOG[g as StepId];
+    return !step || step.models.includes(model);
+  });
+}
 
 /** The sides a per-side row runs on in `model`, or undefined for a row that runs once. */
 export function sidesOf(id: RowId, model: SecurityModel): readonly Side[] | undefined {

@@ -71,8 +71,9 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${signal}: stopping everything (press Ctrl-C again to exit at once)...\n`);
     controller.abort();
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // Ctrl-C, `kill <pid>` (also the one npm relays to this process) and a closed terminal all stop
+  // everything this run started, so no dev server, worker or port outlives it.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
   const result = await runLocal({
     autoApprove: flags.autoApprove,
     request,

@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { credentialsSetting, evaluateAlias } from './connection-rules';
 import { crossClusterRoleDescriptor } from './es-security';
-import { invalidIndexName } from './index-names';
+import { invalidIndexName, simpleMatch } from './index-names';
 import { remoteAliases } from './settings';
 import { type IndexView } from './api';
 import { type Deployment, type JsonObject, type SimState, environmentOf } from './state';
@@ -151,15 +151,6 @@ const BYTES_PER_OPERATION = 64;
 const indexUuid = () => randomBytes(16).toString('base64url').slice(0, 22);
 
 export const documentsOf = (index: SimIndex) => index.globalCheckpoint + 1;
-
-/** `*` wildcards only (Elasticsearch's simple match, as index patterns and key `names` use it). */
-export function simpleMatch(pattern: string, name: string): boolean {
-  const source = pattern
-    .split('*')
-    .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  return new RegExp(`^${source}$`).test(name);
-}
 
 export function indexNotFound(name: string): ErrorCause {
   return {

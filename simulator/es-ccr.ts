@@ -21,9 +21,9 @@ import {
   replicationDenied,
   replicationRound,
   resolveIndices,
-  simpleMatch,
   DEFAULT_FOLLOW_PARAMETERS,
 } from './ccr-model';
+import { simpleMatch } from './index-names';
 import { esError } from './es-errors';
 import { type Reply, type SimRequest } from './server';
 import { type Deployment, type JsonObject, type SimState } from './state';

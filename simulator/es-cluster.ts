@@ -5,6 +5,7 @@ import { reloadSecureSettings } from './keystore';
 import { type Reply, type SimRequest } from './server';
 import { flattenSettings, nestSettings, remoteAliases, renderSettings, validateRemoteSettings } from './settings';
 import { type Deployment, type Json, type JsonObject, type SimState, versionAtLeast } from './state';
+import { simpleMatch } from './index-names';
 
 function versionInfo(version: string): JsonObject {
   const major = Number(version.split('.')[0]);
@@ -191,15 +192,6 @@ export function reloadSecure(dep: Deployment, req: SimRequest): Reply {
   };
 }
 
-function wildcard(pattern: string): RegExp {
-  return new RegExp(
-    `^${pattern
-      .split('*')
-      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*')}$`,
-  );
-}
-
 export function resolveCluster(state: SimState, dep: Deployment, req: SimRequest): Reply {
   const aliases = remoteAliases(effectiveSettings(dep));
   const out: JsonObject = {};
@@ -217,7 +209,7 @@ export function resolveCluster(state: SimState, dep: Deployment, req: SimRequest
       continue;
     }
     const aliasPattern = part.slice(0, colon);
-    const matched = [...aliases.values()].filter((r) => wildcard(aliasPattern).test(r.alias));
+    const matched = [...aliases.values()].filter((r) => simpleMatch(aliasPattern, r.alias));
     if (matched.length === 0 && !aliasPattern.includes('*')) {
       return esError(404, 'no_such_remote_cluster_exception', `no such remote cluster: [${aliasPattern}]`);
     }

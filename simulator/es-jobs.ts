@@ -5,7 +5,8 @@
  * transform.get_transform_stats, ml.get_datafeeds, ml.get_datafeed_stats), the missing-id messages
  * from the server (TransformMessages, ml Messages).
  */
-import { type DatafeedSeed, type TransformSeed, simpleMatch } from './ccr-model';
+import { type DatafeedSeed, type TransformSeed } from './ccr-model';
+import { simpleMatch } from './index-names';
 import { type EsRoute } from './es-ccr';
 import { esError } from './es-errors';
 import { type Reply, type SimRequest } from './server';

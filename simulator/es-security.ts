@@ -6,6 +6,7 @@ import { type Reply, type SimRequest } from './server';
 import { indexPrivilegeEntry, storedAccess } from './es-privileges';
 import { esFactsFor } from './es-spec';
 import { type ApiKey, type Deployment, type JsonObject, clone, versionAtLeast } from './state';
+import { simpleMatch } from './index-names';
 
 const UNITS: Record<string, number> = { nanos: 1e-6, micros: 1e-3, ms: 1, s: 1e3, m: 6e4, h: 3.6e6, d: 8.64e7 };
 
@@ -103,15 +104,6 @@ export function createCrossClusterApiKey(dep: Deployment, req: SimRequest): Repl
   };
 }
 
-function wildcard(pattern: string): RegExp {
-  return new RegExp(
-    `^${pattern
-      .split('*')
-      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*')}$`,
-  );
-}
-
 /**
  * The role descriptor Elasticsearch derives from a cross-cluster key's `access` and lists under
  * `role_descriptors.cross_cluster` (server CrossClusterApiKeyRoleDescriptorBuilder): search grants
@@ -167,7 +159,7 @@ export function getApiKeys(dep: Deployment, req: SimRequest): Reply {
   const name = req.query.get('name');
   const activeOnly = req.query.get('active_only') === 'true';
   const keys = dep.apiKeys.filter(
-    (k) => (!id || k.id === id) && (!name || wildcard(name).test(k.name)) && (!activeOnly || active(k)),
+    (k) => (!id || k.id === id) && (!name || simpleMatch(name, k.name)) && (!activeOnly || active(k)),
   );
   return { status: 200, body: { api_keys: keys.map((k) => keyView(k, dep.version)) } };
 }
@@ -186,7 +178,7 @@ export function invalidateApiKeys(dep: Deployment, req: SimRequest): Reply {
   const matches = dep.apiKeys.filter(
     (k) =>
       (ids.length === 0 || ids.includes(k.id)) &&
-      (!name || wildcard(name).test(k.name)) &&
+      (!name || simpleMatch(name, k.name)) &&
       (!body.username || k.username === body.username),
   );
   const invalidated: string[] = [];

@@ -20,3 +20,12 @@ export function invalidIndexName(name: string): string | undefined {
   if (Buffer.byteLength(name) > 255) return `index name is too long, (${Buffer.byteLength(name)} > 255)`;
   return undefined;
 }
+
+/** `*` wildcards only: Elasticsearch's simple match, as index patterns, alias patterns and key `names` use it. */
+export function simpleMatch(pattern: string, name: string): boolean {
+  const source = pattern
+    .split('*')
+    .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
+  return new RegExp(`^${source}$`).test(name);
+}

@@ -9,6 +9,8 @@ import {
   ConnectionRequest,
   type ConnectionResult,
   FailureType,
+  type Plan,
+  type SecurityModel,
   type VerificationReport,
   connectPlan,
   connectionId,
@@ -22,11 +24,19 @@ import { requireConnectionWorkflowId } from './one-run';
 import { Notifier } from './notifier';
 import { ConnectionProgress } from './progress';
 
-export async function connectRemoteCluster(input: ConnectionRequest): Promise<ConnectionResult> {
+export function connectRemoteCluster(input: ConnectionRequest): Promise<ConnectionResult> {
+  return runConnection(input, connectPlan);
+}
+
+/** A connection run of the plan for the request's model (tests run other plans: test/replay/variants). */
+export async function runConnection(
+  input: ConnectionRequest,
+  planFor: (model: SecurityModel) => Plan,
+): Promise<ConnectionResult> {
   const request = parseRequest(input);
   const id = connectionId(request);
   requireConnectionWorkflowId(id);
-  const plan = connectPlan(request.securityModel);
+  const plan = planFor(request.securityModel);
   const progress = new ConnectionProgress(id, request, stepsOf(plan));
   setHandler(progressQuery, () => progress.snapshot());
   const notifier = new Notifier(request);

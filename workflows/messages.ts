@@ -16,6 +16,7 @@ import {
   type Progress,
   type RefreshRequest,
   type RejectionDecision,
+  type StepInput,
 } from '../domain';
 
 /**
@@ -30,6 +31,12 @@ export const rejectUpdate = defineUpdate<AuditEntry, [RejectionDecision]>('rejec
 /** Fire-and-forget forms for event senders, checked the same way; a refused one is recorded and ignored. */
 export const approveSignal = defineSignal<[ApprovalDecision]>('approvalGranted');
 export const rejectSignal = defineSignal<[RejectionDecision]>('approvalDenied');
+
+/**
+ * The step input every step activity shares (the request and preflight's facts; null before
+ * preflight): activities receive it by reference and read it here once (activities/step-input.ts).
+ */
+export const stepInputQuery = defineQuery<StepInput | null>('stepInput');
 
 /** Full progress: state, steps, pending gate, audit trail, what was created. */
 export const progressQuery = defineQuery<Progress>('progress');

@@ -3,6 +3,7 @@
  * Web UI's current details (workflows/details.ts) mirror.
  * All times are workflow time (`Date.now()` is deterministic inside workflows).
  */
+import { type SearchAttributeUpdatePair } from '@temporalio/common';
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import {
   type AuditEntry,
@@ -58,6 +59,11 @@ export interface RunView {
 export class ConnectionProgress implements RunView {
   private readonly data: Progress;
   private lastPublished = '';
+  /** The search attributes as last upserted (JSON of each value), by name; the gate's start unset. */
+  private readonly published = new Map<string, string>([
+    [GATE_SEARCH_ATTRIBUTE_KEYS.gate.name, 'null'],
+    [GATE_SEARCH_ATTRIBUTE_KEYS.approvers.name, 'null'],
+  ]);
   /** The step whose failure started the rollback (parallel branches may fail after it). */
   firstFailedStep: StepId | undefined;
 
@@ -267,7 +273,7 @@ export class ConnectionProgress implements RunView {
     const k = SEARCH_ATTRIBUTE_KEYS;
     const gate = this.data.pendingGate;
     const approvers = [...new Set(gate?.approvers?.groups.flatMap((g) => g.approvers) ?? [])];
-    upsertSearchAttributes([
+    const next: SearchAttributeUpdatePair[] = [
       { key: k.state, value: this.data.state },
       { key: k.step, value: this.data.currentStep ?? 'preflight' },
       { key: k.localDeployment, value: this.data.local.deploymentId },
@@ -276,7 +282,11 @@ export class ConnectionProgress implements RunView {
       // Who the run waits for, while a gate waits (cleared when it closes): the Web UI's list can filter on it.
       { key: GATE_SEARCH_ATTRIBUTE_KEYS.gate, value: gate?.gate ?? null },
       { key: GATE_SEARCH_ATTRIBUTE_KEYS.approvers, value: approvers.length > 0 ? approvers : null },
-    ]);
+    ];
+    // An upsert keeps what it does not name: only what changed goes into history (all of it the first time).
+    const changed = next.filter((pair) => this.published.get(pair.key.name) !== JSON.stringify(pair.value));
+    for (const pair of changed) this.published.set(pair.key.name, JSON.stringify(pair.value));
+    upsertSearchAttributes(changed);
   }
 }
 

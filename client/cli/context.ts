@@ -13,4 +13,11 @@ export interface CliContext {
   readFile(path: string): string;
   now(): Date;
   sleep(ms: number): Promise<void>;
+  /** How to run this CLI again, for the commands hints print (client/cli/invocation.ts); `crosslink` when unset. */
+  invocation?: string;
+}
+
+/** The command prefix hints print: `<this> status <id> --watch` works as printed. */
+export function cliCommand(ctx: Pick<CliContext, 'invocation'>): string {
+  return ctx.invocation ?? 'crosslink';
 }

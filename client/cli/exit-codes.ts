@@ -8,11 +8,14 @@ export const EXIT = {
   USAGE: 2,
   /** The request file or the decision is invalid; each bad field is listed. */
   INVALID_INPUT: 3,
-  /** The workflow refused the approval or rejection (wrong gate, not an approver, four-eyes rule...). */
+  /**
+   * The workflow refused: the approval or rejection (wrong gate, not an approver, four-eyes rule...),
+   * or, for `connect`, the request at preflight (unknown environment or deployment, versions...).
+   */
   REFUSED: 4,
   /** No connection workflow with that id in the namespace. */
   NOT_FOUND: 5,
-  /** Temporal cannot be reached, or no worker answered in time. */
+  /** Temporal cannot be reached, or no worker answered in time (`connect`: no preflight verdict in time). */
   UNAVAILABLE: 6,
   /**
    * `plan`: the estate differs from the desired-state file (as `terraform plan -detailed-exitcode`;
@@ -21,6 +24,7 @@ export const EXIT = {
   PLAN_CHANGES: 2,
   /**
    * `status --watch`: the connection ended without connecting (rolled back, failed, cancelled);
+   * `connect`: the run ended before preflight decided (cancelled, terminated);
    * `apply --follow`: an action did not end done.
    */
   NOT_CONNECTED: 7,

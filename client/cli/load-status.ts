@@ -23,9 +23,11 @@ import {
 } from '../../domain';
 import { parseConnectionId } from '../../domain/lifecycle-request';
 import { progressQuery } from '../../workflows/messages';
+import { CANCELLED } from '../../workflows/failures';
+import { type TrailEntry, auditTrailFromHistory } from './history/audit-trail';
 import { runEffectsFromHistory } from './history/run-effects';
 import { readInventory } from './inventory-client';
-import { type EndedRunView, type StatusView } from './render/status';
+import { type CancelRequest, type EndedRunView, type StatusView } from './render/status';
 
 export const QUERY_TIMEOUT_MS = 5_000;
 const CLOSED_QUERY_TIMEOUT_MS = 2_000;
@@ -33,6 +35,8 @@ const CLOSED_QUERY_TIMEOUT_MS = 2_000;
 export const INVENTORY_WAIT_MS = 30_000;
 
 export interface LoadStatusOptions {
+  /** A given run of the workflow id (default: its latest run). */
+  runId?: string;
   queryTimeoutMs?: number;
   /** Where waiting for the inventory is said (the CLI's stderr). */
   progress?: (line: string) => void;
@@ -46,7 +50,10 @@ export async function loadStatus(
   options: LoadStatusOptions | number = {},
 ): Promise<StatusView> {
   const opts = typeof options === 'number' ? { queryTimeoutMs: options } : options;
-  const view = await loadView(client, workflowId, opts.queryTimeoutMs ?? QUERY_TIMEOUT_MS);
+  const loaded = await loadView(client, workflowId, opts.queryTimeoutMs ?? QUERY_TIMEOUT_MS, opts.runId);
+  const view = cancelledOrCancelling(loaded)
+    ? { ...loaded, cancelRequest: await cancelRequestOf(client, loaded) }
+    : loaded;
   const ended = endedWithoutUndoing(view);
   if (!ended) return view;
   const closedAt = view.closedAt ? new Date(view.closedAt) : undefined;
@@ -130,8 +137,13 @@ async function whatIsThereNow(
   }
 }
 
-async function loadView(client: Client, workflowId: string, queryTimeoutMs: number): Promise<StatusView> {
-  const handle = client.workflow.getHandle(workflowId);
+async function loadView(
+  client: Client,
+  workflowId: string,
+  queryTimeoutMs: number,
+  runId?: string,
+): Promise<StatusView> {
+  const handle = client.workflow.getHandle(workflowId, runId);
   const desc = await handle.describe();
   const base = {
     workflowId,
@@ -139,6 +151,7 @@ async function loadView(client: Client, workflowId: string, queryTimeoutMs: numb
     executionStatus: desc.status.name,
     ...(desc.closeTime ? { closedAt: desc.closeTime.toISOString() } : {}),
     state: stateFromSearchAttributes(desc.typedSearchAttributes),
+    ...(desc.parentExecution?.workflowId ? { parentWorkflowId: desc.parentExecution.workflowId } : {}),
   };
 
   if (desc.status.name === 'RUNNING') {
@@ -192,6 +205,24 @@ async function loadView(client: Client, workflowId: string, queryTimeoutMs: numb
       .withDeadline(Date.now() + Math.min(queryTimeoutMs, CLOSED_QUERY_TIMEOUT_MS), () => handle.query(progressQuery))
       .then((raw) => Progress.safeParse(raw).data)
       .catch(() => undefined);
+  }
+}
+
+function cancelledOrCancelling(view: StatusView): boolean {
+  return view.executionStatus === 'CANCELLED' || view.progress?.reason?.type === CANCELLED;
+}
+
+/** The last cancellation request in the run's history (history needs no worker). */
+async function cancelRequestOf(client: Client, view: StatusView): Promise<CancelRequest | undefined> {
+  try {
+    const history = await client.workflow.getHandle(view.workflowId, view.runId).fetchHistory();
+    const requests = auditTrailFromHistory(history, view.workflowId).entries.filter(
+      (e): e is Extract<TrailEntry, { kind: 'cancel-requested' }> => e.kind === 'cancel-requested',
+    );
+    const last = requests.at(-1);
+    return last && { at: last.at, ...(last.cause ? { reason: last.cause } : {}), ...(last.by ? { by: last.by } : {}) };
+  } catch {
+    return undefined; // The view stands without it.
   }
 }
 

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type Client } from '@temporalio/client';
 import { type TemporalTarget, connectClient, resolveTemporalTarget } from '../temporal-connection';
 import { type CliContext } from './context';
+import { cliInvocation } from './invocation';
 import { runCli } from './program';
 
 // A reader that stops early (`crosslink --help | head`) closes the pipe: that is not an error.
@@ -24,6 +25,7 @@ const ctx: CliContext = {
   readFile: (path) => readFileSync(path === '-' ? 0 : path, 'utf8'),
   now: () => new Date(),
   sleep: (ms) => sleep(ms).then(() => undefined),
+  invocation: cliInvocation({ env: process.env, script: process.argv[1], cwd: process.cwd() }),
 };
 
 runCli(process.argv.slice(2), ctx)

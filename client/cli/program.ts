@@ -3,7 +3,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { ConnectionState, STEP_IDS } from '../../domain';
 import { registerAuditCommand } from './commands/audit-program';
 import { cancelCommand } from './commands/cancel';
-import { connectCommand } from './commands/connect';
+import { type ConnectOptions, connectCommand } from './commands/connect';
 import { type DecideOptions, approveCommand, rejectCommand } from './commands/decide';
 import { keygenCommand } from './commands/keygen';
 import { registerConnectionsCommand } from './commands/connections-program';
@@ -19,6 +19,7 @@ import { statusCommand } from './commands/status';
 import { type CliContext } from './context';
 import { toCliError } from './errors';
 import { EXIT, type ExitCode } from './exit-codes';
+import { crosslinkVersion } from './version';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -31,15 +32,17 @@ Temporal is found through the standard environment configuration: TEMPORAL_ADDRE
 localhost:7233), TEMPORAL_NAMESPACE (default "default"), TEMPORAL_API_KEY, TEMPORAL_TLS*,
 TEMPORAL_PROFILE / TEMPORAL_CONFIG_FILE. TEMPORAL_UI_URL sets the Web UI base for links.
 
-Exit codes: 0 ok, 1 unexpected error, 2 usage, 3 invalid input, 4 refused by the workflow,
-5 workflow not found, 6 Temporal or worker unavailable, 7 (status --watch) ended not connected,
-8 another run holds the connection with another operation or a different request, 9 (apply
---follow) the estate changed since the plan. \`plan\` exits as terraform plan -detailed-exitcode:
-0 no changes, 2 changes, 1 any error.`;
+Exit codes: 0 ok, 1 unexpected error, 2 usage, 3 invalid input, 4 refused by the workflow (connect:
+preflight refused), 5 workflow not found, 6 Temporal or worker unavailable (connect: no preflight
+verdict in time), 7 ended not connected (status --watch; connect: ended before preflight decided;
+apply --follow: an action not done), 8 another run holds the connection with another operation or
+a different request, 9 (apply --follow) the estate changed since the plan. \`plan\` exits as
+terraform plan -detailed-exitcode: 0 no changes, 2 changes, 1 any error.`;
 
 export function buildProgram(ctx: CliContext, setExit: (code: ExitCode) => void): Command {
   const program = new Command('crosslink')
     .description('Connect Elasticsearch deployments across ECE environments: start, approve, watch.')
+    .version(crosslinkVersion(), '-V, --version', 'print the crosslink version')
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', ENVIRONMENT_HELP)
     .configureOutput({ writeOut: (s) => ctx.out(s.replace(/\n$/, '')), writeErr: (s) => ctx.err(s.replace(/\n$/, '')) })
@@ -50,8 +53,15 @@ export function buildProgram(ctx: CliContext, setExit: (code: ExitCode) => void)
     .command('connect')
     .description('validate a connection request and start it (or find the one already running)')
     .argument('<request.json>', 'connection request file ("-" reads standard input)')
+    .option(
+      '--wait <seconds>',
+      "how long to wait for preflight's verdict (exit 4 when it refuses; 6 when none came in time)",
+      positiveInt,
+      120,
+    )
+    .option('--no-wait', 'return once the run has started, without waiting for preflight')
     .option('--json', 'print the result as JSON')
-    .action((file: string, opts: { json?: boolean }) => run(connectCommand(ctx, file, opts)));
+    .action((file: string, opts: ConnectOptions) => run(connectCommand(ctx, file, opts)));
 
   const decisionOptions = (cmd: Command): Command =>
     cmd

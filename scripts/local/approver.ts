@@ -1,24 +1,31 @@
 /**
- * The local run's approver: a fresh Ed25519 key pair per run. The private key is written to a
- * 0600 file in a new temporary directory (for typing `crosslink approve --key` by hand); the public
- * key is the whole approval policy of the local worker. Never printed.
+ * The local run's approver: a fresh Ed25519 key pair per run, under the local run's own name. The
+ * private key is written to a 0600 file in a new temporary folder (for typing `crosslink approve
+ * --key` by hand) and removed with it when the run ends (`dispose`); the public key is the whole
+ * approval policy of the local worker. Never printed.
  */
 import { type KeyObject, generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { type ApprovalPolicyConfigInput, type ApproverPublicKey, type ConnectionRequest } from '../../domain';
+import { LOCAL_APPROVER } from './default-request';
 
 export interface LocalApprover {
   name: string;
   key: KeyObject;
   keyFile: string;
   policy: ApprovalPolicyConfigInput;
+  /** Removes the key file and its folder (idempotent). */
+  dispose(): void;
 }
 
-export function localApprover(request: Pick<ConnectionRequest, 'requestedBy' | 'approval'>): LocalApprover {
-  // The request's (ignored) approver list still names a sensible identity for the local approver.
-  const name = request.approval.approvers.find((a) => a !== request.requestedBy) ?? 'local-approver';
+/**
+ * The approver is the local policy's, as on a real worker: a request's `approval.approvers` is
+ * ignored there, so it is ignored here too. Four-eyes: never the requester.
+ */
+export function localApprover(request: Pick<ConnectionRequest, 'requestedBy'>): LocalApprover {
+  const name = request.requestedBy === LOCAL_APPROVER ? 'local-approver' : LOCAL_APPROVER;
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
   const keyFile = join(mkdtempSync(join(tmpdir(), 'crosslink-local-')), `${name}.pem`);
   writeFileSync(keyFile, privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), { mode: 0o600, flag: 'wx' });
@@ -30,5 +37,6 @@ export function localApprover(request: Pick<ConnectionRequest, 'requestedBy' | '
       approvers: { [name]: { publicKey: publicKey.export({ format: 'jwk' }) as ApproverPublicKey } },
       rules: [{ approvers: [name] }],
     },
+    dispose: () => rmSync(dirname(keyFile), { recursive: true, force: true }),
   };
 }

@@ -1,11 +1,13 @@
 /**
  * The connection the local run asks for: local ece-a 9.x -> remote ece-b 9.x, API key model.
- * ece-b's proxy CA is private, so the `proxy-ca` gate shows; the approver is not the requester.
+ * ece-b's proxy CA is private, so the `proxy-ca` gate shows. Who approves is not the request's to
+ * say: the local run's approval policy names LOCAL_APPROVER (scripts/local/approver.ts).
  */
 import { type ConnectionRequestInput } from '../../domain';
 import { DEFAULT_IDS } from '../../simulator/api';
 
 export const LOCAL_REQUESTER = 'automation@crosslink.local';
+/** The approver of the local run's approval policy (never the requester). */
 export const LOCAL_APPROVER = 'ops-oncall@crosslink.local';
 
 export function defaultLocalRequest(): ConnectionRequestInput {
@@ -23,7 +25,7 @@ export function defaultLocalRequest(): ConnectionRequestInput {
         },
       },
     ],
-    approval: { approvers: [LOCAL_APPROVER], deadline: '1h' },
+    approval: { deadline: '1h' },
     verifyTimeout: '2m',
     requestedBy: LOCAL_REQUESTER,
   };

@@ -30,6 +30,7 @@ import { loadStatus } from '../../client/cli/load-status';
 import { renderHistory } from '../../client/cli/render/history';
 import { type StatusView, isTerminal, renderStatus } from '../../client/cli/render/status';
 import { workflowUiUrl } from '../../client/temporal-connection';
+import { temporalAssignments } from '../../client/cli/invocation';
 import { loadWorkerConfig } from '../../workers/config';
 import { createLogger } from '../../common/logging';
 import { installRuntime } from '../../workers/runtime';
@@ -89,7 +90,12 @@ export interface LocalRunResult {
   intakeStatus: string;
   /** The notifications the run's in-process sink received (each is also printed as one line). */
   notifications: ReceivedNotification[];
+  /** Where the approver's private key was while the run lasted (removed, with its folder, when it ends). */
+  approverKeyFile?: string;
 }
+
+/** How long the run waits, once the progress shows an end, for the workflow to close. */
+const CLOSE_WAIT_MS = 30_000;
 
 export class LocalRunInterrupted extends Error {
   constructor() {
@@ -127,6 +133,7 @@ export async function runLocal(options: LocalRunOptions = {}): Promise<LocalRunR
   let worker: WorkerHandle | undefined;
   let intake: IntakeServer | undefined;
   let notifications: ReceivedNotification[] = [];
+  let approverKeyFile: string | undefined;
   try {
     say('Starting the ECE simulator (two environments, ece-a and ece-b)...');
     simulator = await startSimulator({ planDurationMs: options.planDurationMs ?? 1500 });
@@ -148,6 +155,14 @@ export async function runLocal(options: LocalRunOptions = {}): Promise<LocalRunR
 
     // A throwaway approver key for this run: its public half is the worker's approval policy.
     const approver = localApprover(request);
+    cleanups.push(['approver key', async () => approver.dispose()]);
+    approverKeyFile = approver.keyFile;
+    if (request.approval.approvers.length > 0) {
+      say(
+        `The request's approval.approvers (${request.approval.approvers.join(', ')}) is ignored, as on any worker: ` +
+          `the local run's approval policy names ${approver.name}.`,
+      );
+    }
     const config = loadWorkerConfig({
       data: {
         environments: simulator.config.environments,
@@ -198,9 +213,14 @@ export async function runLocal(options: LocalRunOptions = {}): Promise<LocalRunR
     say(`Sent a signed "connection requested" CloudEvent: ${workflowId} ${String(sent.body.status)}.`);
     say(`Web UI: ${uiUrl}`);
 
-    const cli = cliCommand(server);
+    const cli = cliCommand(server, env);
     const view = await follow(server, workflowId, approver, options, say, cli);
-    const history = await server.client.workflow.getHandle(workflowId).fetchHistory();
+    // The progress says "connected" (or rolled back) a moment before the workflow closes (it sends
+    // its notification first): wait for the close, briefly, so the history printed ends with it.
+    const handle = server.client.workflow.getHandle(workflowId);
+    if (view)
+      await server.client.withDeadline(Date.now() + CLOSE_WAIT_MS, () => handle.result()).catch(() => undefined);
+    const history = await handle.fetchHistory();
     const trail = auditTrailFromHistory(history, workflowId);
     if (view) {
       say('', renderStatus(view, new Date()), '', renderHistory(trail), '');
@@ -233,6 +253,7 @@ export async function runLocal(options: LocalRunOptions = {}): Promise<LocalRunR
       uiUrl,
       intakeStatus: String(sent.body.status),
       notifications,
+      approverKeyFile,
     };
   } finally {
     for (const [name, close] of cleanups.reverse()) {
@@ -300,14 +321,24 @@ async function follow(
 }
 
 /**
- * How to run this checkout's CLI against the run's server: the compiled one when built, else from
- * the sources (never `npx`, which could fetch an unrelated package of the same name).
+ * How to run this checkout's CLI against the run's server, as a command that works as printed in
+ * another terminal: the compiled CLI when built, else the sources (never `npx`, which could fetch
+ * an unrelated package of the same name), after the Temporal variables that reach this server and
+ * its Web UI (the address, namespace and Web UI of a dev server this run started; for a server
+ * named by TEMPORAL_ADDRESS, the variables that named it, secrets excepted).
  */
-function cliCommand(server: LocalTemporal): string {
+function cliCommand(server: LocalTemporal, env: NodeJS.ProcessEnv): string {
   const built = existsSync(join(__dirname, '..', '..', 'dist', 'client', 'cli', 'main.js'));
   const npm = built ? 'npm run crosslink --' : 'npm run dev:crosslink --';
-  const defaultAddress = server.target.address === '127.0.0.1:7233' || server.target.address === 'localhost:7233';
-  return server.source.kind === 'existing' || defaultAddress ? npm : `TEMPORAL_ADDRESS=${server.target.address} ${npm}`;
+  const variables =
+    server.source.kind === 'existing'
+      ? temporalAssignments(env)
+      : temporalAssignments({
+          TEMPORAL_ADDRESS: server.target.address,
+          TEMPORAL_NAMESPACE: server.target.namespace,
+          TEMPORAL_UI_URL: server.target.uiUrl,
+        });
+  return [...variables, npm].join(' ');
 }
 
 function untilAborted(signal: AbortSignal | undefined): Promise<void> {

@@ -1,7 +1,6 @@
 /** `crosslink approve` / `reject` (signed, bounded wait), `keygen`, `cancel --reason`, approvers in `status`, refusals in `history`. */
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { ApplicationFailure, defaultPayloadConverter } from '@temporalio/common';
@@ -10,8 +9,11 @@ import { EXIT } from '../../client/cli/exit-codes';
 import { runCli } from '../../client/cli/program';
 import { type ApproverPublicKey, type Progress } from '../../domain';
 import { testPolicy } from '../harness/approvers';
+import { tempDirs } from '../harness/temp-dir';
 import { described, fakeClient, recordingContext } from './cli-context';
 import { WORKFLOW_ID, recordedProgress } from './cli-fixtures';
+
+const tempDir = tempDirs();
 
 const pair = generateKeyPairSync('ed25519');
 const KEY_PEM = pair.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
@@ -187,7 +189,7 @@ describe('crosslink approve and reject', () => {
 
 describe('crosslink keygen', () => {
   test('writes a 0600 private key, prints only the public JWK, never overwrites', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'crosslink-keygen-')), 'ops.pem');
+    const out = join(tempDir('crosslink-keygen-'), 'ops.pem');
     const ctx = recordingContext();
     expect(await runCli(['keygen', '--as', 'ops-oncall', '--out', out, '--json'], ctx)).toBe(EXIT.OK);
     expect(statSync(out).mode & 0o777).toBe(0o600);

@@ -49,7 +49,7 @@ describe('crosslink connect with a fan-out request', () => {
       },
     };
     const ctx = recordingContext(client, { 'fan-out.json': JSON.stringify(fanOut()) });
-    expect(await runCli(['connect', 'fan-out.json'], ctx)).toBe(EXIT.OK);
+    expect(await runCli(['connect', 'fan-out.json', '--no-wait'], ctx)).toBe(EXIT.OK);
     expect(starts.map((s) => [s.type, s.options.workflowId])).toEqual([
       [FAN_OUT_WORKFLOW, `crosslink-fan-out.ece-a.${LOCAL}.rollout-1`],
     ]);

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { runCli } from '../../client/cli/program';
 import { EXIT } from '../../client/cli/exit-codes';
 import { listQuery } from '../../client/cli/commands/list';
@@ -7,6 +9,10 @@ import { renderList } from '../../client/cli/render/list';
 import { defaultLocalRequest } from '../../scripts/local/default-request';
 import { described, fakeClient, recordingContext } from './cli-context';
 import { WORKFLOW_ID, recordedHistory, recordedProgress } from './cli-fixtures';
+
+const PACKAGE_VERSION = (
+  JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }
+).version;
 
 describe('crosslink argument errors', () => {
   test.each([
@@ -28,6 +34,17 @@ describe('crosslink argument errors', () => {
     expect(ctx.stderr.join('\n')).toMatch(message);
     expect(ctx.clientsCreated).toBe(0);
   });
+
+  test.each([['--version'], ['-V']])(
+    '%s prints the version of this package and exits 0 without Temporal',
+    async (flag) => {
+      const ctx = recordingContext();
+      expect(await runCli([flag], ctx)).toBe(EXIT.OK);
+      expect(ctx.stdout).toEqual([PACKAGE_VERSION]);
+      expect(ctx.stderr).toEqual([]);
+      expect(ctx.clientsCreated).toBe(0);
+    },
+  );
 
   test('--help exits 0 and lists the commands', async () => {
     const ctx = recordingContext();
@@ -148,6 +165,64 @@ describe('crosslink status', () => {
     );
   });
 
+  test('a step rejected at its gate shows as rejected, not pending', async () => {
+    const progress = recordedProgress('rolled-back');
+    progress.steps = progress.steps.map((s) => (s.id === 'proxy-ca' ? { ...s, status: 'rejected' } : s));
+    const ctx = recordingContext(
+      fakeClient({ describe: async () => described('RUNNING'), query: async () => progress }),
+    );
+    expect(await runCli(['status', WORKFLOW_ID], ctx)).toBe(EXIT.OK);
+    const out = ctx.stdout.join('\n');
+    expect(out).toMatch(/^\S\s+proxy-ca\s+rejected\s/m);
+    expect(out).not.toMatch(/proxy-ca\s+pending/);
+    expect(out).not.toMatch(/no worker answered/);
+  });
+
+  test('a cancelled run shows the reason its progress carries', async () => {
+    const progress = recordedProgress('rolled-back');
+    progress.reason = { type: 'Cancelled', message: 'project ended' };
+    const ctx = recordingContext(
+      fakeClient({ describe: async () => described('RUNNING'), query: async () => progress }),
+    );
+    expect(await runCli(['status', WORKFLOW_ID], ctx)).toBe(EXIT.OK);
+    expect(ctx.stdout.join('\n')).toMatch(/^Cancelled:\s+project ended$/m);
+  });
+
+  test('a cancelled run shows the reason given to `crosslink cancel`, from history, without a worker', async () => {
+    const started = recordedHistory('rolled-back').events![0]!;
+    const history = {
+      events: [
+        started,
+        {
+          eventId: 20,
+          eventTime: started.eventTime,
+          workflowExecutionCancelRequestedEventAttributes: { cause: 'project ended', identity: 'alice@laptop' },
+        },
+        { eventId: 30, eventTime: started.eventTime, workflowExecutionCanceledEventAttributes: {} },
+      ],
+    };
+    const ctx = recordingContext(
+      fakeClient({
+        describe: async () => described('CANCELLED', 'compensating'),
+        result: async () => {
+          throw new WorkflowFailedError(
+            'Workflow execution cancelled',
+            new CancelledFailure('cancelled'),
+            'NON_RETRYABLE_FAILURE',
+          );
+        },
+        query: async () => {
+          throw new Error('no worker');
+        },
+        fetchHistory: async () => history,
+      }),
+    );
+    expect(await runCli(['status', WORKFLOW_ID], ctx)).toBe(EXIT.OK);
+    expect(ctx.stdout.join('\n')).toMatch(
+      /^Cancelled:\s+project ended \(requested by alice@laptop at 2026-11-27T\d\d:\d\d:\d\dZ\)$/m,
+    );
+  });
+
   test('a running workflow no worker answers for still shows its state from the search attributes', async () => {
     const ctx = recordingContext(
       fakeClient({
@@ -239,6 +314,19 @@ describe('crosslink history', () => {
       expect(out).toMatch(new RegExp(`${step}\\s+completed \\(${activity}\\)`));
     }
     expect(out).toMatch(/closed\s+connected$/m);
+  });
+
+  test('the requested line lists only the gates the security model has (no platform-trust on an API key run)', async () => {
+    const ctx = recordingContext(
+      fakeClient({
+        describe: async () => described('COMPLETED'),
+        fetchHistory: async () => recordedHistory('connected'),
+      }),
+    );
+    expect(await runCli(['history', WORKFLOW_ID], ctx)).toBe(EXIT.OK);
+    const requested = ctx.stdout.find((l) => /requested\s+by/.test(l)) ?? ctx.stdout.join('\n');
+    expect(requested).toMatch(/api_key .*; gates proxy-ca, restart$/m);
+    expect(requested).not.toMatch(/platform-trust/);
   });
 
   test('the audit trail of a rejected run names the rejecter, the reason and the rollback', async () => {

@@ -25,7 +25,9 @@ beforeEach(() => {
 
 async function cli(args: string[], files: Record<string, string> = {}) {
   const ctx = recordingContext(temporal.client, files);
-  const code = await runCli(args, ctx);
+  // This in-memory Temporal runs no workflow: connect returns once started, without waiting for
+  // preflight (test/client/cli-connect-wait.test.ts covers the wait).
+  const code = await runCli(args[0] === 'connect' ? [...args, '--no-wait'] : args, ctx);
   return { code, out: ctx.stdout.join('\n'), err: ctx.stderr.join('\n') };
 }
 

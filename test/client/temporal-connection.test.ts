@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveTemporalTarget, workflowUiUrl } from '../../client/temporal-connection';
+import { suiteTempDir } from '../harness/temp-dir';
 
 /** A config folder without a temporal.toml, so the machine's own profile never leaks in. */
-const HOME = mkdtempSync(join(tmpdir(), 'crosslink-home-'));
+const HOME = suiteTempDir('crosslink-home-');
 const base = { HOME, XDG_CONFIG_HOME: join(HOME, '.config') };
 
 describe('Temporal target from the standard environment configuration', () => {

@@ -16,6 +16,7 @@ import {
 } from '@temporalio/common';
 import { DefaultLogger } from '@temporalio/worker';
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { isStepInputReference } from '../../domain/activities';
 import {
   ActivityCancellationType,
   type ActivityResolution,
@@ -62,6 +63,8 @@ export interface ActivityRunOptions {
   runId: string;
   workflowType: string;
   onAttempt: (record: AttemptRecord) => void;
+  /** Answers the run's queries: a step input sent by reference is read with `stepInput`, as a worker does. */
+  queryWorkflow: (name: string) => Promise<unknown>;
 }
 
 /** A running activity: `outcome` settles once it completes, fails for good, or is cancelled. */
@@ -93,7 +96,9 @@ export class ActivityRun {
     const scheduleToCloseMs = durationMs(command.scheduleToCloseTimeout);
     const startToCloseMs = durationMs(command.startToCloseTimeout) ?? scheduleToCloseMs;
     const heartbeatMs = durationMs(command.heartbeatTimeout);
-    const args = (command.arguments ?? []).map((p) => defaultPayloadConverter.fromPayload(p));
+    const args = await Promise.all(
+      (command.arguments ?? []).map((p) => this.resolved(defaultPayloadConverter.fromPayload(p))),
+    );
     let elapsedMs = 0;
     for (let attempt = 1; ; attempt++) {
       if (this.cancelRequested) return { resolution: this.cancelled(), elapsedMs };
@@ -118,6 +123,22 @@ export class ActivityRun {
       // Backoff passes in virtual time only.
       elapsedMs += backoffMs;
     }
+  }
+
+  /** A step input by reference made whole from the run's `stepInput` query (activities/step-input.ts on a worker). */
+  private async resolved(input: unknown): Promise<unknown> {
+    if (isStepInputReference(input)) {
+      const { stepInput: _reference, ...own } = input;
+      return { ...((await this.options.queryWorkflow('stepInput')) as object), ...own };
+    }
+    if (typeof input === 'object' && input !== null && Array.isArray((input as { calls?: unknown }).calls)) {
+      const d = input as { calls: Array<{ input: unknown }> };
+      return {
+        ...d,
+        calls: await Promise.all(d.calls.map(async (c) => ({ ...c, input: await this.resolved(c.input) }))),
+      };
+    }
+    return input;
   }
 
   private async attempt(

@@ -15,6 +15,7 @@ import {
   type PreflightResult,
   decideConnect,
   CATALOG_ACTIVITIES,
+  UNDO_ACTIVITIES,
   type SideStepInput,
   type StepId,
   type StepInput,
@@ -65,7 +66,30 @@ function facts(request: ConnectionRequest, side: 'local' | 'remote', version: st
   };
 }
 
+/**
+ * Every activity of the catalog, scripted generically from its row: a step reports it created
+ * nothing and says what it did (its Web UI summary), an undo that it removed nothing. The steps
+ * below whose records the workflow reads (keys, trust ids, load reports, verification) replace them;
+ * a new step needs nothing here.
+ */
+function fromCatalog(): Record<string, (input: unknown) => Promise<unknown>> {
+  const undos = new Set(UNDO_ACTIVITIES);
+  return Object.fromEntries(
+    CATALOG_ACTIVITIES.map((call) => [
+      call.name,
+      async (input: unknown) =>
+        undos.has(call.name)
+          ? { attempt: attempt(), removed: [], detail: `scripted ${call.name}` }
+          : { attempt: attempt(), created: [], detail: call.summary(input as never) },
+    ]),
+  );
+}
+
 export function scriptedActivities(options: ScriptOptions = {}): CrosslinkActivities {
+  return { ...fromCatalog(), ...scriptedSteps(options) } as CrosslinkActivities;
+}
+
+function scriptedSteps(options: ScriptOptions): Partial<CrosslinkActivities> {
   const keystore = options.keystore ?? 'automatic';
   const privateCa = options.privateProxyCa ?? true;
   const policy = options.approvals ?? DEFAULT_TEST_POLICY;

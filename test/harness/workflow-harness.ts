@@ -194,7 +194,6 @@ export class HarnessRun {
   private readonly queryResponses = new Map<string, { value?: unknown; error?: Error }>();
   private readonly children: ChildEntry[] = [];
   private ids = 0;
-  private busy = false;
 
   constructor(
     private readonly workflow: SandboxWorkflow,
@@ -466,23 +465,28 @@ export class HarnessRun {
     await this.activate([{ resolveChildWorkflowExecution: { seq: child.seq, result } }]);
   }
 
-  /** Sends one activation and applies the commands it produced. */
-  async activate(jobs: ActivationJob[]): Promise<void> {
-    if (this.busy) throw new Error('the harness handles one activation at a time; await the previous call');
-    this.busy = true;
-    try {
-      const activation: Activation = { runId: this.context.runId, timestamp: msToTs(this.now), jobs };
-      const completion = await this.workflow.activate(activation);
-      if (completion.failed) {
-        const error = toError(completion.failed.failure);
-        throw new Error(`workflow task failed (a bug in workflow code): ${error.message}`, { cause: error });
-      }
-      for (const command of completion.successful?.commands ?? []) {
-        this.commands.push(command);
-        this.apply(command);
-      }
-    } finally {
-      this.busy = false;
+  /**
+   * Sends one activation and applies the commands it produced. Activations run one at a time, in
+   * the order asked: a query from a running activity (a step input by reference) waits its turn.
+   */
+  activate(jobs: ActivationJob[]): Promise<void> {
+    const turn = this.activations.then(() => this.activateNow(jobs));
+    this.activations = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private activations: Promise<void> = Promise.resolve();
+
+  private async activateNow(jobs: ActivationJob[]): Promise<void> {
+    const activation: Activation = { runId: this.context.runId, timestamp: msToTs(this.now), jobs };
+    const completion = await this.workflow.activate(activation);
+    if (completion.failed) {
+      const error = toError(completion.failed.failure);
+      throw new Error(`workflow task failed (a bug in workflow code): ${error.message}`, { cause: error });
+    }
+    for (const command of completion.successful?.commands ?? []) {
+      this.commands.push(command);
+      this.apply(command);
     }
   }
 
@@ -501,6 +505,7 @@ export class HarnessRun {
         workflowId: this.context.workflowId,
         runId: this.context.runId,
         workflowType: this.context.workflowType,
+        queryWorkflow: (name) => this.query(name),
         onAttempt: (a) =>
           this.timeline.push({
             at: scheduledAt + a.offsetMs - this.context.startTime,

@@ -4,15 +4,17 @@
  * missing, not JSON or invalid) end with one plain message and exit code 2, never a stack trace.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { ConnectionRequest } from '../../domain';
+import { localApprover } from '../../scripts/local/approver';
+import { LOCAL_APPROVER } from '../../scripts/local/default-request';
 import { readRequestFile } from '../../scripts/local/request-file';
 import { DEFAULT_IDS } from '../../simulator/api';
+import { suiteTempDir } from '../harness/temp-dir';
 
 const root = join(__dirname, '..', '..');
-const dir = mkdtempSync(join(tmpdir(), 'crosslink-local-cli-'));
+const dir = suiteTempDir('crosslink-local-cli-');
 
 function localRun(...args: string[]): Promise<{ code: number | null; stderr: string; stdout: string }> {
   return new Promise((resolve) => {
@@ -35,7 +37,45 @@ describe('examples/connection-request.json', () => {
     const request = parsed.data!;
     expect(request.local).toEqual({ environment: 'ece-a', deploymentId: DEFAULT_IDS.a9 });
     expect(request.remote).toEqual({ environment: 'ece-b', deploymentId: DEFAULT_IDS.b9 });
-    expect(request.approval.approvers).not.toContain(request.requestedBy);
+    // The request cannot choose its approvers (the worker's policy does): the example does not pretend it can.
+    expect(raw).not.toHaveProperty('approval.approvers');
+  });
+});
+
+describe("the local run's approver", () => {
+  const request = ConnectionRequest.parse(
+    JSON.parse(readFileSync(join(root, 'examples', 'connection-request.json'), 'utf8')),
+  );
+
+  test("is the local policy's own approver, whatever the request's (ignored) approvers list says", () => {
+    const naming: ConnectionRequest = {
+      ...request,
+      approval: { ...request.approval, approvers: ['mallory@example.com'] },
+    };
+    const approver = localApprover(naming);
+    try {
+      expect(approver.name).toBe(LOCAL_APPROVER);
+      expect(approver.name).not.toBe(request.requestedBy);
+      expect(Object.keys(approver.policy.approvers ?? {})).toEqual([LOCAL_APPROVER]);
+    } finally {
+      approver.dispose();
+    }
+  });
+
+  test("is never the requester (four-eyes), even when the requester has the local approver's name", () => {
+    const approver = localApprover({ ...request, requestedBy: LOCAL_APPROVER });
+    try {
+      expect(approver.name).not.toBe(LOCAL_APPROVER);
+    } finally {
+      approver.dispose();
+    }
+  });
+
+  test('its private key file is removed with its folder when the run ends', () => {
+    const approver = localApprover(request);
+    expect(statSync(approver.keyFile).mode & 0o777).toBe(0o600);
+    approver.dispose();
+    expect(existsSync(dirname(approver.keyFile))).toBe(false);
   });
 });
 

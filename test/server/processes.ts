@@ -51,3 +51,14 @@ export function listeningPorts(): number[] | undefined {
   }
   return [...ports].sort((a, b) => a - b);
 }
+
+/** PIDs of the live processes in process group `pgid` (zombies excluded). */
+export function processGroup(pgid: number): number[] {
+  const table = execFileSync('ps', ['-A', '-o', 'pid=,pgid=,stat='], { encoding: 'utf8' });
+  return table
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([pid, group, stat]) => pid && Number(group) === pgid && !stat?.startsWith('Z'))
+    .map(([pid]) => Number(pid))
+    .sort((a, b) => a - b);
+}

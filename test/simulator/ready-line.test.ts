@@ -1,14 +1,15 @@
 /** `npm run simulator [topology.json]`: one JSON line when ready, usable as a worker's environments; clean exit. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Agent, request } from 'undici';
 import { EnvironmentsFile } from '../../domain/environment-config';
 import { DEFAULT_IDS } from '../../simulator/api';
+import { tempDirs } from '../harness/temp-dir';
 
 const ROOT = path.resolve(__dirname, '../..');
+const tempDir = tempDirs();
 
 /** Starts `npm run simulator` in its own process group, so the whole group can be signalled. */
 function startProcess(args: string[]): ChildProcess {
@@ -67,7 +68,7 @@ test('prints the ready line, serves, and exits cleanly on SIGTERM', async () => 
 });
 
 test('a bad topology file exits non-zero naming the field', async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'sim-topology-'));
+  const dir = tempDir('sim-topology-');
   const file = path.join(dir, 'topology.json');
   writeFileSync(file, JSON.stringify({ environments: { 'ece-x': { proxyCa: 'maybe', deployments: [] } } }));
   const child = startProcess([file]);

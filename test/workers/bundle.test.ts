@@ -1,10 +1,10 @@
-import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { suiteTempDir } from '../harness/temp-dir';
 import { WORKFLOWS_PATH, WORKFLOW_BUNDLER_OPTIONS, workflowCode } from '../../workers/bundle';
 
-const dir = mkdtempSync(join(tmpdir(), 'crosslink-bundle-'));
+const dir = suiteTempDir('crosslink-bundle-');
 
 describe('which workflow code a worker runs', () => {
   test('without a prebuilt bundle: sources in auto mode, a clear refusal in prebuilt mode', () => {

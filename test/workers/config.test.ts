@@ -1,8 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ValidationError } from '../../domain';
 import { WorkerConfigError, loadWorkerConfig } from '../../workers/config';
+import { tempDirs } from '../harness/temp-dir';
+
+const tempDir = tempDirs();
 
 const SEALING_KEY = Buffer.alloc(32, 7).toString('base64');
 const CA = '-----BEGIN CERTIFICATE-----\nMIIBdummy\n-----END CERTIFICATE-----\n';
@@ -27,7 +29,7 @@ function environmentsFile(overrides: Record<string, unknown> = {}): Record<strin
 }
 
 function writeConfig(content: unknown): { dir: string; path: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'crosslink-config-'));
+  const dir = tempDir('crosslink-config-');
   writeFileSync(join(dir, 'ca-a.pem'), CA);
   writeFileSync(join(dir, 'es-a-password'), 'es-a-password-from-file\n');
   const path = join(dir, 'environments.json');

@@ -5,8 +5,7 @@ import { type HarnessRun } from '../harness/workflow-harness';
 import {
   APPROVER,
   REQUESTER,
-  WORKFLOWS_PATH,
-  WorkflowHarness,
+  useHarness,
   apiKeyRequest,
   certificateRequest,
   failureProgress,
@@ -15,17 +14,13 @@ import {
   statuses,
 } from './fixtures';
 
-let harness: WorkflowHarness;
-beforeAll(async () => {
-  harness = await WorkflowHarness.create(WORKFLOWS_PATH);
-});
-afterAll(() => harness.destroy());
+const h = useHarness();
 
 const gated = (gates: string[], extra: Record<string, unknown> = {}) =>
   apiKeyRequest({ approval: { gates: gates as never, deadline: '2h', ...extra } });
 
 async function startGated(gates = ['proxy-ca'], extra: Record<string, unknown> = {}, script: ScriptOptions = {}) {
-  const run = await startConnection(harness, gated(gates, extra), {
+  const run = await startConnection(h.harness, gated(gates, extra), {
     activities: withOverrides(scriptedActivities(script)),
   });
   await run.until((r) => r.timeline.some((e) => e.kind === 'timer-started'));
@@ -220,7 +215,7 @@ describe('approval gates', () => {
 
     it('a token counts once: replaying an accepted rejection token into a later gate is refused', async () => {
       const request = certificateRequest({ approval: { gates: ['platform-trust', 'roles'], deadline: '1h' } });
-      const run = await startConnection(harness, request, { activities: withOverrides(scriptedActivities()) });
+      const run = await startConnection(h.harness, request, { activities: withOverrides(scriptedActivities()) });
       await run.until((r) => r.timeline.some((e) => e.kind === 'timer-started'));
       const first = await approval(run, 'platform-trust');
       await run.update('approve', first);
@@ -313,7 +308,7 @@ describe('approval gates', () => {
     });
 
     it('a gate nobody may decide fails the run at preflight instead of waiting for its deadline', async () => {
-      const run = await startConnection(harness, gated(['proxy-ca']), {
+      const run = await startConnection(h.harness, gated(['proxy-ca']), {
         activities: withOverrides(
           scriptedActivities({ approvals: testPolicy([{ environments: ['ece-z'], approvers: ['bob'] }]) }),
         ),
@@ -327,7 +322,7 @@ describe('approval gates', () => {
 
   it('opens gates one at a time in step order (platform-trust, then each later gate)', async () => {
     const request = certificateRequest({ approval: { gates: ['platform-trust', 'roles'], deadline: '1h' } });
-    const run = await startConnection(harness, request, { activities: withOverrides(scriptedActivities()) });
+    const run = await startConnection(h.harness, request, { activities: withOverrides(scriptedActivities()) });
     await run.until((r) => r.timeline.some((e) => e.kind === 'timer-started'));
     expect((await progressOf(run)).pendingGate?.gate).toBe('platform-trust');
     await run.update('approve', await approval(run, 'platform-trust'));
@@ -345,7 +340,7 @@ describe('approval gates', () => {
 
   describe('restart gate', () => {
     it('is not opened when the reload loads the credentials', async () => {
-      const run = await startConnection(harness, gated(['restart']), {
+      const run = await startConnection(h.harness, gated(['restart']), {
         activities: withOverrides(scriptedActivities({ keystore: 'reload' })),
       });
       await expect(run.resultValue()).resolves.toMatchObject({ state: 'connected' });
@@ -354,7 +349,7 @@ describe('approval gates', () => {
     });
 
     it('sits between the reload and the restart when the reload did not load them', async () => {
-      const run = await startConnection(harness, gated(['restart']), {
+      const run = await startConnection(h.harness, gated(['restart']), {
         activities: withOverrides(scriptedActivities({ keystore: 'restart' })),
       });
       await run.until((r) => r.timeline.some((e) => e.kind === 'timer-started'));

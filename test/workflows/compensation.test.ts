@@ -9,8 +9,7 @@ import {
 } from '../harness/scripted-activities';
 import {
   APPROVER,
-  WORKFLOWS_PATH,
-  WorkflowHarness,
+  useHarness,
   apiKeyRequest,
   certificateRequest,
   failureProgress,
@@ -19,11 +18,7 @@ import {
   statuses,
 } from './fixtures';
 
-let harness: WorkflowHarness;
-beforeAll(async () => {
-  harness = await WorkflowHarness.create(WORKFLOWS_PATH);
-});
-afterAll(() => harness.destroy());
+const h = useHarness();
 
 /** The step catalog's undos. */
 const UNDO_ACTIVITY_NAMES = new Set<string>(UNDO_ACTIVITIES);
@@ -61,7 +56,7 @@ describe('a permanent failure at each step rolls back exactly what was registere
     ['createRoles', 'roles', ['deleteRoles', 'unregisterRemoteCluster', 'removeKeystoreCredentials', ...apiKeyUndos]],
   ])('API key model: %s fails', async (activity, step, expectedUndos) => {
     const type = activity === 'preflight' ? FailureType.PreflightRefused : FailureType.Forbidden;
-    const run = await startConnection(harness, apiKeyRequest(), {
+    const run = await startConnection(h.harness, apiKeyRequest(), {
       activities: withOverrides(scriptedActivities(), { [activity]: fails(type, `${activity} refused`) }),
     });
     const outcome = await run.outcome();
@@ -109,7 +104,7 @@ describe('a permanent failure at each step rolls back exactly what was registere
       ],
     ],
   ])('certificate model: %s fails', async (activity, expectedUndos) => {
-    const run = await startConnection(harness, certificateRequest(), {
+    const run = await startConnection(h.harness, certificateRequest(), {
       activities: withOverrides(scriptedActivities(), { [activity]: fails(FailureType.PlanFailed) }),
     });
     await expect(run.resultValue()).rejects.toMatchObject({ type: FailureType.PlanFailed });
@@ -125,7 +120,7 @@ describe('a permanent failure at each step rolls back exactly what was registere
 
   it('only one side of a parallel step failing still undoes both sides', async () => {
     const base = scriptedActivities();
-    const run = await startConnection(harness, certificateRequest(), {
+    const run = await startConnection(h.harness, certificateRequest(), {
       activities: withOverrides(base, {
         ensurePlatformTrust: async (input: { side: string }) => {
           if (input.side === 'remote') await fails(FailureType.Forbidden)();
@@ -144,7 +139,7 @@ describe('a permanent failure at each step rolls back exactly what was registere
 
 describe('compensation failures', () => {
   it('reports an undo that still fails, runs the remaining undos, and fails with CompensationFailed', async () => {
-    const run = await startConnection(harness, apiKeyRequest(), {
+    const run = await startConnection(h.harness, apiKeyRequest(), {
       activities: withOverrides(scriptedActivities(), {
         createRoles: fails(FailureType.Forbidden, 'no manage_security'),
         unregisterRemoteCluster: fails(FailureType.Unauthorized, 'password rotated'),
@@ -183,7 +178,7 @@ describe('compensation failures', () => {
 
   it('retries a transiently failing undo before it counts as done', async () => {
     const base = scriptedActivities();
-    const run = await startConnection(harness, apiKeyRequest(), {
+    const run = await startConnection(h.harness, apiKeyRequest(), {
       activities: withOverrides(base, {
         verifyRemoteConnection: fails(FailureType.VerificationFailed, 'CA not trusted'),
         removeKeystoreCredentials: failsTransiently(3, base.removeKeystoreCredentials),
@@ -197,7 +192,7 @@ describe('compensation failures', () => {
 describe('retries', () => {
   it('retries Transient failures with backoff in virtual time, then connects', async () => {
     const base = scriptedActivities();
-    const run = await startConnection(harness, apiKeyRequest(), {
+    const run = await startConnection(h.harness, apiKeyRequest(), {
       activities: withOverrides(base, { registerRemoteCluster: failsTransiently(2, base.registerRemoteCluster) }),
     });
     const result = (await run.resultValue()) as ConnectionResult;
@@ -215,7 +210,7 @@ describe('retries', () => {
 
   it('retries an attempt that timed out', async () => {
     const base = scriptedActivities();
-    const run = await startConnection(harness, apiKeyRequest(), {
+    const run = await startConnection(h.harness, apiKeyRequest(), {
       activities: withOverrides(base, { createCrossClusterApiKey: timesOut(1, base.createCrossClusterApiKey) }),
     });
     await expect(run.resultValue()).resolves.toMatchObject({ state: 'connected' });
@@ -224,7 +219,7 @@ describe('retries', () => {
   });
 
   it('stops retrying a Transient failure at scheduleToCloseTimeout and rolls back', async () => {
-    const run = await startConnection(harness, apiKeyRequest(), {
+    const run = await startConnection(h.harness, apiKeyRequest(), {
       activities: withOverrides(scriptedActivities(), { writeKeystoreCredentials: fails(FailureType.Transient) }),
     });
     const outcome = await run.outcome();
@@ -241,7 +236,7 @@ describe('retries', () => {
 describe('cancellation', () => {
   it('while waiting for approval: undoes what ran and ends cancelled', async () => {
     const request = apiKeyRequest({ approval: { gates: ['register-remote'], approvers: [APPROVER], deadline: '1h' } });
-    const run = await startConnection(harness, request, { activities: withOverrides(scriptedActivities()) });
+    const run = await startConnection(h.harness, request, { activities: withOverrides(scriptedActivities()) });
     await run.until((r) => r.timeline.some((e) => e.kind === 'timer-started'));
     await run.cancel();
     const outcome = await run.outcome();
@@ -259,7 +254,7 @@ describe('cancellation', () => {
   });
 
   it('while a long activity runs: cancels it, waits for it to end, then undoes', async () => {
-    const run = await startConnection(harness, apiKeyRequest(), {
+    const run = await startConnection(h.harness, apiKeyRequest(), {
       activities: withOverrides(scriptedActivities({ keystore: 'restart' }), {
         restartElasticsearch: hangsUntilCancelled(),
       }),

@@ -1,53 +1,14 @@
 /** Requests and helpers shared by the workflow suites. */
 import path from 'node:path';
 import { type ApplicationFailure } from '@temporalio/common';
-import { CONNECTION_WORKFLOW, ConnectionRequest, type ConnectionRequestInput, type Progress } from '../../domain';
-import { DEFAULT_IDS } from '../../simulator/api';
+import { CONNECTION_WORKFLOW, type ConnectionRequest, type Progress } from '../../domain';
 import { type HarnessRun, type StartOptions, WorkflowHarness } from '../harness/workflow-harness';
 import { progressQuery } from '../../workflows/messages';
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, '../../workflows');
 
-export const REQUESTER = 'alice';
-export const APPROVER = 'bob';
-
-export function apiKeyRequest(overrides: Partial<ConnectionRequestInput> = {}): ConnectionRequest {
-  return ConnectionRequest.parse({
-    local: { environment: 'ece-a', deploymentId: DEFAULT_IDS.a815 },
-    remote: { environment: 'ece-b', deploymentId: DEFAULT_IDS.b9 },
-    alias: 'logs-b',
-    securityModel: 'api_key',
-    access: { search: [{ names: ['logs-*'] }] },
-    roles: [
-      {
-        name: 'crosslink-logs-reader',
-        local: { remote_indices: [{ clusters: ['logs-b'], names: ['logs-*'], privileges: ['read'] }] },
-      },
-    ],
-    approval: { gates: [], approvers: [APPROVER] },
-    requestedBy: REQUESTER,
-    ...overrides,
-  });
-}
-
-export function certificateRequest(overrides: Partial<ConnectionRequestInput> = {}): ConnectionRequest {
-  return ConnectionRequest.parse({
-    local: { environment: 'ece-a', deploymentId: DEFAULT_IDS.a815 },
-    remote: { environment: 'ece-b', deploymentId: DEFAULT_IDS.b815 },
-    alias: 'metrics-b',
-    securityModel: 'certificate',
-    roles: [
-      {
-        name: 'crosslink-metrics-reader',
-        local: { remote_indices: [{ clusters: ['metrics-b'], names: ['metrics-*'], privileges: ['read'] }] },
-        remote: { indices: [{ names: ['metrics-*'], privileges: ['read'] }] },
-      },
-    ],
-    approval: { gates: [], approvers: [APPROVER] },
-    requestedBy: REQUESTER,
-    ...overrides,
-  });
-}
+// The requests every suite runs (one per model): one definition, in test/proof/support/requests.ts.
+export { APPROVER, REQUESTER, apiKeyRequest, certificateRequest } from '../proof/support/requests';
 
 export function startConnection(
   harness: WorkflowHarness,
@@ -71,3 +32,13 @@ export function statuses(progress: Progress): Record<string, string> {
 }
 
 export { WorkflowHarness };
+
+/** Jest hooks for a file of scripted scenarios: one workflow bundle for the file (`h.harness`). */
+export function useHarness(): { readonly harness: WorkflowHarness } {
+  const context = {} as { harness: WorkflowHarness };
+  beforeAll(async () => {
+    context.harness = await WorkflowHarness.create(WORKFLOWS_PATH);
+  });
+  afterAll(() => context.harness.destroy());
+  return context;
+}

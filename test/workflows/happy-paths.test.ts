@@ -1,24 +1,12 @@
 import { type ConnectionResult } from '../../domain';
 import { scriptedActivities, withOverrides } from '../harness/scripted-activities';
-import {
-  WORKFLOWS_PATH,
-  WorkflowHarness,
-  apiKeyRequest,
-  certificateRequest,
-  progressOf,
-  startConnection,
-  statuses,
-} from './fixtures';
+import { useHarness, apiKeyRequest, certificateRequest, progressOf, startConnection, statuses } from './fixtures';
 
-let harness: WorkflowHarness;
-beforeAll(async () => {
-  harness = await WorkflowHarness.create(WORKFLOWS_PATH);
-});
-afterAll(() => harness.destroy());
+const h = useHarness();
 
 describe('happy paths with scripted activities', () => {
   it('connects with the API key model: api-key and proxy-ca together, then keystore, register, restart check, verify, roles', async () => {
-    const run = await startConnection(harness, apiKeyRequest(), { activities: withOverrides(scriptedActivities()) });
+    const run = await startConnection(h.harness, apiKeyRequest(), { activities: withOverrides(scriptedActivities()) });
     const result = (await run.resultValue()) as ConnectionResult;
 
     expect(result.state).toBe('connected');
@@ -59,7 +47,7 @@ describe('happy paths with scripted activities', () => {
   });
 
   it('connects with the certificate model: both environments and both deployments in parallel', async () => {
-    const run = await startConnection(harness, certificateRequest(), {
+    const run = await startConnection(h.harness, certificateRequest(), {
       activities: withOverrides(scriptedActivities()),
     });
     const result = (await run.resultValue()) as ConnectionResult;
@@ -89,7 +77,7 @@ describe('happy paths with scripted activities', () => {
   });
 
   it('shows steps that do not apply as skipped, with the reason', async () => {
-    const run = await startConnection(harness, apiKeyRequest({ roles: [] }), {
+    const run = await startConnection(h.harness, apiKeyRequest({ roles: [] }), {
       activities: withOverrides(scriptedActivities({ privateProxyCa: false })),
     });
     await run.resultValue();

@@ -52,55 +52,100 @@ async function rejected(run: HarnessRun, gate: string): Promise<void> {
   if (outcome.status === 'failed') expect(outcome.failure).toMatchObject({ type: FailureType.ApprovalRejected });
 }
 
-describe('API key model: two connections from one deployment into one remote environment', () => {
-  const a = apiKeyRequest({
-    local: to('ece-a', DEFAULT_IDS.a9),
-    remote: to('ece-b', DEFAULT_IDS.b9),
-    alias: 'b9',
-    roles: [],
-  });
-  const b = (extra = {}) =>
-    apiKeyRequest({
+interface ModelCase {
+  model: string;
+  /** A connection to one remote deployment of the environment. */
+  a: ConnectionRequest;
+  /** A second connection from the same local deployment into the same environment, with a role (its last step). */
+  b: (extra?: object) => ConnectionRequest;
+  /** The gate B's first shared step waits at (what A creates too: the proxy-CA entry, the trust). */
+  sharedGate: StepId;
+}
+
+const MODELS: ModelCase[] = [
+  {
+    model: 'API key model',
+    a: apiKeyRequest({
+      local: to('ece-a', DEFAULT_IDS.a9),
+      remote: to('ece-b', DEFAULT_IDS.b9),
+      alias: 'b9',
+      roles: [],
+    }),
+    b: (extra = {}) =>
+      apiKeyRequest({
+        local: to('ece-a', DEFAULT_IDS.a9),
+        remote: to('ece-b', DEFAULT_IDS.b815),
+        alias: 'b815',
+        roles: [
+          {
+            name: 'b815-reader',
+            local: { remote_indices: [{ clusters: ['b815'], names: ['logs-*'], privileges: ['read'] }] },
+          },
+        ],
+        ...extra,
+      }),
+    sharedGate: 'api-key',
+  },
+  {
+    model: 'certificate model',
+    a: certificateRequest({
       local: to('ece-a', DEFAULT_IDS.a9),
       remote: to('ece-b', DEFAULT_IDS.b815),
       alias: 'b815',
-      roles: [
-        {
-          name: 'b815-reader',
-          local: { remote_indices: [{ clusters: ['b815'], names: ['logs-*'], privileges: ['read'] }] },
-        },
-      ],
-      ...extra,
+      roles: [],
+    }),
+    b: (extra = {}) =>
+      certificateRequest({
+        local: to('ece-a', DEFAULT_IDS.a9),
+        remote: to('ece-b', DEFAULT_IDS.b9),
+        alias: 'b9',
+        roles: [
+          { name: 'b9-reader', local: {}, remote: { indices: [{ names: ['metrics-*'], privileges: ['read'] }] } },
+        ],
+        ...extra,
+      }),
+    sharedGate: 'platform-trust',
+  },
+];
+
+describe.each(MODELS)(
+  '$model: two connections from one deployment into one remote environment',
+  ({ a, b, sharedGate }) => {
+    it('B rejected late: A stays connected and its objects untouched', async () => {
+      const runA = await startConnection(t.harness, a, { activities: t.world.activities });
+      expect(((await runA.resultValue()) as ConnectionResult).state).toBe('connected');
+      const afterA = t.world.state();
+
+      const runB = await startConnection(t.harness, b(gated(['roles'])), { activities: t.world.activities });
+      await waitForGate(runB, 1);
+      expect(await connected(b())).toBe(true);
+      await rejected(runB, 'roles');
+
+      expect(await connected(a)).toBe(true);
+      expect(t.world.state()).toEqual(afterA);
     });
 
-  it('B rejected late: A stays connected and its objects untouched', async () => {
-    const runA = await startConnection(t.harness, a, { activities: t.world.activities });
-    expect(((await runA.resultValue()) as ConnectionResult).state).toBe('connected');
-    const afterA = t.world.state();
+    it("concurrent creation: B's preflight ran before A created the shared objects; B rolls back after A connected", async () => {
+      const runB = await startConnection(t.harness, b(gated([sharedGate, 'roles'])), {
+        activities: t.world.activities,
+      });
+      await waitForGate(runB, 1);
+      const runA = await startConnection(t.harness, a, { activities: t.world.activities });
+      expect(((await runA.resultValue()) as ConnectionResult).state).toBe('connected');
+      const afterA = t.world.state();
 
-    const runB = await startConnection(t.harness, b(gated(['roles'])), { activities: t.world.activities });
-    await waitForGate(runB, 1);
-    expect(await connected(b())).toBe(true);
-    await rejected(runB, 'roles');
+      await runB.update('approve', await signedApproval(runB, sharedGate, APPROVER));
+      await waitForGate(runB, 2);
+      await rejected(runB, 'roles');
 
-    expect(await connected(a)).toBe(true);
-    expect(t.world.state()).toEqual(afterA);
-  });
+      expect(await connected(a)).toBe(true);
+      expect(t.world.state()).toEqual(afterA);
+    });
+  },
+);
 
-  it("concurrent creation: B's preflight ran before A created the proxy-CA entry; B rolls back after A connected", async () => {
-    const runB = await startConnection(t.harness, b(gated(['api-key', 'roles'])), { activities: t.world.activities });
-    await waitForGate(runB, 1);
-    const runA = await startConnection(t.harness, a, { activities: t.world.activities });
-    expect(((await runA.resultValue()) as ConnectionResult).state).toBe('connected');
-    const afterA = t.world.state();
-
-    await runB.update('approve', await signedApproval(runB, 'api-key', APPROVER));
-    await waitForGate(runB, 2);
-    await rejected(runB, 'roles');
-
-    expect(await connected(a)).toBe(true);
-    expect(t.world.state()).toEqual(afterA);
-  });
+describe('one connection, one run', () => {
+  const a = MODELS[0]!.a;
 
   it('the same connection started under another workflow id is refused before it does anything', async () => {
     const runA = await startConnection(t.harness, a, { activities: t.world.activities });
@@ -121,54 +166,6 @@ describe('API key model: two connections from one deployment into one remote env
     const b9 = t.world.simulator.snapshot()['ece-b']!.deployments[DEFAULT_IDS.b9]!;
     const keys = b9.apiKeys.filter((k) => k.type === 'cross_cluster' && !k.invalidated);
     expect(keys).toHaveLength(1);
-    expect(await connected(a)).toBe(true);
-    expect(t.world.state()).toEqual(afterA);
-  });
-});
-
-describe('certificate model: two connections from one deployment into one remote environment', () => {
-  const a = certificateRequest({
-    local: to('ece-a', DEFAULT_IDS.a9),
-    remote: to('ece-b', DEFAULT_IDS.b815),
-    alias: 'b815',
-    roles: [],
-  });
-  const b = (extra = {}) =>
-    certificateRequest({
-      local: to('ece-a', DEFAULT_IDS.a9),
-      remote: to('ece-b', DEFAULT_IDS.b9),
-      alias: 'b9',
-      roles: [{ name: 'b9-reader', local: {}, remote: { indices: [{ names: ['metrics-*'], privileges: ['read'] }] } }],
-      ...extra,
-    });
-
-  it('B rejected late: A stays connected and its objects untouched', async () => {
-    const runA = await startConnection(t.harness, a, { activities: t.world.activities });
-    expect(((await runA.resultValue()) as ConnectionResult).state).toBe('connected');
-    const afterA = t.world.state();
-
-    const runB = await startConnection(t.harness, b(gated(['roles'])), { activities: t.world.activities });
-    await waitForGate(runB, 1);
-    expect(await connected(b())).toBe(true);
-    await rejected(runB, 'roles');
-
-    expect(await connected(a)).toBe(true);
-    expect(t.world.state()).toEqual(afterA);
-  });
-
-  it("concurrent creation: B's preflight ran before A created the shared trust; B rolls back after A connected", async () => {
-    const runB = await startConnection(t.harness, b(gated(['platform-trust', 'roles'])), {
-      activities: t.world.activities,
-    });
-    await waitForGate(runB, 1);
-    const runA = await startConnection(t.harness, a, { activities: t.world.activities });
-    expect(((await runA.resultValue()) as ConnectionResult).state).toBe('connected');
-    const afterA = t.world.state();
-
-    await runB.update('approve', await signedApproval(runB, 'platform-trust', APPROVER));
-    await waitForGate(runB, 2);
-    await rejected(runB, 'roles');
-
     expect(await connected(a)).toBe(true);
     expect(t.world.state()).toEqual(afterA);
   });

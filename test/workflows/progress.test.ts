@@ -70,11 +70,12 @@ describe('search attributes', () => {
     await run.update('approve', await signedApproval(run, 'proxy-ca', APPROVER));
     await run.resultValue();
 
-    const upserts = run.entries('search-attributes').map((e) => e.values);
+    // Each upsert names what changed; the run's attributes are their sum so far.
+    const deltas = run.entries('search-attributes').map((e) => e.values);
+    const upserts = deltas.map((_, i) => Object.assign({}, ...deltas.slice(0, i + 1)) as Record<string, unknown>);
+    expect(Object.keys(deltas[0]!).sort()).toEqual(Object.values(SEARCH_ATTRIBUTES).sort());
+    for (const delta of deltas.slice(1)) expect(Object.keys(delta)).not.toContain(SEARCH_ATTRIBUTES.alias);
     for (const values of upserts) {
-      expect(Object.keys(values).sort()).toEqual(
-        [...Object.values(SEARCH_ATTRIBUTES), ...Object.values(GATE_SEARCH_ATTRIBUTES)].sort(),
-      );
       expect(values[SEARCH_ATTRIBUTES.alias]).toEqual('logs-b');
       expect(values[SEARCH_ATTRIBUTES.localDeployment]).toEqual(apiKeyRequest().local.deploymentId);
       expect(values[SEARCH_ATTRIBUTES.remoteDeployment]).toEqual(apiKeyRequest().remote.deploymentId);
@@ -88,13 +89,14 @@ describe('search attributes', () => {
     // Each upsert is a change.
     transitions.forEach((t, i) => i > 0 && expect(t).not.toBe(transitions[i - 1]));
     // Who the run waits for: set while the gate waits (the policy's approvers), cleared when it closes.
-    const waiting = upserts.find((v) => v[SEARCH_ATTRIBUTES.state] === 'awaiting-approval')!;
-    expect(waiting[GATE_SEARCH_ATTRIBUTES.gate]).toBe('proxy-ca');
-    expect(waiting[GATE_SEARCH_ATTRIBUTES.approvers]).toEqual(['bob', 'carol', 'alice']);
-    for (const v of upserts.filter((u) => u[SEARCH_ATTRIBUTES.state] !== 'awaiting-approval')) {
-      expect(v[GATE_SEARCH_ATTRIBUTES.gate]).toBeNull();
-      expect(v[GATE_SEARCH_ATTRIBUTES.approvers]).toBeNull();
-    }
+    const waitingAt = upserts.findIndex((v) => v[SEARCH_ATTRIBUTES.state] === 'awaiting-approval');
+    expect(upserts[waitingAt]![GATE_SEARCH_ATTRIBUTES.gate]).toBe('proxy-ca');
+    expect(upserts[waitingAt]![GATE_SEARCH_ATTRIBUTES.approvers]).toEqual(['bob', 'carol', 'alice']);
+    expect(deltas[waitingAt + 1]).toMatchObject({
+      [GATE_SEARCH_ATTRIBUTES.gate]: null,
+      [GATE_SEARCH_ATTRIBUTES.approvers]: null,
+    });
+    for (const v of upserts.slice(waitingAt + 1)) expect(v[GATE_SEARCH_ATTRIBUTES.gate]).toBeNull();
   });
 
   it('record the rolled-back state', async () => {

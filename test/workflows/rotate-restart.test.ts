@@ -5,10 +5,7 @@
  * credential and the old key still works (the simulator's 8.13 nodes keep what they loaded).
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { MockActivityEnvironment } from '@temporalio/testing';
 import {
-  type ApiKeyRecord,
-  type ConnectionInventory,
   type ConnectionRequest,
   FailureType,
   type LifecycleChangeReport,
@@ -20,8 +17,8 @@ import {
 import { DEFAULT_IDS } from '../../simulator/api';
 import { signedApproval } from '../harness/approvers';
 import { type ActivityImplementations, type HarnessRun } from '../harness/workflow-harness';
-import { APPROVER, REQUESTER, apiKeyRequest, failureProgress, progressOf, startConnection } from './fixtures';
-import { useSimulatorWorld } from './simulator-world';
+import { APPROVER, REQUESTER, apiKeyRequest, failureProgress, progressOf } from './fixtures';
+import { connectKeepingCredential, crossClusterKeys, discoveredConnection, useSimulatorWorld } from './simulator-world';
 
 const t = useSimulatorWorld();
 let previous: SealedSecret;
@@ -36,17 +33,7 @@ const request = (): ConnectionRequest =>
   });
 
 beforeEach(async () => {
-  const a = t.world.activities as unknown as Record<string, (input: unknown) => Promise<unknown>>;
-  const activities = {
-    ...t.world.activities,
-    createCrossClusterApiKey: async (input: unknown) => {
-      const record = (await a.createCrossClusterApiKey!(input)) as ApiKeyRecord;
-      previous = record.sealedEncoded!;
-      return record;
-    },
-  } as ActivityImplementations;
-  const run = await startConnection(t.harness, request(), { activities, workflowId: connectionId(request()) });
-  await expect(run.resultValue()).resolves.toMatchObject({ state: 'connected' });
+  previous = await connectKeepingCredential(t, request());
 });
 
 const ask = (): RotateRequestInput => ({
@@ -56,21 +43,12 @@ const ask = (): RotateRequestInput => ({
   previousCredential: previous,
 });
 
-const remoteKeys = () => {
-  const b815 = t.world.simulator.snapshot()['ece-b']!.deployments[DEFAULT_IDS.b815]!;
-  return b815.apiKeys.filter((k) => k.type === 'cross_cluster');
-};
+const remoteKeys = () => crossClusterKeys(t.world, 'ece-b', DEFAULT_IDS.b815);
 const restarts = () =>
   t.world.simulator.snapshot()['ece-a']!.deployments[DEFAULT_IDS.a813]!.plans.filter((p) => p.kind === 'restart');
 
-async function theConnection() {
-  const discover = t.world.activities.discoverConnections as (f: object) => Promise<ConnectionInventory>;
-  const inventory: ConnectionInventory = await new MockActivityEnvironment().run(discover, {
-    environment: 'ece-a',
-    deploymentId: DEFAULT_IDS.a813,
-  });
-  return inventory.connections.find((c) => c.alias === 'logs-b')!;
-}
+const theConnection = () =>
+  discoveredConnection(t.world, { environment: 'ece-a', deploymentId: DEFAULT_IDS.a813 }, 'logs-b');
 
 /** Start a rotation and approve its restart when the gate opens. */
 async function rotateApprovingRestart(activities = t.world.activities): Promise<HarnessRun> {

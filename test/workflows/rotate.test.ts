@@ -4,11 +4,8 @@
  * failure at the keystore write, the reload or the verify puts the old credential back (from its
  * sealed copy) and the connection still works with the old key (`_remote/info` + `_resolve/cluster`).
  */
-import { MockActivityEnvironment } from '@temporalio/testing';
 import { ApplicationFailure } from '@temporalio/common';
 import {
-  type ApiKeyRecord,
-  type ConnectionInventory,
   FailureType,
   type LifecycleChangeReport,
   ROTATE_WORKFLOW,
@@ -18,8 +15,8 @@ import {
 } from '../../domain';
 import { DEFAULT_IDS, type RouteId } from '../../simulator/api';
 import { type ActivityImplementations, type HarnessRun } from '../harness/workflow-harness';
-import { apiKeyRequest, failureProgress, progressOf, REQUESTER, startConnection } from './fixtures';
-import { useSimulatorWorld } from './simulator-world';
+import { apiKeyRequest, failureProgress, progressOf, REQUESTER } from './fixtures';
+import { connectKeepingCredential, crossClusterKeys, discoveredConnection, useSimulatorWorld } from './simulator-world';
 
 const t = useSimulatorWorld();
 
@@ -27,18 +24,7 @@ const t = useSimulatorWorld();
 let previous: SealedSecret;
 
 beforeEach(async () => {
-  const request = apiKeyRequest();
-  const a = t.world.activities as unknown as Record<string, (input: unknown) => Promise<unknown>>;
-  const activities = {
-    ...t.world.activities,
-    createCrossClusterApiKey: async (input: unknown) => {
-      const record = (await a.createCrossClusterApiKey!(input)) as ApiKeyRecord;
-      previous = record.sealedEncoded!;
-      return record;
-    },
-  } as ActivityImplementations;
-  const run = await startConnection(t.harness, request, { activities, workflowId: connectionId(request) });
-  await expect(run.resultValue()).resolves.toMatchObject({ state: 'connected' });
+  previous = await connectKeepingCredential(t, apiKeyRequest());
 });
 
 function ask(overrides: Partial<RotateRequestInput> = {}): RotateRequestInput {
@@ -55,18 +41,9 @@ function rotate(input: RotateRequestInput, activities = t.world.activities): Pro
   return t.harness.start(ROTATE_WORKFLOW, [input], { activities, workflowId: connectionId(input) });
 }
 
-/** Every cross-cluster key on the remote, invalidated ones too (comparableState leaves those out). */
-const remoteKeys = () =>
-  t.world.simulator.snapshot()['ece-b']!.deployments[DEFAULT_IDS.b9]!.apiKeys.filter((k) => k.type === 'cross_cluster');
-
-async function theConnection() {
-  const discover = t.world.activities.discoverConnections as (f: object) => Promise<ConnectionInventory>;
-  const inventory: ConnectionInventory = await new MockActivityEnvironment().run(discover, {
-    environment: 'ece-a',
-    deploymentId: DEFAULT_IDS.a815,
-  });
-  return inventory.connections.find((c) => c.alias === 'logs-b')!;
-}
+const remoteKeys = () => crossClusterKeys(t.world, 'ece-b', DEFAULT_IDS.b9);
+const theConnection = () =>
+  discoveredConnection(t.world, { environment: 'ece-a', deploymentId: DEFAULT_IDS.a815 }, 'logs-b');
 
 /** After a failed rotation: the old key is the only live key and the connection works with it. */
 async function expectOldKeyBackAndWorking(oldId: string): Promise<void> {

@@ -13,7 +13,17 @@ import {
 import { elasticsearchResource, getDeployment } from '../../activities/ece/deployments';
 import { type EsClient } from '../../activities/elasticsearch/client';
 import { createSealer } from '../../activities/secrets/sealing';
-import { EnvironmentsFile } from '../../domain';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import {
+  type ApiKeyRecord,
+  CONNECTION_WORKFLOW,
+  type ConnectionInventory,
+  type ConnectionRequest,
+  EnvironmentsFile,
+  type ManagedConnection,
+  type SealedSecret,
+  connectionId,
+} from '../../domain';
 import { startSimulator } from '../../simulator';
 import { type SimulatorHandle, type SimulatorSnapshot, comparableState } from '../../simulator/api';
 import { type ActivityImplementations, WorkflowHarness } from '../harness/workflow-harness';
@@ -83,4 +93,44 @@ export function useSimulatorWorld(): { readonly harness: WorkflowHarness; readon
   });
   afterEach(() => context.world.close());
   return context;
+}
+
+/**
+ * The connection a lifecycle operation starts from: `request` connected on the world, and the
+ * sealed credential of its working key as the client reads it from the connect run's history.
+ */
+export async function connectKeepingCredential(
+  t: { readonly harness: WorkflowHarness; readonly world: SimulatorWorld },
+  request: ConnectionRequest,
+): Promise<SealedSecret> {
+  let sealed: SealedSecret | undefined;
+  const a = t.world.activities as unknown as Record<string, (input: unknown) => Promise<unknown>>;
+  const activities = {
+    ...t.world.activities,
+    createCrossClusterApiKey: async (input: unknown) => {
+      const record = (await a.createCrossClusterApiKey!(input)) as ApiKeyRecord;
+      sealed = record.sealedEncoded!;
+      return record;
+    },
+  } as ActivityImplementations;
+  const run = await t.harness.start(CONNECTION_WORKFLOW, [request], { activities, workflowId: connectionId(request) });
+  await expect(run.resultValue()).resolves.toMatchObject({ state: 'connected' });
+  return sealed!;
+}
+
+/** The connection discovery finds on the world now (the inventory's view, as crosslink connections shows it). */
+export async function discoveredConnection(
+  world: SimulatorWorld,
+  local: { environment: string; deploymentId: string },
+  alias: string,
+): Promise<ManagedConnection> {
+  const discover = world.activities.discoverConnections as (f: object) => Promise<ConnectionInventory>;
+  const inventory: ConnectionInventory = await new MockActivityEnvironment().run(discover, local);
+  return inventory.connections.find((c) => c.alias === alias)!;
+}
+
+/** Every cross-cluster key on a deployment of the world, invalidated ones too (comparableState leaves those out). */
+export function crossClusterKeys(world: SimulatorWorld, environment: string, deploymentId: string) {
+  const deployment = world.simulator.snapshot()[environment]!.deployments[deploymentId]!;
+  return deployment.apiKeys.filter((k) => k.type === 'cross_cluster');
 }

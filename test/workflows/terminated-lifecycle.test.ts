@@ -20,9 +20,8 @@ import {
 } from '../../domain';
 import { DEFAULT_IDS } from '../../simulator/api';
 import { signedApproval } from '../harness/approvers';
-import { type ActivityImplementations } from '../harness/workflow-harness';
-import { APPROVER, REQUESTER, apiKeyRequest, progressOf, startConnection } from './fixtures';
-import { useSimulatorWorld } from './simulator-world';
+import { APPROVER, REQUESTER, apiKeyRequest, progressOf } from './fixtures';
+import { connectKeepingCredential, useSimulatorWorld } from './simulator-world';
 
 const t = useSimulatorWorld();
 const request = apiKeyRequest();
@@ -36,17 +35,7 @@ const WIDER = { search: [{ names: ['logs-*', 'metrics-*'] }] };
 let previous: SealedSecret;
 
 beforeEach(async () => {
-  const a = t.world.activities as unknown as Record<string, (input: unknown) => Promise<unknown>>;
-  const activities = {
-    ...t.world.activities,
-    createCrossClusterApiKey: async (input: unknown) => {
-      const record = (await a.createCrossClusterApiKey!(input)) as ApiKeyRecord;
-      previous = record.sealedEncoded!;
-      return record;
-    },
-  } as ActivityImplementations;
-  const run = await startConnection(t.harness, request, { activities, workflowId: id });
-  await expect(run.resultValue()).resolves.toMatchObject({ state: 'connected' });
+  previous = await connectKeepingCredential(t, request);
 });
 
 /** Runs one activity the way a worker would for the run `runId`. */

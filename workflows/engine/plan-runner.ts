@@ -9,7 +9,14 @@
  * original reason; after a `commit` row there is nothing to roll back to, and a failure is reported.
  */
 import { ApplicationFailureCategory } from '@temporalio/common';
-import { ApplicationFailure, CancellationScope, isCancellation, patched, proxyActivities } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  CancellationScope,
+  isCancellation,
+  patched,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
 import {
   type ActivityName,
   type AnyCall,
@@ -46,6 +53,7 @@ import { activityOptions } from '../activity-timing';
 import { type ApprovalGates } from '../approvals';
 import { describeFailure } from '../failures';
 import { requestInventoryRefresh } from '../inventory-refresh';
+import { stepInputQuery } from '../messages';
 import { type Notifier } from '../notifier';
 import { type Recorded, type RunView } from '../progress';
 
@@ -117,6 +125,8 @@ export class PlanRunner<Extra = unknown> {
 
   constructor(private readonly options: RunnerOptions<Extra>) {
     this.stepInputValue = options.stepInput;
+    // Activities read the shared step input here once, instead of every history event repeating it.
+    setHandler(stepInputQuery, () => this.stepInputValue ?? null);
     this.adoptDecisions(options.decisions ?? []);
     const stepInput = (): StepInput => {
       if (!this.stepInputValue) throw new Error('the step input is not known before the facts');
@@ -147,11 +157,6 @@ export class PlanRunner<Extra = unknown> {
   /** The security model the rows' sides follow (a plan without a request has no per-side rows). */
   private get model(): SecurityModel {
     return this.options.request?.securityModel ?? 'api_key';
-  }
-
-  /** Whether the plan runs the row for this request at all (its `when`); absent: always. */
-  private runs(entry: RowEntry<RowId, Extra>): boolean {
-    return entry.when?.(this.context) ?? true;
   }
 
   /** Whether a step applies (decisions held here; progress only shows them). Undecided steps apply. */
@@ -220,15 +225,18 @@ export class PlanRunner<Extra = unknown> {
   /** A row of the plan, when its step applies: its gate, then its activities. */
   private async step(entry: RowEntry<RowId, Extra>, gateDecided = false): Promise<void> {
     const row = rowOf(entry.row);
-    if (!this.runs(entry)) return;
     if (!entry.unlisted && !this.applies(row.step)) return;
+    // A row added after runs were recorded: those runs replay without it (README "Changing workflow code").
+    if (entry.patch !== undefined && !patched(entry.patch)) return;
     if (!gateDecided && gatePlacement(entry) !== 'inside') await this.approve(entry);
     await this.perform(entry);
   }
 
   /** Every gate of the group first (nothing is created until the group is approved), then all rows at once. */
   private async parallel(entry: ParallelEntry<Extra>): Promise<void> {
-    const rows = entry.rows.filter((e) => this.runs(e) && this.applies(rowOf(e.row).step));
+    const rows = entry.rows.filter(
+      (e) => this.applies(rowOf(e.row).step) && (e.patch === undefined || patched(e.patch)),
+    );
     for (const e of rows) if (gatePlacement(e) !== 'inside') await this.approve(e);
     const runs = rows.map((e) => this.perform(e));
     const settled = await Promise.allSettled(runs);
@@ -374,9 +382,24 @@ export class PlanRunner<Extra = unknown> {
    */
   call(activity: AnyCall, input: unknown, undoOf?: StepId): Promise<unknown> {
     return scheduleActivity(activity, input, {
-      ...(this.options.request ? { request: this.options.request } : {}),
+      request: this.options.request,
       ...(undoOf ? { undoOf } : {}),
+      wire: (value) => this.byReference(value),
     });
+  }
+
+  /**
+   * An input that carries the run's step input (the request, preflight's facts) goes by reference:
+   * its own fields and `stepInput: 'query'`; the worker reads the rest with the stepInput query.
+   */
+  private byReference(input: unknown): unknown {
+    const shared = this.stepInputValue;
+    if (!shared || typeof input !== 'object' || input === null) return input;
+    if (isDescribeInput(input))
+      return { ...input, calls: input.calls.map((c) => ({ ...c, input: this.byReference(c.input) })) };
+    const { request, preflight, reclaim: _reclaim, ...own } = input as Partial<StepInput>;
+    if (request !== shared.request || preflight !== shared.preflight) return input;
+    return { ...own, connectionId: shared.connectionId, stepInput: 'query' };
   }
 
   /** preflight's facts without the workflow's own fields (the step input's `preflight`). */
@@ -506,14 +529,19 @@ export class PlanRunner<Extra = unknown> {
 export function scheduleActivity(
   activity: AnyCall,
   input: unknown,
-  options: { request?: ConnectionRequest; undoOf?: StepId } = {},
+  options: { request?: ConnectionRequest; undoOf?: StepId; wire?: (input: unknown) => unknown } = {},
 ): Promise<unknown> {
+  // The summary reads the whole input; the history event holds what `wire` makes of it.
   const summary = `${activity.name}: ${activity.summary(input as never)}`;
   const run = proxyActivities<CrosslinkActivities>({
     ...activityOptions(activity.timing, options.undoOf !== undefined, options.request),
     summary: options.undoOf ? `undo ${options.undoOf}: ${summary}` : summary,
   })[activity.name as ActivityName] as (input: unknown) => Promise<unknown>;
-  return run(input);
+  return run(options.wire ? options.wire(input) : input);
+}
+
+function isDescribeInput(input: object): input is DescribeChangeInput {
+  return 'gate' in input && 'calls' in input && Array.isArray((input as DescribeChangeInput).calls);
 }
 
 type FactsResult = {

@@ -1,7 +1,7 @@
 import { type Client, type ScheduleOptions, ScheduleAlreadyRunning, ScheduleNotFoundError } from '@temporalio/client';
 import { AUDIT_SCHEDULE_ID, AUDIT_WORKFLOW, AuditOptions, AuditReport, INVENTORY_WORKFLOW_ID } from '../../../domain';
 import { TASK_QUEUE } from '../../../domain';
-import { type CliContext } from '../context';
+import { type CliContext, cliCommand } from '../context';
 import { CliError } from '../errors';
 import { EXIT, type ExitCode } from '../exit-codes';
 import { requestRefresh } from '../inventory-client';
@@ -78,7 +78,7 @@ export async function auditRunCommand(ctx: CliContext, opts: { json?: boolean })
   ctx.out(
     opts.json
       ? JSON.stringify({ scheduleId: AUDIT_SCHEDULE_ID, triggered: true })
-      : `Audit triggered on schedule ${AUDIT_SCHEDULE_ID}; \`crosslink audit report\` shows it once it completes.`,
+      : `Audit triggered on schedule ${AUDIT_SCHEDULE_ID}; \`${cliCommand(ctx)} audit report\` shows it once it completes.`,
   );
   return EXIT.OK;
 }
@@ -108,7 +108,7 @@ export async function latestAuditReport(
 export async function auditReportCommand(ctx: CliContext, opts: { json?: boolean }): Promise<ExitCode> {
   const latest = await latestAuditReport(await ctx.client());
   if (!latest) {
-    ctx.out(opts.json ? 'null' : 'No completed audit yet: `crosslink audit run` starts one now.');
+    ctx.out(opts.json ? 'null' : `No completed audit yet: \`${cliCommand(ctx)} audit run\` starts one now.`);
     return EXIT.OK;
   }
   ctx.out(opts.json ? JSON.stringify(latest.report) : renderAuditReport(latest.report, latest.run));

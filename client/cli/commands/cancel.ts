@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type CliContext } from '../context';
+import { type CliContext, cliCommand } from '../context';
 import { EXIT, type ExitCode } from '../exit-codes';
 
 /** `crosslink cancel --reason`: the reason is recorded with the cancel request in history (`crosslink history`). */
@@ -28,7 +28,7 @@ export async function cancelCommand(
     opts.json
       ? JSON.stringify({ workflowId, cancelled: true, status: desc.status.name, reason: opts.reason })
       : `Cancellation requested for ${workflowId} (${opts.reason}): the run undoes what it created, then ends rolled back.\n` +
-          `Watch:   crosslink status ${workflowId} --watch`,
+          `Watch:   ${cliCommand(ctx)} status ${workflowId} --watch`,
   );
   return EXIT.OK;
 }

@@ -19,7 +19,7 @@ import { readPrivateKey, signDecision } from '../../decision-token';
 import { formatTime } from '../render/format';
 import { renderChange } from '../render/change';
 import { QUERY_TIMEOUT_MS } from '../load-status';
-import { type CliContext } from '../context';
+import { type CliContext, cliCommand } from '../context';
 import { CliError, grpcCode } from '../errors';
 import { EXIT, type ExitCode } from '../exit-codes';
 
@@ -82,7 +82,7 @@ async function decide(
   if (desc.status.name !== 'RUNNING') {
     throw new CliError(
       EXIT.REFUSED,
-      `${workflowId} is closed (${desc.status.name.toLowerCase()}); there is no gate to decide. \`crosslink history ${workflowId}\` shows how it ended`,
+      `${workflowId} is closed (${desc.status.name.toLowerCase()}); there is no gate to decide. \`${cliCommand(ctx)} history ${workflowId}\` shows how it ended`,
     );
   }
   const now = ctx.now();
@@ -152,7 +152,7 @@ async function changeToSign(
   if (opts.digest && opts.digest !== change.digest) {
     throw new CliError(
       EXIT.REFUSED,
-      `gate "${gate}" now guards the change ${change.digest}, not the one you reviewed (${opts.digest}): review it again with crosslink status ${workflowId}`,
+      `gate "${gate}" now guards the change ${change.digest}, not the one you reviewed (${opts.digest}): review it again with ${cliCommand(ctx)} status ${workflowId}`,
     );
   }
   if (!opts.json && !opts.printToken) ctx.out(renderChange(change));
@@ -174,7 +174,7 @@ function report(ctx: CliContext, entry: AuditEntry, workflowId: string, json?: b
     const more = entry.remaining ? `; the gate stays open: it needs ${entry.remaining}` : '';
     ctx.out(
       `Gate ${entry.gate} of ${workflowId}: ${entry.decision} by ${entry.by ?? '?'} at ${formatTime(entry.at)}${more}.\n` +
-        `Watch:   crosslink status ${workflowId} --watch`,
+        `Watch:   ${cliCommand(ctx)} status ${workflowId} --watch`,
     );
   }
   return EXIT.OK;

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { Identity, parseOrThrow } from '../../../domain';
-import { type CliContext } from '../context';
+import { type CliContext, cliCommand } from '../context';
 import { CliError } from '../errors';
 import { EXIT, type ExitCode } from '../exit-codes';
 
@@ -24,7 +24,7 @@ export function keygenCommand(ctx: CliContext, opts: { out: string; as: string; 
   ctx.out(
     opts.json
       ? JSON.stringify({ privateKeyFile: opts.out, approvers: entry })
-      : `Private key written to ${opts.out} (keep it to yourself; crosslink approve --key ${opts.out}).\n` +
+      : `Private key written to ${opts.out} (keep it to yourself; ${cliCommand(ctx)} approve --key ${opts.out}).\n` +
           `Ask the operator to add this to "approvals.approvers" in the worker's environments file:\n` +
           JSON.stringify(entry, null, 2),
   );

@@ -1,7 +1,7 @@
 /** Starting a lifecycle operation from the CLI and saying what happened (shared by update-access, rotate, disconnect). */
 import { type LifecycleStart, type StartOutcome, startOrFind } from '../../start-or-find';
 import { workflowUiUrl } from '../../temporal-connection';
-import { type CliContext } from '../context';
+import { type CliContext, cliCommand } from '../context';
 import { CliError } from '../errors';
 import { EXIT, type ExitCode } from '../exit-codes';
 
@@ -62,7 +62,7 @@ export async function startAndReport(
         ? `Started ${start.operation} ${id} (run ${started.runId}); ${waitsFor}.`
         : `The same ${start.operation} of ${id} is already running (run ${started.runId}); nothing new was started.`,
       `Web UI:  ${url}`,
-      `Watch:   crosslink status ${id} --watch`,
+      `Watch:   ${cliCommand(ctx)} status ${id} --watch`,
     ].join('\n'),
   );
   return EXIT.OK;

@@ -3,7 +3,7 @@ import { isApplyId } from '../../../domain';
 import { applyStatusQuery } from '../../../workflows/messages';
 import { renderApplyStatus } from '../render/desired-plan';
 import { workflowUiUrl } from '../../temporal-connection';
-import { type CliContext } from '../context';
+import { type CliContext, cliCommand } from '../context';
 import { EXIT, type ExitCode } from '../exit-codes';
 import { CliError } from '../errors';
 import { planMermaid } from '../render/plan-diagram';
@@ -48,7 +48,9 @@ export async function statusCommand(ctx: CliContext, workflowId: string, opts: S
       progress: (line) => ctx.err(line),
       sleep: (ms) => ctx.sleep(ms),
     });
-    const text = opts.json ? JSON.stringify({ ...view, url }) : `${renderStatus(view, ctx.now())}\n\nWeb UI:    ${url}`;
+    const text = opts.json
+      ? JSON.stringify({ ...view, url })
+      : `${renderStatus(view, ctx.now(), cliCommand(ctx))}\n\nWeb UI:    ${url}`;
     if (!opts.watch) {
       ctx.out(text);
       return EXIT.OK;

@@ -5,7 +5,13 @@
  */
 import { type Payload, defaultPayloadConverter } from '@temporalio/common';
 import { type temporal } from '@temporalio/proto';
-import { OPERATION_OF_WORKFLOW_TYPE, SEARCH_ATTRIBUTES } from '../../../domain';
+import {
+  GATE_SEARCH_ATTRIBUTES,
+  OPERATION_OF_WORKFLOW_TYPE,
+  SEARCH_ATTRIBUTES,
+  SecurityModel,
+  gatesOfModel,
+} from '../../../domain';
 import { stepOfActivity } from '../../../domain/activity-steps';
 
 type History = temporal.api.history.v1.IHistory;
@@ -81,6 +87,8 @@ export interface AuditTrail {
 }
 
 const VERIFY_ACTIVITY = 'verifyApprovalDecision';
+/** The read of what a gate lets through: part of the gate (its progress shows it), not a step. */
+const DESCRIBE_ACTIVITY = 'describeChange';
 
 const DECISION_NAMES: Record<string, 'approve' | 'reject'> = {
   approve: 'approve',
@@ -90,171 +98,226 @@ const DECISION_NAMES: Record<string, 'approve' | 'reject'> = {
 };
 
 export function auditTrailFromHistory(history: History, workflowId?: string): AuditTrail {
-  const entries: TrailEntry[] = [];
-  const scheduled = new Map<string, Extract<TrailEntry, { kind: 'step' }>>();
-  const attempts = new Map<string, number>();
-  const updates = new Map<string, Extract<TrailEntry, { kind: 'decision' }>>();
-  /** verifyApprovalDecision scheduled event id -> the decision it checks. */
-  const checks = new Map<string, Extract<TrailEntry, { kind: 'decision' }>>();
-  let lastGate: string | undefined;
+  const reader = new TrailReader();
+  for (const event of history.events ?? []) reader.read(event);
+  return { workflowId, entries: reader.entries };
+}
 
-  for (const event of history.events ?? []) {
+type StepEntry = Extract<TrailEntry, { kind: 'step' }>;
+type DecisionEntry = Extract<TrailEntry, { kind: 'decision' }>;
+
+/** Reads a history event by event into trail entries; one method per kind of event. */
+class TrailReader {
+  readonly entries: TrailEntry[] = [];
+  private readonly scheduled = new Map<string, StepEntry>();
+  private readonly attempts = new Map<string, number>();
+  private readonly updates = new Map<string, DecisionEntry>();
+  /** verifyApprovalDecision scheduled event id -> the decision it checks. */
+  private readonly checks = new Map<string, DecisionEntry>();
+  /** The search attributes as upserted so far (an upsert names only what changed). */
+  private readonly attributes = new Map<string, string>();
+  private lastGate: string | undefined;
+
+  read(event: HistoryEvent): void {
     const at = eventTime(event);
     const id = String(event.eventId ?? '');
-
-    if (event.workflowExecutionStartedEventAttributes) {
-      const a = event.workflowExecutionStartedEventAttributes;
-      const req = asRecord(decode(a.input?.payloads?.[0]));
-      const approval = asRecord(req?.approval);
-      entries.push({
+    if (event.workflowExecutionStartedEventAttributes)
+      this.requested(at, event.workflowExecutionStartedEventAttributes);
+    else if (event.activityTaskScheduledEventAttributes)
+      this.activityScheduled(at, id, event.activityTaskScheduledEventAttributes);
+    else if (event.activityTaskStartedEventAttributes) {
+      const a = event.activityTaskStartedEventAttributes;
+      this.attempts.set(String(a.scheduledEventId), a.attempt ?? 1);
+    } else if (event.activityTaskCompletedEventAttributes)
+      this.activityCompleted(event.activityTaskCompletedEventAttributes);
+    else if (event.activityTaskFailedEventAttributes) {
+      const a = event.activityTaskFailedEventAttributes;
+      const entry = this.finishStep(a.scheduledEventId, 'failed');
+      if (entry) entry.failure = failureSummary(a.failure);
+    } else if (event.activityTaskTimedOutEventAttributes) {
+      const a = event.activityTaskTimedOutEventAttributes;
+      const entry = this.finishStep(a.scheduledEventId, 'timed-out');
+      if (entry) entry.failure = failureSummary(a.failure);
+    } else if (event.activityTaskCanceledEventAttributes) {
+      this.finishStep(event.activityTaskCanceledEventAttributes.scheduledEventId, 'cancelled');
+    } else if (event.upsertWorkflowSearchAttributesEventAttributes) {
+      this.searchAttributes(
         at,
-        kind: 'requested',
-        operation: OPERATION_OF_WORKFLOW_TYPE[a.workflowType?.name ?? ''] ?? str(a.workflowType?.name),
-        connection: str(req?.connectionId),
-        reason: str(req?.reason),
-        by: str(req?.requestedBy),
-        model: str(req?.securityModel),
-        local: sideName(req?.local),
-        remote: sideName(req?.remote),
-        alias: str(req?.alias),
-        gates: strings(approval?.gates),
-      });
-    } else if (event.activityTaskScheduledEventAttributes?.activityType?.name === VERIFY_ACTIVITY) {
-      const input = asRecord(decode(event.activityTaskScheduledEventAttributes.input?.payloads?.[0]));
+        event.upsertWorkflowSearchAttributesEventAttributes.searchAttributes?.indexedFields ?? {},
+      );
+    } else if (event.workflowExecutionUpdateAcceptedEventAttributes) {
+      this.updateAccepted(at, id, event.workflowExecutionUpdateAcceptedEventAttributes);
+    } else if (event.workflowExecutionUpdateCompletedEventAttributes) {
+      this.updateCompleted(event.workflowExecutionUpdateCompletedEventAttributes);
+    } else if (event.workflowExecutionSignaledEventAttributes) {
+      const a = event.workflowExecutionSignaledEventAttributes;
+      const decision = DECISION_NAMES[a.signalName ?? ''];
+      if (decision)
+        this.entries.push(decisionEntry(at, decision, 'signal', decode(a.input?.payloads?.[0]), a.identity));
+    } else if (event.workflowExecutionCancelRequestedEventAttributes) {
+      const a = event.workflowExecutionCancelRequestedEventAttributes;
+      this.entries.push({ at, kind: 'cancel-requested', by: a.identity || undefined, cause: a.cause || undefined });
+    } else {
+      const closed = closing(at, event);
+      if (closed) this.entries.push(closed);
+    }
+  }
+
+  /** Who asked for what: the start event's input (a connection request, or a lifecycle request). */
+  private requested(at: string, a: NonNullable<HistoryEvent['workflowExecutionStartedEventAttributes']>): void {
+    const req = asRecord(decode(a.input?.payloads?.[0]));
+    const approval = asRecord(req?.approval);
+    this.entries.push({
+      at,
+      kind: 'requested',
+      operation: OPERATION_OF_WORKFLOW_TYPE[a.workflowType?.name ?? ''] ?? str(a.workflowType?.name),
+      connection: str(req?.connectionId),
+      reason: str(req?.reason),
+      by: str(req?.requestedBy),
+      model: str(req?.securityModel),
+      local: sideName(req?.local),
+      remote: sideName(req?.remote),
+      alias: str(req?.alias),
+      gates: gatesOfRequest(strings(approval?.gates), str(req?.securityModel)),
+    });
+  }
+
+  /** A step's activity, or the check of a decision (verifyApprovalDecision), which is no step. */
+  private activityScheduled(
+    at: string,
+    id: string,
+    a: NonNullable<HistoryEvent['activityTaskScheduledEventAttributes']>,
+  ): void {
+    const activity = a.activityType?.name ?? 'unknown';
+    const input = asRecord(decode(a.input?.payloads?.[0]));
+    if (activity === VERIFY_ACTIVITY) {
       // Handlers run in arrival order, so the oldest unchecked decision of that approver and gate is the one checked.
-      const checked = entries.find(
-        (e): e is Extract<TrailEntry, { kind: 'decision' }> =>
+      const checked = this.entries.find(
+        (e): e is DecisionEntry =>
           e.kind === 'decision' && !e.checked && e.approver === str(input?.approver) && e.gate === str(input?.gate),
       );
       if (checked) {
         checked.checked = true;
-        checks.set(id, checked);
+        this.checks.set(id, checked);
       }
-    } else if (
-      event.activityTaskCompletedEventAttributes &&
-      checks.has(String(event.activityTaskCompletedEventAttributes.scheduledEventId))
-    ) {
-      const a = event.activityTaskCompletedEventAttributes;
-      const entry = checks.get(String(a.scheduledEventId))!;
-      const verdict = asRecord(decode(a.result?.payloads?.[0]));
+      return;
+    }
+    if (activity === DESCRIBE_ACTIVITY) return;
+    const step = stepOfActivity(activity);
+    const entry: StepEntry = {
+      at,
+      kind: 'step',
+      step: step?.step,
+      activity,
+      undo: step?.undo ?? false,
+      side: str(input?.side),
+      outcome: 'running',
+    };
+    this.scheduled.set(id, entry);
+    this.entries.push(entry);
+  }
+
+  private activityCompleted(a: NonNullable<HistoryEvent['activityTaskCompletedEventAttributes']>): void {
+    const result = asRecord(decode(a.result?.payloads?.[0]));
+    const check = this.checks.get(String(a.scheduledEventId));
+    if (check) {
       // A signal's only trace of the workflow's verdict; an update's result says it again.
-      entry.result =
-        verdict?.accepted === true
-          ? entry.decision === 'approve'
+      check.result =
+        result?.accepted === true
+          ? check.decision === 'approve'
             ? 'approved'
             : 'rejected'
-          : `refused: ${str(verdict?.reason) ?? 'no reason given'}`;
-    } else if (event.activityTaskScheduledEventAttributes) {
-      const a = event.activityTaskScheduledEventAttributes;
-      const activity = a.activityType?.name ?? 'unknown';
-      const step = stepOfActivity(activity);
-      const input = asRecord(decode(a.input?.payloads?.[0]));
-      const entry: Extract<TrailEntry, { kind: 'step' }> = {
-        at,
-        kind: 'step',
-        step: step?.step,
-        activity,
-        undo: step?.undo ?? false,
-        side: str(input?.side),
-        outcome: 'running',
-      };
-      scheduled.set(id, entry);
-      entries.push(entry);
-    } else if (event.activityTaskStartedEventAttributes) {
-      const a = event.activityTaskStartedEventAttributes;
-      attempts.set(String(a.scheduledEventId), a.attempt ?? 1);
-    } else if (event.activityTaskCompletedEventAttributes) {
-      const a = event.activityTaskCompletedEventAttributes;
-      const entry = finishStep(a.scheduledEventId, 'completed', at);
-      if (entry) entry.detail = str(asRecord(decode(a.result?.payloads?.[0]))?.detail);
-    } else if (event.activityTaskFailedEventAttributes) {
-      const a = event.activityTaskFailedEventAttributes;
-      const entry = finishStep(a.scheduledEventId, 'failed', at);
-      if (entry) entry.failure = failureSummary(a.failure);
-    } else if (event.activityTaskTimedOutEventAttributes) {
-      const a = event.activityTaskTimedOutEventAttributes;
-      const entry = finishStep(a.scheduledEventId, 'timed-out', at);
-      if (entry) entry.failure = failureSummary(a.failure);
-    } else if (event.activityTaskCanceledEventAttributes) {
-      finishStep(event.activityTaskCanceledEventAttributes.scheduledEventId, 'cancelled', at);
-    } else if (event.upsertWorkflowSearchAttributesEventAttributes) {
-      const fields = event.upsertWorkflowSearchAttributesEventAttributes.searchAttributes?.indexedFields ?? {};
-      const state = keyword(fields[SEARCH_ATTRIBUTES.state]);
-      const step = keyword(fields[SEARCH_ATTRIBUTES.step]);
-      if (state === 'awaiting-approval' && step && step !== lastGate) {
-        entries.push({ at, kind: 'gate-opened', gate: step });
-        lastGate = step;
-      } else if (state && state !== 'awaiting-approval') {
-        lastGate = undefined;
-      }
-    } else if (event.workflowExecutionUpdateAcceptedEventAttributes) {
-      const req = event.workflowExecutionUpdateAcceptedEventAttributes.acceptedRequest;
-      const name = req?.input?.name ?? '';
-      const decision = DECISION_NAMES[name];
-      if (!decision) continue;
-      const entry = decisionEntry(at, decision, 'update', decode(req?.input?.args?.payloads?.[0]), req?.meta?.identity);
-      entry.outcome = 'accepted';
-      updates.set(req?.meta?.updateId ?? id, entry);
-      entries.push(entry);
-    } else if (event.workflowExecutionUpdateCompletedEventAttributes) {
-      const a = event.workflowExecutionUpdateCompletedEventAttributes;
-      const entry = updates.get(a.meta?.updateId ?? '');
-      if (!entry) continue;
-      if (a.outcome?.failure) {
-        entry.outcome = 'failed';
-        entry.result = a.outcome.failure.message ?? 'failed';
-      } else {
-        entry.outcome = 'completed';
-        const audit = asRecord(decode(a.outcome?.success?.payloads?.[0]));
-        entry.result = str(audit?.refusal) ? `refused: ${str(audit?.refusal)}` : str(audit?.decision);
-      }
-    } else if (event.workflowExecutionSignaledEventAttributes) {
-      const a = event.workflowExecutionSignaledEventAttributes;
-      const decision = DECISION_NAMES[a.signalName ?? ''];
-      if (!decision) continue;
-      entries.push(decisionEntry(at, decision, 'signal', decode(a.input?.payloads?.[0]), a.identity));
-    } else if (event.workflowExecutionCancelRequestedEventAttributes) {
-      const a = event.workflowExecutionCancelRequestedEventAttributes;
-      entries.push({ at, kind: 'cancel-requested', by: a.identity || undefined, cause: a.cause || undefined });
-    } else if (event.workflowExecutionCompletedEventAttributes) {
-      const result = asRecord(decode(event.workflowExecutionCompletedEventAttributes.result?.payloads?.[0]));
-      entries.push({ at, kind: 'closed', ...completion(result) });
-    } else if (event.workflowExecutionFailedEventAttributes) {
-      const failure = event.workflowExecutionFailedEventAttributes.failure;
-      const progress = asRecord(decode(failure?.applicationFailureInfo?.details?.payloads?.[0]));
-      const reason = asRecord(progress?.reason);
-      entries.push({
-        at,
-        kind: 'closed',
-        outcome: progress?.state === 'rolled-back' ? 'rolled-back' : 'failed',
-        message: str(reason?.message) ?? failure?.message ?? undefined,
-      });
-    } else if (event.workflowExecutionCanceledEventAttributes) {
-      entries.push({ at, kind: 'closed', outcome: 'cancelled' });
-    } else if (event.workflowExecutionTerminatedEventAttributes) {
-      const a = event.workflowExecutionTerminatedEventAttributes;
-      entries.push({
-        at,
-        kind: 'closed',
-        outcome: 'terminated',
-        message: [a.reason, a.identity ? `by ${a.identity}` : ''].filter(Boolean).join(' ') || undefined,
-      });
-    } else if (event.workflowExecutionTimedOutEventAttributes) {
-      entries.push({ at, kind: 'closed', outcome: 'timed-out' });
-    } else if (event.workflowExecutionContinuedAsNewEventAttributes) {
-      entries.push({ at, kind: 'closed', outcome: 'continued-as-new' });
+          : `refused: ${str(result?.reason) ?? 'no reason given'}`;
+      return;
+    }
+    const entry = this.finishStep(a.scheduledEventId, 'completed');
+    if (entry) entry.detail = str(result?.detail);
+  }
+
+  /** A gate opens when the run starts awaiting approval (CrosslinkGate names it; older runs: the step). */
+  private searchAttributes(at: string, fields: Record<string, Payload>): void {
+    for (const [name, payload] of Object.entries(fields)) {
+      const value = keyword(payload);
+      if (value === undefined) this.attributes.delete(name);
+      else this.attributes.set(name, value);
+    }
+    const state = this.attributes.get(SEARCH_ATTRIBUTES.state);
+    const gate = this.attributes.get(GATE_SEARCH_ATTRIBUTES.gate) ?? this.attributes.get(SEARCH_ATTRIBUTES.step);
+    if (state === 'awaiting-approval' && gate && gate !== this.lastGate) {
+      this.entries.push({ at, kind: 'gate-opened', gate });
+      this.lastGate = gate;
+    } else if (state !== 'awaiting-approval') {
+      this.lastGate = undefined;
     }
   }
-  return { workflowId, entries };
 
-  function finishStep(scheduledEventId: unknown, outcome: StepOutcome, _at: string) {
+  private updateAccepted(
+    at: string,
+    id: string,
+    a: NonNullable<HistoryEvent['workflowExecutionUpdateAcceptedEventAttributes']>,
+  ): void {
+    const req = a.acceptedRequest;
+    const decision = DECISION_NAMES[req?.input?.name ?? ''];
+    if (!decision) return;
+    const entry = decisionEntry(at, decision, 'update', decode(req?.input?.args?.payloads?.[0]), req?.meta?.identity);
+    entry.outcome = 'accepted';
+    this.updates.set(req?.meta?.updateId ?? id, entry);
+    this.entries.push(entry);
+  }
+
+  private updateCompleted(a: NonNullable<HistoryEvent['workflowExecutionUpdateCompletedEventAttributes']>): void {
+    const entry = this.updates.get(a.meta?.updateId ?? '');
+    if (!entry) return;
+    if (a.outcome?.failure) {
+      entry.outcome = 'failed';
+      entry.result = a.outcome.failure.message ?? 'failed';
+      return;
+    }
+    entry.outcome = 'completed';
+    const audit = asRecord(decode(a.outcome?.success?.payloads?.[0]));
+    entry.result = str(audit?.refusal) ? `refused: ${str(audit?.refusal)}` : str(audit?.decision);
+  }
+
+  private finishStep(scheduledEventId: unknown, outcome: StepOutcome): StepEntry | undefined {
     const key = String(scheduledEventId ?? '');
-    const entry = scheduled.get(key);
+    const entry = this.scheduled.get(key);
     if (!entry) return undefined;
     entry.outcome = outcome;
-    entry.attempt = attempts.get(key);
+    entry.attempt = this.attempts.get(key);
     return entry;
   }
+}
+
+/** How the run ended, from its closing event; undefined for any other event. */
+function closing(at: string, event: HistoryEvent): TrailEntry | undefined {
+  if (event.workflowExecutionCompletedEventAttributes) {
+    const result = asRecord(decode(event.workflowExecutionCompletedEventAttributes.result?.payloads?.[0]));
+    return { at, kind: 'closed', ...completion(result) };
+  }
+  if (event.workflowExecutionFailedEventAttributes) {
+    const failure = event.workflowExecutionFailedEventAttributes.failure;
+    const progress = asRecord(decode(failure?.applicationFailureInfo?.details?.payloads?.[0]));
+    const reason = asRecord(progress?.reason);
+    return {
+      at,
+      kind: 'closed',
+      outcome: progress?.state === 'rolled-back' ? 'rolled-back' : 'failed',
+      message: str(reason?.message) ?? failure?.message ?? undefined,
+    };
+  }
+  if (event.workflowExecutionCanceledEventAttributes) return { at, kind: 'closed', outcome: 'cancelled' };
+  if (event.workflowExecutionTerminatedEventAttributes) {
+    const a = event.workflowExecutionTerminatedEventAttributes;
+    return {
+      at,
+      kind: 'closed',
+      outcome: 'terminated',
+      message: [a.reason, a.identity ? `by ${a.identity}` : ''].filter(Boolean).join(' ') || undefined,
+    };
+  }
+  if (event.workflowExecutionTimedOutEventAttributes) return { at, kind: 'closed', outcome: 'timed-out' };
+  if (event.workflowExecutionContinuedAsNewEventAttributes) return { at, kind: 'closed', outcome: 'continued-as-new' };
+  return undefined;
 }
 
 /** How a run that completed ended: its result's state, and what a lifecycle operation changed. */
@@ -318,6 +381,12 @@ function decode(payload: Payload | null | undefined): unknown {
 function keyword(payload: Payload | null | undefined): string | undefined {
   const v = decode(payload);
   return Array.isArray(v) ? str(v[0]) : str(v);
+}
+
+/** The requested gates that can open for the request's model (all of them when the model is unknown). */
+function gatesOfRequest(gates: string[], model: string | undefined): string[] {
+  const parsed = SecurityModel.safeParse(model);
+  return parsed.success ? gatesOfModel(gates, parsed.data) : gates;
 }
 
 function eventTime(event: HistoryEvent): string {

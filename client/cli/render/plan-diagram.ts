@@ -31,6 +31,7 @@ const STATE_CLASSES: Record<StepStatus, string> = {
   succeeded: 'done',
   skipped: 'skipped',
   failed: 'failed',
+  rejected: 'failed',
   compensating: 'undoing',
   compensated: 'undone',
   'compensation-failed': 'failed',

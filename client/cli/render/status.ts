@@ -14,6 +14,7 @@ import {
   type StepStatus,
   STEP_CATALOG,
 } from '../../../domain';
+import { CANCELLED } from '../../../workflows/failures';
 import { durationBetween, formatDeadline, formatDuration, formatTime, renderTable } from './format';
 import { renderChange } from './change';
 
@@ -67,6 +68,17 @@ export interface StatusView {
   note?: string;
   /** Failure message of a closed run whose details carried no Progress. */
   failure?: string;
+  /** The cancellation request in history (`crosslink cancel --reason`): why, who, when. */
+  cancelRequest?: CancelRequest;
+  /** The fan-out that started this run as one of its pairs, if any. */
+  parentWorkflowId?: string;
+}
+
+export interface CancelRequest {
+  reason?: string;
+  /** The Temporal client identity that asked. */
+  by?: string;
+  at: string;
 }
 
 export const TERMINAL_STATES: readonly string[] = ['connected', 'rolled-back', 'failed', 'terminated', 'timed-out'];
@@ -84,12 +96,14 @@ const STATUS_MARK: Record<StepStatus, string> = {
   succeeded: '✓',
   skipped: '-',
   failed: '✗',
+  rejected: '⊘',
   compensating: '<',
   compensated: '↺',
   'compensation-failed': '!',
 };
 
-export function renderStatus(view: StatusView, now: Date): string {
+/** `cli`: how to run the CLI in the commands it prints (client/cli/invocation.ts). */
+export function renderStatus(view: StatusView, now: Date, cli = 'crosslink'): string {
   const out: string[] = [];
   const p = view.progress;
   out.push(`Connection ${view.workflowId}${view.runId ? ` (run ${view.runId})` : ''}`);
@@ -121,8 +135,8 @@ export function renderStatus(view: StatusView, now: Date): string {
       `  requested ${formatTime(g.requestedAt)}, deadline ${formatDeadline(g.deadline, now)}`,
       ...approverLines(g),
       ...(g.change ? [renderChange(g.change, '  ')] : []),
-      `  approve: crosslink approve ${view.workflowId} ${g.gate} --as <approver> --key <file>${g.change ? ` --digest ${g.change.digest}` : ''} [--comment "..."]`,
-      `  reject:  crosslink reject ${view.workflowId} ${g.gate} --as <approver> --key <file> --reason "..."`,
+      `  approve: ${cli} approve ${view.workflowId} ${g.gate} --as <approver> --key <file>${g.change ? ` --digest ${g.change.digest}` : ''} [--comment "..."]`,
+      `  reject:  ${cli} reject ${view.workflowId} ${g.gate} --as <approver> --key <file> --reason "..."`,
     );
   }
   const created = p?.created ?? view.result?.created ?? [];
@@ -145,7 +159,9 @@ export function renderStatus(view: StatusView, now: Date): string {
       out.push(`  ${formatTime(a.at)}  ${a.gate}  ${a.decision}${a.by ? ` by ${a.by}` : ''} via ${a.via}${extra}`);
     }
   }
-  if (p?.reason) {
+  const cancel = cancelLine(view);
+  if (cancel) out.push('', cancel);
+  if (p?.reason && p.reason.type !== CANCELLED) {
     out.push('', `Reason:    ${p.reason.type}${p.reason.step ? ` at ${p.reason.step}` : ''}: ${p.reason.message}`);
   }
   if (view.failure) out.push('', `Failure:   ${view.failure}`);
@@ -157,6 +173,17 @@ export function renderStatus(view: StatusView, now: Date): string {
     out.push('', needsCleanup(view.ended) ? `Clean up:  ${view.ended.cleanup}` : 'Clean up:  nothing to clean up.');
   }
   return out.join('\n');
+}
+
+/** Why the run was cancelled: the operator's words from history when there, else what the progress says. */
+function cancelLine(view: StatusView): string | undefined {
+  const c = view.cancelRequest;
+  if (c) {
+    const who = [c.by ? `by ${c.by}` : '', c.at ? `at ${formatTime(c.at)}` : ''].filter(Boolean).join(' ');
+    return `Cancelled: ${c.reason ?? '(no reason given)'}${who ? ` (requested ${who})` : ''}`;
+  }
+  const reason = view.progress?.reason;
+  return reason?.type === CANCELLED ? `Cancelled: ${reason.message}` : undefined;
 }
 
 /** Something is, or may be, left: a leftover, a connection under the id, or an inventory that could not be read. */
