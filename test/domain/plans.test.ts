@@ -57,6 +57,8 @@ describe('the operations as plans', () => {
       'unregisterRemoteCluster',
       'removeDeploymentTrust',
       'removeDeploymentTrust',
+      'removeTrustAll',
+      'removeTrustAll',
       'removePlatformTrust',
       'removePlatformTrust',
     ]);
