@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
+import { parse as parseYaml } from 'yaml';
 import { DesiredStateFileError, type FileProblem, parseDesiredState } from '../../common/desired-state-file';
 import { declaredRequests } from '../../domain';
 import { SCHEMA_FILE, desiredStateJsonSchema } from '../../scripts/docs/desired-state-schema';
@@ -160,8 +161,7 @@ describe('the desired-state file', () => {
     expect(state.connections.length).toBeGreaterThan(1);
     const ajv = new Ajv2020({ strict: false });
     const validate = ajv.compile(JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')));
-    const { parse } = require('yaml') as typeof import('yaml');
-    expect(validate(parse(text))).toBe(true);
+    expect(validate(parseYaml(text))).toBe(true);
     expect(validate({ version: 1, connections: [{ alias: 'x' }] })).toBe(false);
   });
 });
