@@ -68,6 +68,8 @@ describe('happy paths with scripted activities', () => {
     expect(statuses(progress)).toEqual({
       preflight: 'succeeded',
       'platform-trust': 'succeeded',
+      // Specific deployments (the default): trust-all does not apply.
+      'trust-all': 'skipped',
       'deployment-trust': 'succeeded',
       'register-remote': 'succeeded',
       verify: 'succeeded',
