@@ -18,7 +18,6 @@ import {
   type PlannedAction,
   RotateRequest,
   UpdateAccessRequest,
-  WORKFLOW_TYPES,
   estateChanges,
   planRefusal,
 } from '../../domain';
@@ -39,11 +38,6 @@ function workerCredentialFinder(): CredentialFinder | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** The workflow type of the migrate operation, once this crosslink has one. */
-function migrateWorkflow(): string | undefined {
-  return (WORKFLOW_TYPES as Record<string, string>).migrate;
 }
 
 function deploymentsOf(entry: DesiredPlanEntry): string[] {
@@ -80,6 +74,9 @@ async function startRequestOf(
       };
     }
     case 'migrate-model':
+      // The extension point for the migrate operation: once it exists, its start request goes here
+      // (`{ operation: 'migrate', request: ... }` in client/start-or-find.ts), and the apply starts it
+      // as it starts the others.
       return {
         refusal: `this crosslink has no migrate operation yet: moving ${connectionId} from ${action.request.from} to ${action.request.to} is not applied (disconnect it and connect it with the declared model, or apply with a release that migrates)`,
       };
@@ -93,16 +90,6 @@ async function childStart(
   findCredential: CredentialFinder | undefined,
 ): Promise<ChildStart> {
   const base = { kind: action.kind, connectionId: entry.connectionId, deployments: deploymentsOf(entry) };
-  if (action.kind === 'migrate-model' && migrateWorkflow()) {
-    // The migrate operation exists: its request is the declared connection (its start record as the CLI makes it).
-    return {
-      ...base,
-      workflowType: migrateWorkflow()!,
-      request: action.request.request,
-      memo: {},
-      searchAttributes: {},
-    };
-  }
   const start = await startRequestOf(action, entry.connectionId, requestedBy, findCredential);
   if ('refusal' in start) {
     return { ...base, workflowType: '', request: null, memo: {}, searchAttributes: {}, refusal: start.refusal };

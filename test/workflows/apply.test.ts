@@ -192,3 +192,30 @@ it('a connection held by another run is a conflict, and nothing else of it start
   });
   expect(status.connections[1]!.actions[0]).toMatchObject({ state: 'done' });
 });
+
+it('a model migration is planned and shown; the apply refuses it with why, starting nothing for it', async () => {
+  await applyApprovingGates(await apply(await plan(desired([declared('logs-b', DEFAULT_IDS.b9, ['logs-*'])]))));
+  const migrate = await plan(
+    desired([
+      {
+        local: LOCAL,
+        remote: { environment: 'ece-b', deploymentId: DEFAULT_IDS.b9 },
+        alias: 'logs-b',
+        model: 'certificate',
+        gates: [],
+      },
+    ]),
+  );
+  expect(kinds(migrate)).toEqual(['migrate-model logs-b']);
+  expect(migrate.entries[0]!.actions[0]!.changes).toEqual([
+    { field: 'model', before: 'api_key', after: 'certificate' },
+  ]);
+  const run = await apply(migrate);
+  const status = (await run.resultValue()) as ApplyStatus;
+  expect(status.connections[0]!.actions[0]).toMatchObject({
+    kind: 'migrate-model',
+    state: 'refused',
+    reason: expect.stringMatching(/no migrate operation yet/),
+  });
+  expect(run.entries('child-started')).toEqual([]);
+});
