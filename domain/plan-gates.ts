@@ -40,18 +40,27 @@ export function guardedCalls<Extra>(
     case 'parallel':
       return entry.rows.flatMap((r) => guardedCalls(r, ctx, model));
     case 'reclaim':
-      return [...entry.rows].reverse().flatMap((id) => {
-        const undo = rowOf(id).undo;
-        return undo
-          ? sidesOfRow(id).map((side) => ({
-              activity: undo.name,
-              input: side ? { ...ctx.stepInput, side } : ctx.stepInput,
-            }))
-          : [];
-      });
+      return reclaimCalls(entry.rows, ctx, model);
     default:
       return [];
   }
+}
+
+/** The undos a reclaim runs, newest first, each once per side (the runner passes the rows its run reclaims). */
+export function reclaimCalls<Extra>(
+  rows: readonly RowId[],
+  ctx: PlanContext<Extra>,
+  model: SecurityModel,
+): GuardedCall[] {
+  return [...rows].reverse().flatMap((id) => {
+    const undo = rowOf(id).undo;
+    return undo
+      ? (sidesOf(id, model) ?? [undefined]).map((side) => ({
+          activity: undo.name,
+          input: side ? { ...ctx.stepInput, side } : ctx.stepInput,
+        }))
+      : [];
+  });
 }
 
 /** A gate a plan's run would wait at, what it lets through, and when it waits (a follow-up's gate: only if needed). */

@@ -99,8 +99,8 @@ export interface GateEntry {
 export interface ReclaimEntry {
   readonly kind: 'reclaim';
   readonly rows: readonly RowId[];
-  /** Rows added to the reclaim after runs of it were made: each undoes only in runs new enough (its patch id). */
-  readonly since?: Partial<Record<RowId, string>>;
+  /** Rows added to the connect plan after runs were recorded, by the `patch` they carry there. */
+  readonly patches?: Readonly<Partial<Record<RowId, string>>>;
 }
 
 /** Child runs of other operations under their own ids (fan-out's pairs): the plan's rows undo when not every child succeeded. */
@@ -334,12 +334,14 @@ function withCredential(ctx: PlanContext<RotateExtra>) {
   };
 }
 
-/** Disconnects started before trust-all existed reclaim without its undo (their histories replay). */
-export const RECLAIM_TRUST_ALL_PATCH = 'reclaim-trust-all';
-
 /** The rows whose undos a disconnect runs: the connect plan's rows that change something. */
 export function reclaimRows(model: SecurityModel): RowId[] {
   return rowsOf(connectPlan(model)).filter((id) => rowOf(id).undo !== null);
+}
+
+/** The rows of a plan added after runs were recorded, by their `patch` (a disconnect undoes them under it too). */
+function rowPatches(plan: Plan): Partial<Record<RowId, string>> {
+  return Object.fromEntries(rowEntries(plan).flatMap((e) => (e.patch ? [[e.row, e.patch] as const] : [])));
 }
 
 /**
@@ -358,7 +360,7 @@ export function disconnectPlan(model: SecurityModel): Plan {
     decide: () => Object.fromEntries(undone.map((step) => [step, [true, ''] as const])),
     entries: [
       { kind: 'gate', step: 'register-remote' },
-      { kind: 'reclaim', rows: reclaimRows(model), since: { 'trust-all': RECLAIM_TRUST_ALL_PATCH } },
+      { kind: 'reclaim', rows: reclaimRows(model), patches: rowPatches(connectPlan(model)) },
     ],
   };
 }

@@ -141,7 +141,7 @@ export class ApprovalGates {
         summary: `deadline of gate ${step}: ${deadline}`,
       });
     } finally {
-      this.progress.gateClosed(step);
+      this.progress.gateClosed(step, this.rejection());
       this.change = undefined;
     }
     if (!decided) {
@@ -161,6 +161,12 @@ export class ApprovalGates {
         nonRetryable: true,
       });
     }
+  }
+
+  /** Who rejected the pending gate and why, once a rejection counted. */
+  private rejection(): string | undefined {
+    const d = this.decision;
+    return d?.outcome === 'rejected' ? `rejected by ${d.entry.by ?? '?'}: ${d.entry.comment ?? ''}` : undefined;
   }
 
   /** Shape, pending gate, not yet decided: synchronous and side-effect free. */

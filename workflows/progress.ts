@@ -177,11 +177,18 @@ export class ConnectionProgress implements RunView {
     this.publish();
   }
 
-  gateClosed(gate: StepId): void {
+  /** The gate closed: approved or timed out, its step goes on waiting to run; `rejection` (why) marks it rejected. */
+  gateClosed(gate: StepId, rejection?: string): void {
     this.data.pendingGate = undefined;
     if (this.data.state === 'awaiting-approval') this.data.state = 'running';
     const step = this.step(gate);
-    if (step.status === 'awaiting-approval') step.status = step.startedAt ? 'running' : 'pending';
+    if (step.status === 'awaiting-approval' && rejection !== undefined) {
+      step.status = 'rejected';
+      step.endedAt = now();
+      step.detail = rejection;
+    } else if (step.status === 'awaiting-approval') {
+      step.status = step.startedAt ? 'running' : 'pending';
+    }
     this.publish();
   }
 

@@ -4,6 +4,9 @@ import {
   CONNECT_CERTIFICATE,
   PLANS,
   ROW_IDS,
+  STEP_IDS,
+  connectPlan,
+  sidesOf,
   STEP_CATALOG,
   activitiesOf,
   decidePlan,
@@ -49,16 +52,21 @@ describe('the operations as plans', () => {
     }
   });
 
-  it('a disconnect undoes every connect row that changes something, newest first', () => {
-    expect(reclaimRows('api_key')).toEqual(['api-key', 'proxy-ca', 'keystore', 'register-remote', 'roles']);
-    expect(activitiesOf(disconnectPlan('certificate'))).toEqual([
-      'deleteRoles',
-      'deleteRoles',
-      'unregisterRemoteCluster',
-      'removeDeploymentTrust',
-      'removeDeploymentTrust',
-      'removeTrustAll',
-      'removeTrustAll',
+  it.each(['api_key', 'certificate'] as const)(
+    'a %s disconnect undoes every connect row that changes something, newest first, once per side',
+    (model) => {
+      const connect = connectPlan(model);
+      const changing = rowEntries(connect).filter((e) => rowOf(e.row).undo !== null);
+      expect(reclaimRows(model)).toEqual(changing.map((e) => e.row));
+      const perSide = (e: (typeof changing)[number]) =>
+        (sidesOf(e.row, model) ?? [undefined]).map(() => rowOf(e.row).undo!.name);
+      expect(activitiesOf(disconnectPlan(model))).toEqual([...changing].reverse().flatMap(perSide));
+    },
+  );
+
+  it('a certificate disconnect, spelled out', () => {
+    expect(activitiesOf(disconnectPlan('certificate')).slice(0, 2)).toEqual(['deleteRoles', 'deleteRoles']);
+    expect(activitiesOf(disconnectPlan('certificate')).slice(-2)).toEqual([
       'removePlatformTrust',
       'removePlatformTrust',
     ]);
@@ -66,14 +74,9 @@ describe('the operations as plans', () => {
 
   it('shows a plan its steps in the documented order', () => {
     expect(stepsOf(PLANS.rotate!)).toEqual(['preflight', 'api-key', 'keystore', 'restart', 'verify']);
-    expect(stepsOf(disconnectPlan('api_key'))).toEqual([
-      'preflight',
-      'api-key',
-      'proxy-ca',
-      'keystore',
-      'register-remote',
-      'roles',
-    ]);
+    expect(stepsOf(disconnectPlan('api_key'))).toEqual(
+      STEP_IDS.filter((id) => id === 'preflight' || reclaimRows('api_key').some((r) => rowOf(r).step === id)),
+    );
   });
 
   it('decides a lifecycle operation from the facts it read (update-access on a key that already matches)', () => {

@@ -123,6 +123,11 @@ describe('approval gates', () => {
     const progress = failureProgress(outcome.failure);
     expect(progress.state).toBe('rolled-back');
     expect(progress.reason).toMatchObject({ type: FailureType.ApprovalRejected, step: 'proxy-ca' });
+    // The step shows it was rejected at its gate (it never ran), with who and why.
+    expect(progress.steps.find((s) => s.id === 'proxy-ca')).toMatchObject({
+      status: 'rejected',
+      detail: 'rejected by bob: not this quarter',
+    });
     expect(run.scheduled()).toEqual(['preflight', 'describeChange', 'verifyApprovalDecision']);
   });
 

@@ -1,4 +1,6 @@
 import { type ActivityName, type ConnectionResult, FailureType, UNDO_ACTIVITIES } from '../../domain';
+import { CONNECT_API_KEY, CONNECT_CERTIFICATE, rowEntries } from '../../domain/plans';
+import { rowOf } from '../../domain/step-catalog';
 import {
   fails,
   failsTransiently,
@@ -11,6 +13,7 @@ import {
   APPROVER,
   useHarness,
   apiKeyRequest,
+  rollbackOf,
   certificateRequest,
   failureProgress,
   progressOf,
@@ -29,33 +32,12 @@ function undosRun(scheduled: string[]): string[] {
 }
 
 describe('a permanent failure at each step rolls back exactly what was registered, newest first', () => {
-  const apiKeyUndos = ['removeProxyCaTrust', 'invalidateCrossClusterApiKey'];
-  /** What the failed step itself shows afterwards, case by case (not derived from the undos above). */
-  const FAILED_STEP_SHOWS: Record<string, 'compensated' | 'failed'> = {
-    preflight: 'failed',
-    'api-key': 'compensated',
-    'proxy-ca': 'compensated',
-    keystore: 'compensated',
-    'register-remote': 'compensated',
-    restart: 'failed',
-    verify: 'failed',
-    roles: 'compensated',
-  };
-  it.each<[ActivityName, string, string[]]>([
-    ['preflight', 'preflight', []],
-    ['createCrossClusterApiKey', 'api-key', apiKeyUndos],
-    ['ensureProxyCaTrust', 'proxy-ca', apiKeyUndos],
-    ['writeKeystoreCredentials', 'keystore', ['removeKeystoreCredentials', ...apiKeyUndos]],
-    [
-      'registerRemoteCluster',
-      'register-remote',
-      ['unregisterRemoteCluster', 'removeKeystoreCredentials', ...apiKeyUndos],
-    ],
-    ['reloadSecureSettings', 'restart', ['unregisterRemoteCluster', 'removeKeystoreCredentials', ...apiKeyUndos]],
-    ['verifyRemoteConnection', 'verify', ['unregisterRemoteCluster', 'removeKeystoreCredentials', ...apiKeyUndos]],
-    ['createRoles', 'roles', ['deleteRoles', 'unregisterRemoteCluster', 'removeKeystoreCredentials', ...apiKeyUndos]],
-  ])('API key model: %s fails', async (activity, step, expectedUndos) => {
-    const type = activity === 'preflight' ? FailureType.PreflightRefused : FailureType.Forbidden;
+  // Every row of the connect plans fails once; the expected rollback is stated from the plan (rollbackOf).
+  const apiKeyRows = rowEntries(CONNECT_API_KEY).map((e) => e.row);
+  it.each(apiKeyRows)('API key model: %s fails', async (failing) => {
+    const activity = rowOf(failing).activity.name as ActivityName;
+    const step = rowOf(failing).step;
+    const type = failing === 'preflight' ? FailureType.PreflightRefused : FailureType.Forbidden;
     const run = await startConnection(h.harness, apiKeyRequest(), {
       activities: withOverrides(scriptedActivities(), { [activity]: fails(type, `${activity} refused`) }),
     });
@@ -63,7 +45,7 @@ describe('a permanent failure at each step rolls back exactly what was registere
     expect(outcome.status).toBe('failed');
     if (outcome.status !== 'failed') return;
     expect(outcome.failure).toMatchObject({ type, nonRetryable: true });
-    expect(undosRun(run.scheduled())).toEqual(expectedUndos);
+    expect(undosRun(run.scheduled())).toEqual(rollbackOf(CONNECT_API_KEY, failing));
     // Activity failures were not retried (non-retryable type).
     expect(run.entries('activity-attempt').filter((a) => a.activity === activity)).toHaveLength(1);
 
@@ -71,44 +53,43 @@ describe('a permanent failure at each step rolls back exactly what was registere
     expect(progress.state).toBe('rolled-back');
     expect(progress.reason).toMatchObject({ type, step });
     expect(progress.compensationFailures).toEqual([]);
-    expect(statuses(progress)[step]).toBe(FAILED_STEP_SHOWS[step]);
+    // A failed step with an undo was undone (its undo removes whatever it finds); one without stays failed.
+    expect(statuses(progress)[step]).toBe(rowOf(failing).undo ? 'compensated' : 'failed');
     expect(await progressOf(run)).toEqual(progress);
   });
 
-  it.each<[ActivityName, string[]]>([
-    ['ensurePlatformTrust', ['removePlatformTrust', 'removePlatformTrust']],
-    [
-      'ensureDeploymentTrust',
-      ['removeDeploymentTrust', 'removeDeploymentTrust', 'removePlatformTrust', 'removePlatformTrust'],
-    ],
-    [
-      'registerRemoteCluster',
-      [
-        'unregisterRemoteCluster',
-        'removeDeploymentTrust',
-        'removeDeploymentTrust',
-        'removePlatformTrust',
-        'removePlatformTrust',
-      ],
-    ],
-    [
-      'createRoles',
-      [
-        'deleteRoles',
-        'deleteRoles',
-        'unregisterRemoteCluster',
-        'removeDeploymentTrust',
-        'removeDeploymentTrust',
-        'removePlatformTrust',
-        'removePlatformTrust',
-      ],
-    ],
-  ])('certificate model: %s fails', async (activity, expectedUndos) => {
+  it('the rollback order rollbackOf states, spelled out once per model (rows added later may fall in between)', () => {
+    const inOrder = (undos: string[], expected: string[]) => undos.filter((u) => expected.includes(u));
+    const apiKey = [
+      'deleteRoles',
+      'unregisterRemoteCluster',
+      'removeKeystoreCredentials',
+      'removeProxyCaTrust',
+      'invalidateCrossClusterApiKey',
+    ];
+    expect(inOrder(rollbackOf(CONNECT_API_KEY, 'roles'), apiKey)).toEqual(apiKey);
+    const certificate = [
+      'deleteRoles',
+      'deleteRoles',
+      'unregisterRemoteCluster',
+      'removeDeploymentTrust',
+      'removeDeploymentTrust',
+      'removePlatformTrust',
+      'removePlatformTrust',
+    ];
+    expect(inOrder(rollbackOf(CONNECT_CERTIFICATE, 'roles'), certificate)).toEqual(certificate);
+  });
+
+  const certificateRows = rowEntries(CONNECT_CERTIFICATE)
+    .map((e) => e.row)
+    .filter((r) => r !== 'preflight' && rowOf(r).undo);
+  it.each(certificateRows)('certificate model: %s fails', async (failing) => {
+    const activity = rowOf(failing).activity.name as ActivityName;
     const run = await startConnection(h.harness, certificateRequest(), {
       activities: withOverrides(scriptedActivities(), { [activity]: fails(FailureType.PlanFailed) }),
     });
     await expect(run.resultValue()).rejects.toMatchObject({ type: FailureType.PlanFailed });
-    expect(undosRun(run.scheduled())).toEqual(expectedUndos);
+    expect(undosRun(run.scheduled())).toEqual(rollbackOf(CONNECT_CERTIFICATE, failing));
     // Both sides of a parallel step end before the rollback starts; the remote side is undone first.
     // An undo's Web UI summary says it is one, and of which step.
     const undoSummaries = run.entries('activity-scheduled').filter((e) => e.activity === 'removePlatformTrust');
@@ -151,13 +132,7 @@ describe('compensation failures', () => {
     expect(outcome.failure).toMatchObject({ type: FailureType.CompensationFailed, nonRetryable: true });
     expect(outcome.failure.message).toContain('Forbidden');
     expect(outcome.failure.message).toContain('password rotated');
-    expect(undosRun(run.scheduled())).toEqual([
-      'deleteRoles',
-      'unregisterRemoteCluster',
-      'removeKeystoreCredentials',
-      'removeProxyCaTrust',
-      'invalidateCrossClusterApiKey',
-    ]);
+    expect(undosRun(run.scheduled())).toEqual(rollbackOf(CONNECT_API_KEY, 'roles'));
     const progress = failureProgress(outcome.failure);
     expect(progress.state).toBe('failed');
     expect(progress.reason).toMatchObject({ type: FailureType.Forbidden, step: 'roles' });
@@ -241,11 +216,8 @@ describe('cancellation', () => {
     await run.cancel();
     const outcome = await run.outcome();
     expect(outcome.status).toBe('cancelled');
-    expect(undosRun(run.scheduled())).toEqual([
-      'removeKeystoreCredentials',
-      'removeProxyCaTrust',
-      'invalidateCrossClusterApiKey',
-    ]);
+    // Cancelled at register-remote's gate: the rows before it are undone.
+    expect(undosRun(run.scheduled())).toEqual(rollbackOf(CONNECT_API_KEY, 'keystore'));
     const progress = await progressOf(run);
     expect(progress.state).toBe('rolled-back');
     expect(progress.reason).toMatchObject({ type: 'Cancelled', step: 'register-remote' });
@@ -276,12 +248,7 @@ describe('cancellation', () => {
     );
     expect(restartResolved).toBeGreaterThan(-1);
     expect(firstUndo).toBeGreaterThan(restartResolved);
-    expect(undosRun(run.scheduled())).toEqual([
-      'unregisterRemoteCluster',
-      'removeKeystoreCredentials',
-      'removeProxyCaTrust',
-      'invalidateCrossClusterApiKey',
-    ]);
+    expect(undosRun(run.scheduled())).toEqual(rollbackOf(CONNECT_API_KEY, 'restart'));
     expect(statuses(await progressOf(run))).toMatchObject({ restart: 'failed', 'register-remote': 'compensated' });
   });
 });

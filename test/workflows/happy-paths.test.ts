@@ -1,4 +1,4 @@
-import { type ConnectionResult } from '../../domain';
+import { CONNECT_API_KEY, CONNECT_CERTIFICATE, type ConnectionResult, activitiesOf, stepsOf } from '../../domain';
 import { scriptedActivities, withOverrides } from '../harness/scripted-activities';
 import { useHarness, apiKeyRequest, certificateRequest, progressOf, startConnection, statuses } from './fixtures';
 
@@ -11,36 +11,22 @@ describe('happy paths with scripted activities', () => {
 
     expect(result.state).toBe('connected');
     expect(result.verification.probe).toBe('_resolve/cluster ok');
-    expect(run.scheduled()).toEqual([
-      'preflight',
-      'createCrossClusterApiKey',
-      'ensureProxyCaTrust',
-      'writeKeystoreCredentials',
-      'registerRemoteCluster',
-      'reloadSecureSettings',
-      'verifyRemoteConnection',
-      'createRoles',
-    ]);
+    // The plan's activities, in its order (domain/plans.ts; docs/operations.md draws it).
+    expect(run.scheduled()).toEqual(activitiesOf(CONNECT_API_KEY));
+    // The documented order's fixed points: preflight first, the key before its keystore write, verify before roles.
+    const order = run.scheduled();
+    expect(order[0]).toBe('preflight');
+    expect(order.indexOf('writeKeystoreCredentials')).toBeGreaterThan(order.indexOf('createCrossClusterApiKey'));
+    expect(order.indexOf('reloadSecureSettings')).toBeGreaterThan(order.indexOf('registerRemoteCluster'));
+    expect(order.indexOf('createRoles')).toBeGreaterThan(order.indexOf('verifyRemoteConnection'));
     // api-key and proxy-ca were scheduled in the same activation (in parallel).
     const [key, ca] = run.entries('activity-scheduled').slice(1, 3);
+    expect([key!.activity, ca!.activity]).toEqual(['createCrossClusterApiKey', 'ensureProxyCaTrust']);
     expect(key!.at).toBe(ca!.at);
-    expect(result.steps.map((s) => [s.id, s.status])).toEqual([
-      ['preflight', 'succeeded'],
-      ['api-key', 'succeeded'],
-      ['proxy-ca', 'succeeded'],
-      ['keystore', 'succeeded'],
-      ['register-remote', 'succeeded'],
-      ['restart', 'succeeded'],
-      ['verify', 'succeeded'],
-      ['roles', 'succeeded'],
-    ]);
-    expect(result.created.map((c) => c.kind)).toEqual([
-      'api-key',
-      'proxy-ca-trust',
-      'keystore-secret',
-      'remote-cluster-settings',
-      'role',
-    ]);
+    expect(result.steps.map((s) => [s.id, s.status])).toEqual(stepsOf(CONNECT_API_KEY).map((id) => [id, 'succeeded']));
+    expect(result.created.map((c) => c.kind)).toEqual(
+      expect.arrayContaining(['api-key', 'proxy-ca-trust', 'keystore-secret', 'remote-cluster-settings', 'role']),
+    );
     const progress = await progressOf(run);
     expect(progress.state).toBe('connected');
     expect(progress.endedAt).toBeDefined();
@@ -53,28 +39,12 @@ describe('happy paths with scripted activities', () => {
     const result = (await run.resultValue()) as ConnectionResult;
 
     expect(result.state).toBe('connected');
-    expect(run.scheduled()).toEqual([
-      'preflight',
-      'ensurePlatformTrust',
-      'ensurePlatformTrust',
-      'ensureDeploymentTrust',
-      'ensureDeploymentTrust',
-      'registerRemoteCluster',
-      'verifyRemoteConnection',
-      'createRoles',
-      'createRoles',
-    ]);
+    // Per-side steps run once per side, in parallel (the plan's activities, in its order).
+    expect(run.scheduled()).toEqual(activitiesOf(CONNECT_CERTIFICATE));
+    expect(run.scheduled().filter((a) => a === 'ensurePlatformTrust')).toHaveLength(2);
+    expect(run.scheduled().filter((a) => a === 'createRoles')).toHaveLength(2);
     const progress = await progressOf(run);
-    expect(statuses(progress)).toEqual({
-      preflight: 'succeeded',
-      'platform-trust': 'succeeded',
-      // Specific deployments (the default): trust-all does not apply.
-      'trust-all': 'skipped',
-      'deployment-trust': 'succeeded',
-      'register-remote': 'succeeded',
-      verify: 'succeeded',
-      roles: 'succeeded',
-    });
+    expect(statuses(progress)).toEqual(Object.fromEntries(stepsOf(CONNECT_CERTIFICATE).map((id) => [id, 'succeeded'])));
     expect(progress.steps.find((s) => s.id === 'platform-trust')!.attempts).toBe(2);
   });
 

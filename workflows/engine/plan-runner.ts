@@ -47,6 +47,7 @@ import {
   rowOf,
   sidesOf,
   guardedCalls,
+  reclaimCalls,
   rowInput,
 } from '../../domain';
 import { activityOptions } from '../activity-timing';
@@ -285,6 +286,7 @@ export class PlanRunner<Extra = unknown> {
 
   /** The activities an entry runs, with their inputs (what its gate lets through: domain/plan-gates.ts). */
   private callsOf(entry: PlanEntry<Extra>): GuardedCall[] {
+    if (entry.kind === 'reclaim') return reclaimCalls(this.reclaimed(entry), this.context, this.model);
     return guardedCalls(entry, this.context, this.model);
   }
 
@@ -354,15 +356,21 @@ export class PlanRunner<Extra = unknown> {
     });
   }
 
+  /** The rows a reclaim undoes: a row added to the connect plan later, only in runs new enough for it. */
+  private reclaimed(entry: ReclaimEntry): RowId[] {
+    return entry.rows.filter((id) => {
+      const patch = entry.patches?.[id];
+      return patch === undefined || patched(patch);
+    });
+  }
+
   /** The undos of the rows, newest first, to the end: what a disconnect does. Not cancellable once started. */
   private async reclaim(entry: ReclaimEntry): Promise<void> {
     const model = this.model;
-    for (const id of entry.rows) {
+    for (const id of this.reclaimed(entry)) {
       const row = rowOf(id);
       const undo = row.undo;
       if (!undo) continue;
-      const since = entry.since?.[id];
-      if (since !== undefined && !patched(since)) continue;
       const sides = sidesOf(id, model);
       const inputs = (sides ?? [undefined]).map((side) =>
         side ? { ...this.context.stepInput, side } : this.context.stepInput,
