@@ -167,6 +167,15 @@ function scriptedSteps(options: ScriptOptions): Partial<CrosslinkActivities> {
       };
     },
     removeDeploymentTrust: undo('trust restored'),
+    async ensureTrustAll({ request, side }) {
+      const ref = request[side];
+      return {
+        attempt: attempt(),
+        created: [resource('trust-all', 'deployment-trust', `${ref.deploymentId}/trust_all`, ref.environment)],
+        detail: `trust.external on ${ref.deploymentId} trusts every deployment of the other environment`,
+      };
+    },
+    removeTrustAll: undo('trust_all set back'),
     async createCrossClusterApiKey({ request }: StepInput) {
       return {
         attempt: attempt(),
@@ -254,8 +263,6 @@ function scriptedSteps(options: ScriptOptions): Partial<CrosslinkActivities> {
     ensureProxyCaTrustForMany: lifecycleOnly('fan out'),
     removeProxyCaTrustForMany: lifecycleOnly('fan out'),
     checkApplyPlan: lifecycleOnly('apply plans'),
-    ensureTrustAll: lifecycleOnly('trust every deployment of an environment'),
-    removeTrustAll: lifecycleOnly('trust every deployment of an environment'),
   };
 }
 

@@ -191,6 +191,8 @@ it('a connection held by another run is a conflict, and nothing else of it start
     reason: expect.stringMatching(/another run holds/),
   });
   expect(status.connections[1]!.actions[0]).toMatchObject({ state: 'done' });
+  // The run that held the connection goes on to its own end.
+  await expect(holder.resultValue()).resolves.toMatchObject({ state: 'connected' });
 });
 
 it('a model migration is planned and shown; the apply refuses it with why, starting nothing for it', async () => {
