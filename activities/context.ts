@@ -2,6 +2,7 @@ import { Context } from '@temporalio/activity';
 import { heartbeatWithDetails } from './heartbeat';
 import { type ActivityName, type InputOf, type ResultOf } from '../domain/activities';
 import { type ApprovalPolicyConfig } from '../domain/approval-policy';
+import { type DesiredStateConfig } from '../domain/environment-config';
 import { type EnvironmentRegistry } from './environments';
 import { type ResolvedNotificationSink } from './notifications/config';
 import { type Sealer } from './secrets/sealing';
@@ -52,6 +53,8 @@ export interface ActivityDeps {
   timing?: Partial<Timing>;
   /** Where notifications go; without it `sendNotification` sends nothing and workflows do not call it. */
   notifications?: ResolvedNotificationSink;
+  /** The declared state the scheduled reconcile plans, and what it may apply (`desiredState` in the environments file). */
+  desiredState?: DesiredStateConfig;
 }
 
 export interface Deps {

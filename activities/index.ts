@@ -10,6 +10,8 @@ import { verifyApprovalDecision } from './approvals/verify';
 import { describeChange } from './changes';
 import { resolveStepInput } from './step-input';
 import { discoverConnections } from './lifecycle/discover-connections';
+import { readDesiredState } from './lifecycle/desired-state';
+import { describePlannedActions } from './lifecycle/describe-plan';
 import { activityRunReader } from './lifecycle/runs';
 import { createNotificationActivities } from './notifications/activity';
 
@@ -76,6 +78,8 @@ export function createActivities(activityDeps: ActivityDeps): CrosslinkActivitie
     describeChange: (input) => describeChange(deps, stepContext(), input),
     // With the worker's Temporal client: the runs on each connection id decide in-progress and leftovers.
     discoverConnections: (filter) => discoverConnections(deps, stepContext(), filter, { runs: activityRunReader() }),
+    readDesiredState: () => readDesiredState(activityDeps.desiredState, deps.notify === true),
+    describePlannedActions: (input) => describePlannedActions(deps, stepContext(), input),
     ...createNotificationActivities(activityDeps.notifications),
   };
 }

@@ -25,6 +25,7 @@ import { type Payload, type SearchAttributePair, defaultPayloadConverter } from 
 import { createHash } from 'node:crypto';
 import { stringify } from 'safe-stable-stringify';
 import {
+  type ApplyRequest,
   type ConnectionRequest,
   type DisconnectRequest,
   type FanOutRequest,
@@ -35,6 +36,7 @@ import {
   SEARCH_ATTRIBUTE_KEYS,
   TASK_QUEUE,
   WORKFLOW_TYPES,
+  applyId,
   connectionId,
   fanOutId,
 } from '../domain';
@@ -48,7 +50,8 @@ export type StartRequest =
   | { operation: 'rotate'; request: RotateRequest }
   | { operation: 'disconnect'; request: DisconnectRequest }
   | { operation: 'migrate'; request: MigrateRequest }
-  | { operation: 'fan-out'; request: FanOutRequest };
+  | { operation: 'fan-out'; request: FanOutRequest }
+  | { operation: 'apply'; request: ApplyRequest };
 
 export type StartOperation = StartRequest['operation'];
 
@@ -130,6 +133,7 @@ const WORKFLOW_OF: Record<StartOperation, string> = {
   disconnect: WORKFLOW_TYPES.disconnect,
   migrate: WORKFLOW_TYPES.migrate,
   'fan-out': WORKFLOW_TYPES.fanOut,
+  apply: WORKFLOW_TYPES.apply,
 };
 const OPERATION_OF: Record<string, StartOperation> = Object.fromEntries(
   Object.entries(WORKFLOW_OF).map(([operation, type]) => [type, operation as StartOperation]),
@@ -147,6 +151,8 @@ export function startWorkflowId(start: StartRequest): string {
   switch (start.operation) {
     case 'fan-out':
       return fanOutId(start.request);
+    case 'apply':
+      return applyId(start.request.plan.id);
     case 'disconnect':
       return start.request.connectionId;
     default:
@@ -195,9 +201,44 @@ function operationStartOptions(start: StartRequest): {
         staticSummary: `fan-out ${r.local.environment}/${r.local.deploymentId} -> ${r.remotes.length} remotes (${r.securityModel}), requested by ${r.requestedBy}`,
       };
     }
+    case 'apply': {
+      const { plan, requestedBy } = start.request;
+      const actions = plan.entries.reduce((n, e) => n + e.actions.length, 0);
+      return {
+        typedSearchAttributes: [{ key: OPERATION_KEY, value: 'apply' }],
+        staticSummary: `apply plan ${plan.id} of ${plan.source}: ${actions} action(s), requested by ${requestedBy}`,
+      };
+    }
     default:
       return { typedSearchAttributes: [{ key: OPERATION_KEY, value: start.operation }] };
   }
+}
+
+/** How a start is made: what `startOrFind` sends, and what an apply gives each run it starts as a child. */
+export interface StartSpec {
+  workflowType: string;
+  workflowId: string;
+  request: unknown;
+  memo: { [START_MEMO_KEY]: StartRecord };
+  typedSearchAttributes?: SearchAttributePair[];
+  staticSummary?: string;
+  staticDetails?: string;
+}
+
+/** The start of an operation: its workflow type and id, the start record (the request's digest), search attributes, Web UI text. */
+export function startSpec(start: StartRequest, event?: EventMark): StartSpec {
+  const record: StartRecord = {
+    operation: start.operation,
+    requestDigest: requestDigest(start.request),
+    ...(event ? { event } : {}),
+  };
+  return {
+    workflowType: WORKFLOW_OF[start.operation],
+    workflowId: startWorkflowId(start),
+    request: start.request,
+    memo: { [START_MEMO_KEY]: record },
+    ...operationStartOptions(start),
+  };
 }
 
 /**
@@ -209,25 +250,22 @@ export async function startOrFind(
   start: StartRequest,
   options: StartOptions = {},
 ): Promise<StartOutcome> {
-  const workflowId = startWorkflowId(start);
-  const record: StartRecord = {
-    operation: start.operation,
-    requestDigest: requestDigest(start.request),
-    ...(options.event ? { event: options.event } : {}),
-  };
+  const spec = startSpec(start, options.event);
+  const { workflowId } = spec;
+  const record = spec.memo[START_MEMO_KEY];
   if (options.event) {
     const earlier = await findEventRun(client, workflowId, options.event, options);
     if (earlier) return eventOutcome(start, workflowId, earlier.runId, earlier.event, options.event);
   }
   for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
     try {
-      const handle = await client.workflow.start(WORKFLOW_OF[start.operation], {
-        workflowId,
+      const { workflowType, request, memo, ...metadata } = spec;
+      const handle = await client.workflow.start(workflowType, {
         taskQueue: options.taskQueue ?? TASK_QUEUE,
-        args: [start.request],
+        args: [request],
         workflowIdConflictPolicy: 'FAIL',
-        memo: { [START_MEMO_KEY]: record },
-        ...operationStartOptions(start),
+        memo,
+        ...metadata,
       });
       return { status: 'started', workflowId, runId: handle.firstExecutionRunId, operation: start.operation };
     } catch (err) {

@@ -115,6 +115,15 @@ export const ApiKeyExpiration = z
   .string()
   .regex(/^[1-9][0-9]{0,5}(d|h|m|s)$/, 'must be an Elasticsearch duration such as "90d"');
 
+/**
+ * Certificate model: how each deployment trusts the other environment's deployments, as the
+ * documented procedure offers it: `specific` (the default) allowlists the other deployment's
+ * cluster id (`trust_allowlist`); `all` trusts every deployment of the other environment, future
+ * ones included (`trust_all: true`), behind its own gate (`trust-all`).
+ */
+export const DeploymentTrustLevel = z.enum(['specific', 'all']);
+export type DeploymentTrustLevel = z.infer<typeof DeploymentTrustLevel>;
+
 /** The connection request: what an event or the CLI asks crosslink to do. Holds no credentials. */
 export const ConnectionRequest = z
   .object({
@@ -129,6 +138,8 @@ export const ConnectionRequest = z
     /** API key model on 8.10-8.13 (beta there): refused unless true; the keystore then needs a reload or restart. */
     allowBetaApiKeyModel: z.boolean().default(false),
     roles: z.array(RoleSpec).default([]),
+    /** Certificate model: `specific` (absent: the default) or `all` deployments of the other environment. */
+    deploymentTrust: DeploymentTrustLevel.optional(),
     skipUnavailable: z.boolean().default(true),
     /** How long `verify` waits for `_remote/info` to report the alias connected. */
     verifyTimeout: Duration.default('5m'),
@@ -160,6 +171,13 @@ export const ConnectionRequest = z
         code: 'custom',
         path: ['access'],
         message: 'applies only to the api_key model; the certificate model grants access through remote roles',
+      });
+    }
+    if (r.securityModel === 'api_key' && r.deploymentTrust) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['deploymentTrust'],
+        message: 'applies only to the certificate model; the API key model needs no deployment trust',
       });
     }
     if (r.securityModel === 'certificate' && r.apiKeyExpiration) {

@@ -29,6 +29,8 @@ export const DriftKind = z.enum([
   'trust-missing',
   /** Not a connection: what a run that ended without undoing left (repair: disconnect). */
   'leftover',
+  /** It differs from the declared state (the desired-state file): the scheduled reconcile's finding (repair: apply). */
+  'declared',
 ]);
 export type DriftKind = z.infer<typeof DriftKind>;
 
@@ -40,6 +42,8 @@ export const Repair = z.enum([
   're-run deployment-trust',
   'disconnect',
   'investigate',
+  /** `crosslink apply -f <the file>`: the plan the finding carries. */
+  'apply',
 ]);
 export type Repair = z.infer<typeof Repair>;
 
@@ -60,6 +64,8 @@ export function repairCommand(
       return 'crosslink connect <its request.json>';
     case 'disconnect':
       return `crosslink disconnect ${where} --as <you>`;
+    case 'apply':
+      return 'crosslink apply -f <the desired-state file>';
     default:
       return repair;
   }

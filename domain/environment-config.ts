@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ApprovalPolicyConfig } from './approval-policy';
-import { DeploymentId, Duration, EnvironmentName, durationToMs } from './ids';
+import { ActionKind } from './desired-plan';
+import { DeploymentId, Duration, EnvironmentName, Identity, durationToMs } from './ids';
 
 /**
  * A secret, inline or by reference. References keep secrets out of the configuration file:
@@ -121,6 +122,58 @@ export const TimingConfig = z
   .strict();
 export type TimingConfig = z.infer<typeof TimingConfig>;
 
+/** A path inside a repository: relative, without `..` (the worker reads nothing outside the checkout). */
+const RepositoryPath = z
+  .string()
+  .min(1)
+  .refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), 'must be a path inside the repository');
+
+/** Where the scheduled reconcile reads the desired state: a file on the worker, or a git repository it pulls. */
+export const DesiredStateSource = z.union(
+  [
+    z.object({ file: z.string().min(1, 'must be a file path') }).strict(),
+    z
+      .object({
+        git: z
+          .object({
+            /** What `git clone` takes (https://, ssh, file://); credentials through git's own configuration. */
+            url: z.string().min(1),
+            /** A branch or tag. */
+            ref: z
+              .string()
+              .regex(/^[A-Za-z0-9._/-]{1,200}$/, 'must be a branch or tag name')
+              .default('main'),
+            path: RepositoryPath.default('connections.yaml'),
+          })
+          .strict(),
+      })
+      .strict(),
+  ],
+  {
+    error:
+      'must be {"file": "/path/connections.yaml"} or {"git": {"url": ..., "ref": "main", "path": "connections.yaml"}}',
+  },
+);
+export type DesiredStateSource = z.infer<typeof DesiredStateSource>;
+
+/**
+ * The operator's policy for the desired state (`desiredState` in the environments file): where the
+ * scheduled reconcile reads it, and what it may apply by itself. By default it applies nothing: it
+ * records drift and notifies. `autoApply` names the action kinds it starts on its own; every run it
+ * starts still waits at each of its gates for the policy's approvers.
+ */
+export const DesiredStateConfig = z
+  .object({
+    source: DesiredStateSource,
+    autoApply: z.array(ActionKind).default([]),
+    /** Plan with --prune: connections in the file's scope that it does not declare are disconnected (if autoApply has disconnect). */
+    prune: z.boolean().default(false),
+    /** Who the runs the reconcile starts are requested by (approvers other than this one decide their gates). */
+    requestedBy: Identity.default('crosslink-reconcile'),
+  })
+  .strict();
+export type DesiredStateConfig = z.infer<typeof DesiredStateConfig>;
+
 /** The file a worker loads (`CROSSLINK_ENVIRONMENTS`): every environment it may act in. */
 export const EnvironmentsFile = z
   .object({
@@ -141,6 +194,8 @@ export const EnvironmentsFile = z
     approvals: ApprovalPolicyConfig.optional(),
     /** Optional: plan tracking and plan-slot waits (defaults suit a real ECE). */
     timing: TimingConfig.optional(),
+    /** Optional: the declared state the scheduled reconcile plans, and what it may apply by itself. */
+    desiredState: DesiredStateConfig.optional(),
   })
   .strict();
 export type EnvironmentsFile = z.infer<typeof EnvironmentsFile>;

@@ -85,6 +85,7 @@ export const NOTIFICATION_TYPES = {
   rolledBack: 'io.crosslink.notification.run.rolled-back.v1',
   failed: 'io.crosslink.notification.run.failed.v1',
   driftFound: 'io.crosslink.notification.audit.drift-found.v1',
+  declaredDrift: 'io.crosslink.notification.reconcile.declared-drift.v1',
 } as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[keyof typeof NOTIFICATION_TYPES];
 
@@ -143,6 +144,34 @@ export const Notification = z.discriminatedUnion('kind', [
       .min(1)
       .max(50),
   }).strict(),
+  /** The scheduled reconcile found connections that differ from the declared state (one notification per reconcile). */
+  z
+    .object({
+      kind: z.literal('declared-drift'),
+      /** The reconcile run. */
+      workflowId: z.string().min(1).max(400),
+      runId: z.string().min(1).max(200),
+      /** Where the desired state came from, and its revision. */
+      source: z.string().min(1).max(1000),
+      revision: z.string().max(200).optional(),
+      connections: z
+        .array(
+          z
+            .object({
+              connectionId: z.string().min(1).max(400),
+              status: z.enum(['change', 'blocked', 'undeclared']),
+              /** The actions that repair it (an apply would start these). */
+              actions: z.array(z.string().max(50)).max(10),
+              detail: Message,
+            })
+            .strict(),
+        )
+        .min(1)
+        .max(50),
+      /** The apply the reconcile started for the kinds the operator's policy lets it apply. */
+      applied: z.string().max(400).optional(),
+    })
+    .strict(),
 ]);
 export type Notification = z.infer<typeof Notification>;
 export type NotificationInput = z.input<typeof Notification>;
@@ -154,4 +183,5 @@ export const NOTIFICATION_TYPE_BY_KIND: Record<NotificationKind, NotificationTyp
   'rolled-back': NOTIFICATION_TYPES.rolledBack,
   failed: NOTIFICATION_TYPES.failed,
   'drift-found': NOTIFICATION_TYPES.driftFound,
+  'declared-drift': NOTIFICATION_TYPES.declaredDrift,
 };

@@ -33,6 +33,10 @@ export const FailureType = {
   ApprovalTimeout: 'ApprovalTimeout',
   /** Workflow level: one or more undos failed; the result lists what is left behind. */
   CompensationFailed: 'CompensationFailed',
+  /** An apply's plan no longer matches the estate at its start: the message says what changed. */
+  PlanStale: 'PlanStale',
+  /** A desired-state file is not valid: the message names each problem's file, line and field. */
+  InvalidDesiredState: 'InvalidDesiredState',
 } as const;
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
 

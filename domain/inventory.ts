@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { WORKFLOW_TYPES } from './temporal-contract';
+import { DeclaredDriftRecord } from './declared-drift';
+import { type ActionKind, type DescribePlanInput, type DescribedAction } from './desired-plan';
+import { type DesiredState } from './desired-state';
 
 /**
  * What crosslink finds on the systems themselves: every connection it manages, recognised by the
@@ -112,6 +115,8 @@ export const OPERATION_OF_WORKFLOW_TYPE: Readonly<Record<string, string>> = {
   [WORKFLOW_TYPES.listConnections]: 'list',
   [WORKFLOW_TYPES.audit]: 'audit',
   [WORKFLOW_TYPES.inventory]: 'inventory',
+  [WORKFLOW_TYPES.apply]: 'apply',
+  [WORKFLOW_TYPES.reconcile]: 'reconcile',
 };
 
 /** A run on a connection id: the open one (in-progress) or the one that ended without undoing (leftover). */
@@ -264,12 +269,32 @@ export const InventoryView = z.object({
   served: z.array(z.string()),
   /** The last discovery that failed (the inventory above is the one before it). */
   error: z.object({ at: z.string(), message: z.string() }).optional(),
+  /** The latest scheduled reconcile's findings: connections that differ from the declared state. */
+  declared: DeclaredDriftRecord.optional(),
 });
 export type InventoryView = z.infer<typeof InventoryView>;
+
+/** The desired state as the worker read it for the scheduled reconcile, with the operator's policy for it. */
+export interface DesiredStateRead {
+  /** `file:<path>` or `git:<url>@<ref>:<path>`. */
+  source: string;
+  /** The git commit, or the sha256 of the file. */
+  revision: string;
+  desired: DesiredState;
+  autoApply: ActionKind[];
+  prune: boolean;
+  requestedBy: string;
+  /** Whether the worker has a notification sink. */
+  notify: boolean;
+}
 
 /** The read-only activities of the connection lifecycle. */
 export interface LifecycleActivities {
   discoverConnections(filter: DiscoveryFilter): Promise<ConnectionInventory>;
+  /** The declared state the operator's `desiredState` names (a file on the worker, or a git repository). */
+  readDesiredState(): Promise<DesiredStateRead>;
+  /** What each gate of a plan's actions would approve, read now (activities/lifecycle/describe-plan.ts). */
+  describePlannedActions(input: DescribePlanInput): Promise<DescribedAction[]>;
 }
 
 /** Workflow type names and the audit schedule id, shared by the workflows, the worker and the CLI. */

@@ -31,6 +31,8 @@ export const LifecycleOperation = z.enum([
   'audit',
   'list',
   'inventory',
+  'apply',
+  'reconcile',
 ]);
 export type LifecycleOperation = z.infer<typeof LifecycleOperation>;
 

@@ -13,6 +13,7 @@ import { type ConnectionRequest } from './connection-request';
 import { FailureType } from './failures';
 import { WORKFLOW_TYPES } from './temporal-contract';
 import { type ProxyCaBatchInput } from './fan-out';
+import { type ApplyRequest } from './apply';
 import { type MigrationFacts, type PreflightResult, type SealedSecret, type StepDecision } from './records';
 import { decideMigration } from './migration';
 import {
@@ -128,7 +129,14 @@ export interface OperationFacts {
   migration?: { connect: DecisionFacts; facts: MigrationFacts };
 }
 
-export type Operation = 'connect' | 'update-access' | 'rotate' | 'disconnect' | 'fan-out' | 'migrate';
+export type Operation =
+  | 'connect'
+  | 'update-access'
+  | 'rotate'
+  | 'disconnect'
+  | 'fan-out'
+  | 'migrate'
+  | 'apply';
 
 export interface Plan<Extra = unknown> {
   readonly operation: Operation;
@@ -216,6 +224,9 @@ export const CONNECT_API_KEY: Plan = {
   ],
 };
 
+/** Connects recorded before trust-all existed replay without it (their preflight did not decide it). */
+export const TRUST_ALL_PATCH = 'trust-all-step';
+
 /** preflight → platform-trust (both environments) → deployment-trust (both deployments) → register-remote → verify → roles. */
 export const CONNECT_CERTIFICATE: Plan = {
   operation: 'connect',
@@ -226,6 +237,11 @@ export const CONNECT_CERTIFICATE: Plan = {
   entries: [
     row('preflight', { facts: true, detail: preflightDetail, input: factsInput }),
     row('platform-trust'),
+    // Applies only when the request trusts every deployment of the other environment (deploymentTrust: all).
+    row('trust-all', {
+      input: (ctx, side) => ({ ...ctx.stepInput, trustRelationshipId: relationshipIn(ctx, side) }),
+      patch: TRUST_ALL_PATCH,
+    }),
     row('deployment-trust', {
       input: (ctx, side) => ({ ...ctx.stepInput, trustRelationshipId: relationshipIn(ctx, side) }),
     }),
@@ -241,16 +257,18 @@ export function connectPlan(model: SecurityModel): Plan {
 }
 
 /**
- * update-access: the key updated in place behind the api-key gate (always asked for), verified,
- * the roles named created or updated under the same approval. A failure puts the key's previous
- * access back and removes roles this run created: the key keeps its id and secret throughout.
+ * update-access: the key updated in place behind the api-key gate (the rule of every access
+ * change, domain/step-catalog.ts changeGates: preflight adds it when the access differs, as for a
+ * connect), verified, the roles named created or updated under the same approval (their own gate
+ * when the access already matches). A failure puts the key's previous access back and removes
+ * roles this run created: the key keeps its id and secret throughout.
  */
 export const UPDATE_ACCESS: Plan = {
   operation: 'update-access',
   model: 'api_key',
   summary: "change what the connection's key grants, in place",
   facts: 'inspect',
-  gates: ['api-key', 'roles'],
+  gates: ['roles'],
   refuse: (f, id) =>
     f.existingKey
       ? undefined
@@ -449,6 +467,28 @@ export const FAN_OUT: Plan<ProxyCaBatchInput> = {
   ],
 };
 
+/**
+ * apply: a plan of the desired state (domain/desired-plan.ts) checked against the estate at the
+ * start (refused, saying what changed, when it no longer matches), then each action as the existing
+ * operation's run under its connection id: a connection's actions in order, at most
+ * `maxPerDeployment` runs at once on any deployment. Each run keeps its own gates and rollback.
+ */
+export const APPLY: Plan<ApplyRequest> = {
+  operation: 'apply',
+  summary:
+    "a plan of the desired state: checked against the estate, then each action as the operation's own run, limited per deployment",
+  facts: 'none',
+  gates: [],
+  entries: [
+    row<'apply-check', ApplyRequest>('apply-check', { input: (ctx) => ctx.extra }),
+    {
+      kind: 'children',
+      summary:
+        "each action as the operation's run under its connection id (connectRemoteCluster, updateConnectionAccess, rotateConnection, disconnectConnection), a connection's in order, at most maxPerDeployment per deployment",
+    },
+  ],
+};
+
 /** Every plan, for docs/operations.md and the tests. */
 export const PLANS: Readonly<Record<string, Plan<never>>> = {
   'connect (API key model)': CONNECT_API_KEY,
@@ -459,6 +499,7 @@ export const PLANS: Readonly<Record<string, Plan<never>>> = {
   'disconnect (certificate model)': disconnectPlan('certificate'),
   migrate: MIGRATE,
   'fan-out': FAN_OUT as Plan<never>,
+  apply: APPLY as Plan<never>,
 };
 
 /** The decisions of an operation on a connection that exists (its plan's steps), from what the inspection found. */
@@ -498,6 +539,8 @@ export function planOfWorkflow(workflowType: string, model: SecurityModel): Plan
       return FAN_OUT as Plan<never>;
     case WORKFLOW_TYPES.migrate:
       return MIGRATE;
+    case WORKFLOW_TYPES.apply:
+      return APPLY as Plan<never>;
     default:
       return undefined;
   }

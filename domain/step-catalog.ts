@@ -32,6 +32,7 @@ import {
 } from './records';
 import { type InspectConnectionInput, type InspectedConnection } from './activities';
 import { type ProxyCaBatch, type ProxyCaBatchInput } from './fan-out';
+import { type ApplyCheck, type ApplyRequest } from './apply';
 
 /**
  * The steps' ids, in the documented order. They are stable: they name progress rows, approval
@@ -40,6 +41,7 @@ import { type ProxyCaBatch, type ProxyCaBatchInput } from './fan-out';
 export const STEP_IDS = [
   'preflight',
   'platform-trust',
+  'trust-all',
   'deployment-trust',
   'api-key',
   'proxy-ca',
@@ -235,6 +237,41 @@ export const STEP_CATALOG = {
     },
     decide: (f) =>
       apiKeyOnly(f) ? [false, CERTIFICATE_ONLY] : [true, 'each environment must trust the other (both directions)'],
+  }),
+  'trust-all': row({
+    step: 'trust-all',
+    models: ['certificate'],
+    summary:
+      'trust.external with trust_all on both deployments: every deployment of the other environment, future ones too',
+    docs: {
+      does: 'when the request asks for `all` deployments: `trust.external` on both deployments trusts every deployment of the other environment (`trust_all: true`, future ones too); always its own gate',
+      undo: 'set `trust_all` back only when no other connection relies on it',
+    },
+    gatedByDefault: false,
+    sides: { certificate: BOTH },
+    activity: {
+      name: 'ensureTrustAll',
+      timing: 'plan-wait',
+      signature: takes<SideStepInput & { trustRelationshipId: string }, StepRecord>(),
+      summary: (input) =>
+        `${deploymentOf(input, input.side)} trusts every deployment of ${envOf(input, otherSide(input.side))}`,
+    },
+    undo: {
+      name: 'removeTrustAll',
+      timing: 'plan-wait',
+      signature: takes<SideStepInput, UndoReport>(),
+      summary: (input) =>
+        `${deploymentOf(input, input.side)} stops trusting every deployment of ${envOf(input, otherSide(input.side))}`,
+    },
+    decide: (f) =>
+      apiKeyOnly(f)
+        ? [false, CERTIFICATE_ONLY]
+        : f.request.deploymentTrust === 'all'
+          ? [
+              true,
+              `each deployment trusts every deployment of the other environment (trust_all), future ones too: ${f.request.local.environment} <-> ${f.request.remote.environment}`,
+            ]
+          : [false, 'each deployment trusts the other by its cluster id (trust_allowlist): deployment-trust'],
   }),
   'deployment-trust': row({
     step: 'deployment-trust',
@@ -747,6 +784,28 @@ export const STEP_CATALOG = {
       summary: ({ local }) => `entries on ${local.deploymentId} no pair needs`,
     },
   }),
+  /**
+   * apply: the plan checked against the estate now (a fresh discovery; a plan the estate no longer
+   * matches is refused, saying what changed), and each action made the start of its run.
+   */
+  'apply-check': row({
+    step: 'preflight',
+    models: ['api_key', 'certificate'],
+    summary: 'the plan checked against the estate now; each action as the run the apply starts',
+    docs: {
+      does: 'discovers the estate, refuses a plan it no longer matches (naming what changed), and builds each action’s start (request digest, a rotation’s sealed credential)',
+      undo: 'none',
+    },
+    gatedByDefault: false,
+    activity: {
+      name: 'checkApplyPlan',
+      timing: 'discovery',
+      signature: takes<ApplyRequest, ApplyCheck>(),
+      summary: ({ plan }) =>
+        `plan ${plan.id} (${plan.entries.reduce((n: number, e: { actions: unknown[] }) => n + e.actions.length, 0)} action(s)) against the estate now`,
+    },
+    undo: null,
+  }),
 } as const satisfies { readonly [K in StepId]: StepRow & { step: K } } & { readonly [id: string]: StepRow };
 
 export type StepCatalog = typeof STEP_CATALOG;
@@ -787,6 +846,32 @@ export const CATALOG_ACTIVITIES: readonly AnyCall[] = [
 ];
 
 export const DEFAULT_GATES: readonly StepId[] = STEP_IDS.filter((id) => STEP_CATALOG[id].gatedByDefault);
+
+/** The gate every change of a working key's access waits at. */
+export const ACCESS_CHANGE_GATE: StepId = 'api-key';
+
+/**
+ * The gates a change always waits at, whichever operation asks for it (connect, update-access, an
+ * apply's runs, the intake's) and whatever the request and the policy say: changing what a working
+ * key grants is the `api-key` gate; trusting every deployment of another environment is `trust-all`. Preflight (and the lifecycle operations' inspection, which runs
+ * it) adds these to the connection's gates from what it found, so the rule is decided in one place
+ * and its outcome is in history (the preflight result), where a replay finds it.
+ */
+export function changeGates(facts: {
+  existingKey?: { matches: boolean } | undefined;
+  request?: Pick<ConnectionRequest, 'securityModel' | 'deploymentTrust'>;
+}): StepId[] {
+  return [
+    ...(facts.existingKey && !facts.existingKey.matches ? [ACCESS_CHANGE_GATE] : []),
+    // Trusting every deployment of an environment, future ones too, is a decision of its own.
+    ...(facts.request?.securityModel === 'certificate' && facts.request.deploymentTrust === 'all'
+      ? [TRUST_ALL_GATE]
+      : []),
+  ];
+}
+
+/** The gate of trusting every deployment of the other environment (certificate model, `deploymentTrust: all`). */
+export const TRUST_ALL_GATE: StepId = 'trust-all';
 
 /** The gates of `gates` that can open in a run of `model` (a request's defaults name gates of both models). */
 export function gatesOfModel(gates: readonly string[], model: SecurityModel): string[] {

@@ -20,6 +20,8 @@ export const WORKFLOW_TYPES = {
   fanOut: 'connectFanOut',
   inventory: 'crosslinkInventory',
   migrate: 'migrateConnection',
+  apply: 'applyDesiredState',
+  reconcile: 'reconcileDesiredState',
 } as const;
 /** The connection workflow's type name (workflows/index.ts exports a function of this name). */
 export const CONNECTION_WORKFLOW = WORKFLOW_TYPES.connection;
@@ -46,6 +48,15 @@ export const INVENTORY_WORKFLOW = WORKFLOW_TYPES.inventory;
 export const INVENTORY_WORKFLOW_ID = 'crosslink-inventory';
 /** The Temporal Schedule that runs the audit. */
 export const AUDIT_SCHEDULE_ID = 'crosslink-audit';
+/**
+ * Applying a plan of the desired state: a parent that starts each action as the existing
+ * operation's workflow under its connection id (workflows/apply-desired-state.ts).
+ */
+export const APPLY_WORKFLOW = WORKFLOW_TYPES.apply;
+/** The scheduled plan of the declared file against the estate (workflows/reconcile-desired-state.ts). */
+export const RECONCILE_WORKFLOW = WORKFLOW_TYPES.reconcile;
+/** The Temporal Schedule that runs the reconcile. */
+export const RECONCILE_SCHEDULE_ID = 'crosslink-reconcile';
 
 /** Search attributes upserted on each transition, all registered as Keyword on the server. */
 export const SEARCH_ATTRIBUTES = {

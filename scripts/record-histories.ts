@@ -11,8 +11,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
 import { Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { closeAllPools, createActivities } from '../activities';
 import { createEnvironmentRegistry, resolveEnvironments } from '../activities/environments';
@@ -20,7 +21,7 @@ import { type Sealer, createSealer } from '../activities/secrets/sealing';
 import { type ResolvedNotificationSink } from '../activities/notifications';
 import { generateWebhookSecret } from '../common/webhook-signature';
 import { type NotificationSink, createNotificationSink } from '../client/notifications/sink';
-import { CONNECTION_WORKFLOW, EnvironmentsFile } from '../domain';
+import { CONNECTION_WORKFLOW, DesiredStateConfig, EnvironmentsFile } from '../domain';
 import { startSimulator } from '../simulator';
 import { historyToJSON } from '../test/harness/sdk-internals';
 import { configuredSecrets, createdKeySecrets, findSecrets, sealingKeySecrets } from '../test/proof/support/secrets';
@@ -102,6 +103,8 @@ async function record(
   const sealed: string[] = [];
   const registry = createEnvironmentRegistry(resolveEnvironments(EnvironmentsFile.parse(simulator.config)));
   const taskQueue = `crosslink-record-${scenario.name}`;
+  // The reconcile's declared state: a file the worker reads (a temporary one, removed afterwards).
+  const desiredStateFile = scenario.desiredStateFile ? writeDesiredState(scenario.desiredStateFile) : undefined;
   const worker = await Worker.create({
     connection: server.nativeConnection,
     namespace: server.namespace,
@@ -113,6 +116,7 @@ async function record(
       approvals: SERVER_POLICY,
       timing: ACTIVITY_TIMING,
       ...(scenario.notifications ? { notifications: notifications.resolved } : {}),
+      ...(desiredStateFile ? { desiredState: DesiredStateConfig.parse({ source: { file: desiredStateFile } }) } : {}),
     }),
     shutdownGraceTime: '5s',
     identity: 'crosslink-history-recorder',
@@ -170,7 +174,14 @@ async function record(
     await running.catch(() => undefined);
     await closeAllPools();
     await simulator.close();
+    if (desiredStateFile) rmSync(dirname(desiredStateFile), { recursive: true, force: true });
   }
+}
+
+function writeDesiredState(text: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'crosslink-record-desired-')), 'connections.yaml');
+  writeFileSync(file, text);
+  return file;
 }
 
 /** The folder's manifest with the runs just recorded put in place of (or after) their earlier recordings. */

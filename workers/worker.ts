@@ -60,6 +60,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
     // The file's `timing` section, then the caller's overrides (tests, benchmarks).
     timing: { ...timingOverrides(options.config.file.timing), ...options.timing },
     notifications: options.config.notifications,
+    ...(options.config.file.desiredState ? { desiredState: options.config.file.desiredState } : {}),
   });
 
   const connection = await NativeConnection.connect(target.connectionOptions).catch((err: Error) => {

@@ -8,3 +8,5 @@ export { rotateConnection } from './rotate';
 export { migrateConnection } from './migrate';
 export { connectFanOut } from './connect-fan-out';
 export { crosslinkInventory } from './inventory';
+export { applyDesiredState } from './apply-desired-state';
+export { reconcileDesiredState } from './reconcile-desired-state';

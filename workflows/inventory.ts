@@ -26,14 +26,19 @@ import {
   type InventoryView,
   OPERATION_SEARCH_ATTRIBUTE_KEYS,
   RefreshRequest,
+  DeclaredDriftRecord,
+  DescribePlanInput,
+  connectionWanted,
   filterInventory,
 } from '../domain';
 import { lifecycleActivities } from './lifecycle-activities';
-import { inventoryQuery, refreshSignal } from './messages';
+import { declaredDriftSignal, describePlanUpdate, inventoryQuery, refreshSignal } from './messages';
 
 /** What one run hands the next across continue-as-new. */
 export interface InventoryCarry {
   inventory?: ConnectionInventory;
+  /** The latest reconcile's findings (absent in runs before the desired state). */
+  declared?: DeclaredDriftRecord;
   generation: number;
   reasons: string[];
   served: string[];
@@ -52,6 +57,11 @@ export interface InventoryInput {
  * within a few MB for hundreds of connections, well inside Temporal's limits.
  */
 export const DEFAULT_REFRESHES_PER_RUN = 20;
+/**
+ * Plans described in one run before it continues as new: each description is an activity whose
+ * result (a few KB per action) stays in history.
+ */
+export const DESCRIPTIONS_PER_RUN = 50;
 /** How many served request ids the view keeps (a waiting requester finds its own among them). */
 const SERVED_KEPT = 100;
 /** How many distinct reasons one refresh lists. */
@@ -77,7 +87,14 @@ function viewOf(state: InventoryState, filter: DiscoveryFilter | undefined): Inv
     pending: state.pending.length,
     served: state.served,
     ...(state.error ? { error: state.error } : {}),
+    ...(state.declared ? { declared: filterDeclared(state.declared, parsed) } : {}),
   };
+}
+
+/** The reconcile's findings a filter keeps: connections with a side that matches. */
+function filterDeclared(record: DeclaredDriftRecord, filter: DiscoveryFilter): DeclaredDriftRecord {
+  if (!filter.environment && !filter.deploymentId) return record;
+  return { ...record, connections: record.connections.filter((c) => connectionWanted(filter, c)) };
 }
 
 function reasonText(r: RefreshRequest): string {
@@ -144,6 +161,20 @@ async function refresh(state: InventoryState): Promise<void> {
 export async function crosslinkInventory(input: InventoryInput = {}): Promise<void> {
   const state = initialState(input.carried);
   setHandler(inventoryQuery, (filter) => viewOf(state, filter));
+  let descriptions = 0;
+  setHandler(
+    describePlanUpdate,
+    (request) => {
+      descriptions += 1;
+      return lifecycleActivities.describePlannedActions(DescribePlanInput.parse(request));
+    },
+    { validator: (request) => void DescribePlanInput.parse(request) },
+  );
+  setHandler(declaredDriftSignal, (record) => {
+    const parsed = DeclaredDriftRecord.safeParse(record);
+    if (parsed.success) state.declared = parsed.data;
+    else log.warn('declared drift ignored: it is malformed', { issues: parsed.error.issues.length });
+  });
   setHandler(refreshSignal, (request) => {
     const parsed = RefreshRequest.safeParse(request);
     if (parsed.success) state.pending.push(parsed.data);
@@ -155,7 +186,9 @@ export async function crosslinkInventory(input: InventoryInput = {}): Promise<vo
   if (state.generation > 0) setCurrentDetails(detailsOf(state));
   const perRun = input.refreshesPerRun ?? DEFAULT_REFRESHES_PER_RUN;
   for (let refreshes = 0; refreshes < perRun;) {
-    await condition(() => state.pending.length > 0);
+    await condition(() => state.pending.length > 0 || descriptions >= DESCRIPTIONS_PER_RUN);
+    // Many plans described and nothing to refresh: continue as new, to keep the history bounded.
+    if (state.pending.length === 0) break;
     await refresh(state);
     refreshes += 1;
     // After a refresh only: a run whose carried inventory alone is large must still make progress.

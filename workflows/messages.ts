@@ -4,7 +4,11 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import {
+  type ApplyStatus,
   type ApprovalDecision,
+  type DeclaredDriftRecord,
+  type DescribePlanInput,
+  type DescribedAction,
   type AuditEntry,
   type DiscoveryFilter,
   type FanOutPairStatus,
@@ -47,3 +51,18 @@ export const fanOutStatusQuery = defineQuery<FanOutPairStatus[]>('fanOutStatus')
 export const inventoryQuery = defineQuery<InventoryView, [DiscoveryFilter?]>('inventory');
 /** Asks the inventory workflow for a new discovery (requests arriving meanwhile share the next one). */
 export const refreshSignal = defineSignal<[RefreshRequest]>('refresh');
+
+/** An apply's per-connection status (workflows/apply-desired-state.ts): each action's state and run. */
+export const applyStatusQuery = defineQuery<ApplyStatus>('applyStatus');
+
+/**
+ * The scheduled reconcile's findings for the inventory workflow to keep (the latest replaces the
+ * one before): connections that differ from the declared state, each with the plan that repairs it.
+ */
+export const declaredDriftSignal = defineSignal<[DeclaredDriftRecord]>('declaredDrift');
+
+/**
+ * What each gate of a plan's actions would approve, read now by a worker (the inventory workflow
+ * runs the `describePlannedActions` activity): `crosslink plan` shows it under each action.
+ */
+export const describePlanUpdate = defineUpdate<DescribedAction[], [DescribePlanInput]>('describePlan');

@@ -55,20 +55,29 @@ function connectionRelationships(
 
 /**
  * The peer's cluster id was not in the allowlists of the connection's relationships before; an
- * entry that then allowlists nothing (and does not trust all) was not there either.
+ * entry that trusts all deployments without allowlisting the peer is what the connection relied on
+ * (it was made with `deploymentTrust: all`), so its `trust_all` was not there before either; an
+ * entry that then allowlists nothing and does not trust all was not there at all. (The undos still
+ * keep what another connection relies on.)
  */
 function trustWithout(trust: TrustSettings, relationships: readonly string[], peerClusterId: string): TrustSettings {
   if (!trust.external) return trust;
   const external: External[] = [];
   for (const e of trust.external) {
     const allowlist = (e.trust_allowlist as string[] | undefined) ?? [];
-    if (!relationships.includes(e.trust_relationship_id) || !allowlist.includes(peerClusterId)) {
+    if (!relationships.includes(e.trust_relationship_id)) {
+      external.push(e);
+      continue;
+    }
+    const reliedOnTrustAll = e.trust_all === true && !allowlist.includes(peerClusterId);
+    if (!allowlist.includes(peerClusterId) && !reliedOnTrustAll) {
       external.push(e);
       continue;
     }
     const rest = allowlist.filter((id) => id !== peerClusterId);
-    if (rest.length === 0 && !e.trust_all) continue;
-    external.push({ ...e, trust_allowlist: rest });
+    const trustAll = reliedOnTrustAll ? false : e.trust_all;
+    if (rest.length === 0 && !trustAll) continue;
+    external.push({ ...e, trust_all: trustAll, ...('trust_allowlist' in e ? { trust_allowlist: rest } : {}) });
   }
   const result: TrustSettings = { ...trust, external };
   // A deployment whose external list was only the connection's had none (undo then sends none).

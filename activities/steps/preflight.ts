@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { type ConnectionRequest } from '../../domain/connection-request';
 import { FailureType } from '../../domain/failures';
 import { type DeploymentFacts, type PreflightResult, type ProxyCaFacts } from '../../domain/records';
-import { type DecisionFacts, decideConnect } from '../../domain/step-catalog';
+import { type DecisionFacts, changeGates, decideConnect } from '../../domain/step-catalog';
 import { directHoldsPem } from '../ece/deployments';
 import { proxyCaEntryName } from '../marks';
 import { type Deps, type StepContext, type StepImplementations } from '../context';
@@ -49,7 +49,7 @@ export async function assessConnection(
 ): Promise<{ result: PreflightResult; decisionFacts: DecisionFacts }> {
   const { connectionId, request } = input;
   // First, so a gate nobody may decide is refused before anything is read.
-  const approvals = connectionApprovals(deps.approvals, request, request.approval.gates);
+  connectionApprovals(deps.approvals, request, request.approval.gates);
   const snapshot = await readPreflightSnapshot(deps, ctx, request, connectionId);
   const heldBy = connectionHeldElsewhere(snapshot, request, connectionId, ctx.workflowId);
   if (heldBy) throw ownershipConflict(heldBy);
@@ -82,6 +82,11 @@ export async function assessConnection(
     expectedAddress: expectedProxyAddress(snapshot, request),
     ...(existingKey ? { existingKey } : {}),
   };
+  // The gates of this change: the request's, the policy's, and those a change always waits at (an access change).
+  const approvals = connectionApprovals(deps.approvals, request, [
+    ...request.approval.gates,
+    ...changeGates({ existingKey, request }),
+  ]);
   const result: PreflightResult = {
     connectionId,
     model: request.securityModel,

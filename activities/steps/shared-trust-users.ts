@@ -18,7 +18,7 @@ export interface RemoteAlias {
 const REMOTE_KEY = /^cluster\.remote\.([^.]+)\.(mode|proxy_address|server_name|seeds)$/;
 const CREDENTIALS_KEY = /^cluster\.remote\.([^.]+)\.credentials$/;
 
-function hostOf(address: string): string {
+export function hostOf(address: string): string {
   // "host:port", or "[v6]:port": strip the port; server_name has none.
   const v6 = /^\[([^\]]+)\](?::\d+)?$/.exec(address);
   if (v6) return v6[1]!;

@@ -18,8 +18,14 @@ export const EXIT = {
   /** Temporal cannot be reached, or no worker answered in time (`connect`: no preflight verdict in time). */
   UNAVAILABLE: 6,
   /**
+   * `plan`: the estate differs from the desired-state file (as `terraform plan -detailed-exitcode`;
+   * `plan` reports every error, a usage error too, as 1).
+   */
+  PLAN_CHANGES: 2,
+  /**
    * `status --watch`: the connection ended without connecting (rolled back, failed, cancelled);
-   * `connect`: the run ended before preflight decided (cancelled, terminated).
+   * `connect`: the run ended before preflight decided (cancelled, terminated);
+   * `apply --follow`: an action did not end done.
    */
   NOT_CONNECTED: 7,
   /**
@@ -27,5 +33,7 @@ export const EXIT = {
    * different request. The message names the run and what differs; nothing was started.
    */
   CONFLICT: 8,
+  /** `apply --follow`: the estate changed since the plan was made; nothing was started (the message says what changed). */
+  PLAN_STALE: 9,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -11,6 +11,9 @@ import { registerDisconnectCommand } from './commands/disconnect';
 import { registerRotateCommand } from './commands/rotate';
 import { registerMigrateCommand } from './commands/migrate';
 import { registerUpdateAccessCommand } from './commands/update-access';
+import { registerApplyCommand } from './commands/apply';
+import { registerPlanCommands } from './commands/plan';
+import { registerReconcileCommand } from './commands/reconcile';
 import { historyCommand } from './commands/history';
 import { listCommand } from './commands/list';
 import { statusCommand } from './commands/status';
@@ -32,8 +35,10 @@ TEMPORAL_PROFILE / TEMPORAL_CONFIG_FILE. TEMPORAL_UI_URL sets the Web UI base fo
 
 Exit codes: 0 ok, 1 unexpected error, 2 usage, 3 invalid input, 4 refused by the workflow (connect:
 preflight refused), 5 workflow not found, 6 Temporal or worker unavailable (connect: no preflight
-verdict in time), 7 ended not connected (status --watch; connect: ended before preflight decided),
-8 another run holds the connection with another operation or a different request.`;
+verdict in time), 7 ended not connected (status --watch; connect: ended before preflight decided;
+apply --follow: an action not done), 8 another run holds the connection with another operation or
+a different request, 9 (apply --follow) the estate changed since the plan. \`plan\` exits as
+terraform plan -detailed-exitcode: 0 no changes, 2 changes, 1 any error.`;
 
 export function buildProgram(ctx: CliContext, setExit: (code: ExitCode) => void): Command {
   const program = new Command('crosslink')
@@ -158,6 +163,9 @@ export function buildProgram(ctx: CliContext, setExit: (code: ExitCode) => void)
   registerUpdateAccessCommand(program, ctx, run);
   registerRotateCommand(program, ctx, run);
   registerMigrateCommand(program, ctx, run);
+  registerPlanCommands(program, ctx, run);
+  registerApplyCommand(program, ctx, run);
+  registerReconcileCommand(program, ctx, run);
 
   for (const cmd of program.commands) {
     cmd.exitOverride().configureOutput({
@@ -183,12 +191,17 @@ export async function runCli(args: readonly string[], ctx: CliContext): Promise<
   } catch (err) {
     if (err instanceof CommanderError) {
       // Help and version are successes; every other commander error is a usage error (already printed).
-      return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+      return err.exitCode === 0 ? EXIT.OK : detailed(args, EXIT.USAGE);
     }
     const cliError = toCliError(err, workflowIdArg(args));
     ctx.err(`crosslink: ${cliError.message}`);
-    return cliError.exitCode;
+    return detailed(args, cliError.exitCode);
   }
+}
+
+/** `plan` exits as terraform plan -detailed-exitcode: 2 means changes, so every error is 1. */
+function detailed(args: readonly string[], code: ExitCode): ExitCode {
+  return args[0] === 'plan' && code !== EXIT.OK ? EXIT.FAILURE : code;
 }
 
 /** The <workflow-id> of commands that take one (for "not found" messages). */

@@ -94,6 +94,10 @@ export function createNotificationSink(options: NotificationSinkOptions): Notifi
 
 /** One line an operator can read at a glance. */
 export function summary(n: Notification): string {
+  if (n.kind === 'declared-drift') {
+    const list = n.connections.map((c) => `${c.connectionId}: ${c.actions.join(', ') || c.status}`).join('; ');
+    return `[notification] differs from ${n.source}: ${list}${n.applied ? `; applying: ${n.applied}` : ''}`;
+  }
   const where = `${n.workflowId} (${n.local.environment}/${n.local.deploymentId} -> ${n.remote.environment}/${n.remote.deploymentId} as ${n.alias})`;
   switch (n.kind) {
     case 'gate-opened':

@@ -167,6 +167,15 @@ function scriptedSteps(options: ScriptOptions): Partial<CrosslinkActivities> {
       };
     },
     removeDeploymentTrust: undo('trust restored'),
+    async ensureTrustAll({ request, side }) {
+      const ref = request[side];
+      return {
+        attempt: attempt(),
+        created: [resource('trust-all', 'deployment-trust', `${ref.deploymentId}/trust_all`, ref.environment)],
+        detail: `trust.external on ${ref.deploymentId} trusts every deployment of the other environment`,
+      };
+    },
+    removeTrustAll: undo('trust_all set back'),
     async createCrossClusterApiKey({ request }: StepInput) {
       return {
         attempt: attempt(),
@@ -263,6 +272,7 @@ function scriptedSteps(options: ScriptOptions): Partial<CrosslinkActivities> {
     retireDeploymentTrust: lifecycleOnly('migrate'),
     retirePlatformTrust: lifecycleOnly('migrate'),
     retireRemoteRoles: lifecycleOnly('migrate'),
+    checkApplyPlan: lifecycleOnly('apply plans'),
   };
 }
 

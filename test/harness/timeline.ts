@@ -37,7 +37,23 @@ export type TimelineEntry =
   | { at: number; kind: 'workflow-failed'; failureType?: string; message?: string }
   | { at: number; kind: 'workflow-cancelled' }
   | { at: number; kind: 'signal-external'; workflowId: string; name: string; args: unknown[]; delivered: boolean }
-  | { at: number; kind: 'workflow-continued-as-new'; args: unknown[] };
+  | { at: number; kind: 'workflow-continued-as-new'; args: unknown[] }
+  | {
+      at: number;
+      kind: 'child-started';
+      seq: number;
+      workflowType: string;
+      workflowId: string;
+      /** `already-started`: a run of that id was open, so the start failed as the server fails it. */
+      outcome: 'started' | 'already-started';
+    }
+  | {
+      at: number;
+      kind: 'child-resolved';
+      seq: number;
+      workflowId: string;
+      status: 'completed' | 'failed' | 'cancelled';
+    };
 
 export type TimelineKind = TimelineEntry['kind'];
 export type EntryOf<K extends TimelineKind> = Extract<TimelineEntry, { kind: K }>;

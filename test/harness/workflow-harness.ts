@@ -82,6 +82,7 @@ export class WorkflowHarness {
       startTime,
       activities: options.activities,
       externalWorkflows: options.externalWorkflows ?? {},
+      startChild: (child) => this.startChild(child, options),
     });
     this.started.push(run);
     await run.activate([
@@ -101,10 +102,42 @@ export class WorkflowHarness {
     return run;
   }
 
+  /** The runs still running (a parent's children among them). */
+  runsWaiting(): HarnessRun[] {
+    return this.started.filter((r) => r.status === 'running');
+  }
+
+  /** The latest run of a workflow id (a child the workflow started, to approve its gates). */
+  runOf(workflowId: string): HarnessRun | undefined {
+    return [...this.started].reverse().find((r) => r.workflowId === workflowId);
+  }
+
+  /**
+   * A child run, as the server starts it: refused while a run of its id is open (the default
+   * conflict policy), else started in this harness with the parent's activities at the parent's time.
+   */
+  private async startChild(child: ChildStartRequest, parent: StartOptions): Promise<HarnessRun | 'already-started'> {
+    if (this.started.some((r) => r.workflowId === child.workflowId && r.status === 'running')) return 'already-started';
+    return this.start(child.workflowType, child.args, {
+      activities: parent.activities,
+      workflowId: child.workflowId,
+      startTime: child.startTime,
+      ...(parent.externalWorkflows ? { externalWorkflows: parent.externalWorkflows } : {}),
+    });
+  }
+
   async destroy(): Promise<void> {
     for (const run of this.started) await run.dispose();
     await this.sandbox.destroy();
   }
+}
+
+/** What a workflow asks when it starts a child. */
+interface ChildStartRequest {
+  workflowType: string;
+  workflowId: string;
+  args: unknown[];
+  startTime: number;
 }
 
 /** How a run ended. `failure` is the decoded error (ApplicationFailure with details, CancelledFailure...). */
@@ -120,7 +153,23 @@ interface RunContext {
   startTime: number;
   activities: ActivityImplementations;
   externalWorkflows: Record<string, HarnessRun | true>;
+  startChild: (child: ChildStartRequest) => Promise<HarnessRun | 'already-started'>;
 }
+
+/** A child run the workflow started, and what its parent was told of it. */
+interface ChildEntry {
+  seq: number;
+  workflowType: string;
+  workflowId: string;
+  args: unknown[];
+  run?: HarnessRun;
+  /** The parent was told how the child ended. */
+  resolved: boolean;
+  cancelRequested: boolean;
+}
+
+/** StartChildWorkflowExecutionFailedCause WORKFLOW_ALREADY_EXISTS (the server's answer while a run of the id is open). */
+const START_FAILED_ALREADY_EXISTS = 1;
 
 /** What Core reports when the target of a signal does not exist. */
 const EXTERNAL_NOT_FOUND: ProtoFailure = {
@@ -135,7 +184,7 @@ export class HarnessRun {
   /** Virtual time (epoch ms). */
   now: number;
   status: RunStatus = 'running';
-  private result: RunOutcome | undefined;
+  result: RunOutcome | undefined;
   private readonly activities = new Map<number, { run: ActivityRun; scheduledAt: number; waitingOnCancel: boolean }>();
   private readonly timers = new Map<number, number>();
   private readonly immediate: Array<{ seq: number; activity: string; resolution: ActivityResolution }> = [];
@@ -143,6 +192,7 @@ export class HarnessRun {
   private readonly updateResponses = new Map<string, { value?: unknown; error?: Error }>();
   private readonly updateNames = new Map<string, string>();
   private readonly queryResponses = new Map<string, { value?: unknown; error?: Error }>();
+  private readonly children: ChildEntry[] = [];
   private ids = 0;
 
   constructor(
@@ -273,7 +323,8 @@ export class HarnessRun {
    * One step of the event loop: resolve finished activities, else wait for running ones, else fire
    * the earliest timer. Returns false when only an external input can move the workflow on.
    */
-  private async advance(): Promise<boolean> {
+  private async advance(fireTimers = true): Promise<boolean> {
+    if (await this.advanceChildren()) return true;
     if (this.externalSignals.length > 0) {
       const due = this.externalSignals.splice(0);
       await this.activate(
@@ -318,7 +369,7 @@ export class HarnessRun {
       await this.activate(jobs);
       return true;
     }
-    if (this.timers.size > 0) {
+    if (this.timers.size > 0 && fireTimers) {
       const due = [...this.timers.entries()].filter(([, at]) => at === firstTimerAt).map(([seq]) => seq);
       this.now = Math.max(this.now, firstTimerAt);
       for (const seq of due) {
@@ -329,6 +380,89 @@ export class HarnessRun {
       return true;
     }
     return false;
+  }
+
+  /**
+   * The children, as the server would run them: a start is resolved (started, or refused while a
+   * run of the id is open), a child is driven without firing its timers (a gate's deadline never
+   * passes by itself: a test decides its gates), and an ended child's outcome is resolved in the
+   * parent. True when something moved.
+   */
+  private async advanceChildren(): Promise<boolean> {
+    for (const child of this.children) {
+      if (!child.run && !child.resolved) {
+        const started = await this.context.startChild({
+          workflowType: child.workflowType,
+          workflowId: child.workflowId,
+          args: child.args,
+          startTime: this.now,
+        });
+        this.record({
+          kind: 'child-started',
+          seq: child.seq,
+          workflowType: child.workflowType,
+          workflowId: child.workflowId,
+          outcome: started === 'already-started' ? 'already-started' : 'started',
+        });
+        if (started === 'already-started') {
+          child.resolved = true;
+          await this.activate([
+            {
+              resolveChildWorkflowExecutionStart: {
+                seq: child.seq,
+                failed: {
+                  workflowId: child.workflowId,
+                  workflowType: child.workflowType,
+                  cause: START_FAILED_ALREADY_EXISTS,
+                },
+              },
+            },
+          ]);
+          return true;
+        }
+        child.run = started;
+        await this.activate([
+          { resolveChildWorkflowExecutionStart: { seq: child.seq, succeeded: { runId: started.runId } } },
+        ]);
+        return true;
+      }
+      const run = child.run;
+      if (!run || child.resolved) continue;
+      if (child.cancelRequested && run.status === 'running') {
+        child.cancelRequested = false;
+        await run.cancel();
+        return true;
+      }
+      if (run.status === 'running' && (await run.advance(false))) return true;
+      if (run.status !== 'running') {
+        await this.resolveChild(child, run);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private async resolveChild(child: ChildEntry, run: HarnessRun): Promise<void> {
+    child.resolved = true;
+    const outcome = run.result;
+    const status = outcome?.status ?? 'failed';
+    this.record({ kind: 'child-resolved', seq: child.seq, workflowId: child.workflowId, status });
+    const wrapped = (failure: ProtoFailure | undefined): ProtoFailure => ({
+      message: 'Child Workflow execution failed',
+      childWorkflowExecutionFailureInfo: {
+        namespace: 'default',
+        workflowExecution: { workflowId: child.workflowId, runId: run.runId },
+        workflowType: { name: child.workflowType },
+      },
+      ...(failure ? { cause: failure } : {}),
+    });
+    const result =
+      status === 'completed'
+        ? { completed: { result: defaultPayloadConverter.toPayload((outcome as { value: unknown }).value) } }
+        : status === 'cancelled'
+          ? { cancelled: { failure: wrapped(run.failureProto) } }
+          : { failed: { failure: wrapped(run.failureProto) } };
+    await this.activate([{ resolveChildWorkflowExecution: { seq: child.seq, result } }]);
   }
 
   /**
@@ -440,10 +574,9 @@ export class HarnessRun {
       this.finish({ status: 'completed', value: payload ? defaultPayloadConverter.fromPayload(payload) : undefined });
       this.record({ kind: 'workflow-completed' });
     } else if (command.failWorkflowExecution) {
-      const failure = toError(
-        command.failWorkflowExecution.failure ?? { message: 'workflow failed without a failure' },
-      );
-      this.finish({ status: 'failed', failure });
+      const proto = command.failWorkflowExecution.failure ?? { message: 'workflow failed without a failure' };
+      const failure = toError(proto);
+      this.finish({ status: 'failed', failure }, proto);
       const failureType = failure instanceof ApplicationFailure ? (failure.type ?? undefined) : undefined;
       this.record({ kind: 'workflow-failed', message: failure.message, ...(failureType ? { failureType } : {}) });
     } else if (command.signalExternalWorkflowExecution) {
@@ -466,16 +599,37 @@ export class HarnessRun {
       this.continuedAsNewWith = args;
       this.status = 'continued-as-new';
       this.record({ kind: 'workflow-continued-as-new', args });
+    } else if (command.startChildWorkflowExecution) {
+      const start = command.startChildWorkflowExecution;
+      this.children.push({
+        seq: start.seq ?? 0,
+        workflowType: start.workflowType ?? '',
+        workflowId: start.workflowId ?? '',
+        args: (start.input ?? []).map((p) => defaultPayloadConverter.fromPayload(p)),
+        resolved: false,
+        cancelRequested: false,
+      });
+    } else if (command.cancelChildWorkflowExecution) {
+      const seq = command.cancelChildWorkflowExecution.childWorkflowSeq ?? 0;
+      const child = this.children.find((c) => c.seq === seq);
+      if (child) child.cancelRequested = true;
     } else if (command.cancelWorkflowExecution) {
-      this.finish({ status: 'cancelled', failure: new CancelledFailure('workflow cancelled') });
+      this.finish(
+        { status: 'cancelled', failure: new CancelledFailure('workflow cancelled') },
+        { message: 'workflow cancelled', canceledFailureInfo: {} },
+      );
       this.record({ kind: 'workflow-cancelled' });
     }
   }
 
-  private finish(outcome: RunOutcome): void {
+  private finish(outcome: RunOutcome, failure?: ProtoFailure): void {
     this.result = outcome;
     this.status = outcome.status;
+    this.failureProto = failure;
   }
+
+  /** The failure the run ended with, as Core carries it (a parent's child resolution wraps it). */
+  failureProto: ProtoFailure | undefined;
 
   private record(entry: DistributiveOmit<TimelineEntry, 'at'>): void {
     this.timeline.push({ ...entry, at: this.now - this.context.startTime } as TimelineEntry);

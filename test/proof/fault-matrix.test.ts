@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { CONNECTION_WORKFLOW } from '../../domain';
 import { WorkflowHarness } from '../harness/workflow-harness';
-import { type Baselines, type CellResult, runCell } from './fault-matrix/cell';
+import { type Baselines, type CellResult, outcomeApprovingGates, runCell } from './fault-matrix/cell';
 import { ROWS, type Row, kindsFor } from './fault-matrix/rows';
 import { renderMatrix } from './fault-matrix/table';
 import { diff, objects } from './support/state-diff';
@@ -37,7 +37,7 @@ beforeAll(async () => {
     const world = await takeWorld();
     try {
       const run = await harness.start(CONNECTION_WORKFLOW, [row.request()], { activities: world.activities });
-      const outcome = await run.outcome();
+      const outcome = await outcomeApprovingGates(run);
       if (outcome.status !== 'completed') throw new Error(`baseline ${model} did not connect: ${outcome.status}`);
       baselines.set(model, objects(diff(world.before, world.state(), true)));
     } finally {

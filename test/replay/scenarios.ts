@@ -5,6 +5,13 @@
  */
 import { type Client, type WorkflowHandle } from '@temporalio/client';
 import {
+  APPLY_WORKFLOW,
+  ApplyRequest,
+  type ConnectionInventory,
+  type DesiredPlan,
+  DesiredState,
+  RECONCILE_WORKFLOW,
+  planDesiredState,
   AUDIT_WORKFLOW,
   CONNECTION_WORKFLOW,
   type ConnectionRequest,
@@ -31,6 +38,8 @@ import { startOrFind, startedOrThrow } from '../../client/start-or-find';
 import { findPreviousCredential } from '../../client/previous-credential';
 import { DEFAULT_IDS, type SimulatorHandle } from '../../simulator/api';
 import { autoFollowThrough, followThrough } from '../server/replication';
+import { withPlanId } from '../../client/plan-id';
+import { requestRefresh } from '../../client/cli/inventory-client';
 import { approveSignal, approveUpdate, inventoryQuery, refreshSignal } from '../../workflows/messages';
 import { sign } from '../harness/approvers';
 import { APPROVER, REQUESTER, apiKeyRequest, certificateRequest } from '../server/requests';
@@ -59,6 +68,8 @@ export interface RecordingScenario {
   closedAs: ClosedAs;
   /** The worker has a notification sink (runs send notifications only then). */
   notifications?: boolean;
+  /** The worker's desired-state file (the reconcile reads it): its text, written to a file the worker's `desiredState` names. */
+  desiredStateFile?: string;
 }
 
 /** Approves every gate the run stops at with signed decisions, by update or by signal, until it ends. */
@@ -422,4 +433,103 @@ export const SCENARIOS: readonly RecordingScenario[] = [
     },
     closedAs: 'completed',
   },
+  {
+    name: 'apply-connected',
+    description:
+      'apply of a plan of two connections on an empty estate: the check against the estate, then one connect run per action under its connection id',
+    workflowType: APPLY_WORKFLOW,
+    async start(ctx) {
+      const request = ApplyRequest.parse({ plan: recordedPlan(), requestedBy: REQUESTER });
+      const started = startedOrThrow(
+        await startOrFind(ctx.client, { operation: 'apply', request }, { taskQueue: ctx.taskQueue }),
+      );
+      return ctx.client.workflow.getHandle(started.workflowId, started.runId);
+    },
+    async drive(handle, client) {
+      // Each action is a connection run of its own: approve whatever gates the worker's policy gives it.
+      for (const entry of recordedPlan().entries) {
+        const child = client.workflow.getHandle(entry.connectionId);
+        for (let tries = 0; ; tries++) {
+          const started = await child.describe().then(
+            () => true,
+            () => false,
+          );
+          if (started) break;
+          if (tries > 600) throw new Error(`apply-connected: ${child.workflowId} never started`);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        await approveEveryGate(child, 'update');
+      }
+      await handle.result();
+    },
+    closedAs: 'completed',
+  },
+  {
+    name: 'reconcile-drift',
+    description:
+      'scheduled reconcile of a file declaring a connection the estate lacks: drift recorded on the inventory, notified, nothing applied (no autoApply)',
+    workflowType: RECONCILE_WORKFLOW,
+    desiredStateFile: [
+      'version: 1',
+      'connections:',
+      `  - local: { environment: ece-a, deploymentId: ${DEFAULT_IDS.a9} }`,
+      `    remote: { environment: ece-b, deploymentId: ${DEFAULT_IDS.b9} }`,
+      '    alias: declared-b',
+      '    model: api_key',
+      '    access: { search: [ { names: [ "logs-*" ] } ] }',
+      '',
+    ].join('\n'),
+    async start(ctx) {
+      // The inventory workflow the reconcile records its findings on.
+      await requestRefresh(ctx.client, { reason: 'recording reconcile-drift' }, ctx.taskQueue);
+      return ctx.client.workflow.start(RECONCILE_WORKFLOW, {
+        workflowId: 'crosslink-reconcile-recorded',
+        taskQueue: ctx.taskQueue,
+        args: [],
+      });
+    },
+    async drive(handle, client) {
+      await handle.result();
+      await client.workflow
+        .getHandle(INVENTORY_WORKFLOW_ID)
+        .terminate('recording done')
+        .catch(() => undefined);
+    },
+    closedAs: 'completed',
+    notifications: true,
+  },
 ];
+
+/** The plan apply-connected applies: two API key connections from ece-a 9.x, without gates, on an empty estate. */
+function recordedPlan(): DesiredPlan {
+  const desired = DesiredState.parse({
+    version: 1,
+    connections: [
+      ['applied-b9', DEFAULT_IDS.b9],
+      ['applied-b815', DEFAULT_IDS.b815],
+    ].map(([alias, remote]) => ({
+      local: { environment: 'ece-a', deploymentId: DEFAULT_IDS.a9 },
+      remote: { environment: 'ece-b', deploymentId: remote },
+      alias,
+      model: 'api_key',
+      access: { search: [{ names: ['logs-*'] }] },
+      gates: [],
+    })),
+  });
+  const empty: ConnectionInventory = {
+    discoveredAt: '2026-01-01T00:00:00.000Z',
+    environments: [],
+    connections: [],
+    unmanaged: [],
+    errors: [],
+    truncated: false,
+  };
+  return withPlanId(
+    planDesiredState(desired, empty, {
+      prune: false,
+      now: Date.parse('2026-01-01T00:00:00Z'),
+      requestedBy: REQUESTER,
+      source: 'connections.yaml',
+    }),
+  );
+}

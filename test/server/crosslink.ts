@@ -68,7 +68,13 @@ export interface CrosslinkSuite {
    * A fresh simulator and queue; `worker: false` leaves starting workers to the scenario; a
    * topology and plan duration replace the default ones.
    */
-  scenario(options?: { worker?: boolean; topology?: TopologyInput; planDurationMs?: number }): Promise<Scenario>;
+  scenario(options?: {
+    worker?: boolean;
+    topology?: TopologyInput;
+    planDurationMs?: number;
+    /** The workers' task queue (default: one of the scenario's own); the CLI's (`crosslink`) for a scenario that runs the CLI's starts. */
+    taskQueue?: string;
+  }): Promise<Scenario>;
   /** Ends the current scenario: its workers, then its simulator. */
   endScenario(): Promise<void>;
   /** Ends the scenario and stops the server. */
@@ -173,12 +179,12 @@ export async function startCrosslinkSuite(name: string): Promise<CrosslinkSuite>
 
   return {
     server,
-    async scenario({ worker = true, topology, planDurationMs = PLAN_DURATION_MS } = {}) {
+    async scenario({ worker = true, topology, planDurationMs = PLAN_DURATION_MS, taskQueue: queue } = {}) {
       await endScenario();
       const simulator = await startSimulator({ planDurationMs, ...(topology ? { topology } : {}) });
       const workers = new Set<RunningWorker>();
       current = { simulator, workers };
-      const taskQueue = `crosslink-${name}-${++count}`;
+      const taskQueue = queue ?? `crosslink-${name}-${++count}`;
       const scenario: Scenario = {
         simulator,
         taskQueue,

@@ -85,7 +85,8 @@ describe('a permanent failure at each step rolls back exactly what was registere
     .filter((r) => r !== 'preflight' && rowOf(r).undo);
   it.each(certificateRows)('certificate model: %s fails', async (failing) => {
     const activity = rowOf(failing).activity.name as ActivityName;
-    const run = await startConnection(h.harness, certificateRequest(), {
+    // Trusting every deployment of ece-b, so every row of the plan runs (trust-all too).
+    const run = await startConnection(h.harness, certificateRequest({ deploymentTrust: 'all' }), {
       activities: withOverrides(scriptedActivities(), { [activity]: fails(FailureType.PlanFailed) }),
     });
     await expect(run.resultValue()).rejects.toMatchObject({ type: FailureType.PlanFailed });

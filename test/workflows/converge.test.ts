@@ -1,12 +1,14 @@
 /**
  * Starting a connection that exists converges (issue 12 part 2): the same request is a no-op that
- * says so; other access updates the working key in place; a later failure leaves the connection
+ * says so; other access updates the working key in place, after the api-key gate (every access
+ * change waits there: test/workflows/access-gate.test.ts); a later failure leaves the connection
  * working (the key keeps its id, secret and earlier access), so "rolled-back" is true.
  */
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { type ConnectionInventory, type ConnectionRequest, FailureType, connectionId } from '../../domain';
 import { DEFAULT_IDS } from '../../simulator/api';
-import { apiKeyRequest, failureProgress, progressOf, startConnection, statuses } from './fixtures';
+import { signedApproval } from '../harness/approvers';
+import { APPROVER, apiKeyRequest, failureProgress, progressOf, startConnection, statuses } from './fixtures';
 import { useSimulatorWorld } from './simulator-world';
 
 const t = useSimulatorWorld();
@@ -18,6 +20,15 @@ async function connect(request: ConnectionRequest) {
     activities: t.world.activities,
     workflowId: connectionId(request),
   });
+  return run;
+}
+
+/** A connect with other access: it waits at the api-key gate, which bob approves. */
+async function connectApproved(request: ConnectionRequest) {
+  const run = await connect(request);
+  await run.until((r) => r.timeline.some((e) => e.kind === 'timer-started'));
+  expect((await progressOf(run)).pendingGate?.gate).toBe('api-key');
+  await run.update('approve', await signedApproval(run, 'api-key', APPROVER));
   return run;
 }
 
@@ -54,7 +65,7 @@ it('the same request again is a no-op that says so, and the working key stays', 
 it('other access updates the working key in place: same key, keystore untouched', async () => {
   const [key] = remoteKeys();
   const keystoreBefore = t.world.state()['ece-a']!.deployments[DEFAULT_IDS.a815]!.keystore;
-  const run = await connect(wider());
+  const run = await connectApproved(wider());
   await expect(run.resultValue()).resolves.toMatchObject({ state: 'connected' });
   expect(statuses(await progressOf(run))).toMatchObject({ 'api-key': 'succeeded', keystore: 'skipped' });
   expect(remoteKeys()).toEqual([expect.objectContaining({ id: key!.id, invalidated: false })]);
@@ -73,7 +84,7 @@ it('a later failure puts the earlier access back and leaves the connection worki
     message: 'injected',
     times: 1,
   });
-  const run = await connect(wider());
+  const run = await connectApproved(wider());
   const outcome = await run.outcome();
   expect(outcome.status).toBe('failed');
   if (outcome.status !== 'failed') return;

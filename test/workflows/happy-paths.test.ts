@@ -33,7 +33,9 @@ describe('happy paths with scripted activities', () => {
   });
 
   it('connects with the certificate model: both environments and both deployments in parallel', async () => {
-    const run = await startConnection(h.harness, certificateRequest(), {
+    // Trusting every deployment of ece-b, so every row of the plan runs (trust-all too; the default,
+    // specific deployments, skips it: test/workflows/trust-all.test.ts).
+    const run = await startConnection(h.harness, certificateRequest({ deploymentTrust: 'all' }), {
       activities: withOverrides(scriptedActivities()),
     });
     const result = (await run.resultValue()) as ConnectionResult;

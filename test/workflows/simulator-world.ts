@@ -10,6 +10,8 @@ import {
   createEnvironmentRegistry,
   resolveEnvironments,
 } from '../../activities/environments';
+import { elasticsearchResource, getDeployment } from '../../activities/ece/deployments';
+import { type EsClient } from '../../activities/elasticsearch/client';
 import { createSealer } from '../../activities/secrets/sealing';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import {
@@ -45,6 +47,8 @@ export interface SimulatorWorld {
   before: SimulatorSnapshot;
   /** comparableState now. */
   state(): SimulatorSnapshot;
+  /** A deployment's Elasticsearch, as the worker reaches it: a test changes things by hand through it. */
+  elasticsearch(environment: string, deploymentId: string): Promise<EsClient>;
   close(): Promise<void>;
 }
 
@@ -73,6 +77,12 @@ export async function startWorld(options: WorldOptions = {}): Promise<SimulatorW
     activities: activities as unknown as ActivityImplementations,
     before: comparableState(simulator.snapshot()),
     state: () => comparableState(simulator.snapshot()),
+    async elasticsearch(environment, deploymentId) {
+      const ece = registry.ece(environment);
+      const { deployment } = await getDeployment(ece, deploymentId);
+      const es = elasticsearchResource(ece, deployment, deployment.resources.elasticsearch[0]!.ref_id);
+      return registry.elasticsearch(environment, deploymentId, es.info.metadata.service_url);
+    },
     async close() {
       await closeAllPools();
       await simulator.close();

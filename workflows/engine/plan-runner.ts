@@ -26,6 +26,7 @@ import {
   type CrosslinkActivities,
   type DescribeChangeInput,
   type GateChange,
+  type GuardedCall,
   FailureType,
   type GateEntry,
   type KeptResource,
@@ -37,6 +38,7 @@ import {
   type ReclaimEntry,
   type RowEntry,
   type RowId,
+  type SecurityModel,
   type Side,
   type StepDecision,
   type StepId,
@@ -44,6 +46,9 @@ import {
   type UndoReport,
   rowOf,
   sidesOf,
+  guardedCalls,
+  reclaimCalls,
+  rowInput,
 } from '../../domain';
 import { activityOptions } from '../activity-timing';
 import { type ApprovalGates } from '../approvals';
@@ -56,7 +61,8 @@ import { type Recorded, type RunView } from '../progress';
 /** What the runner needs to run a plan: where it reports, who decides gates, the inputs. */
 export interface RunnerOptions<Extra> {
   connectionId: string;
-  request: ConnectionRequest;
+  /** The connection's request; absent for an operation over many connections (an apply): its rows run once, without sides. */
+  request?: ConnectionRequest;
   view: RunView;
   gates?: ApprovalGates;
   notifier?: Notifier;
@@ -80,12 +86,6 @@ export const REFRESH_INVENTORY_PATCH = 'operations-refresh-inventory';
  * for its digest, and describes it again when the step is about to run: a different change asks again.
  */
 export const CHANGE_BOUND_APPROVALS_PATCH = 'change-bound-approvals';
-
-/** One activity a gate lets through, with its input. */
-interface GuardedCall {
-  activity: string;
-  input: unknown;
-}
 
 const DESCRIBE_CHANGE = {
   name: 'describeChange',
@@ -133,9 +133,15 @@ export class PlanRunner<Extra = unknown> {
       if (!this.stepInputValue) throw new Error('the step input is not known before the facts');
       return this.stepInputValue;
     };
+    const request = (): ConnectionRequest => {
+      if (!options.request) throw new Error('this plan runs over many connections: it has no one request');
+      return options.request;
+    };
     this.context = {
       connectionId: options.connectionId,
-      request: options.request,
+      get request(): ConnectionRequest {
+        return request();
+      },
       get stepInput(): StepInput {
         return stepInput();
       },
@@ -147,6 +153,11 @@ export class PlanRunner<Extra = unknown> {
 
   get view(): RunView {
     return this.options.view;
+  }
+
+  /** The security model the rows' sides follow (a plan without a request has no per-side rows). */
+  private get model(): SecurityModel {
+    return this.options.request?.securityModel ?? 'api_key';
   }
 
   /** Whether a step applies (decisions held here; progress only shows them). Undecided steps apply. */
@@ -274,30 +285,10 @@ export class PlanRunner<Extra = unknown> {
     return this.call(DESCRIBE_CHANGE, { gate, calls } satisfies DescribeChangeInput) as Promise<GateChange>;
   }
 
-  /** The activities an entry runs, with their inputs (what its gate lets through). */
+  /** The activities an entry runs, with their inputs (what its gate lets through: domain/plan-gates.ts). */
   private callsOf(entry: PlanEntry<Extra>): GuardedCall[] {
-    const model = this.options.request.securityModel;
-    const sidesOfRow = (id: RowId) => sidesOf(id, model) ?? [undefined];
-    switch (entry.kind) {
-      case 'row': {
-        const row = rowOf(entry.row);
-        return sidesOfRow(entry.row).map((side) => ({ activity: row.activity.name, input: this.inputOf(entry, side) }));
-      }
-      case 'parallel':
-        return entry.rows.flatMap((r) => this.callsOf(r));
-      case 'reclaim':
-        return [...this.reclaimed(entry)].reverse().flatMap((id) => {
-          const undo = rowOf(id).undo;
-          return undo
-            ? sidesOfRow(id).map((side) => ({
-                activity: undo.name,
-                input: side ? { ...this.context.stepInput, side } : this.context.stepInput,
-              }))
-            : [];
-        });
-      default:
-        return [];
-    }
+    if (entry.kind === 'reclaim') return reclaimCalls(this.reclaimed(entry), this.context, this.model);
+    return guardedCalls(entry, this.context, this.model);
   }
 
   /**
@@ -311,7 +302,7 @@ export class PlanRunner<Extra = unknown> {
     const shown = !entry.unlisted;
     if (shown) this.view.stepStarted(step);
     try {
-      const sides = sidesOf(entry.row, this.options.request.securityModel);
+      const sides = sidesOf(entry.row, this.model);
       const inputs = (sides ?? [undefined]).map((side) => this.inputOf(entry, side));
       this.register(entry, inputs);
       this.started.add(entry.row);
@@ -346,8 +337,7 @@ export class PlanRunner<Extra = unknown> {
   }
 
   private inputOf(entry: RowEntry<RowId, Extra>, side: Side | undefined): unknown {
-    const input = entry.input ? entry.input(this.context, side) : this.context.stepInput;
-    return side ? { ...(input as object), side } : input;
+    return rowInput(entry, this.context, side);
   }
 
   /** The row's undo, once per input, before the step runs; its input built when it runs. */
@@ -377,7 +367,7 @@ export class PlanRunner<Extra = unknown> {
 
   /** The undos of the rows, newest first, to the end: what a disconnect does. Not cancellable once started. */
   private async reclaim(entry: ReclaimEntry): Promise<void> {
-    const model = this.options.request.securityModel;
+    const model = this.model;
     for (const id of this.reclaimed(entry)) {
       const row = rowOf(id);
       const undo = row.undo;
@@ -428,7 +418,7 @@ export class PlanRunner<Extra = unknown> {
   private adoptFacts(result: FactsResult): void {
     this.stepInputValue = {
       connectionId: this.options.connectionId,
-      request: this.options.request,
+      request: this.context.request,
       preflight: withoutWorkflowFields(result),
     };
     this.adoptDecisions(result.steps);

@@ -2,6 +2,7 @@ import { DiscoveryFilter } from '../../../domain';
 import { type CliContext } from '../context';
 import { type ExitCode } from '../exit-codes';
 import { freshnessLine, readInventory } from '../inventory-client';
+import { declaredDriftLines } from '../render/desired-plan';
 import { type ConnectionsOutputOptions, printInventory } from './connections-output';
 
 export interface ConnectionsOptions extends ConnectionsOutputOptions {
@@ -45,7 +46,7 @@ export async function connectionsCommand(ctx: CliContext, opts: ConnectionsOptio
     progress: (line) => ctx.err(line),
     sleep: (ms) => ctx.sleep(ms),
   });
-  const footer = [freshnessLine(view, ctx.now())];
+  const footer = [...declaredDriftLines(view.declared), freshnessLine(view, ctx.now())];
   if (view.error) footer.push(`The last discovery failed at ${view.error.at}: ${view.error.message}`);
   if (note) footer.push(note);
   if (!opts.refresh) footer.push('`crosslink connections --refresh` reads the systems again.');

@@ -1,4 +1,7 @@
 import { fanOutStatus, isFanOutId, renderFanOutStatus } from '../../fan-out';
+import { isApplyId } from '../../../domain';
+import { applyStatusQuery } from '../../../workflows/messages';
+import { renderApplyStatus } from '../render/desired-plan';
 import { workflowUiUrl } from '../../temporal-connection';
 import { type CliContext, cliCommand } from '../context';
 import { EXIT, type ExitCode } from '../exit-codes';
@@ -29,6 +32,12 @@ export async function statusCommand(ctx: CliContext, workflowId: string, opts: S
         ? JSON.stringify({ workflowId, pairs, url })
         : `${renderFanOutStatus(workflowId, pairs)}\n\nWeb UI:    ${url}`,
     );
+    return EXIT.OK;
+  }
+  if (isApplyId(workflowId)) {
+    // Per connection; each action's own run has the full status (crosslink status <connection id>).
+    const status = await client.workflow.getHandle(workflowId).query(applyStatusQuery);
+    ctx.out(opts.json ? JSON.stringify({ ...status, url }) : `${renderApplyStatus(status)}\n\nWeb UI:    ${url}`);
     return EXIT.OK;
   }
   if (opts.format === 'mermaid') return statusDiagram(ctx, workflowId);

@@ -6,7 +6,10 @@
 import { type ApplicationFailure } from '@temporalio/common';
 import { CONNECTION_WORKFLOW, type ConnectionResult, type Progress } from '../../../domain';
 import { type FaultSpec } from '../../../simulator/api';
-import { type HarnessRun, type WorkflowHarness } from '../../harness/workflow-harness';
+import { type HarnessRun, type RunOutcome, type WorkflowHarness } from '../../harness/workflow-harness';
+import { signedApproval } from '../../harness/approvers';
+import { progressQuery } from '../../../workflows/messages';
+import { APPROVER } from '../support/requests';
 import { diff, objects, reportedAs } from '../support/state-diff';
 import { type Tap, armBefore, crashAfterFirstRun, timeoutWhenSlow, withTaps } from '../support/taps';
 import { type ProofWorld } from '../support/world';
@@ -96,7 +99,7 @@ export async function runCell(
   const run = await harness.start(CONNECTION_WORKFLOW, [row.request()], {
     activities: withTaps(world.activities, taps),
   });
-  const result = await run.outcome();
+  const result = await outcomeApprovingGates(run);
 
   let outcome: string;
   let failureType: string | undefined;
@@ -134,9 +137,10 @@ export async function runCell(
   } else if (outcome === 'compensation-failed') {
     // Left behind and reported: an object the run listed as created by a step whose undo failed.
     const failedSteps = new Set(progress?.compensationFailures.map((f) => f.step));
-    // A trust relationship that the entry a failed deployment-trust undo left behind still
-    // references is kept with it (deleting it would leave that entry dangling): part of that leftover.
-    if (failedSteps.has('deployment-trust')) failedSteps.add('platform-trust');
+    // A trust relationship that the entry a failed deployment-trust (or trust-all) undo left behind
+    // still references is kept with it (deleting it would leave that entry dangling): part of that
+    // leftover. trust-all writes the same trust.external entry deployment-trust would.
+    if (failedSteps.has('deployment-trust') || failedSteps.has('trust-all')) failedSteps.add('platform-trust');
     const left = (progress?.created ?? []).filter((c) => failedSteps.has(c.step));
     reported = added.filter((o) => left.some((resource) => reportedAs(o, resource)));
     leaked = added.filter((o) => !reported.includes(o));
@@ -169,6 +173,22 @@ export async function runCell(
     problems,
     realMs: Date.now() - started,
   };
+}
+
+/**
+ * The run to its end, approving (as the approver) each gate it waits at: the requests ask for no
+ * gate, but a change's own gate (trust-all) always waits.
+ */
+export async function outcomeApprovingGates(run: HarnessRun): Promise<RunOutcome> {
+  // A gate opens with its deadline timer: stop there (before virtual time lets the deadline pass) and approve.
+  let gates = 0;
+  for (;;) {
+    await run.until((r) => r.status !== 'running' || r.entries('timer-started').length > gates);
+    if (run.status !== 'running') return run.outcome();
+    gates = run.entries('timer-started').length;
+    const pending = (await run.query<Progress>(progressQuery.name)).pendingGate;
+    if (pending) await run.update('approve', await signedApproval(run, pending.gate, APPROVER));
+  }
 }
 
 function retriesOf(run: HarnessRun, activity: string): number {

@@ -5,7 +5,7 @@
  */
 import { type ConnectionRequest, type StepId } from '../../../domain';
 import { DEFAULT_IDS, type FaultSpec, type RouteId } from '../../../simulator/api';
-import { apiKeyRequest, certificateRequest, restartRequest } from '../support/requests';
+import { apiKeyRequest, certificateRequest, restartRequest, trustAllRequest } from '../support/requests';
 import { type Target } from '../support/taps';
 
 export const FAULT_KINDS = ['5xx', 'reset', '4xx', 'slow', 'lost', 'plan-failed', 'twice'] as const;
@@ -25,7 +25,7 @@ export const FAULT_MEANING: Record<FaultKind, string> = {
 export interface Row {
   /** Short label for the table, e.g. `api-key` or `undo keystore`. */
   label: string;
-  model: 'api-key' | 'certificate' | 'api-key 8.13';
+  model: 'api-key' | 'certificate' | 'api-key 8.13' | 'certificate all';
   request: () => ConnectionRequest;
   /** `step`: the fault hits the step; `undo`: a later permanent failure rolls back and the fault hits this undo. */
   kind: 'step' | 'undo';
@@ -139,6 +139,16 @@ export const ROWS: Row[] = [
     plan: { environment: 'ece-b', deploymentId: B815 },
   },
   {
+    label: 'trust-all',
+    model: 'certificate all',
+    request: trustAllRequest,
+    kind: 'step',
+    step: 'trust-all',
+    target: { activity: 'ensureTrustAll', side: 'remote' },
+    call: { route: 'update-deployment', environment: 'ece-b', deploymentId: B815 },
+    plan: { environment: 'ece-b', deploymentId: B815 },
+  },
+  {
     label: 'register-remote',
     model: 'certificate',
     request: certificateRequest,
@@ -215,6 +225,17 @@ export const ROWS: Row[] = [
     kind: 'undo',
     step: 'deployment-trust',
     target: { activity: 'removeDeploymentTrust', side: 'remote' },
+    call: { route: 'update-deployment', environment: 'ece-b', deploymentId: B815 },
+    plan: { environment: 'ece-b', deploymentId: B815 },
+    trigger: certificateTrigger,
+  },
+  {
+    label: 'undo trust-all',
+    model: 'certificate all',
+    request: trustAllRequest,
+    kind: 'undo',
+    step: 'trust-all',
+    target: { activity: 'removeTrustAll', side: 'remote' },
     call: { route: 'update-deployment', environment: 'ece-b', deploymentId: B815 },
     plan: { environment: 'ece-b', deploymentId: B815 },
     trigger: certificateTrigger,

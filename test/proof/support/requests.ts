@@ -56,3 +56,8 @@ export function certificateRequest(overrides: Partial<ConnectionRequestInput> = 
     ...overrides,
   });
 }
+
+/** Certificate model trusting every deployment of ece-b (deploymentTrust: all): the trust-all step and its own gate. */
+export function trustAllRequest(): ConnectionRequest {
+  return certificateRequest({ deploymentTrust: 'all' });
+}
