@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lazySchema } from './lazy-schema';
 import { ConnectionApprovals } from './approval-policy';
 import { SecurityModel, StepId } from './step-catalog';
 
@@ -8,199 +9,227 @@ import { SecurityModel, StepId } from './step-catalog';
  */
 
 /** The deployment's `trust` object as ECE returns it (accounts / external / direct); kept verbatim. */
-export const TrustSettings = z.looseObject({
-  accounts: z.array(z.looseObject({ account_id: z.string(), trust_all: z.boolean() })).optional(),
-  external: z.array(z.looseObject({ trust_relationship_id: z.string(), trust_all: z.boolean() })).optional(),
-  direct: z.array(z.looseObject({ name: z.string(), trust_all: z.boolean() })).optional(),
-});
+export const TrustSettings = lazySchema(() =>
+  z.looseObject({
+    accounts: z.array(z.looseObject({ account_id: z.string(), trust_all: z.boolean() })).optional(),
+    external: z.array(z.looseObject({ trust_relationship_id: z.string(), trust_all: z.boolean() })).optional(),
+    direct: z.array(z.looseObject({ name: z.string(), trust_all: z.boolean() })).optional(),
+  }),
+);
 export type TrustSettings = z.infer<typeof TrustSettings>;
 
-export const DeploymentFacts = z.object({
-  environment: z.string(),
-  deploymentId: z.string(),
-  name: z.string(),
-  refId: z.string(),
-  region: z.string(),
-  /** Stack version of the Elasticsearch resource, e.g. "8.15.1". */
-  version: z.string(),
-  /** Elasticsearch cluster id (what `trust_allowlist` takes; not the deployment id). */
-  clusterId: z.string(),
-  /** `metadata.endpoint`: the proxy host other clusters dial, and the TLS server name. */
-  endpoint: z.string(),
-  /** HTTPS URL crosslink uses for the Elasticsearch API. */
-  esUrl: z.string(),
-  healthy: z.boolean(),
-  /** The `trust` object before the run: undo removes only what is not in here. */
-  trustBefore: TrustSettings,
-  /** Roles (of the names this request creates) that existed before the run: never touched. */
-  rolesBefore: z.array(z.string()),
-});
+export const DeploymentFacts = lazySchema(() =>
+  z.object({
+    environment: z.string(),
+    deploymentId: z.string(),
+    name: z.string(),
+    refId: z.string(),
+    region: z.string(),
+    /** Stack version of the Elasticsearch resource, e.g. "8.15.1". */
+    version: z.string(),
+    /** Elasticsearch cluster id (what `trust_allowlist` takes; not the deployment id). */
+    clusterId: z.string(),
+    /** `metadata.endpoint`: the proxy host other clusters dial, and the TLS server name. */
+    endpoint: z.string(),
+    /** HTTPS URL crosslink uses for the Elasticsearch API. */
+    esUrl: z.string(),
+    healthy: z.boolean(),
+    /** The `trust` object before the run: undo removes only what is not in here. */
+    trustBefore: TrustSettings,
+    /** Roles (of the names this request creates) that existed before the run: never touched. */
+    rolesBefore: z.array(z.string()),
+  }),
+);
 export type DeploymentFacts = z.infer<typeof DeploymentFacts>;
 
-export const EnvironmentFacts = z.object({
-  environment: z.string(),
-  /** ECE "environment id" as the UI shows it: the local trust record's account id (docs/sources.md §1A). */
-  accountId: z.string(),
-  installationId: z.string().optional(),
-  localTrustRelationshipId: z.string(),
-  /** ECE platform version (`GET /api/v1/platform`). */
-  eceVersion: z.string(),
-  /** Ids of the non-local trust relationships before the run: undo never deletes these. */
-  trustRelationshipsBefore: z.array(z.string()),
-});
+export const EnvironmentFacts = lazySchema(() =>
+  z.object({
+    environment: z.string(),
+    /** ECE "environment id" as the UI shows it: the local trust record's account id (docs/sources.md §1A). */
+    accountId: z.string(),
+    installationId: z.string().optional(),
+    localTrustRelationshipId: z.string(),
+    /** ECE platform version (`GET /api/v1/platform`). */
+    eceVersion: z.string(),
+    /** Ids of the non-local trust relationships before the run: undo never deletes these. */
+    trustRelationshipsBefore: z.array(z.string()),
+  }),
+);
 export type EnvironmentFacts = z.infer<typeof EnvironmentFacts>;
 
-export const ProxyCaFacts = z.object({
-  /** Root (last) certificate of the remote environment's proxy chain. */
-  rootPem: z.string(),
-  fingerprintSha256: z.string(),
-  subject: z.string(),
-  /** True when the root is not in Node's public trust store: the local deployment must trust it. */
-  private: z.boolean(),
-});
+export const ProxyCaFacts = lazySchema(() =>
+  z.object({
+    /** Root (last) certificate of the remote environment's proxy chain. */
+    rootPem: z.string(),
+    fingerprintSha256: z.string(),
+    subject: z.string(),
+    /** True when the root is not in Node's public trust store: the local deployment must trust it. */
+    private: z.boolean(),
+  }),
+);
 export type ProxyCaFacts = z.infer<typeof ProxyCaFacts>;
 
-export const StepDecision = z.object({ id: StepId, applies: z.boolean(), reason: z.string() });
+export const StepDecision = lazySchema(() => z.object({ id: StepId, applies: z.boolean(), reason: z.string() }));
 export type StepDecision = z.infer<typeof StepDecision>;
 
-export const PreflightResult = z.object({
-  connectionId: z.string(),
-  model: SecurityModel,
-  local: DeploymentFacts,
-  remote: DeploymentFacts,
-  localEnvironment: EnvironmentFacts,
-  remoteEnvironment: EnvironmentFacts,
-  /** API key model only. */
-  proxyCa: ProxyCaFacts.optional(),
-  /**
-   * What the local deployment held under the alias before the run (only this connection's own
-   * earlier work passes preflight); undo leaves these in place. Absent means nothing was there.
-   */
-  localAliasBefore: z.object({ settings: z.array(z.string()), keystoreCredentials: z.boolean() }).optional(),
-  /** Local keystore does not reload by itself (< 8.14): the restart step will likely restart. */
-  restartExpected: z.boolean(),
-  /**
-   * The connection exists already (a connect started again, or an update-access): the active key of
-   * this connection, with the access it grants now. The api-key step then updates that key in place
-   * (or leaves it when `matches`) and its undo restores `access`: a working key is never invalidated.
-   * Absent in older runs and when the connection does not exist (settings, keystore and key).
-   */
-  existingKey: z
-    .object({
-      keyId: z.string(),
-      keyName: z.string(),
-      /** The key's `access` as Elasticsearch returns it; absent when the version does not return it. */
-      access: z.record(z.string(), z.unknown()).optional(),
-      /** True when the key already grants exactly the requested access. */
-      matches: z.boolean(),
-    })
-    .optional(),
-  /** Which steps apply, and why (shown in progress). */
-  steps: z.array(StepDecision),
-  /** The worker's approval policy for this connection: gates it requires, who decides them. */
-  approvals: ConnectionApprovals.optional(),
-  /** Whether the worker has a notification sink (absent in older runs): the workflow notifies only then. */
-  notify: z.boolean().optional(),
-  attempt: z.number().int(),
-});
+export const PreflightResult = lazySchema(() =>
+  z.object({
+    connectionId: z.string(),
+    model: SecurityModel,
+    local: DeploymentFacts,
+    remote: DeploymentFacts,
+    localEnvironment: EnvironmentFacts,
+    remoteEnvironment: EnvironmentFacts,
+    /** API key model only. */
+    proxyCa: ProxyCaFacts.optional(),
+    /**
+     * What the local deployment held under the alias before the run (only this connection's own
+     * earlier work passes preflight); undo leaves these in place. Absent means nothing was there.
+     */
+    localAliasBefore: z.object({ settings: z.array(z.string()), keystoreCredentials: z.boolean() }).optional(),
+    /** Local keystore does not reload by itself (< 8.14): the restart step will likely restart. */
+    restartExpected: z.boolean(),
+    /**
+     * The connection exists already (a connect started again, or an update-access): the active key of
+     * this connection, with the access it grants now. The api-key step then updates that key in place
+     * (or leaves it when `matches`) and its undo restores `access`: a working key is never invalidated.
+     * Absent in older runs and when the connection does not exist (settings, keystore and key).
+     */
+    existingKey: z
+      .object({
+        keyId: z.string(),
+        keyName: z.string(),
+        /** The key's `access` as Elasticsearch returns it; absent when the version does not return it. */
+        access: z.record(z.string(), z.unknown()).optional(),
+        /** True when the key already grants exactly the requested access. */
+        matches: z.boolean(),
+      })
+      .optional(),
+    /** Which steps apply, and why (shown in progress). */
+    steps: z.array(StepDecision),
+    /** The worker's approval policy for this connection: gates it requires, who decides them. */
+    approvals: ConnectionApprovals.optional(),
+    /** Whether the worker has a notification sink (absent in older runs): the workflow notifies only then. */
+    notify: z.boolean().optional(),
+    attempt: z.number().int(),
+  }),
+);
 export type PreflightResult = z.infer<typeof PreflightResult>;
 
-export const ResourceKind = z.enum([
-  'trust-relationship',
-  'deployment-trust',
-  'api-key',
-  'proxy-ca-trust',
-  'keystore-secret',
-  'remote-cluster-settings',
-  'role',
-  'restart',
-]);
+export const ResourceKind = lazySchema(() =>
+  z.enum([
+    'trust-relationship',
+    'deployment-trust',
+    'api-key',
+    'proxy-ca-trust',
+    'keystore-secret',
+    'remote-cluster-settings',
+    'role',
+    'restart',
+  ]),
+);
 export type ResourceKind = z.infer<typeof ResourceKind>;
 
 /** One thing a run created or changed, in terms an operator can find in ECE or Elasticsearch. */
-export const CreatedResource = z.object({
-  step: StepId,
-  environment: z.string(),
-  deploymentId: z.string().optional(),
-  kind: ResourceKind,
-  /** Trust relationship id, API key id, setting or role name, plan attempt... */
-  id: z.string(),
-  description: z.string(),
-});
+export const CreatedResource = lazySchema(() =>
+  z.object({
+    step: StepId,
+    environment: z.string(),
+    deploymentId: z.string().optional(),
+    kind: ResourceKind,
+    /** Trust relationship id, API key id, setting or role name, plan attempt... */
+    id: z.string(),
+    description: z.string(),
+  }),
+);
 export type CreatedResource = z.infer<typeof CreatedResource>;
 
 /** Common shape of every mutating activity's result. */
-export const StepRecord = z.object({
-  /** Activity attempt that produced this result (1 = first try). */
-  attempt: z.number().int(),
-  /** What this activity created or changed (empty when everything was already in place). */
-  created: z.array(CreatedResource),
-  /** One line for progress output. */
-  detail: z.string(),
-});
+export const StepRecord = lazySchema(() =>
+  z.object({
+    /** Activity attempt that produced this result (1 = first try). */
+    attempt: z.number().int(),
+    /** What this activity created or changed (empty when everything was already in place). */
+    created: z.array(CreatedResource),
+    /** One line for progress output. */
+    detail: z.string(),
+  }),
+);
 export type StepRecord = z.infer<typeof StepRecord>;
 
 /** AES-256-GCM sealed value; only workers hold the key. */
-export const SealedSecret = z.object({
-  alg: z.literal('A256GCM'),
-  /** Key id: first 8 hex chars of SHA-256 of the sealing key, to say which key can open it. */
-  kid: z.string(),
-  iv: z.string(),
-  ciphertext: z.string(),
-  tag: z.string(),
-});
+export const SealedSecret = lazySchema(() =>
+  z.object({
+    alg: z.literal('A256GCM'),
+    /** Key id: first 8 hex chars of SHA-256 of the sealing key, to say which key can open it. */
+    kid: z.string(),
+    iv: z.string(),
+    ciphertext: z.string(),
+    tag: z.string(),
+  }),
+);
 export type SealedSecret = z.infer<typeof SealedSecret>;
 
-export const PlatformTrustRecord = StepRecord.extend({
-  /** Environment in which the relationship lives. */
-  environment: z.string(),
-  trustRelationshipId: z.string(),
-  /** False when a relationship for the other environment already existed (it is reused, never deleted). */
-  createdByRun: z.boolean(),
-});
+export const PlatformTrustRecord = lazySchema(() =>
+  StepRecord.extend({
+    /** Environment in which the relationship lives. */
+    environment: z.string(),
+    trustRelationshipId: z.string(),
+    /** False when a relationship for the other environment already existed (it is reused, never deleted). */
+    createdByRun: z.boolean(),
+  }),
+);
 export type PlatformTrustRecord = z.infer<typeof PlatformTrustRecord>;
 
-export const ApiKeyRecord = StepRecord.extend({
-  keyId: z.string(),
-  keyName: z.string(),
-  /**
-   * `encoded` (base64 id:api_key), sealed: the only form in which it enters history. Absent when
-   * the step updated an existing key in place (its secret is unchanged and never read back).
-   */
-  sealedEncoded: SealedSecret.optional(),
-  /** True when the step updated the existing key's access in place instead of creating a key. */
-  updatedInPlace: z.boolean().optional(),
-  expiration: z.number().optional(),
-});
+export const ApiKeyRecord = lazySchema(() =>
+  StepRecord.extend({
+    keyId: z.string(),
+    keyName: z.string(),
+    /**
+     * `encoded` (base64 id:api_key), sealed: the only form in which it enters history. Absent when
+     * the step updated an existing key in place (its secret is unchanged and never read back).
+     */
+    sealedEncoded: SealedSecret.optional(),
+    /** True when the step updated the existing key's access in place instead of creating a key. */
+    updatedInPlace: z.boolean().optional(),
+    expiration: z.number().optional(),
+  }),
+);
 export type ApiKeyRecord = z.infer<typeof ApiKeyRecord>;
 
-export const KeystoreLoadReport = StepRecord.extend({
-  /** Whether `_remote/info` shows `cluster_credentials` for the alias. */
-  loaded: z.boolean(),
-  via: z.enum(['automatic', 'reload', 'restart', 'not-loaded']),
-});
+export const KeystoreLoadReport = lazySchema(() =>
+  StepRecord.extend({
+    /** Whether `_remote/info` shows `cluster_credentials` for the alias. */
+    loaded: z.boolean(),
+    via: z.enum(['automatic', 'reload', 'restart', 'not-loaded']),
+  }),
+);
 export type KeystoreLoadReport = z.infer<typeof KeystoreLoadReport>;
 
-export const VerificationReport = StepRecord.extend({
-  connected: z.boolean(),
-  model: SecurityModel,
-  proxyAddress: z.string(),
-  serverName: z.string(),
-  numProxySocketsConnected: z.number().optional(),
-  probe: z.string(),
-});
+export const VerificationReport = lazySchema(() =>
+  StepRecord.extend({
+    connected: z.boolean(),
+    model: SecurityModel,
+    proxyAddress: z.string(),
+    serverName: z.string(),
+    numProxySocketsConnected: z.number().optional(),
+    probe: z.string(),
+  }),
+);
 export type VerificationReport = z.infer<typeof VerificationReport>;
 
 /** A shared object an undo left in place, and why (who still needs it, or what could not be decided). */
-export const KeptResource = z.object({ resource: CreatedResource, reason: z.string() });
+export const KeptResource = lazySchema(() => z.object({ resource: CreatedResource, reason: z.string() }));
 export type KeptResource = z.infer<typeof KeptResource>;
 
-export const UndoReport = z.object({
-  attempt: z.number().int(),
-  /** What was removed or restored; empty when there was nothing of this run's left. */
-  removed: z.array(CreatedResource),
-  /** Shared objects left in place because something else still needs them (or that was not decidable). */
-  kept: z.array(KeptResource).optional(),
-  detail: z.string(),
-});
+export const UndoReport = lazySchema(() =>
+  z.object({
+    attempt: z.number().int(),
+    /** What was removed or restored; empty when there was nothing of this run's left. */
+    removed: z.array(CreatedResource),
+    /** Shared objects left in place because something else still needs them (or that was not decidable). */
+    kept: z.array(KeptResource).optional(),
+    detail: z.string(),
+  }),
+);
 export type UndoReport = z.infer<typeof UndoReport>;
