@@ -13,10 +13,14 @@ export interface Branch {
 }
 export type Stage = Branch[];
 
-/** API key model, local 8.14+ (keystore reloads by itself), remote with a private proxy CA, one local role. */
+/**
+ * API key model, local 8.14+ (keystore reloads by itself), remote with a private proxy CA, one local
+ * role. docs/proof.md justifies each call against a straight script of the documented steps.
+ */
 export const API_KEY_PATH: Stage[] = [
-  // deployments x2, platforms x2, remote proxy CA, local keystore, local settings, remote API keys, local roles
-  [{ what: 'preflight reads', calls: 9, rounds: 1, plan: false }],
+  // deployments x2, platforms x2, trust relationships x2 (each environment's identity, as in the
+  // certificate model), remote proxy CA, local keystore, local settings, remote API keys, local roles
+  [{ what: 'preflight reads', calls: 11, rounds: 1, plan: false }],
   [
     // look for this run's key (idempotence), create
     { what: 'api-key', calls: 2, rounds: 2, plan: false },

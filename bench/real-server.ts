@@ -1,20 +1,24 @@
 /**
  * `npm run bench:server [-- --sizes 1,10,50,200 --plan 1000 --latency 20 --workers 1 --address host:port]`
- * N connections from ONE local deployment to N remote deployments, started together as a user
- * would: a real Temporal server (a dev server, `temporal server start-dev`, or the one `--address`
- * or TEMPORAL_ADDRESS names, e.g. the production topology of scripts/production-topology.sh), the
- * simulator in its own process, and `--workers` PRODUCTION worker processes (`node
- * dist/workers/main.js`, prebuilt bundle, one environments file and sealing key; the npm script
- * builds first). Each size gets a fresh simulator and workers on the same server.
- * Reports per size: connected count, elapsed per run vs the critical path (median, p95), plans on
- * the shared local deployment, API calls per connection vs the minimum, the worker's peak RSS
- * (VmHWM; the largest of the workers') and history events and bytes per run. docs/proof.md
- * defines the critical path and minimum.
+ * N connections started together as a user would, by default from ONE local deployment to N remote
+ * deployments (`--locals` and `--remote-environments` spread them: bench/topology.ts), on a real
+ * Temporal server (a dev server, `temporal server start-dev`, or the one `--address` or
+ * TEMPORAL_ADDRESS names, e.g. the production topology of scripts/production-topology.sh), with the
+ * simulator in its own process and `--workers` PRODUCTION worker processes started as the image
+ * starts them (`node dist/workers/main.js`, NODE_ENV=production, prebuilt bundle,
+ * MALLOC_ARENA_MAX=2; one environments file and sealing key; the npm script builds first). Each
+ * size gets a fresh simulator and workers on the same server.
+ * Reports per size: connected count, elapsed per run vs the critical path (median, p95, slowest),
+ * throughput, plans on the local deployments, API calls per connection vs the minimum, each
+ * worker's peak RSS (VmHWM) and history events and bytes per run. docs/proof.md defines the
+ * critical path and minimum. `--memory-log` adds each worker thread's heap at the worker's peak;
+ * `--kill-worker-after <n>` SIGKILLs worker 1 once n runs have connected and reports, from the
+ * histories, how long runs waited for their activities and workflow tasks (bench/history-waits.ts).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { copyFileSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { type Client, WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
@@ -26,9 +30,18 @@ import { ensureSearchAttributes } from '../client/search-attributes';
 import { type ConnectionResult } from '../domain';
 import { discoverTemporal, startDevServer } from '../scripts/local/temporal-discovery';
 import { isPortFree } from '../scripts/local/ports';
+import {
+  type MemoryBreakdown,
+  breakdownAtPeak,
+  describeBreakdown,
+  memoryProbeEnvironment,
+  readMemoryLog,
+  requestHeapSnapshots,
+} from './memory-probe';
 import { API_KEY_PATH, criticalPathMs, minimumCalls } from './minimum';
-import { startRemoteSimulator } from './remote-simulator';
-import { LOCAL_ID, fanOutRequest, fanOutTopology } from './topology';
+import { type SimulatorStats, startRemoteSimulator } from './remote-simulator';
+import { type RunWaits, runWaits } from './history-waits';
+import { type MeshShape, localId, meshRequest, meshTopology } from './topology';
 
 const program = new Command('bench:server')
   .description('N connections from one local deployment on a real Temporal server with the production worker')
@@ -37,6 +50,22 @@ const program = new Command('bench:server')
   .option('--latency <ms>', 'latency the simulator adds to every API call', '20')
   .option('--deadline <minutes>', 'per size: runs not closed by then count as not connected', '15')
   .option('--workers <n>', 'worker processes polling the task queue', '1')
+  .option('--locals <n>', 'local deployments (ece-a) the connections start from, taking turns', '1')
+  .option(
+    '--remote-environments <n>',
+    'remote environments (ece-b, ece-c, ...) the remote deployments are spread over',
+    '1',
+  )
+  .option('--kill-worker-after <n>', 'SIGKILL worker 1 once n runs have connected (with --workers 2 or more)')
+  .option(
+    '--node-options <flags>',
+    'extra Node/V8 flags for the worker processes (NODE_OPTIONS), e.g. --max-semi-space-size=2',
+  )
+  .option(
+    '--memory-log [file]',
+    "log each worker thread's heap every 500 ms, report it at the worker's peak RSS (and keep the log in <file>)",
+  )
+  .option('--heap-snapshots <dir>', 'write a heap snapshot of every worker thread to <dir> 5 s after the last start')
   .option(
     '--address <host:port>',
     'an existing Temporal server (default: TEMPORAL_ADDRESS, else a dev server from the Temporal CLI)',
@@ -54,6 +83,7 @@ interface RunOutcome {
   elapsedMs?: number;
   events: number;
   bytes: number;
+  waits: RunWaits;
 }
 
 interface SizeResult {
@@ -61,14 +91,20 @@ interface SizeResult {
   connected: number;
   elapsed: number[];
   criticalPathMs: number;
-  localPlans: number;
+  /** Plans the simulator ran on the local deployments during the size: all of them, and the most on one. */
+  localPlans: { total: number; most: number };
   callsPerConnection: number;
-  workerPeakRssMb: number;
+  /** Per worker process, in start order: its peak RSS (read just before a kill for the killed one). */
+  workerPeakRssMb: number[];
   simulatorPeakRssMb: number;
   events: number[];
   bytes: number[];
   failures: Map<string, number>;
   wallMs: number;
+  /** Per worker process, with --memory-log. */
+  memory: MemoryBreakdown[];
+  /** With --kill-worker-after: when the kill came (ms after the first start) and the runs' waits. */
+  kill?: { atMs: number; outcomes: RunOutcome[] };
 }
 
 function quantile(values: number[], q: number): number {
@@ -99,6 +135,12 @@ interface ServerTarget {
   namespace: string;
 }
 
+/** The probe's variables with `--node-options` added to its NODE_OPTIONS. */
+function workerNodeOptions(probe: Record<string, string>): Record<string, string> {
+  const flags = [probe.NODE_OPTIONS ?? process.env.NODE_OPTIONS ?? '', opts.nodeOptions ?? ''].join(' ').trim();
+  return { ...probe, ...(flags ? { NODE_OPTIONS: flags } : {}) };
+}
+
 /** The environments file every worker process of a size reads: one file, one sealing key. */
 function writeEnvironmentsFile(dir: string, environments: unknown): string {
   const envFile = path.join(dir, 'environments.json');
@@ -127,8 +169,10 @@ async function startWorkerProcess(
       CROSSLINK_READY_FILE: readyFile,
       CROSSLINK_LOG_LEVEL: 'warn',
       CROSSLINK_SHUTDOWN_GRACE_TIME: '2s',
-      // As the image runs it (Dockerfile): fewer glibc malloc arenas, less fragmented native memory.
+      // As the image runs it (Dockerfile): production mode, fewer glibc malloc arenas.
+      NODE_ENV: 'production',
       MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
+      ...workerNodeOptions(memoryProbeEnvironment(dir, Boolean(opts.memoryLog), opts.heapSnapshots)),
     },
     stdio: ['ignore', log, log],
   });
@@ -157,7 +201,7 @@ async function startWorkerProcesses(
 }
 
 async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
+  if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
   await exited;
@@ -181,6 +225,7 @@ async function historyFigures(client: Client, workflowId: string) {
     elapsedMs: time(events[events.length - 1]) - time(events[0]),
     events: events.length,
     bytes: temporal.api.history.v1.History.encode(history).finish().length,
+    waits: runWaits(events),
   };
 }
 
@@ -190,74 +235,122 @@ async function historyFigures(client: Client, workflowId: string) {
  */
 const RUN_TAG = Date.now().toString(36);
 
+/** The mesh the options describe. */
+function meshShape(): MeshShape {
+  return { locals: Number(opts.locals), remoteEnvironments: Number(opts.remoteEnvironments) };
+}
+
+/** Waits for one run to close (or the deadline) and reads its history. */
+async function awaitRun(client: Client, workflowId: string, deadlineMs: number): Promise<RunOutcome> {
+  const handle = client.workflow.getHandle(workflowId);
+  let connected = false;
+  let failure: string | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const result = (await Promise.race([
+      handle.result(),
+      new Promise((_r, reject) => {
+        timer = setTimeout(() => reject(new Error('not closed by the deadline')), deadlineMs);
+      }),
+    ])) as ConnectionResult;
+    connected = result.state === 'connected';
+    if (!connected) failure = `closed as ${result.state}`;
+  } catch (err) {
+    failure = failureText(err);
+    if (failure === 'not closed by the deadline') await handle.terminate('bench deadline').catch(() => undefined);
+  } finally {
+    clearTimeout(timer);
+  }
+  return { workflowId, connected, failure, ...(await historyFigures(client, workflowId)) };
+}
+
+/** Group failures by their message without ids, so 14 of the same reason read as one line. */
+function groupFailures(outcomes: RunOutcome[]): Map<string, number> {
+  const failures = new Map<string, number>();
+  for (const o of outcomes) {
+    if (!o.failure) continue;
+    const key = o.failure.replace(/[0-9a-f]{32}|n\d+-[0-9a-z]+-r\d+|[0-9a-f-]{36}/g, '…').slice(0, 240);
+    failures.set(key, (failures.get(key) ?? 0) + 1);
+  }
+  return failures;
+}
+
+/** Plans the local deployments ran between two simulator stats: in all, and the most on one. */
+function localPlans(before: SimulatorStats, after: SimulatorStats, locals: number): SizeResult['localPlans'] {
+  const counts = Array.from({ length: locals }, (_, i) => {
+    const key = `ece-a/${localId(i + 1)}`;
+    return (after.plans[key] ?? 0) - (before.plans[key] ?? 0);
+  });
+  return { total: counts.reduce((a, b) => a + b, 0), most: Math.max(...counts) };
+}
+
 async function runSize(client: Client, target: ServerTarget, size: number): Promise<SizeResult> {
   const planMs = Number(opts.plan);
   const latencyMs = Number(opts.latency);
+  const shape = meshShape();
+  const killAfter = opts.killWorkerAfter === undefined ? undefined : Number(opts.killWorkerAfter);
   const dir = mkdtempSync(path.join(tmpdir(), `crosslink-bench-server-${size}-`));
-  const simulator = await startRemoteSimulator({ topology: fanOutTopology(size), planDurationMs: planMs, latencyMs });
+  const simulator = await startRemoteSimulator({
+    topology: meshTopology(shape, size),
+    planDurationMs: planMs,
+    latencyMs,
+  });
   let workers: ChildProcess[] = [];
   try {
     workers = await startWorkerProcesses(dir, Number(opts.workers), target, simulator.config.environments);
+    const peaks = new Map<ChildProcess, number>();
     const before = await simulator.stats();
     const wallStart = Date.now();
     const deadline = Number(opts.deadline) * 60_000;
+    let started = 0;
+    let connectedSoFar = 0;
+    let killedAtMs: number | undefined;
+    const killFirstWorker = () => {
+      const victim = workers[0]!;
+      peaks.set(victim, peakRssMb(victim.pid!));
+      victim.kill('SIGKILL');
+      killedAtMs = Date.now() - wallStart;
+    };
     const outcomes: RunOutcome[] = await Promise.all(
       Array.from({ length: size }, async (_, k) => {
-        const req = fanOutRequest(`n${size}-${RUN_TAG}`, k + 1);
+        const req = meshRequest(shape, `n${size}-${RUN_TAG}`, k + 1);
         const { workflowId } = await startOrFind(client, { operation: 'connect', request: req });
-        const handle = client.workflow.getHandle(workflowId);
-        let connected = false;
-        let failure: string | undefined;
-        let timer: NodeJS.Timeout | undefined;
-        try {
-          const result = (await Promise.race([
-            handle.result(),
-            new Promise((_r, reject) => {
-              timer = setTimeout(() => reject(new Error('not closed by the deadline')), deadline);
-            }),
-          ])) as ConnectionResult;
-          connected = result.state === 'connected';
-          if (!connected) failure = `closed as ${result.state}`;
-        } catch (err) {
-          failure = failureText(err);
-          if (failure === 'not closed by the deadline') await handle.terminate('bench deadline').catch(() => undefined);
-        } finally {
-          clearTimeout(timer);
-        }
-        return { workflowId, connected, failure, ...(await historyFigures(client, workflowId)) };
+        if (++started === size && opts.heapSnapshots) snapshotSoon(opts.heapSnapshots, size);
+        const outcome = await awaitRun(client, workflowId, deadline);
+        if (outcome.connected && ++connectedSoFar === killAfter) killFirstWorker();
+        return outcome;
       }),
     );
     const wallMs = Date.now() - wallStart;
     const after = await simulator.stats();
-    const workerPeak = Math.max(...workers.map((w) => peakRssMb(w.pid!)));
-    const local = `ece-a/${LOCAL_ID}`;
-    const failures = new Map<string, number>();
-    for (const o of outcomes) {
-      if (!o.failure) continue;
-      // Group by the message without ids, so 14 of the same reason read as one line.
-      const key = o.failure.replace(/[0-9a-f]{32}|n\d+-[0-9a-z]+-r\d+|[0-9a-f-]{36}/g, '…').slice(0, 240);
-      failures.set(key, (failures.get(key) ?? 0) + 1);
-    }
     const ok = outcomes.filter((o) => o.connected);
     return {
       size,
       connected: ok.length,
       elapsed: ok.map((o) => o.elapsedMs!),
       criticalPathMs: criticalPathMs(API_KEY_PATH, latencyMs, planMs),
-      localPlans: (after.plans[local] ?? 0) - (before.plans[local] ?? 0),
+      localPlans: localPlans(before, after, shape.locals),
       callsPerConnection: (after.calls - before.calls) / size,
-      workerPeakRssMb: workerPeak,
+      workerPeakRssMb: workers.map((w) => peaks.get(w) ?? peakRssMb(w.pid!)),
       simulatorPeakRssMb: after.peakRssMb,
       events: outcomes.map((o) => o.events),
       bytes: outcomes.map((o) => o.bytes),
-      failures,
+      failures: groupFailures(outcomes),
       wallMs,
+      memory: workers.flatMap((w) => breakdownAtPeak(readMemoryLog(dir), w.pid!) ?? []),
+      ...(killedAtMs !== undefined ? { kill: { atMs: killedAtMs, outcomes } } : {}),
     };
   } finally {
     await Promise.all(workers.map(stopProcess));
     await simulator.close();
+    if (typeof opts.memoryLog === 'string') copyFileSync(path.join(dir, 'memory.jsonl'), `${opts.memoryLog}.${size}`);
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Heap snapshots of every worker thread a few seconds after the last start, when the runs are open. */
+function snapshotSoon(snapshotDir: string, size: number): void {
+  setTimeout(() => requestHeapSnapshots(snapshotDir, size), 5_000).unref();
 }
 
 function table(results: SizeResult[]): string {
@@ -265,12 +358,13 @@ function table(results: SizeResult[]): string {
   const header = [
     'connections',
     'connected',
-    'elapsed median / p95 (ms)',
+    'elapsed median / p95 / slowest (ms)',
     'critical path (ms)',
     'ratio median / p95',
-    'plans on local',
+    'connections per minute',
+    meshShape().locals > 1 ? 'plans on locals (most on one)' : 'plans on local',
     'calls per connection / minimum',
-    Number(opts.workers) > 1 ? 'worker peak RSS (largest)' : 'worker peak RSS',
+    Number(opts.workers) > 1 ? 'worker peak RSS (each)' : 'worker peak RSS',
     'history events median / max',
     'history KB median / max',
     'wall time',
@@ -281,12 +375,13 @@ function table(results: SizeResult[]): string {
     return [
       String(r.size),
       `${r.connected} / ${r.size}`,
-      `${Math.round(m)} / ${Math.round(p)}`,
+      `${Math.round(m)} / ${Math.round(p)} / ${Math.round(Math.max(...r.elapsed))}`,
       String(r.criticalPathMs),
       `${(m / r.criticalPathMs).toFixed(2)} / ${(p / r.criticalPathMs).toFixed(2)}`,
-      String(r.localPlans),
+      (r.connected / (r.wallMs / 60_000)).toFixed(0),
+      meshShape().locals > 1 ? `${r.localPlans.total} (${r.localPlans.most})` : String(r.localPlans.total),
       `${r.callsPerConnection.toFixed(1)} / ${minimum}`,
-      `${Math.round(r.workerPeakRssMb)} MB`,
+      r.workerPeakRssMb.map((mb) => `${Math.round(mb)}`).join(' / ') + ' MB',
       `${quantile(r.events, 0.5)} / ${Math.max(...r.events)}`,
       `${kb(quantile(r.bytes, 0.5))} / ${kb(Math.max(...r.bytes))}`,
       `${(r.wallMs / 1000).toFixed(1)} s`,
@@ -296,6 +391,42 @@ function table(results: SizeResult[]): string {
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
 }
+
+/** The aim for a lost worker: no run waits longer than the heartbeat timeout plus one retry interval. */
+const HEARTBEAT_TIMEOUT_MS = 15_000;
+
+/** What the kill cost the runs: their longest waits, the activities retried, the workflow tasks that timed out. */
+function killReport(r: SizeResult): string[] {
+  if (!r.kill) return [];
+  const { atMs, outcomes } = r.kill;
+  const all = outcomes.map((o) => o.waits);
+  const affected = outcomes.filter((o) => o.waits.retried.length > 0 || o.waits.workflowTaskTimeouts > 0);
+  const longest = all
+    .flatMap((w) => (w.longestActivity ? [w.longestActivity] : []))
+    .reduce<ActivityWaitLike | undefined>((a, b) => (!a || b.waitMs > a.waitMs ? b : a), undefined);
+  const retried = all.flatMap((w) => w.retried);
+  const byActivity = new Map<string, number[]>();
+  for (const w of retried) byActivity.set(w.activity, [...(byActivity.get(w.activity) ?? []), w.waitMs]);
+  const lines = [
+    `killed worker 1 (SIGKILL) ${(atMs / 1000).toFixed(1)} s after the first start, when ${opts.killWorkerAfter} runs had connected`,
+    `runs that lost an activity attempt or a workflow task to it: ${affected.length} of ${outcomes.length}; ` +
+      `${retried.length} activities retried, ${all.reduce((n, w) => n + w.workflowTaskTimeouts, 0)} workflow tasks timed out`,
+    `longest wait of any activity for the attempt that closed it: ${longest ? `${(longest.waitMs / 1000).toFixed(1)} s (${longest.activity}, attempt ${longest.attempts})` : 'none'}`,
+    `longest wait of any workflow task to start: ${(Math.max(0, ...all.map((w) => w.longestWorkflowTaskWaitMs)) / 1000).toFixed(1)} s`,
+  ];
+  for (const [activity, waits] of byActivity) {
+    lines.push(
+      `  retried ${activity}: ${waits.length} x, waited ${(Math.min(...waits) / 1000).toFixed(1)}-${(Math.max(...waits) / 1000).toFixed(1)} s`,
+    );
+  }
+  lines.push(
+    `aim: no activity waits more than the heartbeat timeout (${HEARTBEAT_TIMEOUT_MS / 1000} s) plus one retry interval (1-5 s): ` +
+      (longest && longest.waitMs > HEARTBEAT_TIMEOUT_MS + 5_000 ? 'MISSED' : 'met'),
+  );
+  return lines;
+}
+
+type ActivityWaitLike = NonNullable<RunWaits['longestActivity']>;
 
 async function freePortInRange(from: number, to: number): Promise<number> {
   for (let i = 0; i < 50; i++) {
@@ -324,6 +455,17 @@ async function main(): Promise<void> {
   if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--sizes takes positive integers');
   const workers = Number(opts.workers);
   if (!Number.isInteger(workers) || workers < 1) throw new Error('--workers takes a positive integer');
+  for (const name of ['locals', 'remoteEnvironments'] as const) {
+    const n = Number(opts[name]);
+    if (!Number.isInteger(n) || n < 1)
+      throw new Error(`--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} takes a positive integer`);
+  }
+  if (opts.killWorkerAfter !== undefined) {
+    const n = Number(opts.killWorkerAfter);
+    if (!Number.isInteger(n) || n < 1) throw new Error('--kill-worker-after takes a positive integer');
+    if (workers < 2) throw new Error('--kill-worker-after needs --workers 2 or more: the others finish the runs');
+    if (sizes.some((size) => size <= n)) throw new Error('--kill-worker-after must be below every size');
+  }
   if (!existsSync(WORKER_MAIN)) throw new Error(`${WORKER_MAIN} is missing: run npm run build first`);
   const server = await connectServer();
   // The dev server registers the connection's attributes; the worker also requires the lifecycle ones.
@@ -332,7 +474,11 @@ async function main(): Promise<void> {
   out(
     `real ${server.what} at ${server.target.address}, namespace ${server.target.namespace}; ` +
       `${workers} production worker process(es) ${path.relative(ROOT, WORKER_MAIN)}; ` +
-      `simulator: ${opts.plan} ms plans, ${opts.latency} ms per call; ${cpus().length} CPUs, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+      `${opts.locals} local deployment(s), ${opts.remoteEnvironments} remote environment(s); ` +
+      `simulator: ${opts.plan} ms plans, ${opts.latency} ms per call; ${cpus().length} CPUs, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; ` +
+      `load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(', ')}`,
   );
   const results: SizeResult[] = [];
   try {
@@ -341,10 +487,17 @@ async function main(): Promise<void> {
       results.push(r);
       out(`${size}: ${r.connected}/${size} connected in ${(r.wallMs / 1000).toFixed(1)} s`);
       for (const [reason, count] of r.failures) out(`  ${count} x ${reason}`);
+      for (const [i, m] of r.memory.entries()) out(`  worker ${i + 1}: ${describeBreakdown(m)}`);
+      for (const line of killReport(r)) out(`  ${line}`);
     }
   } finally {
     out('');
     out(table(results));
+    out(
+      `load average (1, 5, 15 min) at the end: ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(', ')}`,
+    );
     await server.env.teardown();
   }
 }

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { ActionKind, DesiredPlan, type EstateChange } from './desired-plan';
 import { Identity } from './ids';
+import { lazySchema } from './lazy-schema';
 
 /** Every apply's workflow id starts with this. */
 export const APPLY_ID_PREFIX = 'crosslink-apply.';
@@ -24,17 +25,19 @@ export function isApplyId(workflowId: string): boolean {
 /** Runs on one deployment at once, by default: writes wait for the deployment's plan slot anyway. */
 export const DEFAULT_MAX_PER_DEPLOYMENT = 2;
 
-export const ApplyRequest = z
-  .object({
-    plan: DesiredPlan,
-    /** Who the runs are requested by (replaces the plan's requester in every request). */
-    requestedBy: Identity,
-    /** At most this many child runs at once that touch the same deployment (local or remote). */
-    maxPerDeployment: z.number().int().min(1).max(50).default(DEFAULT_MAX_PER_DEPLOYMENT),
-    /** Only actions of these kinds (the reconcile's autoApply); absent: every action of the plan. */
-    kinds: z.array(ActionKind).optional(),
-  })
-  .strict();
+export const ApplyRequest = lazySchema(() =>
+  z
+    .object({
+      plan: DesiredPlan,
+      /** Who the runs are requested by (replaces the plan's requester in every request). */
+      requestedBy: Identity,
+      /** At most this many child runs at once that touch the same deployment (local or remote). */
+      maxPerDeployment: z.number().int().min(1).max(50).default(DEFAULT_MAX_PER_DEPLOYMENT),
+      /** Only actions of these kinds (the reconcile's autoApply); absent: every action of the plan. */
+      kinds: z.array(ActionKind).optional(),
+    })
+    .strict(),
+);
 export type ApplyRequest = z.infer<typeof ApplyRequest>;
 export type ApplyRequestInput = z.input<typeof ApplyRequest>;
 
@@ -72,22 +75,24 @@ export interface ApplyCheck {
   connections: Array<{ connectionId: string; starts: ChildStart[] }>;
 }
 
-export const ApplyActionState = z.enum([
-  'pending',
-  /** Waiting for room on a deployment (maxPerDeployment). */
-  'waiting',
-  'running',
-  /** The run ended as asked (connected, updated, rotated, disconnected). */
-  'done',
-  /** The run ended without making the change (rolled back or failed): its status says why. */
-  'failed',
-  /** Another run holds the connection id: nothing was started. */
-  'conflict',
-  /** Not started: the reason says why. */
-  'refused',
-  /** An earlier action of the connection did not succeed. */
-  'skipped',
-]);
+export const ApplyActionState = lazySchema(() =>
+  z.enum([
+    'pending',
+    /** Waiting for room on a deployment (maxPerDeployment). */
+    'waiting',
+    'running',
+    /** The run ended as asked (connected, updated, rotated, disconnected). */
+    'done',
+    /** The run ended without making the change (rolled back or failed): its status says why. */
+    'failed',
+    /** Another run holds the connection id: nothing was started. */
+    'conflict',
+    /** Not started: the reason says why. */
+    'refused',
+    /** An earlier action of the connection did not succeed. */
+    'skipped',
+  ]),
+);
 export type ApplyActionState = z.infer<typeof ApplyActionState>;
 
 export interface ApplyActionStatus {

@@ -6,43 +6,48 @@
  */
 import { z } from 'zod';
 import { ActionKind, type DesiredPlanBody, EntryStatus, PlanCounts, PlannedChange } from './desired-plan';
+import { lazySchema } from './lazy-schema';
 
 /** One connection that differs from the declared state. */
-export const DeclaredConnectionDrift = z.object({
-  connectionId: z.string(),
-  alias: z.string(),
-  local: z.object({ environment: z.string(), deploymentId: z.string() }),
-  remote: z.object({ environment: z.string(), deploymentId: z.string() }).optional(),
-  status: EntryStatus,
-  /**
-   * The drift item (a DriftItem of kind `declared`, domain/drift.ts, defined here so the inventory
-   * view that holds it does not import the audit's module): what differs, and the repair.
-   */
-  drift: z.object({
-    kind: z.literal('declared'),
-    detail: z.string(),
-    repair: z.array(z.enum(['apply', 'investigate'])).min(1),
+export const DeclaredConnectionDrift = lazySchema(() =>
+  z.object({
+    connectionId: z.string(),
+    alias: z.string(),
+    local: z.object({ environment: z.string(), deploymentId: z.string() }),
+    remote: z.object({ environment: z.string(), deploymentId: z.string() }).optional(),
+    status: EntryStatus,
+    /**
+     * The drift item (a DriftItem of kind `declared`, domain/drift.ts, defined here so the inventory
+     * view that holds it does not import the audit's module): what differs, and the repair.
+     */
+    drift: z.object({
+      kind: z.literal('declared'),
+      detail: z.string(),
+      repair: z.array(z.enum(['apply', 'investigate'])).min(1),
+    }),
+    /** The plan that repairs it: the actions an apply would start, in order, and what each modifies. */
+    plan: z.array(z.object({ kind: ActionKind, reason: z.string(), changes: z.array(PlannedChange) })),
   }),
-  /** The plan that repairs it: the actions an apply would start, in order, and what each modifies. */
-  plan: z.array(z.object({ kind: ActionKind, reason: z.string(), changes: z.array(PlannedChange) })),
-});
+);
 export type DeclaredConnectionDrift = z.infer<typeof DeclaredConnectionDrift>;
 
 /** The latest reconcile's findings, as the inventory workflow keeps them. */
-export const DeclaredDriftRecord = z.object({
-  /** When the reconcile planned (workflow time). */
-  at: z.string(),
-  /** The reconcile run's workflow id. */
-  reconcile: z.string(),
-  /** Where the desired state came from, and its revision (a git commit, or the file's sha256). */
-  source: z.string(),
-  revision: z.string().optional(),
-  discoveredAt: z.string(),
-  counts: PlanCounts,
-  connections: z.array(DeclaredConnectionDrift),
-  /** The apply the reconcile started (only the kinds the operator's policy lets it apply), if any. */
-  applied: z.object({ applyId: z.string(), kinds: z.array(ActionKind), actions: z.number().int() }).optional(),
-});
+export const DeclaredDriftRecord = lazySchema(() =>
+  z.object({
+    /** When the reconcile planned (workflow time). */
+    at: z.string(),
+    /** The reconcile run's workflow id. */
+    reconcile: z.string(),
+    /** Where the desired state came from, and its revision (a git commit, or the file's sha256). */
+    source: z.string(),
+    revision: z.string().optional(),
+    discoveredAt: z.string(),
+    counts: PlanCounts,
+    connections: z.array(DeclaredConnectionDrift),
+    /** The apply the reconcile started (only the kinds the operator's policy lets it apply), if any. */
+    applied: z.object({ applyId: z.string(), kinds: z.array(ActionKind), actions: z.number().int() }).optional(),
+  }),
+);
 export type DeclaredDriftRecord = z.infer<typeof DeclaredDriftRecord>;
 
 /** At most this many changed fields per action in a record (the plan itself has them all). */

@@ -17,12 +17,15 @@ import { type ConnectionInventory, type ManagedConnection } from './inventory';
 import { DisconnectRequest, MigrateRequest, UpdateAccessRequest } from './lifecycle-request';
 import { GateChange } from './changes';
 import { SecurityModel } from './step-catalog';
+import { lazySchema } from './lazy-schema';
 
 /** The file format of a saved plan. */
 export const PLAN_FORMAT = 'crosslink-plan/1';
 
 /** What an apply can start, each as the existing operation's workflow under the connection id. */
-export const ActionKind = z.enum(['create', 'update-access', 'rotate', 'migrate-model', 'disconnect']);
+export const ActionKind = lazySchema(() =>
+  z.enum(['create', 'update-access', 'rotate', 'migrate-model', 'disconnect']),
+);
 export type ActionKind = z.infer<typeof ActionKind>;
 
 /**
@@ -30,49 +33,55 @@ export type ActionKind = z.infer<typeof ActionKind>;
  * live keys (id, access, dates), whether it is registered and holds its credential, its roles, and
  * the run on it. Health is left out: it moves by itself and changes nothing a plan does.
  */
-export const ObservedConnection = z.object({
-  class: z.enum(['connection', 'in-progress', 'leftover']),
-  model: SecurityModel,
-  remote: z.object({ environment: z.string(), deploymentId: z.string() }).optional(),
-  registered: z.boolean(),
-  keystoreCredentials: z.boolean().optional(),
-  keys: z.array(
-    z.object({
-      id: z.string(),
-      access: z.unknown().optional(),
-      createdAt: z.string().optional(),
-      expiresAt: z.string().optional(),
-    }),
-  ),
-  roles: z.array(z.string()),
-  run: z.object({ runId: z.string(), operation: z.string().optional(), status: z.string() }).optional(),
-});
+export const ObservedConnection = lazySchema(() =>
+  z.object({
+    class: z.enum(['connection', 'in-progress', 'leftover']),
+    model: SecurityModel,
+    remote: z.object({ environment: z.string(), deploymentId: z.string() }).optional(),
+    registered: z.boolean(),
+    keystoreCredentials: z.boolean().optional(),
+    keys: z.array(
+      z.object({
+        id: z.string(),
+        access: z.unknown().optional(),
+        createdAt: z.string().optional(),
+        expiresAt: z.string().optional(),
+      }),
+    ),
+    roles: z.array(z.string()),
+    run: z.object({ runId: z.string(), operation: z.string().optional(), status: z.string() }).optional(),
+  }),
+);
 export type ObservedConnection = z.infer<typeof ObservedConnection>;
 
 /** One field an action modifies: before -> after (values as the systems hold them; never a secret). */
-export const PlannedChange = z.object({
-  field: z.string(),
-  before: z.unknown().optional(),
-  after: z.unknown().optional(),
-});
+export const PlannedChange = lazySchema(() =>
+  z.object({
+    field: z.string(),
+    before: z.unknown().optional(),
+    after: z.unknown().optional(),
+  }),
+);
 export type PlannedChange = z.infer<typeof PlannedChange>;
 
 /** rotate: the request less the sealed credential, which the apply finds where the worker can read it. */
-export const PlannedRotation = z
-  .object({
-    local: z.object({ environment: z.string(), deploymentId: z.string() }).strict(),
-    alias: z.string(),
-    expiration: z.string().optional(),
-    requestedBy: z.string(),
-    deadline: Duration,
-  })
-  .strict();
+export const PlannedRotation = lazySchema(() =>
+  z
+    .object({
+      local: z.object({ environment: z.string(), deploymentId: z.string() }).strict(),
+      alias: z.string(),
+      expiration: z.string().optional(),
+      requestedBy: z.string(),
+      deadline: Duration,
+    })
+    .strict(),
+);
 export type PlannedRotation = z.infer<typeof PlannedRotation>;
 
 /** migrate-model: from one security model to the other (migrateRequestOf makes the migrate operation's request). */
-export const PlannedMigration = z
-  .object({ connectionId: z.string(), from: SecurityModel, to: SecurityModel, request: ConnectionRequest })
-  .strict();
+export const PlannedMigration = lazySchema(() =>
+  z.object({ connectionId: z.string(), from: SecurityModel, to: SecurityModel, request: ConnectionRequest }).strict(),
+);
 export type PlannedMigration = z.infer<typeof PlannedMigration>;
 
 /**
@@ -106,13 +115,15 @@ export function migrateRequestOf(
 }
 
 /** One operation an apply starts: its kind, why, the request of its workflow, what it modifies. */
-export const PlannedAction = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('create'), reason: z.string(), request: ConnectionRequest }),
-  z.object({ kind: z.literal('update-access'), reason: z.string(), request: UpdateAccessRequest }),
-  z.object({ kind: z.literal('rotate'), reason: z.string(), request: PlannedRotation }),
-  z.object({ kind: z.literal('migrate-model'), reason: z.string(), request: PlannedMigration }),
-  z.object({ kind: z.literal('disconnect'), reason: z.string(), request: DisconnectRequest }),
-]);
+export const PlannedAction = lazySchema(() =>
+  z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('create'), reason: z.string(), request: ConnectionRequest }),
+    z.object({ kind: z.literal('update-access'), reason: z.string(), request: UpdateAccessRequest }),
+    z.object({ kind: z.literal('rotate'), reason: z.string(), request: PlannedRotation }),
+    z.object({ kind: z.literal('migrate-model'), reason: z.string(), request: PlannedMigration }),
+    z.object({ kind: z.literal('disconnect'), reason: z.string(), request: DisconnectRequest }),
+  ]),
+);
 type PlannedActionBase = z.infer<typeof PlannedAction>;
 export type PlannedAction = PlannedActionBase & {
   /** before -> after of what the action modifies. */
@@ -122,61 +133,70 @@ export type PlannedAction = PlannedActionBase & {
   /** Why the gates could not be described (no worker answered, a read failed). */
   gatesNote?: string;
 };
-export const PlannedActionWithChanges: z.ZodType<PlannedAction> = PlannedAction.and(
-  z.object({
-    changes: z.array(PlannedChange),
-    gates: z.array(GateChange).optional(),
-    gatesNote: z.string().optional(),
-  }),
-) as z.ZodType<PlannedAction>;
+export const PlannedActionWithChanges: z.ZodType<PlannedAction> = lazySchema(
+  () =>
+    PlannedAction.and(
+      z.object({
+        changes: z.array(PlannedChange),
+        gates: z.array(GateChange).optional(),
+        gatesNote: z.string().optional(),
+      }),
+    ) as z.ZodType<PlannedAction>,
+);
 
 /**
  * Per connection: `change` (its actions run in order, under its connection id), `unchanged`,
  * `blocked` (it differs, but no action can change it now: the note says why and what to do), or
  * `undeclared` (crosslink manages it, the file does not declare it: kept without --prune).
  */
-export const EntryStatus = z.enum(['change', 'unchanged', 'blocked', 'undeclared']);
+export const EntryStatus = lazySchema(() => z.enum(['change', 'unchanged', 'blocked', 'undeclared']));
 export type EntryStatus = z.infer<typeof EntryStatus>;
 
-export const DesiredPlanEntry = z.object({
-  connectionId: z.string(),
-  local: z.object({ environment: z.string(), deploymentId: z.string() }),
-  remote: z.object({ environment: z.string(), deploymentId: z.string() }).optional(),
-  alias: z.string(),
-  model: SecurityModel,
-  status: EntryStatus,
-  actions: z.array(PlannedActionWithChanges),
-  note: z.string().optional(),
-  /** What the plan was made from; null: nothing of the connection exists (residue counts as nothing). */
-  observed: ObservedConnection.nullable(),
-});
+export const DesiredPlanEntry = lazySchema(() =>
+  z.object({
+    connectionId: z.string(),
+    local: z.object({ environment: z.string(), deploymentId: z.string() }),
+    remote: z.object({ environment: z.string(), deploymentId: z.string() }).optional(),
+    alias: z.string(),
+    model: SecurityModel,
+    status: EntryStatus,
+    actions: z.array(PlannedActionWithChanges),
+    note: z.string().optional(),
+    /** What the plan was made from; null: nothing of the connection exists (residue counts as nothing). */
+    observed: ObservedConnection.nullable(),
+  }),
+);
 export type DesiredPlanEntry = z.infer<typeof DesiredPlanEntry>;
 
-export const PlanCounts = z.object({
-  create: z.number().int(),
-  'update-access': z.number().int(),
-  rotate: z.number().int(),
-  'migrate-model': z.number().int(),
-  disconnect: z.number().int(),
-  unchanged: z.number().int(),
-  blocked: z.number().int(),
-  undeclared: z.number().int(),
-});
+export const PlanCounts = lazySchema(() =>
+  z.object({
+    create: z.number().int(),
+    'update-access': z.number().int(),
+    rotate: z.number().int(),
+    'migrate-model': z.number().int(),
+    disconnect: z.number().int(),
+    unchanged: z.number().int(),
+    blocked: z.number().int(),
+    undeclared: z.number().int(),
+  }),
+);
 export type PlanCounts = z.infer<typeof PlanCounts>;
 
 /** A plan, as `crosslink plan --out` saves it and `crosslink apply <plan>` reads it. */
-export const DesiredPlan = z.object({
-  format: z.literal(PLAN_FORMAT),
-  /** sha256 (base64url, 22 characters) of the rest: the apply's workflow id is made from it. */
-  id: z.string().min(8).max(64),
-  source: z.string(),
-  plannedAt: z.string(),
-  discoveredAt: z.string(),
-  prune: z.boolean(),
-  requestedBy: z.string(),
-  entries: z.array(DesiredPlanEntry),
-  counts: PlanCounts,
-});
+export const DesiredPlan = lazySchema(() =>
+  z.object({
+    format: z.literal(PLAN_FORMAT),
+    /** sha256 (base64url, 22 characters) of the rest: the apply's workflow id is made from it. */
+    id: z.string().min(8).max(64),
+    source: z.string(),
+    plannedAt: z.string(),
+    discoveredAt: z.string(),
+    prune: z.boolean(),
+    requestedBy: z.string(),
+    entries: z.array(DesiredPlanEntry),
+    counts: PlanCounts,
+  }),
+);
 export type DesiredPlan = z.infer<typeof DesiredPlan>;
 /** A plan before its id is set (the id is a digest: computed where Node's crypto is, client/plan-id.ts). */
 export type DesiredPlanBody = Omit<DesiredPlan, 'id'>;
@@ -560,13 +580,15 @@ export function planRefusal(inventory: ConnectionInventory): string | undefined 
 export const MAX_DESCRIBED_ACTIONS = 20;
 
 /** Which actions to describe: each as the plan holds it (the request of its run). */
-export const DescribePlanInput = z
-  .object({
-    actions: z
-      .array(z.object({ connectionId: z.string().min(1), kind: ActionKind, request: z.unknown() }).strict())
-      .max(MAX_DESCRIBED_ACTIONS),
-  })
-  .strict();
+export const DescribePlanInput = lazySchema(() =>
+  z
+    .object({
+      actions: z
+        .array(z.object({ connectionId: z.string().min(1), kind: ActionKind, request: z.unknown() }).strict())
+        .max(MAX_DESCRIBED_ACTIONS),
+    })
+    .strict(),
+);
 export type DescribePlanInput = z.infer<typeof DescribePlanInput>;
 
 /** What each gate of an action's run would approve; or why it cannot be said (the run would be refused). */

@@ -19,40 +19,45 @@ import {
 } from './connection-request';
 import { Alias, DeploymentId, Duration, EnvironmentName, Identity } from './ids';
 import { SecurityModel, StepId } from './step-catalog';
+import { lazySchema } from './lazy-schema';
 
 /** The file format's version: a later format is a new number, read by a later crosslink. */
 export const DESIRED_STATE_VERSION = 1;
 
 /** The key a connection's cross-cluster API key should be (API key model). */
-export const DeclaredKey = z
-  .object({
-    /** The expiration new keys get (Elasticsearch duration, `90d`); never expires when omitted. */
-    expiration: ApiKeyExpiration.optional().describe('expiration of new keys (Elasticsearch duration such as "90d")'),
-    /** A working key older than this is rotated (`crosslink rotate`). */
-    rotateAfter: Duration.optional().describe('rotate the working key once it is older than this ("60d")'),
-  })
-  .strict();
+export const DeclaredKey = lazySchema(() =>
+  z
+    .object({
+      /** The expiration new keys get (Elasticsearch duration, `90d`); never expires when omitted. */
+      expiration: ApiKeyExpiration.optional().describe('expiration of new keys (Elasticsearch duration such as "90d")'),
+      /** A working key older than this is rotated (`crosslink rotate`). */
+      rotateAfter: Duration.optional().describe('rotate the working key once it is older than this ("60d")'),
+    })
+    .strict(),
+);
 export type DeclaredKey = z.infer<typeof DeclaredKey>;
 
 /** One connection that should exist: a connection request's fields, named as an operator writes them. */
-export const DeclaredConnection = z
-  .object({
-    local: DeploymentRef.describe('the deployment that searches or replicates (where cluster.remote.<alias> lives)'),
-    remote: DeploymentRef.describe('the deployment it reaches'),
-    alias: Alias.describe('the remote cluster alias on the local deployment'),
-    model: SecurityModel.describe('security model: api_key (cross-cluster API key) or certificate (TLS trust)'),
-    access: CrossClusterAccess.optional().describe('API key model: what the cross-cluster API key grants'),
-    roles: z.array(RoleSpec).optional().describe('roles crosslink creates for this connection'),
-    key: DeclaredKey.optional().describe('API key model: expiration of new keys and rotation age'),
-    gates: z
-      .array(StepId)
-      .optional()
-      .describe("approval gates this connection's runs wait at, added to the operator's policy"),
-    skipUnavailable: z.boolean().optional(),
-    allowBetaApiKeyModel: z.boolean().optional(),
-    verifyTimeout: Duration.optional(),
-  })
-  .strict();
+export const DeclaredConnection = lazySchema(() =>
+  z
+    .object({
+      local: DeploymentRef.describe('the deployment that searches or replicates (where cluster.remote.<alias> lives)'),
+      remote: DeploymentRef.describe('the deployment it reaches'),
+      alias: Alias.describe('the remote cluster alias on the local deployment'),
+      model: SecurityModel.describe('security model: api_key (cross-cluster API key) or certificate (TLS trust)'),
+      access: CrossClusterAccess.optional().describe('API key model: what the cross-cluster API key grants'),
+      roles: z.array(RoleSpec).optional().describe('roles crosslink creates for this connection'),
+      key: DeclaredKey.optional().describe('API key model: expiration of new keys and rotation age'),
+      gates: z
+        .array(StepId)
+        .optional()
+        .describe("approval gates this connection's runs wait at, added to the operator's policy"),
+      skipUnavailable: z.boolean().optional(),
+      allowBetaApiKeyModel: z.boolean().optional(),
+      verifyTimeout: Duration.optional(),
+    })
+    .strict(),
+);
 export type DeclaredConnection = z.infer<typeof DeclaredConnection>;
 
 /**
@@ -60,37 +65,47 @@ export type DeclaredConnection = z.infer<typeof DeclaredConnection>;
  * default: each connection allowlists the other deployment's cluster id) or `all` (every deployment
  * of the other environment, future ones included).
  */
-export const EnvironmentPairTrust = z
-  .object({
-    environments: z.tuple([EnvironmentName, EnvironmentName]).describe('the two environments (order does not matter)'),
-    deployments: DeploymentTrustLevel.describe('specific (cluster ids, the default) or all (trust_all)'),
-  })
-  .strict();
+export const EnvironmentPairTrust = lazySchema(() =>
+  z
+    .object({
+      environments: z
+        .tuple([EnvironmentName, EnvironmentName])
+        .describe('the two environments (order does not matter)'),
+      deployments: DeploymentTrustLevel.describe('specific (cluster ids, the default) or all (trust_all)'),
+    })
+    .strict(),
+);
 export type EnvironmentPairTrust = z.infer<typeof EnvironmentPairTrust>;
 
 /** What `--prune` may remove: connections whose local side is here (absent: every connection crosslink manages). */
-export const DesiredScope = z
-  .object({
-    environments: z.array(EnvironmentName).optional(),
-    deployments: z.array(DeploymentId).optional(),
-  })
-  .strict();
+export const DesiredScope = lazySchema(() =>
+  z
+    .object({
+      environments: z.array(EnvironmentName).optional(),
+      deployments: z.array(DeploymentId).optional(),
+    })
+    .strict(),
+);
 export type DesiredScope = z.infer<typeof DesiredScope>;
 
-const DesiredStateShape = z
-  .object({
-    /** An editor's schema reference (JSON files): ignored. */
-    $schema: z.string().optional(),
-    version: z.literal(DESIRED_STATE_VERSION).describe('the file format version'),
-    /** Who the runs an apply starts are requested by (the CLI's --as overrides it). */
-    requestedBy: Identity.optional().describe('requester of the runs an apply starts (crosslink apply --as overrides)'),
-    /** How long each gate of those runs waits for a decision (default 24h). */
-    approvalDeadline: Duration.optional(),
-    scope: DesiredScope.optional().describe('what this file manages: --prune removes only connections in scope'),
-    trust: z.array(EnvironmentPairTrust).optional().describe('certificate model: trust level per environment pair'),
-    connections: z.array(DeclaredConnection).describe('every connection that should exist'),
-  })
-  .strict();
+const DesiredStateShape = lazySchema(() =>
+  z
+    .object({
+      /** An editor's schema reference (JSON files): ignored. */
+      $schema: z.string().optional(),
+      version: z.literal(DESIRED_STATE_VERSION).describe('the file format version'),
+      /** Who the runs an apply starts are requested by (the CLI's --as overrides it). */
+      requestedBy: Identity.optional().describe(
+        'requester of the runs an apply starts (crosslink apply --as overrides)',
+      ),
+      /** How long each gate of those runs waits for a decision (default 24h). */
+      approvalDeadline: Duration.optional(),
+      scope: DesiredScope.optional().describe('what this file manages: --prune removes only connections in scope'),
+      trust: z.array(EnvironmentPairTrust).optional().describe('certificate model: trust level per environment pair'),
+      connections: z.array(DeclaredConnection).describe('every connection that should exist'),
+    })
+    .strict(),
+);
 
 /** Stands in for the requester while a file is validated (the apply names the real one). */
 const VALIDATION_REQUESTER = 'desired-state';
@@ -209,10 +224,12 @@ function checkTrust(state: z.infer<typeof DesiredStateShape>, ctx: z.RefinementC
 }
 
 /** The desired-state file, validated: every declared connection is a valid connection request. */
-export const DesiredState = DesiredStateShape.superRefine((state, ctx) => {
-  checkConnections(state, ctx);
-  checkTrust(state, ctx);
-});
+export const DesiredState = lazySchema(() =>
+  DesiredStateShape.superRefine((state, ctx) => {
+    checkConnections(state, ctx);
+    checkTrust(state, ctx);
+  }),
+);
 export type DesiredState = z.infer<typeof DesiredState>;
 export type DesiredStateInput = z.input<typeof DesiredState>;
 

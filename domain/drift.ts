@@ -9,6 +9,7 @@ import {
   type ManagedConnection,
   type RemoteSettings,
 } from './inventory';
+import { lazySchema } from './lazy-schema';
 
 /**
  * Drift: how a connection crosslink manages differs from what crosslink wrote, or is about to stop
@@ -16,35 +17,39 @@ import {
  * deterministically. Repairs are suggestions: the audit never runs them.
  */
 
-export const DriftKind = z.enum([
-  'broken',
-  'degraded',
-  'settings-missing',
-  'settings-changed',
-  'key-invalid',
-  'key-expired',
-  'key-expiring',
-  'extra-keys',
-  'keystore-missing',
-  'trust-missing',
-  /** Not a connection: what a run that ended without undoing left (repair: disconnect). */
-  'leftover',
-  /** It differs from the declared state (the desired-state file): the scheduled reconcile's finding (repair: apply). */
-  'declared',
-]);
+export const DriftKind = lazySchema(() =>
+  z.enum([
+    'broken',
+    'degraded',
+    'settings-missing',
+    'settings-changed',
+    'key-invalid',
+    'key-expired',
+    'key-expiring',
+    'extra-keys',
+    'keystore-missing',
+    'trust-missing',
+    /** Not a connection: what a run that ended without undoing left (repair: disconnect). */
+    'leftover',
+    /** It differs from the declared state (the desired-state file): the scheduled reconcile's finding (repair: apply). */
+    'declared',
+  ]),
+);
 export type DriftKind = z.infer<typeof DriftKind>;
 
 /** The operation an operator can run (behind its approval gates) to repair the drift. */
-export const Repair = z.enum([
-  'rotate',
-  're-run connect',
-  're-run register-remote',
-  're-run deployment-trust',
-  'disconnect',
-  'investigate',
-  /** `crosslink apply -f <the file>`: the plan the finding carries. */
-  'apply',
-]);
+export const Repair = lazySchema(() =>
+  z.enum([
+    'rotate',
+    're-run connect',
+    're-run register-remote',
+    're-run deployment-trust',
+    'disconnect',
+    'investigate',
+    /** `crosslink apply -f <the file>`: the plan the finding carries. */
+    'apply',
+  ]),
+);
 export type Repair = z.infer<typeof Repair>;
 
 /**
@@ -71,51 +76,59 @@ export function repairCommand(
   }
 }
 
-export const DriftItem = z.object({
-  kind: DriftKind,
-  detail: z.string(),
-  /** First is the suggestion; the rest are alternatives. */
-  repair: z.array(Repair).min(1),
-});
+export const DriftItem = lazySchema(() =>
+  z.object({
+    kind: DriftKind,
+    detail: z.string(),
+    /** First is the suggestion; the rest are alternatives. */
+    repair: z.array(Repair).min(1),
+  }),
+);
 export type DriftItem = z.infer<typeof DriftItem>;
 
-export const ConnectionAudit = z.object({
-  connectionId: z.string(),
-  alias: z.string(),
-  local: DeploymentSide,
-  remote: DeploymentSide.optional(),
-  health: Health,
-  drift: z.array(DriftItem),
-});
+export const ConnectionAudit = lazySchema(() =>
+  z.object({
+    connectionId: z.string(),
+    alias: z.string(),
+    local: DeploymentSide,
+    remote: DeploymentSide.optional(),
+    health: Health,
+    drift: z.array(DriftItem),
+  }),
+);
 export type ConnectionAudit = z.infer<typeof ConnectionAudit>;
 
-export const AuditOptions = z
-  .object({
-    /** A key expiring within this window is drift (repair: rotate). */
-    expiryWarning: Duration.default('14d'),
-    filter: DiscoveryFilter.default({}),
-  })
-  .strict();
+export const AuditOptions = lazySchema(() =>
+  z
+    .object({
+      /** A key expiring within this window is drift (repair: rotate). */
+      expiryWarning: Duration.default('14d'),
+      filter: DiscoveryFilter.default({}),
+    })
+    .strict(),
+);
 export type AuditOptions = z.infer<typeof AuditOptions>;
 export type AuditOptionsInput = z.input<typeof AuditOptions>;
 
-export const AuditReport = z.object({
-  auditedAt: z.string(),
-  discoveredAt: z.string(),
-  expiryWarning: z.string(),
-  connections: z.array(ConnectionAudit),
-  /** Connections with at least one drift item. */
-  driftCount: z.number().int(),
-  /** Health of the connections (leftovers are not connections: they are counted apart). */
-  health: z.object({ connected: z.number().int(), degraded: z.number().int(), broken: z.number().int() }),
-  /** Leftovers of runs that ended without undoing, each one drift item (absent in reports from before). */
-  leftovers: z.number().int().optional(),
-  /** Not audited: connections a run is changing now, and residue (absent in reports from before). */
-  skipped: z.object({ inProgress: z.number().int(), residue: z.number().int() }).optional(),
-  unmanaged: z.number().int(),
-  errors: z.array(DiscoveryError),
-  truncated: z.boolean(),
-});
+export const AuditReport = lazySchema(() =>
+  z.object({
+    auditedAt: z.string(),
+    discoveredAt: z.string(),
+    expiryWarning: z.string(),
+    connections: z.array(ConnectionAudit),
+    /** Connections with at least one drift item. */
+    driftCount: z.number().int(),
+    /** Health of the connections (leftovers are not connections: they are counted apart). */
+    health: z.object({ connected: z.number().int(), degraded: z.number().int(), broken: z.number().int() }),
+    /** Leftovers of runs that ended without undoing, each one drift item (absent in reports from before). */
+    leftovers: z.number().int().optional(),
+    /** Not audited: connections a run is changing now, and residue (absent in reports from before). */
+    skipped: z.object({ inProgress: z.number().int(), residue: z.number().int() }).optional(),
+    unmanaged: z.number().int(),
+    errors: z.array(DiscoveryError),
+    truncated: z.boolean(),
+  }),
+);
 export type AuditReport = z.infer<typeof AuditReport>;
 
 /** The worst finding of a report, for the CrosslinkDrift search attribute. */

@@ -4,60 +4,69 @@
  * pairs share is said once (local side, model, approval policy, requester).
  */
 import { z } from 'zod';
+import { lazySchema } from './lazy-schema';
 import { type DeploymentFacts, type UndoReport } from './records';
 import { ConnectionRequest, CrossClusterAccess, DeploymentRef, RoleSpec, connectionId } from './connection-request';
 import { Alias, Identity } from './ids';
 import { type ConnectionState } from './progress-report';
 
 /** One remote of a fan-out: where it is, the alias the local cluster calls it, its own access and roles. */
-export const FanOutPair = z
-  .object({
-    remote: DeploymentRef,
-    alias: Alias,
-    access: CrossClusterAccess.optional(),
-    roles: z.array(RoleSpec).optional(),
-  })
-  .strict();
+export const FanOutPair = lazySchema(() =>
+  z
+    .object({
+      remote: DeploymentRef,
+      alias: Alias,
+      access: CrossClusterAccess.optional(),
+      roles: z.array(RoleSpec).optional(),
+    })
+    .strict(),
+);
 export type FanOutPair = z.infer<typeof FanOutPair>;
 
 // What the pairs share: the connection request's fields less the per-pair ones (its refinements run per pair).
-const { remote: _remote, alias: _alias, access: _access, roles: _roles, ...sharedShape } = ConnectionRequest.shape;
-const Shared = z.object(sharedShape);
+const Shared = lazySchema(() => {
+  const { remote: _remote, alias: _alias, access: _access, roles: _roles, ...sharedShape } = ConnectionRequest.shape;
+  return z.object(sharedShape);
+});
 
 /** At most this many pairs per request: one history holds every pair's status. */
 export const MAX_FAN_OUT_PAIRS = 100;
 
-export const FanOutRequest = Shared.extend({
-  /** Names this request among the fan-outs of its local deployment (part of the workflow id). */
-  requestId: Identity,
-  remotes: z.array(FanOutPair).min(1, 'must list at least one remote').max(MAX_FAN_OUT_PAIRS),
-})
-  .strict()
-  .superRefine((r, ctx) => {
-    const aliases = new Set<string>();
-    r.remotes.forEach((pair, i) => {
-      if (aliases.has(pair.alias)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['remotes', i, 'alias'],
-          message: `alias "${pair.alias}" is listed twice`,
-        });
-      }
-      aliases.add(pair.alias);
-      // Each pair must be a valid connection request on its own; its field errors name the pair.
-      const parsed = ConnectionRequest.safeParse(pairRequestInput(r, pair));
-      if (parsed.success) return;
-      for (const issue of parsed.error.issues) {
-        const [head, ...rest] = issue.path;
-        const inPair = head === 'remote' || head === 'alias' || head === 'access' || head === 'roles';
-        ctx.addIssue({
-          code: 'custom',
-          path: inPair ? ['remotes', i, ...issue.path] : ['remotes', i, ...(head === undefined ? [] : [head]), ...rest],
-          message: issue.message,
-        });
-      }
-    });
-  });
+export const FanOutRequest = lazySchema(() =>
+  Shared.extend({
+    /** Names this request among the fan-outs of its local deployment (part of the workflow id). */
+    requestId: Identity,
+    remotes: z.array(FanOutPair).min(1, 'must list at least one remote').max(MAX_FAN_OUT_PAIRS),
+  })
+    .strict()
+    .superRefine((r, ctx) => {
+      const aliases = new Set<string>();
+      r.remotes.forEach((pair, i) => {
+        if (aliases.has(pair.alias)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['remotes', i, 'alias'],
+            message: `alias "${pair.alias}" is listed twice`,
+          });
+        }
+        aliases.add(pair.alias);
+        // Each pair must be a valid connection request on its own; its field errors name the pair.
+        const parsed = ConnectionRequest.safeParse(pairRequestInput(r, pair));
+        if (parsed.success) return;
+        for (const issue of parsed.error.issues) {
+          const [head, ...rest] = issue.path;
+          const inPair = head === 'remote' || head === 'alias' || head === 'access' || head === 'roles';
+          ctx.addIssue({
+            code: 'custom',
+            path: inPair
+              ? ['remotes', i, ...issue.path]
+              : ['remotes', i, ...(head === undefined ? [] : [head]), ...rest],
+            message: issue.message,
+          });
+        }
+      });
+    }),
+);
 export type FanOutRequest = z.infer<typeof FanOutRequest>;
 export type FanOutRequestInput = z.input<typeof FanOutRequest>;
 

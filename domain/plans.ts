@@ -129,14 +129,7 @@ export interface OperationFacts {
   migration?: { connect: DecisionFacts; facts: MigrationFacts };
 }
 
-export type Operation =
-  | 'connect'
-  | 'update-access'
-  | 'rotate'
-  | 'disconnect'
-  | 'fan-out'
-  | 'migrate'
-  | 'apply';
+export type Operation = 'connect' | 'update-access' | 'rotate' | 'disconnect' | 'fan-out' | 'migrate' | 'apply';
 
 export interface Plan<Extra = unknown> {
   readonly operation: Operation;

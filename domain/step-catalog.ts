@@ -12,6 +12,7 @@
  * one, the lifecycle operations' inspection) has a row id of its own and names the step it shows as.
  */
 import { z } from 'zod';
+import { lazySchema } from './lazy-schema';
 import { type SideStepInput, type StepInput, type RotateStepInput, type Side } from './activities';
 import { type ConnectionRequest } from './connection-request';
 import {
@@ -54,10 +55,10 @@ export const STEP_IDS = [
   'resume-replication',
   'retire-certificate',
 ] as const;
-export const StepId = z.enum(STEP_IDS);
+export const StepId = lazySchema(() => z.enum(STEP_IDS));
 export type StepId = z.infer<typeof StepId>;
 
-export const SecurityModel = z.enum(['api_key', 'certificate']);
+export const SecurityModel = lazySchema(() => z.enum(['api_key', 'certificate']));
 export type SecurityModel = z.infer<typeof SecurityModel>;
 
 /**

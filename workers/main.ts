@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     logger: log,
     workflowCode: mode,
     shutdownGraceTime: (process.env.CROSSLINK_SHUTDOWN_GRACE_TIME ?? '30s') as Duration,
+    ...cacheSize(process.env.CROSSLINK_MAX_CACHED_WORKFLOWS),
   });
 
   // Docker health check: the file exists while the worker polls (CROSSLINK_READY_FILE).
@@ -50,6 +51,14 @@ async function main(): Promise<void> {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   await handle.running;
+}
+
+/** CROSSLINK_MAX_CACHED_WORKFLOWS: a whole number, or unset for the SDK's default. */
+function cacheSize(value: string | undefined): { maxCachedWorkflows?: number } {
+  if (value === undefined || value === '') return {};
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error('CROSSLINK_MAX_CACHED_WORKFLOWS must be a whole number');
+  return { maxCachedWorkflows: n };
 }
 
 main().catch((err: unknown) => {

@@ -34,6 +34,8 @@ export interface StartWorkerOptions {
   /** How long in-flight activities may finish after shutdown starts before they are cancelled. */
   shutdownGraceTime?: Duration;
   identity?: string;
+  /** Runs kept in the worker's sticky cache (default: the SDK's, sized from the heap limit). */
+  maxCachedWorkflows?: number;
 }
 
 export interface WorkerHandle {
@@ -82,6 +84,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
         ? { workflowBundle: { codePath: code.codePath } }
         : { workflowsPath: code.workflowsPath, bundlerOptions: WORKFLOW_BUNDLER_OPTIONS }),
       shutdownGraceTime: options.shutdownGraceTime ?? '30s',
+      ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
       ...(options.identity ? { identity: options.identity } : {}),
     });
   } catch (err) {

@@ -48,19 +48,21 @@ export async function reloadSecureSettings(es: EsClient, signal?: AbortSignal): 
 /**
  * `GET /_resolve/cluster/<alias>:*`: an active probe through the remote connection. The API exists
  * from 8.13 and takes `timeout` from 8.18 (specs/elasticsearch); earlier versions refuse the
- * parameter, and before 8.13 there is no probe (undefined).
+ * parameter, and before 8.13 there is no probe (undefined). `version`: the cluster's version when
+ * the caller knows it (preflight's facts), else read with `GET /`.
  */
 export async function resolveRemoteCluster(
   es: EsClient,
   alias: string,
   signal?: AbortSignal,
+  version?: string,
 ): Promise<ResolveClusterEntry | undefined> {
-  const version = await serverVersion(es, signal);
-  if (!versionAtLeast(version, '8.13')) return undefined;
+  const known = version ?? (await serverVersion(es, signal));
+  if (!versionAtLeast(known, '8.13')) return undefined;
   const res = await es.http.request({
     method: 'GET',
     path: `/_resolve/cluster/${encodeURIComponent(alias)}:*`,
-    query: versionAtLeast(version, '8.18') ? { timeout: '10s' } : undefined,
+    query: versionAtLeast(known, '8.18') ? { timeout: '10s' } : undefined,
     schema: ResolveCluster,
     signal,
   });

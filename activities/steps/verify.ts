@@ -47,10 +47,13 @@ export async function verifyRemoteConnection(
   // The probe runs on failure too: its error text is the best evidence for the diagnosis. Before
   // 8.13 Elasticsearch has no `_resolve/cluster` (specs/elasticsearch): `_remote/info` is then all
   // the evidence there is, and the report says so.
-  const probeExists = atLeast(input.preflight.local.version, '8.13.0');
+  // The local version is preflight's (the deployment's current plan): no `GET /` to learn it again.
+  const version = input.preflight.local.version;
+  const probeExists = atLeast(version, '8.13.0');
   let probe: ResolveClusterEntry | undefined;
-  if (probeExists && ready(entry, apiKey)) probe = await resolveRemoteCluster(es, alias, ctx.signal);
-  else if (probeExists && entry) probe = await resolveRemoteCluster(es, alias, ctx.signal).catch(() => undefined);
+  if (probeExists && ready(entry, apiKey)) probe = await resolveRemoteCluster(es, alias, ctx.signal, version);
+  else if (probeExists && entry)
+    probe = await resolveRemoteCluster(es, alias, ctx.signal, version).catch(() => undefined);
   if (ready(entry, apiKey) && (!probeExists || (probe?.connected && !probe.error))) {
     return {
       attempt: ctx.attempt,

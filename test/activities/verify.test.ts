@@ -55,6 +55,16 @@ describe('verify names the most likely cause', () => {
     expect(h.transcript.heartbeats.length).toBeGreaterThan(0);
   });
 
+  it('a connected alias costs two calls: _remote/info and the probe (the version is known from preflight)', async () => {
+    const input = await apiKeyConnection([]);
+    h.sim.resetCalls();
+    expect((await h.run('verifyRemoteConnection', input)).connected).toBe(true);
+    expect(h.sim.calls.map((c) => `${c.method} ${c.route}`)).toEqual([
+      'GET cluster.remote_info',
+      'GET indices.resolve_cluster',
+    ]);
+  });
+
   it('alias not registered', async () => {
     const input = await apiKeyConnection(['register']);
     expect(await diagnosis(input)).toContain('Most likely cause: the alias is not registered');

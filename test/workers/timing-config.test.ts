@@ -18,6 +18,12 @@ test('planFirstCheck and friends are read as durations, absent fields keep the d
   expect(timingOverrides(undefined)).toEqual({});
 });
 
+test('planSlotPoll sets how often a write that waits for another plan looks again', () => {
+  const file = EnvironmentsFile.safeParse({ ...base, timing: { planSlotPoll: '5s', planPoll: '1s' } });
+  if (!file.success) throw new Error(JSON.stringify(file.error.issues));
+  expect(timingOverrides(file.data.timing)).toEqual({ planSlotPollMs: 5_000, planPollMs: 1_000 });
+});
+
 /** Loads an environments file with this `timing` section the way a worker does, and returns what it refuses with. */
 function refusal(timing: unknown): string {
   const text = JSON.stringify({ ...base, timing });
