@@ -231,9 +231,12 @@ it('a certificate connection declared as api_key is migrated in place by a migra
   const before = t.world.state();
   const action = migrate.entries[0]!.actions[0]!;
   const describe = t.world.activities.describePlannedActions as (i: DescribePlanInput) => Promise<DescribedAction[]>;
-  const [described] = await new MockActivityEnvironment().run<[DescribePlanInput], DescribedAction[], typeof describe>(describe, {
-    actions: [{ connectionId: migrate.entries[0]!.connectionId, kind: action.kind, request: action.request }],
-  });
+  const [described] = await new MockActivityEnvironment().run<[DescribePlanInput], DescribedAction[], typeof describe>(
+    describe,
+    {
+      actions: [{ connectionId: migrate.entries[0]!.connectionId, kind: action.kind, request: action.request }],
+    },
+  );
   expect(described!.note ?? '').not.toMatch(/refused/);
   expect(described!.gates!.map((g) => g.gate)).toEqual(expect.arrayContaining(['api-key', 'retire-certificate']));
   expect(t.world.state()).toEqual(before);
