@@ -176,6 +176,21 @@ export const SCENARIOS: readonly RecordingScenario[] = [
     closedAs: 'completed',
   },
   {
+    name: 'trust-all-connected',
+    description:
+      'certificate model trusting all deployments of the other environment (trust_all), ece-a 9.x -> ece-b 9.x: platform-trust and trust-all approved by signed update',
+    workflowType: CONNECTION_WORKFLOW,
+    start: connectRun(
+      certificateRequest('all_b', {
+        local: { environment: 'ece-a', deploymentId: DEFAULT_IDS.a9 },
+        remote: { environment: 'ece-b', deploymentId: DEFAULT_IDS.b9 },
+        deploymentTrust: 'all',
+      }),
+    ),
+    drive: (handle) => approveEveryGate(handle, 'update'),
+    closedAs: 'completed',
+  },
+  {
     name: 'rejected-rollback',
     description: 'API key model rejected (signed) at register-remote after steps ran: rolled back, ApprovalRejected',
     workflowType: CONNECTION_WORKFLOW,
