@@ -120,7 +120,7 @@ it('a rotation shows its activities under their steps and ends with what it chan
 });
 
 it('a recorded migration names the operation and ends "connected" with what it changed and what it retired', () => {
-  const file = join(__dirname, '../replay/histories/0.2.0/migrated.json');
+  const file = join(__dirname, '../replay/histories/0.3.0/migrated.json');
   const history = historyFromJSON(JSON.parse(readFileSync(file, 'utf8')));
   const id = 'crosslink.ece-a.a8150000000000000000000000000002.migrated-b';
   const trail = auditTrailFromHistory(history, id);
