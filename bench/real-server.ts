@@ -38,6 +38,7 @@ import {
   readMemoryLog,
   requestHeapSnapshots,
 } from './memory-probe';
+import { imageEnvironment } from './image-env';
 import { API_KEY_PATH, criticalPathMs, minimumCalls } from './minimum';
 import { type SimulatorStats, startRemoteSimulator } from './remote-simulator';
 import { type RunWaits, runWaits } from './history-waits';
@@ -135,9 +136,18 @@ interface ServerTarget {
   namespace: string;
 }
 
-/** The probe's variables with `--node-options` added to its NODE_OPTIONS. */
+/** The image's ENV (Dockerfile); the worker's prebuilt bundle is chosen below as well. */
+const IMAGE_ENV = imageEnvironment();
+
+/** The probe's variables with the image's NODE_OPTIONS and `--node-options` added to its NODE_OPTIONS. */
 function workerNodeOptions(probe: Record<string, string>): Record<string, string> {
-  const flags = [probe.NODE_OPTIONS ?? process.env.NODE_OPTIONS ?? '', opts.nodeOptions ?? ''].join(' ').trim();
+  const flags = [
+    IMAGE_ENV.NODE_OPTIONS ?? '',
+    probe.NODE_OPTIONS ?? process.env.NODE_OPTIONS ?? '',
+    opts.nodeOptions ?? '',
+  ]
+    .join(' ')
+    .trim();
   return { ...probe, ...(flags ? { NODE_OPTIONS: flags } : {}) };
 }
 
@@ -169,9 +179,8 @@ async function startWorkerProcess(
       CROSSLINK_READY_FILE: readyFile,
       CROSSLINK_LOG_LEVEL: 'warn',
       CROSSLINK_SHUTDOWN_GRACE_TIME: '2s',
-      // As the image runs it (Dockerfile): production mode, fewer glibc malloc arenas.
-      NODE_ENV: 'production',
-      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
+      // As the image runs it: the Dockerfile's ENV (production mode, malloc arenas, V8 heap sizes).
+      ...IMAGE_ENV,
       ...workerNodeOptions(memoryProbeEnvironment(dir, Boolean(opts.memoryLog), opts.heapSnapshots)),
     },
     stdio: ['ignore', log, log],
