@@ -176,6 +176,8 @@ const BOTH: readonly Side[] = ['local', 'remote'];
 const apiKeyOnly = (f: DecisionFacts) => f.request.securityModel === 'api_key';
 const CERTIFICATE_ONLY = 'the API key model needs no platform or deployment trust';
 const MIGRATION_ONLY = 'only a migration from the certificate model runs this step';
+/** A row only the migration runs: a connect does not decide it (nor carry it in preflight's result). */
+const migrationOnly = (): [boolean, string] => [false, MIGRATION_ONLY];
 const KEY_ONLY = 'the certificate model uses no API key';
 
 /** The keystore write (connect, and rotate with the new key). */
@@ -382,7 +384,7 @@ export const STEP_CATALOG = {
       signature: takes<StepInput & { paused?: ReplicationSet }, UndoReport>(),
       summary: ({ request }) => `what the run paused through ${request.alias} on ${request.local.deploymentId}`,
     },
-    decide: () => [false, MIGRATION_ONLY],
+    decide: migrationOnly,
   }),
   keystore: row({
     step: 'keystore',
@@ -534,7 +536,7 @@ export const STEP_CATALOG = {
         `${paused.followers.length} follower(s), ${paused.patterns.length} pattern(s) through ${request.alias}`,
     },
     undo: null,
-    decide: () => [false, MIGRATION_ONLY],
+    decide: migrationOnly,
   }),
   'retire-certificate': row({
     step: 'retire-certificate',
@@ -555,7 +557,7 @@ export const STEP_CATALOG = {
         `${deploymentOf(input, input.side)} stops allowlisting ${deploymentOf(input, otherSide(input.side))}`,
     },
     undo: null,
-    decide: () => [false, MIGRATION_ONLY],
+    decide: migrationOnly,
   }),
 
   // Variants: rows of the lifecycle operations, shown as one of the steps above.
@@ -891,7 +893,9 @@ export function sidesOf(id: RowId, model: SecurityModel): readonly Side[] | unde
 /** A connect's decisions: every documented step's row decides from the facts (the row's models otherwise). */
 export function decideConnect(facts: DecisionFacts): { id: StepId; applies: boolean; reason: string }[] {
   const model = facts.request.securityModel;
-  return STEP_IDS.map((id) => {
+  // Only the rows a connect of this model has: the rest would be carried in preflight's result unused.
+  const ofConnect = (r: StepRow) => r.models.includes(model) && r.decide !== migrationOnly;
+  return STEP_IDS.filter((id) => ofConnect(STEP_CATALOG[id])).map((id) => {
     const r: StepRow = STEP_CATALOG[id];
     const [applies, reason] = r.decide
       ? r.decide(facts)

@@ -37,9 +37,11 @@ describe('API key model, 9.x local to 9.x remote with a private proxy CA', () =>
       'api-key': true,
       'proxy-ca': true,
       keystore: true,
-      'platform-trust': false,
       roles: true,
     });
+    // Only the API key connect's rows are decided: no certificate or migration row rides along.
+    expect(Object.keys(applies)).not.toContain('platform-trust');
+    expect(Object.keys(applies)).not.toContain('pause-replication');
 
     const before: Record<string, ReturnType<typeof state>> = {};
     before.apiKey = state();
