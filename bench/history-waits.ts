@@ -15,6 +15,8 @@ export interface ActivityWait {
   /** Scheduled to the start of the attempt that closed it, ms. */
   waitMs: number;
   attempts: number;
+  /** When the attempt that closed it started (epoch ms, the server's clock). */
+  startedAtMs: number;
   /** How it closed: completed, failed, timed-out, cancelled, or open (still running). */
   outcome: string;
 }
@@ -95,6 +97,7 @@ export function runWaits(events: readonly HistoryEvent[]): RunWaits {
       activity: s.activity,
       waitMs: st ? st.at - s.at : NaN,
       attempts: st?.attempts ?? 0,
+      startedAtMs: st?.at ?? NaN,
       outcome: closed.get(id) ?? 'open',
     };
   });

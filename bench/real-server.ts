@@ -105,7 +105,7 @@ interface SizeResult {
   /** Per worker process, with --memory-log. */
   memory: MemoryBreakdown[];
   /** With --kill-worker-after: when the kill came (ms after the first start) and the runs' waits. */
-  kill?: { atMs: number; outcomes: RunOutcome[] };
+  kill?: { atMs: number; atEpochMs: number; outcomes: RunOutcome[] };
 }
 
 function quantile(values: number[], q: number): number {
@@ -314,11 +314,13 @@ async function runSize(client: Client, target: ServerTarget, size: number): Prom
     let started = 0;
     let connectedSoFar = 0;
     let killedAtMs: number | undefined;
+    let killedAtEpochMs = 0;
     const killFirstWorker = () => {
       const victim = workers[0]!;
       peaks.set(victim, peakRssMb(victim.pid!));
       victim.kill('SIGKILL');
-      killedAtMs = Date.now() - wallStart;
+      killedAtEpochMs = Date.now();
+      killedAtMs = killedAtEpochMs - wallStart;
     };
     const outcomes: RunOutcome[] = await Promise.all(
       Array.from({ length: size }, async (_, k) => {
@@ -347,7 +349,7 @@ async function runSize(client: Client, target: ServerTarget, size: number): Prom
       failures: groupFailures(outcomes),
       wallMs,
       memory: workers.flatMap((w) => breakdownAtPeak(readMemoryLog(dir), w.pid!) ?? []),
-      ...(killedAtMs !== undefined ? { kill: { atMs: killedAtMs, outcomes } } : {}),
+      ...(killedAtMs !== undefined ? { kill: { atMs: killedAtMs, atEpochMs: killedAtEpochMs, outcomes } } : {}),
     };
   } finally {
     await Promise.all(workers.map(stopProcess));
@@ -425,12 +427,23 @@ function killReport(r: SizeResult): string[] {
   ];
   for (const [activity, waits] of byActivity) {
     lines.push(
-      `  retried ${activity}: ${waits.length} x, waited ${(Math.min(...waits) / 1000).toFixed(1)}-${(Math.max(...waits) / 1000).toFixed(1)} s`,
+      `  retried ${activity}: ${waits.length} x, waited ${(Math.min(...waits) / 1000).toFixed(1)}-${(Math.max(...waits) / 1000).toFixed(1)} s from its scheduling`,
     );
   }
+  // What the kill cost an activity: from the kill to the start of the attempt that replaced the lost
+  // one (its first attempt ran legitimately until then, a plan wait of many seconds among them).
+  const afterKill = retried
+    .map((w) => ({ activity: w.activity, ms: w.startedAtMs - r.kill!.atEpochMs }))
+    .filter((w) => Number.isFinite(w.ms));
+  const slowest = afterKill.reduce<(typeof afterKill)[number] | undefined>(
+    (a, b) => (!a || b.ms > a.ms ? b : a),
+    undefined,
+  );
+  const worst = slowest?.ms;
   lines.push(
-    `aim: no activity waits more than the heartbeat timeout (${HEARTBEAT_TIMEOUT_MS / 1000} s) plus one retry interval (1-5 s): ` +
-      (longest && longest.waitMs > HEARTBEAT_TIMEOUT_MS + 5_000 ? 'MISSED' : 'met'),
+    `longest time from the kill to the retry of a lost activity: ${slowest === undefined ? 'no activity was lost' : `${(slowest.ms / 1000).toFixed(1)} s (${slowest.activity})`}`,
+    `aim: no lost activity waits more than the heartbeat timeout (${HEARTBEAT_TIMEOUT_MS / 1000} s) plus one retry interval (1-5 s) after the kill: ` +
+      (worst !== undefined && worst > HEARTBEAT_TIMEOUT_MS + 5_000 ? 'MISSED' : 'met'),
   );
   return lines;
 }

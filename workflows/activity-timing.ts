@@ -23,12 +23,16 @@ const QUICK: ActivityOptions = {
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', nonRetryableErrorTypes },
 };
 
-/** A write followed by an ECE plan: plans take minutes, so the activity heartbeats while it waits. */
+/**
+ * A write followed by an ECE plan: plans take minutes, so the activity heartbeats while it waits.
+ * A lost worker costs its attempt the heartbeat timeout plus the first retry interval (2 s): the
+ * retry reads the deployment again and finds its own write, or the plan still running.
+ */
 const PLAN_WAIT: ActivityOptions = {
   startToCloseTimeout: '45m',
   heartbeatTimeout: HEARTBEAT_TIMEOUT,
   scheduleToCloseTimeout: '2h',
-  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '2m', nonRetryableErrorTypes },
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '2m', nonRetryableErrorTypes },
 };
 
 /** Undos get a longer retry budget than steps: leaving a half-done connection behind is the worst outcome. */
