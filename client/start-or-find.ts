@@ -209,8 +209,15 @@ function operationStartOptions(start: StartRequest): {
         staticSummary: `apply plan ${plan.id} of ${plan.source}: ${actions} action(s), requested by ${requestedBy}`,
       };
     }
-    default:
-      return { typedSearchAttributes: [{ key: OPERATION_KEY, value: start.operation }] };
+    default: {
+      // update-access, rotate, migrate, disconnect: an existing connection, named as the CLI names it.
+      const r = start.request;
+      const which = 'alias' in r ? `${r.alias} on ${r.local.environment}/${r.local.deploymentId}` : r.connectionId;
+      return {
+        typedSearchAttributes: [{ key: OPERATION_KEY, value: start.operation }],
+        staticSummary: `${start.operation} ${which}, requested by ${r.requestedBy}`,
+      };
+    }
   }
 }
 

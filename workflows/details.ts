@@ -18,6 +18,13 @@ function orList(names: string[]): string {
   return `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
 }
 
+/** A changed value as the Web UI shows it: its JSON in code, long ones cut (the CLI's status shows all). */
+function shown(value: unknown): string {
+  if (value === undefined || value === null) return '(none)';
+  const json = JSON.stringify(value);
+  return `\`${json.length > 300 ? `${json.slice(0, 300)}…` : json}\``;
+}
+
 function gateLine(gate: PendingGate): string {
   const approved = gate.approvedBy?.length ? `; approved so far by ${gate.approvedBy.join(', ')}` : '';
   const line = `**waiting for approval** of \`${gate.gate}\` by ${approversText(gate.approvers)}; deadline ${gate.deadline}${approved}`;
@@ -25,7 +32,11 @@ function gateLine(gate: PendingGate): string {
   // What the approval lets through, and the digest a decision must sign.
   const what = gate.change.activities.flatMap((a) => [
     `- ${a.summary}`,
-    ...a.requests.map((r) => `  - \`${r.method} ${r.path}\` (${r.system} ${r.environment})`),
+    ...a.requests.map(
+      (r) =>
+        `  - \`${r.method} ${r.path}\` (${r.system} ${r.environment}${r.deploymentId ? `/${r.deploymentId}` : ''})`,
+    ),
+    ...a.changes.map((c) => `  - ${c.what}: ${shown(c.before)} → ${shown(c.after)}`),
   ]);
   // A blank line before the list: the Web UI's markdown does not let a list interrupt a paragraph.
   return [line, '', `the change (\`${gate.change.digest}\`):`, '', ...what].join('\n');
@@ -65,6 +76,12 @@ export function currentDetails(p: Progress): string {
     );
   }
   for (const f of p.compensationFailures) lines.push('', `undo failed: \`${f.step}\` ${f.activity}: ${f.message}`);
-  lines.push('', ...p.steps.map((s) => `- \`${s.id}\`: ${s.status}${s.detail ? ` (${s.detail})` : ''}`));
+  // Its own paragraph: a list right after the change's list would be read as part of it.
+  lines.push(
+    '',
+    '**steps**',
+    '',
+    ...p.steps.map((s) => `- \`${s.id}\`: ${s.status}${s.detail ? ` (${s.detail})` : ''}`),
+  );
   return lines.join('\n');
 }

@@ -92,6 +92,33 @@ it('changes the working key in place after the api-key gate: same key, keystore 
   expect((await progressOf(run)).state).toBe('connected');
 });
 
+it('the Web UI current details at the api-key gate show the access before → after, then the steps', async () => {
+  await connect();
+  const [key] = remoteKeys();
+  const run = await updateAccess(ask());
+  await run.until((r) => r.timeline.some((e) => e.kind === 'timer-started'));
+  const { currentDetails } = await run.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+  const lines = (currentDetails ?? '').split('\n');
+  expect(lines).toContain(
+    `  - \`PUT /_security/cross_cluster/api_key/${key!.id}\` (elasticsearch ece-b/${DEFAULT_IDS.b9})`,
+  );
+  expect(lines).toContainEqual(
+    expect.stringMatching(
+      /^ {2}- access of .*: `\{"search":\[\{"names":\["logs-\*"\].*\}` → `\{"search":\[\{"names":\["logs-\*","metrics-\*"\]\}\]\}`$/,
+    ),
+  );
+  // The steps are their own list, after a paragraph of their own (not items of the change's list).
+  const steps = lines.indexOf('**steps**');
+  expect(steps).toBeGreaterThan(0);
+  expect([lines[steps - 1], lines[steps + 1], lines[steps + 2]]).toEqual([
+    '',
+    '',
+    expect.stringMatching(/^- `preflight`: succeeded/),
+  ]);
+  await run.update('approve', await signedApproval(run, 'api-key', APPROVER));
+  await expect(run.resultValue()).resolves.toMatchObject({ state: 'connected' });
+});
+
 it('the same access again changes nothing and says so, without a gate', async () => {
   await connect();
   const before = t.world.state();
