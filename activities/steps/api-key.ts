@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { type StepInput } from '../../domain/activities';
 import { FailureType } from '../../domain/failures';
+import { normalizeAccess } from '../../domain/access';
 import { type ApiKeyRecord, type CreatedResource, type UndoReport } from '../../domain/records';
 import { type Deps, type StepContext, type StepImplementations } from '../context';
 import {
@@ -170,7 +171,15 @@ async function describeApiKey(deps: Deps, ctx: StepContext, input: StepInput) {
       requests: [
         esRequest(remote, 'PUT', `/_security/cross_cluster/api_key/${existing.keyId}`, { access: request.access }),
       ],
-      changes: [{ what: `access of cross-cluster API key ${existing.keyId}`, before, after: request.access }],
+      // Both sides as Elasticsearch means them (names a list, allow_restricted_indices explicit), so
+      // the approver sees what differs, not how Elasticsearch renders a key's access.
+      changes: [
+        {
+          what: `access of cross-cluster API key ${existing.keyId}`,
+          before: normalizeAccess(before),
+          after: normalizeAccess(request.access),
+        },
+      ],
     };
   }
   const body = {
