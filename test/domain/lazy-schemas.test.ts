@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type * as Domain from '../../domain';
 import { lazySchema, lazySchemaState } from '../../domain/lazy-schema';
 
 /** Whether a value is a zod schema, read without building a lazy one. */
@@ -29,7 +30,7 @@ describe('domain schemas are built on first use', () => {
 
   test('a connection request parse builds the schemas it uses, and only once', () => {
     jest.isolateModules(() => {
-      const domain = jest.requireActual<typeof import('../../domain')>('../../domain');
+      const domain = jest.requireActual<typeof Domain>('../../domain');
       expect(lazySchemaState(domain.ConnectionRequest)).toBe('not built');
       expect(domain.ConnectionRequest.safeParse({}).success).toBe(false);
       expect(lazySchemaState(domain.ConnectionRequest)).toBe('built');
