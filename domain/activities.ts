@@ -5,6 +5,7 @@ import { type CatalogCall, type InputOfCall, type ResultOfCall, type StepId } fr
 import { type NotificationInput } from './events';
 import { type PreflightResult, type SealedSecret, type StepDecision } from './records';
 import { type Operation } from './plans';
+import { type MigrateRequest } from './lifecycle-request';
 
 /** Which deployment (or its environment) an activity acts on. */
 export type Side = 'local' | 'remote';
@@ -74,6 +75,25 @@ export interface InspectConnectionInput {
     verifyTimeout?: string;
     /** migrate: accept the API key model's beta (8.10-8.13). */
     allowBetaApiKeyModel?: boolean;
+  };
+}
+
+/** What a migration's inspection is asked (the migrate workflow's, and the plan's description of its gates). */
+export function migrationInspection(
+  connectionId: string,
+  ask: MigrateRequest,
+): Pick<InspectConnectionInput, 'connectionId' | 'requestedBy' | 'deadline' | 'change'> {
+  return {
+    connectionId,
+    requestedBy: ask.requestedBy,
+    deadline: ask.deadline,
+    change: {
+      access: ask.access as Record<string, unknown>,
+      verifyTimeout: ask.verifyTimeout,
+      allowBetaApiKeyModel: ask.allowBetaApiKeyModel,
+      ...(ask.roles ? { roles: ask.roles } : {}),
+      ...(ask.expiration ? { apiKeyExpiration: ask.expiration } : {}),
+    },
   };
 }
 

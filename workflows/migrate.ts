@@ -12,6 +12,7 @@ import {
   type CreatedResource,
   type KeptResource,
   MIGRATE,
+  migrationInspection,
   MigrateRequest,
   type MigrateRequestInput,
   type MigrationReport,
@@ -29,22 +30,7 @@ export async function migrateConnection(input: MigrateRequestInput): Promise<Mig
   if (!parsed.success) throw badInput('request', parsed.error);
   const ask = parsed.data;
   const id = connectionId(ask);
-  const { runner, progress } = await inspectForPlan(
-    MIGRATE,
-    {
-      connectionId: id,
-      requestedBy: ask.requestedBy,
-      deadline: ask.deadline,
-      change: {
-        access: ask.access as Record<string, unknown>,
-        verifyTimeout: ask.verifyTimeout,
-        allowBetaApiKeyModel: ask.allowBetaApiKeyModel,
-        ...(ask.roles ? { roles: ask.roles } : {}),
-        ...(ask.expiration ? { apiKeyExpiration: ask.expiration } : {}),
-      },
-    },
-    undefined,
-  );
+  const { runner, progress } = await inspectForPlan(MIGRATE, migrationInspection(id, ask), undefined);
   await runner.run(MIGRATE);
   progress.finished('connected');
   const [pause] = runner.records('pause-replication') as ReplicationPauseRecord[];

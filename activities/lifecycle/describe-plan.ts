@@ -28,6 +28,7 @@ import {
   PlannedMigration,
   UPDATE_ACCESS,
   migrateRequestOf,
+  migrationInspection,
   UpdateAccessRequest,
   PlannedRotation,
   connectPlan,
@@ -214,23 +215,13 @@ async function describeOne(
       const planned = PlannedMigration.parse(action.request);
       const migrate = migrateRequestOf(planned, planned.request.requestedBy);
       if ('refusal' in migrate) return { connectionId: action.connectionId, note: migrate.refusal };
-      const m = migrate.request;
       const facts = await lifecycleFacts(
         deps,
         asRun,
         {
-          connectionId: action.connectionId,
+          ...migrationInspection(action.connectionId, migrate.request),
           operation: 'migrate',
-          requestedBy: m.requestedBy,
           gates: [...MIGRATE.gates],
-          deadline: m.deadline,
-          change: {
-            access: m.access as Record<string, unknown>,
-            verifyTimeout: m.verifyTimeout,
-            allowBetaApiKeyModel: m.allowBetaApiKeyModel,
-            ...(m.roles ? { roles: m.roles } : {}),
-            ...(m.expiration ? { apiKeyExpiration: m.expiration } : {}),
-          },
         },
         () => MIGRATE,
         undefined,

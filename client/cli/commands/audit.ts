@@ -1,8 +1,9 @@
-import { type Client, type ScheduleOptions, ScheduleAlreadyRunning, ScheduleNotFoundError } from '@temporalio/client';
+import { type Client, type ScheduleOptions, ScheduleNotFoundError } from '@temporalio/client';
 import { AUDIT_SCHEDULE_ID, AUDIT_WORKFLOW, AuditOptions, AuditReport, INVENTORY_WORKFLOW_ID } from '../../../domain';
 import { TASK_QUEUE } from '../../../domain';
 import { type CliContext, cliCommand } from '../context';
 import { CliError } from '../errors';
+import { createOrUpdateSchedule } from '../schedules';
 import { EXIT, type ExitCode } from '../exit-codes';
 import { requestRefresh } from '../inventory-client';
 import { renderAuditReport } from '../render/audit';
@@ -37,20 +38,7 @@ export async function scheduleAudit(
   opts: AuditScheduleOptions,
   taskQueue = TASK_QUEUE,
 ): Promise<'created' | 'updated'> {
-  const wanted = auditSchedule(opts, taskQueue);
-  try {
-    await client.schedule.create(wanted);
-    return 'created';
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-  }
-  await client.schedule.getHandle(AUDIT_SCHEDULE_ID).update((previous) => ({
-    ...previous,
-    spec: wanted.spec,
-    action: wanted.action,
-    policies: { ...previous.policies, ...wanted.policies },
-  }));
-  return 'updated';
+  return createOrUpdateSchedule(client, auditSchedule(opts, taskQueue));
 }
 
 export async function auditScheduleCommand(ctx: CliContext, opts: AuditScheduleOptions): Promise<ExitCode> {

@@ -4,12 +4,13 @@
  * notifies; it applies only what the operator's policy (`desiredState.autoApply`) allows, and every
  * run it starts waits at its gates. Like the audit's schedule (commands/audit.ts).
  */
-import { type Client, type ScheduleOptions, ScheduleAlreadyRunning, ScheduleNotFoundError } from '@temporalio/client';
+import { type Client, type ScheduleOptions, ScheduleNotFoundError } from '@temporalio/client';
 import { type Command, InvalidArgumentError } from 'commander';
 import { Duration, RECONCILE_SCHEDULE_ID, RECONCILE_WORKFLOW, TASK_QUEUE } from '../../../domain';
 import { type ReconcileReport } from '../../../workflows/reconcile-desired-state';
 import { type CliContext } from '../context';
 import { CliError } from '../errors';
+import { createOrUpdateSchedule } from '../schedules';
 import { EXIT, type ExitCode } from '../exit-codes';
 import { requestRefresh } from '../inventory-client';
 import { declaredDriftLines } from '../render/desired-plan';
@@ -36,20 +37,7 @@ export async function scheduleReconcile(
   every: string,
   taskQueue = TASK_QUEUE,
 ): Promise<'created' | 'updated'> {
-  const wanted = reconcileSchedule(every, taskQueue);
-  try {
-    await client.schedule.create(wanted);
-    return 'created';
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-  }
-  await client.schedule.getHandle(RECONCILE_SCHEDULE_ID).update((previous) => ({
-    ...previous,
-    spec: wanted.spec,
-    action: wanted.action,
-    policies: { ...previous.policies, ...wanted.policies },
-  }));
-  return 'updated';
+  return createOrUpdateSchedule(client, reconcileSchedule(every, taskQueue));
 }
 
 function noSchedule(): CliError {
