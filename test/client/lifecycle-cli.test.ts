@@ -300,4 +300,27 @@ describe('crosslink audit', () => {
     expect(await runCli(['audit', 'run'], ctx)).toBe(5);
     expect(ctx.stderr.join('\n')).toContain('crosslink audit schedule');
   });
+
+  // The reconcile's hints are printed as this CLI was invoked, like every other hint (issue 17, item 14).
+  it('reconcile run without a schedule, and reconcile report before any run, name the commands as invoked', async () => {
+    const { ScheduleNotFoundError } = await import('@temporalio/client');
+    const missing = {
+      schedule: {
+        getHandle: () => ({
+          trigger: async () => {
+            throw new ScheduleNotFoundError('not found', 'crosslink-reconcile');
+          },
+        }),
+      },
+    };
+    const run = { ...recordingContext(missing), invocation: 'npm run crosslink --' };
+    expect(await runCli(['reconcile', 'run'], run)).toBe(5);
+    expect(run.stderr.join('\n')).toContain(
+      'no reconcile schedule "crosslink-reconcile": create it with `npm run crosslink -- reconcile schedule`',
+    );
+    const empty = { schedule: { getHandle: () => ({ describe: async () => ({ info: { recentActions: [] } }) }) } };
+    const report = { ...recordingContext(empty), invocation: 'npm run crosslink --' };
+    expect(await runCli(['reconcile', 'report'], report)).toBe(0);
+    expect(report.stdout).toEqual(['No completed reconcile yet: `npm run crosslink -- reconcile run` starts one now.']);
+  });
 });

@@ -1,9 +1,8 @@
-import { type Client, type ScheduleOptions, ScheduleNotFoundError } from '@temporalio/client';
+import { type Client, type ScheduleOptions } from '@temporalio/client';
 import { AUDIT_SCHEDULE_ID, AUDIT_WORKFLOW, AuditOptions, AuditReport, INVENTORY_WORKFLOW_ID } from '../../../domain';
 import { TASK_QUEUE } from '../../../domain';
 import { type CliContext, cliCommand } from '../context';
-import { CliError } from '../errors';
-import { createOrUpdateSchedule } from '../schedules';
+import { type CliSchedule, createOrUpdateSchedule, latestCompletedRun, triggerSchedule } from '../schedules';
 import { EXIT, type ExitCode } from '../exit-codes';
 import { requestRefresh } from '../inventory-client';
 import { renderAuditReport } from '../render/audit';
@@ -25,12 +24,7 @@ export function auditSchedule(opts: AuditScheduleOptions, taskQueue = TASK_QUEUE
   };
 }
 
-function noSchedule(): CliError {
-  return new CliError(
-    EXIT.NOT_FOUND,
-    `no audit schedule "${AUDIT_SCHEDULE_ID}": create it with \`crosslink audit schedule\``,
-  );
-}
+const AUDIT: CliSchedule = { id: AUDIT_SCHEDULE_ID, command: 'audit' };
 
 /** Creates the audit schedule, or updates its interval and options: running it twice changes nothing more. */
 export async function scheduleAudit(
@@ -57,12 +51,7 @@ export async function auditScheduleCommand(ctx: CliContext, opts: AuditScheduleO
 
 export async function auditRunCommand(ctx: CliContext, opts: { json?: boolean }): Promise<ExitCode> {
   const client = await ctx.client();
-  try {
-    await client.schedule.getHandle(AUDIT_SCHEDULE_ID).trigger();
-  } catch (err) {
-    if (err instanceof ScheduleNotFoundError) throw noSchedule();
-    throw err;
-  }
+  await triggerSchedule(ctx, client, AUDIT);
   ctx.out(
     opts.json
       ? JSON.stringify({ scheduleId: AUDIT_SCHEDULE_ID, triggered: true })
@@ -71,30 +60,19 @@ export async function auditRunCommand(ctx: CliContext, opts: { json?: boolean })
   return EXIT.OK;
 }
 
-/** The report of the newest completed run among the schedule's recent actions. */
+/** The report of the newest completed audit among the schedule's recent actions. */
 export async function latestAuditReport(
   client: Client,
+  ctx?: CliContext,
 ): Promise<{ report: AuditReport; run: { workflowId: string; runId: string } } | undefined> {
-  let description;
-  try {
-    description = await client.schedule.getHandle(AUDIT_SCHEDULE_ID).describe();
-  } catch (err) {
-    if (err instanceof ScheduleNotFoundError) throw noSchedule();
-    throw err;
-  }
-  const actions = [...description.info.recentActions].sort((a, b) => b.takenAt.getTime() - a.takenAt.getTime());
-  for (const action of actions) {
-    const { workflowId, firstExecutionRunId: runId } = action.action.workflow;
-    const handle = client.workflow.getHandle(workflowId, runId);
-    const { status } = await handle.describe();
-    if (status.name !== 'COMPLETED') continue;
-    return { report: AuditReport.parse(await handle.result()), run: { workflowId, runId } };
-  }
-  return undefined;
+  const latest = await latestCompletedRun(client, AUDIT, ctx);
+  return (
+    latest && { report: AuditReport.parse(latest.result), run: { workflowId: latest.workflowId, runId: latest.runId } }
+  );
 }
 
 export async function auditReportCommand(ctx: CliContext, opts: { json?: boolean }): Promise<ExitCode> {
-  const latest = await latestAuditReport(await ctx.client());
+  const latest = await latestAuditReport(await ctx.client(), ctx);
   if (!latest) {
     ctx.out(opts.json ? 'null' : `No completed audit yet: \`${cliCommand(ctx)} audit run\` starts one now.`);
     return EXIT.OK;

@@ -4,13 +4,12 @@
  * notifies; it applies only what the operator's policy (`desiredState.autoApply`) allows, and every
  * run it starts waits at its gates. Like the audit's schedule (commands/audit.ts).
  */
-import { type Client, type ScheduleOptions, ScheduleNotFoundError } from '@temporalio/client';
+import { type Client, type ScheduleOptions } from '@temporalio/client';
 import { type Command, InvalidArgumentError } from 'commander';
 import { Duration, RECONCILE_SCHEDULE_ID, RECONCILE_WORKFLOW, TASK_QUEUE } from '../../../domain';
 import { type ReconcileReport } from '../../../workflows/reconcile-desired-state';
-import { type CliContext } from '../context';
-import { CliError } from '../errors';
-import { createOrUpdateSchedule } from '../schedules';
+import { type CliContext, cliCommand } from '../context';
+import { type CliSchedule, createOrUpdateSchedule, latestCompletedRun, triggerSchedule } from '../schedules';
 import { EXIT, type ExitCode } from '../exit-codes';
 import { requestRefresh } from '../inventory-client';
 import { declaredDriftLines } from '../render/desired-plan';
@@ -40,12 +39,7 @@ export async function scheduleReconcile(
   return createOrUpdateSchedule(client, reconcileSchedule(every, taskQueue));
 }
 
-function noSchedule(): CliError {
-  return new CliError(
-    EXIT.NOT_FOUND,
-    `no reconcile schedule "${RECONCILE_SCHEDULE_ID}": create it with \`crosslink reconcile schedule\``,
-  );
-}
+const RECONCILE: CliSchedule = { id: RECONCILE_SCHEDULE_ID, command: 'reconcile' };
 
 async function scheduleCommand(ctx: CliContext, opts: { every: string; json?: boolean }): Promise<ExitCode> {
   const client = await ctx.client();
@@ -62,43 +56,20 @@ async function scheduleCommand(ctx: CliContext, opts: { every: string; json?: bo
 
 async function runCommand(ctx: CliContext, opts: { json?: boolean }): Promise<ExitCode> {
   const client = await ctx.client();
-  try {
-    await client.schedule.getHandle(RECONCILE_SCHEDULE_ID).trigger();
-  } catch (err) {
-    if (err instanceof ScheduleNotFoundError) throw noSchedule();
-    throw err;
-  }
+  await triggerSchedule(ctx, client, RECONCILE);
   ctx.out(
     opts.json
       ? JSON.stringify({ scheduleId: RECONCILE_SCHEDULE_ID, triggered: true })
-      : `Reconcile triggered on schedule ${RECONCILE_SCHEDULE_ID}; \`crosslink reconcile report\` shows it once it completes.`,
+      : `Reconcile triggered on schedule ${RECONCILE_SCHEDULE_ID}; \`${cliCommand(ctx)} reconcile report\` shows it once it completes.`,
   );
   return EXIT.OK;
 }
 
-/** The report of the newest completed reconcile among the schedule's recent actions. */
-async function latestReport(client: Client): Promise<{ report: ReconcileReport; workflowId: string } | undefined> {
-  let description;
-  try {
-    description = await client.schedule.getHandle(RECONCILE_SCHEDULE_ID).describe();
-  } catch (err) {
-    if (err instanceof ScheduleNotFoundError) throw noSchedule();
-    throw err;
-  }
-  const actions = [...description.info.recentActions].sort((a, b) => b.takenAt.getTime() - a.takenAt.getTime());
-  for (const action of actions) {
-    const { workflowId, firstExecutionRunId: runId } = action.action.workflow;
-    const handle = client.workflow.getHandle(workflowId, runId);
-    if ((await handle.describe()).status.name !== 'COMPLETED') continue;
-    return { report: (await handle.result()) as ReconcileReport, workflowId };
-  }
-  return undefined;
-}
-
 async function reportCommand(ctx: CliContext, opts: { json?: boolean }): Promise<ExitCode> {
-  const latest = await latestReport(await ctx.client());
+  const run = await latestCompletedRun(await ctx.client(), RECONCILE, ctx);
+  const latest = run && { report: run.result as ReconcileReport };
   if (!latest) {
-    ctx.out(opts.json ? 'null' : 'No completed reconcile yet: `crosslink reconcile run` starts one now.');
+    ctx.out(opts.json ? 'null' : `No completed reconcile yet: \`${cliCommand(ctx)} reconcile run\` starts one now.`);
     return EXIT.OK;
   }
   if (opts.json) {
